@@ -1,0 +1,80 @@
+/**
+ * The API contract: every call the renderer can make and every event it can receive, declared once.
+ * The Electron preload and IPC registration, the web host's router and the renderer's two clients are all built
+ * from these two tables. Renderer code may import this folder for types only.
+ */
+import { z } from 'zod';
+import { defineCall, defineEvent } from './defineContract';
+import type {
+  AppInfo,
+  ImportProgress,
+  ImportResult,
+  ProjectSummary,
+  VolumeSummary,
+  VolumeVoxels,
+  VolumesChanged
+} from './types';
+
+const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an id');
+const projectScoped = { projectId: id };
+
+export const apiCalls = {
+  getAppInfo: defineCall<AppInfo>()(z.object({}).strict()),
+
+  listProjects: defineCall<ProjectSummary[]>()(z.object({}).strict()),
+  createProject: defineCall<ProjectSummary>()(
+    z.object({ name: z.string().trim().min(1).max(120) }).strict()
+  ),
+  openProject: defineCall<ProjectSummary>()(z.object(projectScoped).strict()),
+
+  importNiftiFromPath: defineCall<ImportResult>()(
+    z.object({ ...projectScoped, path: z.string().min(1).max(4096) }).strict()
+  ),
+  importNiftiUpload: defineCall<ImportResult>()(
+    z
+      .object({
+        ...projectScoped,
+        fileName: z.string().min(1).max(255),
+        bytes: z.instanceof(Uint8Array)
+      })
+      .strict()
+  ),
+
+  listVolumes: defineCall<VolumeSummary[]>()(z.object(projectScoped).strict()),
+  getVolumeVoxels: defineCall<VolumeVoxels>()(z.object({ ...projectScoped, volumeId: id }).strict())
+} as const;
+
+export const apiEvents = {
+  onDidChangeVolumes: defineEvent<VolumesChanged>(),
+  onDidImportProgress: defineEvent<ImportProgress>()
+} as const;
+
+export type ApiCalls = typeof apiCalls;
+export type ApiEvents = typeof apiEvents;
+export type CallName = keyof ApiCalls;
+export type EventName = keyof ApiEvents;
+export type CallInput<N extends CallName> = z.input<ApiCalls[N]['input']>;
+export type ParsedCallInput<N extends CallName> = z.output<ApiCalls[N]['input']>;
+export type CallResult<N extends CallName> = NonNullable<ApiCalls[N]['result']>;
+export type EventPayload<N extends EventName> = NonNullable<ApiEvents[N]['payload']>;
+
+export const callNames = Object.keys(apiCalls) as CallName[];
+export const eventNames = Object.keys(apiEvents) as EventName[];
+
+export function isCallName(name: unknown): name is CallName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(apiCalls, name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(apiEvents, name);
+}
+
+/** The one place channel strings are made, for Electron IPC. */
+export const channelOfCall = (name: CallName): string => `api:call:${name}`;
+export const channelOfEvent = (name: EventName): string => `api:event:${name}`;
+
+/** What a client of either host offers the renderer. */
+export interface ApiClient {
+  call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallResult<N>>;
+  on<N extends EventName>(name: N, listener: (payload: EventPayload<N>) => void): () => void;
+}

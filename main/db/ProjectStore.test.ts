@@ -1,0 +1,179 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Database } from './Database';
+import { migrate } from './migrate';
+import { ProjectStore } from './ProjectStore';
+import type { VolumeRecord } from './records';
+
+const folders: string[] = [];
+function temporaryDatabasePath(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'genseg-store-'));
+  folders.push(folder);
+  return join(folder, 'project.sqlite');
+}
+afterEach(() => {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+function makeVolume(id: string, dimensions: [number, number, number] = [4, 3, 5]): VolumeRecord {
+  return {
+    id,
+    name: `Volume ${id}`,
+    sourceKind: 'nifti',
+    sourceFiles: ['/scans/a.nii.gz'],
+    patientName: 'Doe^Jane',
+    patientId: 'P1',
+    studyDescription: 'Brain',
+    seriesDescription: 'T1',
+    modality: 'MR',
+    seriesInstanceUid: null,
+    dimensions,
+    voxelToPatient: [-1, 0, 0, 90, 0, -1, 0, 126, 0, 0, 1, -72, 0, 0, 0, 1],
+    scalarType: 'uint8',
+    minValue: 0,
+    maxValue: 255,
+    cacheFile: `cache/${id}.raw`,
+    warnings: ['uneven spacing'],
+    createdAt: '2026-11-30T00:00:00.000Z'
+  };
+}
+
+describe('ProjectStore', () => {
+  it('creates the schema in WAL mode with foreign keys and migrates only once', async () => {
+    const path = temporaryDatabasePath();
+    const store = await ProjectStore.open(path);
+    expect((await store.database.get<{ journal_mode: string }>('PRAGMA journal_mode'))?.journal_mode).toBe('wal');
+    expect((await store.database.get<{ foreign_keys: number }>('PRAGMA foreign_keys'))?.foreign_keys).toBe(1);
+    expect(await migrate(store.database)).toEqual([]);
+    await store.close();
+    const reopened = await ProjectStore.open(path);
+    const versions = await reopened.database.all<{ version: number }>('SELECT version FROM schema_migrations');
+    expect(versions.map((row) => row.version)).toEqual([1]);
+    await reopened.close();
+  });
+
+  it('refuses a project written by a newer schema and leaves it untouched', async () => {
+    const path = temporaryDatabasePath();
+    (await ProjectStore.open(path)).close();
+    const database = await Database.open(path);
+    await database.run("INSERT INTO schema_migrations VALUES (99, 'future', 'x')");
+    await database.close();
+    await expect(ProjectStore.open(path)).rejects.toThrow(/newer version/);
+    const check = await Database.open(path);
+    expect((await check.all('SELECT version FROM schema_migrations')).length).toBe(2);
+    await check.close();
+  });
+
+  it('round-trips volumes, slice labels and cascades deletes', async () => {
+    const store = await ProjectStore.open(temporaryDatabasePath());
+    await store.volumes.insert(makeVolume('a'));
+    expect(await store.volumes.get('a')).toEqual(makeVolume('a'));
+    await store.sliceLabels.setAllSlices('a', 5, 'absent', 'scan');
+    await store.sliceLabels.setSlices('a', [{ sliceIndex: 2, state: 'present', source: 'slice' }]);
+    const labels = await store.sliceLabels.listForVolume('a');
+    expect(labels.map((label) => label.state)).toEqual(['absent', 'absent', 'present', 'absent', 'absent']);
+    expect(await store.sliceLabels.countByState()).toEqual({ present: 1, absent: 4, unknown: 0 });
+    await expect(
+      store.sliceLabels.setSlices('missing', [{ sliceIndex: 0, state: 'present', source: 'slice' }])
+    ).rejects.toThrow(/FOREIGN KEY/);
+    expect(await store.volumes.delete('a')).toBe(true);
+    expect(await store.sliceLabels.listForVolume('a')).toEqual([]);
+    await store.close();
+  });
+
+  it('versions mask slices, keeps their history and stores them uncropped', async () => {
+    const store = await ProjectStore.open(temporaryDatabasePath());
+    await store.volumes.insert(makeVolume('a'));
+    const first = new Uint8Array(12).fill(0);
+    first[11] = 1;
+    const second = new Uint8Array(12).fill(1);
+    expect(await store.masks.saveSlices('a', [{ sliceIndex: 4, labels: first }], { provenance: 'user', author: 'u' })).toEqual([1]);
+    expect(await store.masks.saveSlices('a', [{ sliceIndex: 4, labels: second }], { provenance: 'user', author: 'u' })).toEqual([2]);
+    const [slice] = await store.masks.getSlices('a', [4]);
+    expect(slice?.version).toBe(2);
+    expect(Array.from(slice!.labels)).toEqual(Array.from(second));
+    const history = await store.database.all<{ version: number }>(
+      'SELECT version FROM mask_slice_history WHERE volume_id = ? ORDER BY version',
+      ['a']
+    );
+    expect(history.map((row) => row.version)).toEqual([1, 2]);
+    expect(await store.masks.listMaskedSliceIndices('a')).toEqual([4]);
+    await store.close();
+  });
+
+  it('numbers model versions, records runs with metric series and proposals', async () => {
+    const store = await ProjectStore.open(temporaryDatabasePath());
+    await store.volumes.insert(makeVolume('a'));
+    await store.trainingRuns.create({
+      id: 'run1',
+      status: 'running',
+      method: 'genseg',
+      preset: 'cpu',
+      config: { steps: 10 },
+      backend: 'wasm',
+      startedAt: '2026-11-30T00:00:00Z'
+    });
+    await store.trainingRuns.appendMetrics('run1', [
+      { step: 1, name: 'loss', value: 2 },
+      { step: 2, name: 'loss', value: 1.5 },
+      { step: 2, name: 'dice', value: 0.3 }
+    ]);
+    await store.trainingRuns.update('run1', { status: 'finished', endedAt: '2026-11-30T01:00:00Z' });
+    expect((await store.trainingRuns.get('run1'))?.status).toBe('finished');
+    expect(await store.trainingRuns.getMetrics('run1')).toHaveLength(3);
+    const base = { runId: 'run1', method: 'genseg', preset: 'cpu', config: {}, metrics: { dice: 0.5 }, backend: 'wasm' };
+    const snapshot = { present: 10, absent: 20, labelled: 2 };
+    expect(await store.modelVersions.create({ ...base, id: 'm1', dataSnapshot: snapshot, weightsFolder: 'models/1', createdAt: 'x' })).toBe(1);
+    expect(await store.modelVersions.create({ ...base, id: 'm2', dataSnapshot: snapshot, weightsFolder: 'models/2', createdAt: 'y' })).toBe(2);
+    const labels = new Uint8Array(60).map((_, i) => i % 2);
+    await store.proposals.insert({ id: 'p1', volumeId: 'a', modelVersionId: 'm2', labels, sliceAreas: [0, 1, 2, 0, 0], status: 'pending', createdAt: 'z' });
+    const proposal = await store.proposals.get('p1');
+    expect(Array.from(proposal!.labels)).toEqual(Array.from(labels));
+    expect((await store.proposals.listForVolume('a')).map((p) => p.id)).toEqual(['p1']);
+    await store.close();
+  });
+
+  it('rolls back a failed transaction entirely', async () => {
+    const store = await ProjectStore.open(temporaryDatabasePath());
+    await store.volumes.insert(makeVolume('a'));
+    await expect(
+      store.sliceLabels.setSlices('a', [
+        { sliceIndex: 0, state: 'present', source: 'slice' },
+        { sliceIndex: -1, state: 'present', source: 'slice' }
+      ])
+    ).rejects.toThrow(/CHECK/);
+    expect(await store.sliceLabels.listForVolume('a')).toEqual([]);
+    await store.close();
+  });
+
+  it('holds every committed row after the writing process is killed with SIGKILL', async () => {
+    const path = temporaryDatabasePath();
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'testing/writeLoopChild.ts'), path], {
+      stdio: ['ignore', 'pipe', 'inherit']
+    });
+    const committed: string[] = [];
+    await new Promise<void>((resolveKill, reject) => {
+      let buffered = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        committed.push(...lines);
+        if (committed.length >= 25 && !child.killed) child.kill('SIGKILL');
+      });
+      child.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolveKill() : reject(new Error(`child exited: ${signal}`))));
+    });
+    const store = await ProjectStore.open(path);
+    const integrity = await store.database.get<{ integrity_check: string }>('PRAGMA integrity_check');
+    expect(integrity?.integrity_check).toBe('ok');
+    const ids = new Set((await store.volumes.list()).map((volume) => volume.id));
+    for (const id of committed) {
+      expect(ids.has(id)).toBe(true);
+      expect(await store.masks.listMaskedSliceIndices(id)).toEqual([0, 1, 2, 3]);
+    }
+    await store.close();
+  });
+});

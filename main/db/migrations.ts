@@ -1,0 +1,126 @@
+/**
+ * Versioned schema migrations, applied in order inside one transaction each. Never edit a released migration: add a
+ * new one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE project_settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+
+      CREATE TABLE volumes (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        source_kind TEXT NOT NULL CHECK (source_kind IN ('nifti', 'dicom')),
+        source_files TEXT NOT NULL,            -- JSON array of paths as imported
+        patient_name TEXT,
+        patient_id TEXT,
+        study_description TEXT,
+        series_description TEXT,
+        modality TEXT,
+        series_instance_uid TEXT,
+        dim_i INTEGER NOT NULL CHECK (dim_i > 0),
+        dim_j INTEGER NOT NULL CHECK (dim_j > 0),
+        dim_k INTEGER NOT NULL CHECK (dim_k > 0),
+        voxel_to_patient TEXT NOT NULL,        -- JSON, 16 numbers, row-major, LPS mm
+        scalar_type TEXT NOT NULL,
+        min_value REAL NOT NULL,
+        max_value REAL NOT NULL,
+        cache_file TEXT NOT NULL,              -- relative to the project folder
+        warnings TEXT NOT NULL DEFAULT '[]',
+        created_at TEXT NOT NULL
+      );
+
+      CREATE TABLE slice_labels (
+        volume_id TEXT NOT NULL REFERENCES volumes(id) ON DELETE CASCADE,
+        slice_index INTEGER NOT NULL CHECK (slice_index >= 0),
+        state TEXT NOT NULL CHECK (state IN ('present', 'absent', 'unknown')),
+        source TEXT NOT NULL CHECK (source IN ('scan', 'range', 'slice', 'mask', 'proposal')),
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (volume_id, slice_index)
+      );
+
+      CREATE TABLE training_runs (
+        id TEXT PRIMARY KEY,
+        status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'stopped', 'failed', 'finished')),
+        method TEXT NOT NULL,
+        preset TEXT NOT NULL,
+        config TEXT NOT NULL,                  -- JSON
+        backend TEXT,
+        checkpoint_file TEXT,
+        error TEXT,
+        started_at TEXT NOT NULL,
+        ended_at TEXT
+      );
+
+      CREATE TABLE training_metrics (
+        run_id TEXT NOT NULL REFERENCES training_runs(id) ON DELETE CASCADE,
+        step INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        value REAL NOT NULL,
+        recorded_at TEXT NOT NULL,
+        PRIMARY KEY (run_id, name, step)
+      );
+
+      CREATE TABLE model_versions (
+        id TEXT PRIMARY KEY,
+        number INTEGER NOT NULL UNIQUE,
+        run_id TEXT REFERENCES training_runs(id) ON DELETE SET NULL,
+        method TEXT NOT NULL,
+        preset TEXT NOT NULL,
+        config TEXT NOT NULL,                  -- JSON
+        metrics TEXT NOT NULL,                 -- JSON
+        data_snapshot TEXT NOT NULL,           -- JSON: counts of A, B and labelled slices
+        backend TEXT NOT NULL,
+        weights_folder TEXT NOT NULL,          -- relative to the project folder
+        created_at TEXT NOT NULL
+      );
+
+      CREATE TABLE proposals (
+        id TEXT PRIMARY KEY,
+        volume_id TEXT NOT NULL REFERENCES volumes(id) ON DELETE CASCADE,
+        model_version_id TEXT NOT NULL REFERENCES model_versions(id) ON DELETE CASCADE,
+        labels BLOB NOT NULL,                  -- deflate-compressed uint8 labelmap in the volume's grid
+        slice_areas TEXT NOT NULL,             -- JSON: predicted tumour area per slice, mm^2
+        status TEXT NOT NULL CHECK (status IN ('pending', 'reviewed')),
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX proposals_by_volume ON proposals(volume_id);
+
+      CREATE TABLE mask_slices (
+        volume_id TEXT NOT NULL REFERENCES volumes(id) ON DELETE CASCADE,
+        slice_index INTEGER NOT NULL CHECK (slice_index >= 0),
+        version INTEGER NOT NULL CHECK (version >= 1),
+        labels BLOB NOT NULL,                  -- deflate-compressed uint8 labels of one slice (dim_i * dim_j)
+        provenance TEXT NOT NULL CHECK (provenance IN ('user', 'proposal-accepted', 'proposal-edited')),
+        model_version_id TEXT REFERENCES model_versions(id) ON DELETE SET NULL,
+        author TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (volume_id, slice_index)
+      );
+
+      -- Every saved state of a mask slice, so a version can be recovered and provenance audited.
+      CREATE TABLE mask_slice_history (
+        volume_id TEXT NOT NULL REFERENCES volumes(id) ON DELETE CASCADE,
+        slice_index INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        labels BLOB NOT NULL,
+        provenance TEXT NOT NULL,
+        model_version_id TEXT,
+        author TEXT NOT NULL,
+        saved_at TEXT NOT NULL,
+        PRIMARY KEY (volume_id, slice_index, version)
+      );
+    `
+  }
+];

@@ -1,0 +1,94 @@
+/** Plain records the repositories read and write. They carry no database handles. */
+import type { ScalarTypeName } from '../imaging/volume';
+
+export type { ScalarTypeName };
+
+export interface VolumeRecord {
+  id: string;
+  name: string;
+  sourceKind: 'nifti' | 'dicom';
+  sourceFiles: string[];
+  patientName: string | null;
+  patientId: string | null;
+  studyDescription: string | null;
+  seriesDescription: string | null;
+  modality: string | null;
+  seriesInstanceUid: string | null;
+  dimensions: [number, number, number];
+  voxelToPatient: number[];
+  scalarType: ScalarTypeName;
+  minValue: number;
+  maxValue: number;
+  /** Relative to the project folder. */
+  cacheFile: string;
+  warnings: string[];
+  createdAt: string;
+}
+
+export type SliceState = 'present' | 'absent' | 'unknown';
+export type SliceLabelSource = 'scan' | 'range' | 'slice' | 'mask' | 'proposal';
+
+export interface SliceLabel {
+  sliceIndex: number;
+  state: SliceState;
+  source: SliceLabelSource;
+}
+
+export type MaskProvenance = 'user' | 'proposal-accepted' | 'proposal-edited';
+
+export interface MaskSlice {
+  sliceIndex: number;
+  /** Uncompressed uint8 labels of one slice, dim_i * dim_j, i fastest. */
+  labels: Uint8Array;
+  version: number;
+  provenance: MaskProvenance;
+  modelVersionId: string | null;
+  author: string;
+  updatedAt: string;
+}
+
+export type TrainingRunStatus = 'queued' | 'running' | 'stopped' | 'failed' | 'finished';
+
+export interface TrainingRunRecord {
+  id: string;
+  status: TrainingRunStatus;
+  method: string;
+  preset: string;
+  config: Record<string, unknown>;
+  backend: string | null;
+  checkpointFile: string | null;
+  error: string | null;
+  startedAt: string;
+  endedAt: string | null;
+}
+
+export interface MetricPoint {
+  step: number;
+  name: string;
+  value: number;
+}
+
+export interface ModelVersionRecord {
+  id: string;
+  number: number;
+  runId: string | null;
+  method: string;
+  preset: string;
+  config: Record<string, unknown>;
+  metrics: Record<string, unknown>;
+  dataSnapshot: Record<string, unknown>;
+  backend: string;
+  weightsFolder: string;
+  createdAt: string;
+}
+
+export interface ProposalRecord {
+  id: string;
+  volumeId: string;
+  modelVersionId: string;
+  /** Uncompressed uint8 labelmap in the volume's grid. */
+  labels: Uint8Array;
+  sliceAreas: number[];
+  status: 'pending' | 'reviewed';
+  createdAt: string;
+}

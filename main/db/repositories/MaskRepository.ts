@@ -1,0 +1,95 @@
+import { unzlibSync, zlibSync } from 'fflate';
+import type { Database } from '../Database';
+import type { MaskProvenance, MaskSlice } from '../records';
+
+export interface MaskSliceWrite {
+  sliceIndex: number;
+  /** Uncompressed uint8 labels, dim_i * dim_j. */
+  labels: Uint8Array;
+}
+
+export interface MaskWriteOptions {
+  provenance: MaskProvenance;
+  author: string;
+  modelVersionId?: string | null;
+}
+
+/**
+ * Labelmaps stored per slice (so an edit sends and saves only the slices it changed), each compressed, versioned, with
+ * provenance; every saved state also goes to the history table. Slices are stored at the volume's full size: nothing is
+ * cropped or resampled.
+ */
+export class MaskRepository {
+  constructor(private readonly database: Database) {}
+
+  async saveSlices(volumeId: string, slices: MaskSliceWrite[], options: MaskWriteOptions): Promise<number[]> {
+    const now = new Date().toISOString();
+    return this.database.transaction(async (tx) => {
+      const versions: number[] = [];
+      for (const slice of slices) {
+        const previous = await tx.get<{ version: number }>(
+          'SELECT version FROM mask_slices WHERE volume_id = ? AND slice_index = ?',
+          [volumeId, slice.sliceIndex]
+        );
+        const version = (previous?.version ?? 0) + 1;
+        const compressed = zlibSync(slice.labels, { level: 6 });
+        const values = [
+          volumeId,
+          slice.sliceIndex,
+          version,
+          compressed,
+          options.provenance,
+          options.modelVersionId ?? null,
+          options.author,
+          now
+        ];
+        await tx.run(
+          `INSERT INTO mask_slices (volume_id, slice_index, version, labels, provenance, model_version_id, author,
+             updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (volume_id, slice_index) DO UPDATE SET version = excluded.version, labels = excluded.labels,
+             provenance = excluded.provenance, model_version_id = excluded.model_version_id, author = excluded.author,
+             updated_at = excluded.updated_at`,
+          values
+        );
+        await tx.run(
+          `INSERT INTO mask_slice_history (volume_id, slice_index, version, labels, provenance, model_version_id,
+             author, saved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          values
+        );
+        versions.push(version);
+      }
+      return versions;
+    });
+  }
+
+  /** The current slices of a volume's mask; all masked slices when `sliceIndices` is omitted. */
+  async getSlices(volumeId: string, sliceIndices?: number[]): Promise<MaskSlice[]> {
+    const filter = sliceIndices ? `AND slice_index IN (${sliceIndices.map(() => '?').join(',')})` : '';
+    const rows = await this.database.all<{
+      slice_index: number;
+      version: number;
+      labels: Uint8Array;
+      provenance: string;
+      model_version_id: string | null;
+      author: string;
+      updated_at: string;
+    }>(`SELECT * FROM mask_slices WHERE volume_id = ? ${filter} ORDER BY slice_index`, [volumeId, ...(sliceIndices ?? [])]);
+    return rows.map((row) => ({
+      sliceIndex: row.slice_index,
+      labels: unzlibSync(row.labels),
+      version: row.version,
+      provenance: row.provenance as MaskProvenance,
+      modelVersionId: row.model_version_id,
+      author: row.author,
+      updatedAt: row.updated_at
+    }));
+  }
+
+  async listMaskedSliceIndices(volumeId: string): Promise<number[]> {
+    const rows = await this.database.all<{ slice_index: number }>(
+      'SELECT slice_index FROM mask_slices WHERE volume_id = ? ORDER BY slice_index',
+      [volumeId]
+    );
+    return rows.map((row) => row.slice_index);
+  }
+}

@@ -1,0 +1,100 @@
+import type { Database, Row } from '../Database';
+import type { ScalarTypeName, VolumeRecord } from '../records';
+
+interface VolumeRow extends Row {
+  id: string;
+  name: string;
+  source_kind: string;
+  source_files: string;
+  patient_name: string | null;
+  patient_id: string | null;
+  study_description: string | null;
+  series_description: string | null;
+  modality: string | null;
+  series_instance_uid: string | null;
+  dim_i: number;
+  dim_j: number;
+  dim_k: number;
+  voxel_to_patient: string;
+  scalar_type: string;
+  min_value: number;
+  max_value: number;
+  cache_file: string;
+  warnings: string;
+  created_at: string;
+}
+
+export class VolumeRepository {
+  constructor(private readonly database: Database) {}
+
+  async insert(volume: VolumeRecord): Promise<void> {
+    await this.database.run(
+      `INSERT INTO volumes (id, name, source_kind, source_files, patient_name, patient_id, study_description,
+         series_description, modality, series_instance_uid, dim_i, dim_j, dim_k, voxel_to_patient, scalar_type,
+         min_value, max_value, cache_file, warnings, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        volume.id,
+        volume.name,
+        volume.sourceKind,
+        JSON.stringify(volume.sourceFiles),
+        volume.patientName,
+        volume.patientId,
+        volume.studyDescription,
+        volume.seriesDescription,
+        volume.modality,
+        volume.seriesInstanceUid,
+        ...volume.dimensions,
+        JSON.stringify(volume.voxelToPatient),
+        volume.scalarType,
+        volume.minValue,
+        volume.maxValue,
+        volume.cacheFile,
+        JSON.stringify(volume.warnings),
+        volume.createdAt
+      ]
+    );
+  }
+
+  async list(): Promise<VolumeRecord[]> {
+    const rows = await this.database.all<VolumeRow>('SELECT * FROM volumes ORDER BY created_at, id');
+    return rows.map(toRecord);
+  }
+
+  async get(id: string): Promise<VolumeRecord | undefined> {
+    const row = await this.database.get<VolumeRow>('SELECT * FROM volumes WHERE id = ?', [id]);
+    return row ? toRecord(row) : undefined;
+  }
+
+  async count(): Promise<number> {
+    const row = await this.database.get<{ n: number }>('SELECT COUNT(*) AS n FROM volumes');
+    return row?.n ?? 0;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return (await this.database.run('DELETE FROM volumes WHERE id = ?', [id])).changes > 0;
+  }
+}
+
+function toRecord(row: VolumeRow): VolumeRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    sourceKind: row.source_kind === 'dicom' ? 'dicom' : 'nifti',
+    sourceFiles: JSON.parse(row.source_files) as string[],
+    patientName: row.patient_name,
+    patientId: row.patient_id,
+    studyDescription: row.study_description,
+    seriesDescription: row.series_description,
+    modality: row.modality,
+    seriesInstanceUid: row.series_instance_uid,
+    dimensions: [row.dim_i, row.dim_j, row.dim_k],
+    voxelToPatient: JSON.parse(row.voxel_to_patient) as number[],
+    scalarType: row.scalar_type as ScalarTypeName,
+    minValue: row.min_value,
+    maxValue: row.max_value,
+    cacheFile: row.cache_file,
+    warnings: JSON.parse(row.warnings) as string[],
+    createdAt: row.created_at
+  };
+}
