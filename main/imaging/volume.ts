@@ -29,6 +29,12 @@ export interface VolumeGeometry {
   dimensions: Vec3;
   /** LPS millimetres of voxel (i, j, k); last row is [0, 0, 0, 1]. */
   voxelToPatient: Matrix4;
+  /**
+   * Axes that a NIfTI file written from this volume stores reversed. DICOM series set [false, true, false] because
+   * dcm2niix writes rows bottom-up, and an exported mask must overlay dcm2niix's image voxel for voxel; the affine
+   * written compensates, so patient positions never change. Absent: the file keeps this voxel order.
+   */
+  niftiAxisFlips?: [boolean, boolean, boolean];
 }
 
 export interface Volume {

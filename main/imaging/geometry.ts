@@ -1,0 +1,126 @@
+/**
+ * The one voxel-to-patient model: helpers on the row-major 4x4 LPS affine of `VolumeGeometry`. Readers build it,
+ * writers and the viewer derive everything (spacing, direction, RAS for NIfTI) from it.
+ */
+import type { Matrix4, ScalarArray, Vec3, VolumeGeometry } from './volume';
+
+export function createIdentityMatrix(): Matrix4 {
+  return [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
+}
+
+/** The affine whose columns are the i, j and k steps in millimetres and whose translation is voxel (0,0,0). */
+export function createAffineFromColumns(stepI: Vec3, stepJ: Vec3, stepK: Vec3, origin: Vec3): Matrix4 {
+  return [
+    stepI[0], stepJ[0], stepK[0], origin[0],
+    stepI[1], stepJ[1], stepK[1], origin[1],
+    stepI[2], stepJ[2], stepK[2], origin[2],
+    0, 0, 0, 1
+  ];
+}
+
+export function multiplyMatrices(a: Matrix4, b: Matrix4): Matrix4 {
+  const result = new Array<number>(16).fill(0);
+  for (let row = 0; row < 4; row++) {
+    for (let column = 0; column < 4; column++) {
+      let sum = 0;
+      for (let n = 0; n < 4; n++) sum += a[row * 4 + n]! * b[n * 4 + column]!;
+      result[row * 4 + column] = sum;
+    }
+  }
+  return result;
+}
+
+export function transformPoint(matrix: Matrix4, point: Vec3): Vec3 {
+  const [x, y, z] = point;
+  return [0, 1, 2].map((row) => matrix[row * 4]! * x + matrix[row * 4 + 1]! * y + matrix[row * 4 + 2]! * z + matrix[row * 4 + 3]!) as Vec3;
+}
+
+/** Column `axis` (0 = i, 1 = j, 2 = k) of the linear part: the millimetre step of one voxel along that axis. */
+export function getAxisStep(matrix: Matrix4, axis: 0 | 1 | 2): Vec3 {
+  return [matrix[axis]!, matrix[4 + axis]!, matrix[8 + axis]!];
+}
+
+export function getOrigin(matrix: Matrix4): Vec3 {
+  return [matrix[3]!, matrix[7]!, matrix[11]!];
+}
+
+/** Voxel size in millimetres along i, j and k (column norms, so correct for oblique and sheared grids). */
+export function computeSpacing(matrix: Matrix4): Vec3 {
+  return ([0, 1, 2] as const).map((axis) => vectorLength(getAxisStep(matrix, axis))) as Vec3;
+}
+
+/** Unit direction of each voxel axis in patient space, as three column vectors [i, j, k]. */
+export function computeDirections(matrix: Matrix4): [Vec3, Vec3, Vec3] {
+  return ([0, 1, 2] as const).map((axis) => normalizeVector(getAxisStep(matrix, axis))) as [Vec3, Vec3, Vec3];
+}
+
+/**
+ * LPS and RAS differ by the sign of x and y, so the same matrix converts both ways. NIfTI stores RAS (its "scanner"
+ * space), DICOM and this model LPS.
+ */
+export function convertLpsRas(matrix: Matrix4): Matrix4 {
+  return matrix.map((value, index) => (index < 8 ? -value : value)) as Matrix4;
+}
+
+/**
+ * The affine of the same grid with some axes reversed: voxel n along a flipped axis becomes dimension-1-n, so the
+ * patient position of every voxel is unchanged.
+ */
+export function flipGeometryAxes(geometry: VolumeGeometry, flips: [boolean, boolean, boolean]): Matrix4 {
+  const flip = createIdentityMatrix();
+  flips.forEach((isFlipped, axis) => {
+    if (!isFlipped) return;
+    flip[axis * 5] = -1;
+    flip[axis * 4 + 3] = geometry.dimensions[axis]! - 1;
+  });
+  return multiplyMatrices(geometry.voxelToPatient, flip);
+}
+
+/** A copy of `scalars` (i fastest) with the flipped axes reversed, matching `flipGeometryAxes`. */
+export function flipVoxelOrder<T extends ScalarArray>(scalars: T, dimensions: Vec3, flips: [boolean, boolean, boolean]): T {
+  const [nx, ny, nz] = dimensions;
+  const result = new (scalars.constructor as new (length: number) => T)(scalars.length);
+  for (let k = 0; k < nz; k++) {
+    const sourceK = flips[2] ? nz - 1 - k : k;
+    for (let j = 0; j < ny; j++) {
+      const sourceJ = flips[1] ? ny - 1 - j : j;
+      const sourceRow = (sourceK * ny + sourceJ) * nx;
+      const targetRow = (k * ny + j) * nx;
+      if (!flips[0]) {
+        result.set(scalars.subarray(sourceRow, sourceRow + nx), targetRow);
+      } else {
+        for (let i = 0; i < nx; i++) result[targetRow + i] = scalars[sourceRow + nx - 1 - i]!;
+      }
+    }
+  }
+  return result;
+}
+
+export function crossProduct(a: Vec3, b: Vec3): Vec3 {
+  return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+}
+
+export function dotProduct(a: Vec3, b: Vec3): number {
+  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
+
+export function vectorLength(v: Vec3): number {
+  return Math.hypot(v[0], v[1], v[2]);
+}
+
+export function normalizeVector(v: Vec3): Vec3 {
+  const length = vectorLength(v);
+  return length === 0 ? [0, 0, 0] : [v[0] / length, v[1] / length, v[2] / length];
+}
+
+export function subtractVectors(a: Vec3, b: Vec3): Vec3 {
+  return [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
+}
+
+export function scaleVector(v: Vec3, factor: number): Vec3 {
+  return [v[0] * factor, v[1] * factor, v[2] * factor];
+}
+
+export function countVoxels(dimensions: Vec3): number {
+  return dimensions[0] * dimensions[1] * dimensions[2];
+}

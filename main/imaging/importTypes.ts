@@ -1,0 +1,35 @@
+import type { Volume } from './volume';
+
+/** What the volume list shows about an imported volume, and where it came from. */
+export interface VolumeDescription {
+  patientName?: string;
+  patientId?: string;
+  studyDescription?: string;
+  studyInstanceUid?: string;
+  seriesDescription?: string;
+  seriesInstanceUid?: string;
+  seriesNumber?: number;
+  modality?: string;
+  sourceFormat: 'dicom' | 'nifti';
+  sourceFiles: string[];
+  /** Things the user should know about the data (uneven slice spacing, gantry tilt, chosen 4D volume...). */
+  warnings: string[];
+}
+
+export interface ImportedVolume {
+  volume: Volume;
+  description: VolumeDescription;
+}
+
+export interface ImportProgress {
+  filesScanned: number;
+  seriesFound: number;
+  slicesDecoded: number;
+  /** Known once the series to load is fixed; absent while scanning. */
+  slicesTotal?: number;
+}
+
+export interface ImportOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: ImportProgress) => void;
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { colin27Path, npmPackageFile } from '../../../tests/fixtures/fetchFixtures';
+import { convertLpsRas } from '../geometry';
+import { ImagingError } from '../ImagingError';
+import { readWithNibabel } from '../testSupport/runPythonOracle';
+import { readNiftiFile } from './readNiftiFile';
+
+const niftiReaderFile = (name: string): string => npmPackageFile('nifti-reader-js@0.5.4', `tests/data/${name}`);
+
+/** Our LPS affine, converted back to RAS, against nibabel's best affine. */
+async function expectSameAsNibabel(path: string, volumeIndex = 0): Promise<void> {
+  const imported = await readNiftiFile(path, { volumeIndex });
+  const oracle = readWithNibabel(path, volumeIndex);
+  const ras = convertLpsRas(imported.volume.geometry.voxelToPatient);
+  oracle.affine.flat().forEach((value, n) => expect(ras[n]).toBeCloseTo(value, 4));
+  expect(imported.volume.geometry.dimensions).toEqual([oracle.shape[0], oracle.shape[1] ?? 1, oracle.shape[2] ?? 1]);
+  const scalars = imported.volume.scalars;
+  expect(scalars.length).toBe(oracle.voxels.length);
+  let mismatches = 0;
+  for (let n = 0; n < scalars.length; n++) {
+    if (Math.abs(scalars[n]! - oracle.voxels[n]!) > 1e-4 * Math.max(1, Math.abs(oracle.voxels[n]!))) mismatches++;
+  }
+  expect(mismatches).toBe(0);
+}
+
+describe('readNiftiFile', () => {
+  it('reads Colin27 (.nii.gz, uint8) with the geometry and voxels nibabel sees', async () => {
+    await expectSameAsNibabel(colin27Path());
+    const imported = await readNiftiFile(colin27Path());
+    expect(imported.volume.geometry.dimensions).toEqual([181, 217, 181]);
+    expect(imported.volume.scalars).toBeInstanceOf(Uint8Array);
+    expect(imported.description.sourceFormat).toBe('nifti');
+  });
+
+  it('reads a big-endian NIfTI-1 file', async () => {
+    await expectSameAsNibabel(niftiReaderFile('avg152T1_LR_nifti.nii.gz'));
+  });
+
+  it('reads a NIfTI-2 file', async () => {
+    await expectSameAsNibabel(niftiReaderFile('avg152T1_LR_nifti2.nii.gz'));
+  });
+
+  it('reads float32 files in both byte orders and a file with a header extension', async () => {
+    await expectSameAsNibabel(niftiReaderFile('little.nii.gz'));
+    await expectSameAsNibabel(niftiReaderFile('big.nii.gz'));
+    await expectSameAsNibabel(niftiReaderFile('with_extension.nii.gz'));
+  });
+
+  it('chooses one volume of a 5D file and says so', async () => {
+    const path = niftiReaderFile('5D.nii');
+    await expectSameAsNibabel(path, 0);
+    await expectSameAsNibabel(path, 1);
+    const imported = await readNiftiFile(path, { volumeIndex: 1 });
+    expect(imported.description.warnings.join(' ')).toMatch(/volumes; volume 2 was loaded/);
+  });
+
+  it('refuses a file that is not NIfTI with a message naming it', async () => {
+    const path = niftiReaderFile('not-nifti.nii');
+    const error = await readNiftiFile(path).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ImagingError);
+    expect((error as ImagingError).code).toBe('not-nifti');
+    expect((error as ImagingError).message).toContain(path);
+  });
+
+  it('stops when cancelled', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(readNiftiFile(colin27Path(), { signal: controller.signal })).rejects.toThrow(/abort/i);
+  });
+});
