@@ -1,0 +1,104 @@
+/**
+ * Conv2DBackpropFilter for backends that lack it (wasm), composed from kernels they do have.
+ *
+ * The filter gradient is a correlation of the padded input with the output gradient, where the output gradient plays
+ * the role of the filter, dilated by the forward stride:
+ *   dW[i, j, c, o] = sum over n, y, x of xPadded[n, y*s + i, x*s + j, c] * dy[n, y, x, o].
+ * Putting input channels in the batch slot and the batch in the channel slot turns this into one ordinary Conv2D
+ * (stride 1, dilation = forward stride), so the heavy work stays in the backend's fast convolution.
+ */
+import {
+  backend_util,
+  Conv2DBackpropFilter,
+  getKernel,
+  registerKernel,
+  type Conv2DBackpropFilterAttrs,
+  type KernelBackend,
+  type KernelConfig,
+  type NamedAttrMap,
+  type NamedTensorInfoMap,
+  type TensorInfo
+} from '@tensorflow/tfjs-core';
+
+type KernelRunner = (inputs: NamedTensorInfoMap, attrs: NamedAttrMap) => TensorInfo;
+
+/** Registers the composed kernel on `backendName` unless that backend already has one; returns whether it did. */
+export function registerConv2dBackpropFilterKernel(backendName: string): boolean {
+  if (getKernel(Conv2DBackpropFilter, backendName) != null) return false;
+  const required = ['PadV2', 'Transpose', 'Conv2D', 'Slice'];
+  const missing = required.filter((name) => getKernel(name, backendName) == null);
+  if (missing.length > 0) throw new Error(`backend ${backendName} lacks ${missing.join(', ')}`);
+  const config: KernelConfig = {
+    kernelName: Conv2DBackpropFilter,
+    backendName,
+    kernelFunc: ({ inputs, backend, attrs }) =>
+      computeFilterGradient(inputs, backend as KernelBackend, attrs as unknown as Conv2DBackpropFilterAttrs, backendName)
+  };
+  registerKernel(config);
+  return true;
+}
+
+function computeFilterGradient(
+  inputs: NamedTensorInfoMap,
+  backend: KernelBackend,
+  attrs: Conv2DBackpropFilterAttrs,
+  backendName: string
+): TensorInfo {
+  const x = inputs.x!;
+  const dy = inputs.dy!;
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
+  if (backend_util.convertConv2DDataFormat(dataFormat) !== 'channelsLast') {
+    throw new Error('Conv2DBackpropFilter: only NHWC is supported');
+  }
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode
+  );
+  const temporaries: TensorInfo[] = [];
+  const run = (name: string): KernelRunner => {
+    const kernel = getKernel(name, backendName);
+    return (kernelInputs, kernelAttrs) => {
+      const out = kernel.kernelFunc({ inputs: kernelInputs, backend, attrs: kernelAttrs }) as TensorInfo;
+      temporaries.push(out);
+      return out;
+    };
+  };
+  const { top, bottom, left, right } = info.padInfo;
+  const padded = run('PadV2')({ x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 });
+  // [N, Hp, Wp, Cin] -> [Cin, Hp, Wp, N]: input channels become the batch.
+  const input = run('Transpose')({ x: padded }, { perm: [3, 1, 2, 0] });
+  // [N, Ho, Wo, Cout] -> [Ho, Wo, N, Cout]: the output gradient becomes the filter.
+  const filter = run('Transpose')({ x: dy }, { perm: [1, 2, 0, 3] });
+  const correlated = run('Conv2D')(
+    { x: input, filter },
+    { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [info.strideHeight, info.strideWidth] }
+  );
+  const [filterHeight, filterWidth, inChannels, outChannels] = filterShape;
+  // The correlation can be larger than the filter when the stride skipped trailing input rows; keep the filter's part.
+  const cropped = run('Slice')(
+    { x: correlated },
+    { begin: [0, 0, 0, 0], size: [inChannels, filterHeight, filterWidth, outChannels] }
+  );
+  const result = getKernel('Transpose', backendName).kernelFunc({
+    inputs: { x: cropped },
+    backend,
+    attrs: { perm: [1, 2, 0, 3] }
+  }) as TensorInfo;
+  releaseTemporaries(backend, temporaries, [x, dy, result]);
+  return result;
+}
+
+/** Frees intermediate buffers, except any that alias an input or the result (some kernels return views). */
+function releaseTemporaries(backend: KernelBackend, temporaries: TensorInfo[], keep: TensorInfo[]): void {
+  const kept = new Set(keep.map((info) => info.dataId));
+  const released = new Set<object>();
+  for (const info of temporaries) {
+    if (kept.has(info.dataId) || released.has(info.dataId)) continue;
+    released.add(info.dataId);
+    backend.disposeData(info.dataId);
+  }
+}
