@@ -2,3 +2,4 @@ export * from './contract';
 export * from './errors';
 export * from './types';
 export * from './wireFormat';
+export * from './createSocketClient';

@@ -12,7 +12,8 @@ export interface ProjectSummary {
   name: string;
   createdAt: string;
   lastOpenedAt: string | null;
-  volumeCount: number;
+  /** Null until the project has been opened in this session. */
+  volumeCount: number | null;
 }
 
 export type ScalarTypeName = 'uint8' | 'int8' | 'uint16' | 'int16' | 'uint32' | 'int32' | 'float32' | 'float64';

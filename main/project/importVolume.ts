@@ -1,0 +1,90 @@
+import { basename } from 'node:path';
+import { ApiError, type ImportProblem, type ImportResult, type VolumeSummary } from '../api/contract';
+import type { VolumeRecord } from '../db';
+import type { ImportedVolume } from '../imaging/importTypes';
+import { isImagingError } from '../imaging/ImagingError';
+import { scalarTypeNameOf, type ScalarArray } from '../imaging/volume';
+import { readNiftiFile } from '../imaging/nifti/readNiftiFile';
+import type { Project } from './Project';
+import { createId } from './Workspace';
+
+/**
+ * Imports one NIfTI file into a project: decode, write the voxel cache, then insert the volume row. The row is the
+ * commit point: if anything fails before it, the project is unchanged (a stray cache file is harmless and overwritten
+ * by id never reused).
+ */
+export async function importNiftiFile(project: Project, path: string, displayName = basename(path)): Promise<ImportResult> {
+  let imported: ImportedVolume;
+  try {
+    imported = await readNiftiFile(path);
+  } catch (error) {
+    return { imported: [], problems: [toImportProblem(error, displayName)] };
+  }
+  const summary = await addImportedVolume(project, imported, displayName.replace(/\.nii(\.gz)?$/i, ''));
+  return { imported: [summary], problems: [] };
+}
+
+export async function addImportedVolume(project: Project, imported: ImportedVolume, name: string): Promise<VolumeSummary> {
+  const id = createId();
+  const { volume, description } = imported;
+  const cacheFile = await project.volumeCache.write(id, volume.scalars);
+  const [minValue, maxValue] = rangeOf(volume.scalars);
+  const record: VolumeRecord = {
+    id,
+    name,
+    sourceKind: description.sourceFormat,
+    sourceFiles: description.sourceFiles,
+    patientName: description.patientName ?? null,
+    patientId: description.patientId ?? null,
+    studyDescription: description.studyDescription ?? null,
+    seriesDescription: description.seriesDescription ?? null,
+    modality: description.modality ?? null,
+    seriesInstanceUid: description.seriesInstanceUid ?? null,
+    dimensions: volume.geometry.dimensions,
+    voxelToPatient: volume.geometry.voxelToPatient,
+    scalarType: scalarTypeNameOf(volume.scalars),
+    minValue,
+    maxValue,
+    cacheFile,
+    warnings: description.warnings,
+    createdAt: new Date().toISOString()
+  };
+  await project.store.volumes.insert(record);
+  return toVolumeSummary(record);
+}
+
+export function toVolumeSummary(record: VolumeRecord): VolumeSummary {
+  return {
+    id: record.id,
+    name: record.name,
+    sourceKind: record.sourceKind,
+    patientName: record.patientName,
+    patientId: record.patientId,
+    studyDescription: record.studyDescription,
+    seriesDescription: record.seriesDescription,
+    modality: record.modality,
+    geometry: { dimensions: record.dimensions, voxelToPatient: record.voxelToPatient },
+    scalarType: record.scalarType,
+    minValue: record.minValue,
+    maxValue: record.maxValue,
+    warnings: record.warnings,
+    createdAt: record.createdAt
+  };
+}
+
+function toImportProblem(error: unknown, file: string): ImportProblem {
+  if (isImagingError(error)) return { file, code: error.code, message: error.message };
+  if (error instanceof ApiError) return { file, code: error.code, message: error.message };
+  throw error;
+}
+
+function rangeOf(scalars: ScalarArray): [number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let index = 0; index < scalars.length; index += 1) {
+    const value = scalars[index]!;
+    if (value < min) min = value;
+    if (value > max) max = value;
+  }
+  return scalars.length === 0 ? [0, 0] : [min, max];
+}
