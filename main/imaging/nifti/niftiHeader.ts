@@ -12,6 +12,8 @@ export interface NiftiHeader {
   dim: number[];
   datatype: number;
   bitpix: number;
+  /** 1002 (NIFTI_INTENT_LABEL) marks a label map. */
+  intentCode: number;
   /** pixdim[0..7]; pixdim[0] is qfac. */
   pixdim: number[];
   voxOffset: number;
@@ -65,6 +67,7 @@ function parseNifti1(view: DataView, le: boolean): NiftiHeader {
     littleEndian: le,
     dim: range(8).map((n) => i16(40 + 2 * n)),
     datatype: i16(70),
+    intentCode: i16(68),
     bitpix: i16(72),
     pixdim: range(8).map((n) => f32(76 + 4 * n)),
     voxOffset: f32(108),
@@ -88,6 +91,7 @@ function parseNifti2(view: DataView, le: boolean): NiftiHeader {
     littleEndian: le,
     dim: range(8).map((n) => i64(16 + 8 * n)),
     datatype: view.getInt16(12, le),
+    intentCode: view.getInt32(504, le),
     bitpix: view.getInt16(14, le),
     pixdim: range(8).map((n) => f64(104 + 8 * n)),
     voxOffset: i64(168),
@@ -122,6 +126,7 @@ export function serializeNifti1Header(header: NiftiHeader): Uint8Array {
   view.setInt32(0, NIFTI1_HEADER_SIZE, le);
   view.setUint8(38, 'r'.charCodeAt(0)); // "regular": old Analyze readers check it
   header.dim.forEach((value, n) => view.setInt16(40 + 2 * n, value, le));
+  view.setInt16(68, header.intentCode, le);
   view.setInt16(70, header.datatype, le);
   view.setInt16(72, header.bitpix, le);
   header.pixdim.forEach((value, n) => view.setFloat32(76 + 4 * n, value, le));

@@ -20,6 +20,11 @@ export interface NibabelImage {
   shape: number[];
   sformCode: number;
   qformCode: number;
+  qformAffine: number[][];
+  sformAffine: number[][];
+  /** numpy dtype of the stored voxels, e.g. "uint8" */
+  dtype: string;
+  intentCode: number;
   /** Path of the voxels as little-endian float64, i fastest, volume `volumeIndex` only. */
   voxelsPath: string;
 }
@@ -33,7 +38,9 @@ if data.ndim > 3:
 data.astype('<f8').ravel(order='F').tofile(sys.argv[2])
 hdr = img.header
 print(json.dumps({'affine': img.affine.tolist(), 'shape': list(img.shape),
-  'sformCode': int(hdr['sform_code']), 'qformCode': int(hdr['qform_code'])}))
+  'sformCode': int(hdr['sform_code']), 'qformCode': int(hdr['qform_code']),
+  'qformAffine': hdr.get_qform().tolist(), 'sformAffine': hdr.get_sform().tolist(),
+  'dtype': str(hdr.get_data_dtype()), 'intentCode': int(hdr['intent_code'])}))
 `;
 
 /** nibabel's view of a NIfTI file: best affine (RAS), shape and scaled voxels of one volume. */

@@ -1,0 +1,84 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { colin27Path } from '../../tests/fixtures/fetchFixtures';
+import { convertLpsRas, createAffineFromColumns, transformPoint } from '../imaging/geometry';
+import { ImagingError } from '../imaging/ImagingError';
+import { readNiftiFile } from '../imaging/nifti/readNiftiFile';
+import { readWithNibabel } from '../imaging/testSupport/runPythonOracle';
+import type { Matrix4, VolumeGeometry } from '../imaging/volume';
+import { writeNiftiImage } from './writeNiftiImage';
+import { writeNiftiMask } from './writeNiftiMask';
+
+/** Element-wise comparison; vitest's deep equality takes a minute on 7 million voxels. */
+function countDifferences(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  if (actual.length !== expected.length) return Math.max(actual.length, expected.length);
+  let differences = 0;
+  for (let n = 0; n < actual.length; n++) if (actual[n] !== expected[n]) differences++;
+  return differences;
+}
+
+const outputFolder = mkdtempSync(join(tmpdir(), 'nifti-export-'));
+
+function expectMatrixClose(actual: number[][] | Matrix4, expected: number[][] | Matrix4, digits = 4): void {
+  const flatExpected = (expected as number[][]).flat ? (expected as number[][]).flat() : (expected as Matrix4);
+  const flatActual = (actual as number[][]).flat ? (actual as number[][]).flat() : (actual as Matrix4);
+  flatExpected.forEach((value, n) => expect(flatActual[n]).toBeCloseTo(value as number, digits));
+}
+
+describe('NIfTI export', () => {
+  it('round-trips Colin27 as an image: same affine, sform and qform set, same voxels in nibabel', async () => {
+    const source = await readNiftiFile(colin27Path());
+    const path = join(outputFolder, 'colin27.nii.gz');
+    await writeNiftiImage(source.volume, path);
+    const original = readWithNibabel(colin27Path());
+    const written = readWithNibabel(path);
+    expect(written.sformCode).toBe(1);
+    expect(written.qformCode).toBe(1);
+    expectMatrixClose(written.sformAffine, original.affine);
+    expectMatrixClose(written.qformAffine, original.affine);
+    expect(written.dtype).toBe('uint8');
+    expect(countDifferences(written.voxels, original.voxels)).toBe(0);
+  });
+
+  it('writes a uint8 label mask on the source grid', async () => {
+    const source = await readNiftiFile(colin27Path());
+    const labels = Uint8Array.from(source.volume.scalars, (value) => (value > 120 ? 2 : value > 60 ? 1 : 0));
+    const path = join(outputFolder, 'mask.nii.gz');
+    await writeNiftiMask(source.volume.geometry, labels, path);
+    const written = readWithNibabel(path);
+    expect(written.dtype).toBe('uint8');
+    expect(written.intentCode).toBe(1002);
+    expect(written.shape).toEqual([181, 217, 181]);
+    expectMatrixClose(written.affine, readWithNibabel(colin27Path()).affine);
+    expect(countDifferences(written.voxels, labels)).toBe(0);
+  });
+
+  it('stores flipped axes reversed without moving any voxel in patient space (oblique, sheared grid)', async () => {
+    const geometry: VolumeGeometry = {
+      dimensions: [4, 3, 5],
+      voxelToPatient: createAffineFromColumns([0.8, 0.1, 0], [-0.05, 0.7, 0.3], [0.2, -0.4, 2.5], [-10, 20, 30]),
+      niftiAxisFlips: [false, true, true]
+    };
+    const labels = Uint8Array.from({ length: 60 }, (_, n) => n);
+    const path = join(outputFolder, 'flipped.nii');
+    await writeNiftiMask(geometry, labels, path);
+    const written = readWithNibabel(path);
+    const ras = written.affine.flat();
+    for (const [i, j, k] of [[0, 0, 0], [3, 2, 4], [1, 2, 3]] as const) {
+      const storedJ = 2 - j;
+      const storedK = 4 - k;
+      expect(written.voxels[i + 4 * (storedJ + 3 * storedK)]).toBe(labels[i + 4 * (j + 3 * k)]);
+      const patient = transformPoint(convertLpsRas(ras), [i, storedJ, storedK]);
+      transformPoint(geometry.voxelToPatient, [i, j, k]).forEach((value, n) => expect(patient[n]).toBeCloseTo(value, 4));
+    }
+  });
+
+  it('refuses a mask whose size does not match its scan', async () => {
+    const geometry: VolumeGeometry = { dimensions: [2, 2, 2], voxelToPatient: convertLpsRas(createAffineFromColumns([1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0])) };
+    const error = await writeNiftiMask(geometry, new Uint8Array(7), join(outputFolder, 'bad.nii.gz')).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ImagingError);
+    expect((error as ImagingError).code).toBe('invalid-request');
+  });
+});
