@@ -1,0 +1,60 @@
+/**
+ * 2D convolution as the authors build it: explicit padding (reflect with zero fallback, optional autopad), then a
+ * 'valid' convolution, optional spectral norm, Kaiming-normal or torch-default initialisation, and a bias.
+ * Layout is NHWC with kernels [kh, kw, in, out].
+ */
+import { tf, type Tensor4D, type Variable } from '../../tf';
+import type { ForwardContext } from './forwardContext';
+import { computeAutopad, padSpatially, type Padding, type PaddingMode } from './padding';
+import { createSpectralState, normaliseSpectrally, type SpectralState } from './spectralNorm';
+import type { VariableScope } from './variableRegistry';
+
+export interface ConvOptions {
+  inChannels: number;
+  outChannels: number;
+  kernelSize: number;
+  stride?: 1 | 2;
+  padding?: Padding;
+  paddingMode?: PaddingMode;
+  /** Pad inputs smaller than the kernel, with the authors' swapped axes (discriminator convs after the first). */
+  autopad?: boolean;
+  spectralNorm: boolean;
+  /** 'kaimingNormal' = torch kaiming_normal_ (fan_in, gain sqrt 2); 'torchDefault' = Conv2d's own U(±1/sqrt(fan_in)). */
+  init: 'kaimingNormal' | 'torchDefault';
+}
+
+export interface ConvLayer {
+  options: Required<ConvOptions>;
+  weight: Variable;
+  bias: Variable;
+  spectral: SpectralState | null;
+}
+
+export function createConv(scope: VariableScope, options: ConvOptions): ConvLayer {
+  const full: Required<ConvOptions> = {
+    stride: 1,
+    padding: [0, 0, 0, 0],
+    paddingMode: 'reflect',
+    autopad: false,
+    ...options
+  };
+  const { inChannels, outChannels, kernelSize } = full;
+  const fanIn = inChannels * kernelSize * kernelSize;
+  const bound = 1 / Math.sqrt(fanIn);
+  const weightValues =
+    full.init === 'kaimingNormal'
+      ? scope.random.normal(fanIn * outChannels, 0, Math.sqrt(2 / fanIn))
+      : scope.random.uniform(fanIn * outChannels, -bound, bound);
+  const weight = scope.add('weight', weightValues, [kernelSize, kernelSize, inChannels, outChannels]);
+  const bias = scope.add('bias', scope.random.uniform(outChannels, -bound, bound), [outChannels]);
+  const spectral = full.spectralNorm ? createSpectralState(scope, outChannels, fanIn) : null;
+  return { options: full, weight, bias, spectral };
+}
+
+export function applyConv(layer: ConvLayer, x: Tensor4D, context: ForwardContext): Tensor4D {
+  const { kernelSize, stride, padding, paddingMode, autopad } = layer.options;
+  let input = padSpatially(x, padding, paddingMode);
+  if (autopad) input = padSpatially(input, computeAutopad(x.shape[1], x.shape[2], kernelSize), 'reflect');
+  const kernel = layer.spectral ? normaliseSpectrally(layer.weight, layer.spectral, context) : layer.weight;
+  return tf.add(tf.conv2d(input, kernel as Tensor4D, stride, 'valid'), layer.bias);
+}

@@ -1,0 +1,45 @@
+/**
+ * Resolution changes: nearest ×2 upsampling, the authors' centre crop / zero pad to a skip's size (`adjust_to_size`),
+ * and 3×3 stride-2 average pooling with padding 1 that excludes the padding from the average
+ * (torch AvgPool2d(count_include_pad=False)), built from zero padding and a count so it means the same on every backend.
+ */
+import { tf, type Tensor4D } from '../../tf';
+
+export function upsampleNearest(x: Tensor4D): Tensor4D {
+  return tf.image.resizeNearestNeighbor(x, [x.shape[1] * 2, x.shape[2] * 2], false, false);
+}
+
+/** Pads (zeros, centred) if any side is too small, else crops (centred) any side that is too large, as fcn_maker does. */
+export function adjustToSize(x: Tensor4D, height: number, width: number): Tensor4D {
+  const diffs = [height - x.shape[1], width - x.shape[2]];
+  if (diffs.every((d) => d === 0)) return x;
+  if (diffs.some((d) => d > 0)) {
+    const padOf = (d: number): [number, number] => (d > 0 ? [Math.floor(d / 2), Math.floor(d / 2) + (d % 2)] : [0, 0]);
+    return tf.pad(x, [[0, 0], padOf(diffs[0]!), padOf(diffs[1]!), [0, 0]]);
+  }
+  // torch slice(-d//2, size-(-d//2+d%2)) with Python's floor division and modulo on a negative d.
+  const begin = diffs.map((d) => (d < 0 ? Math.floor(-d / 2) : 0));
+  const size = [height, width];
+  return tf.slice(x, [0, begin[0]!, begin[1]!, 0], [-1, size[0]!, size[1]!, -1]);
+}
+
+/** Centre-crops both tensors to their common (smallest) spatial size, as fcn_maker's crop_stack does. */
+export function cropToCommonSize(a: Tensor4D, b: Tensor4D): [Tensor4D, Tensor4D] {
+  const height = Math.min(a.shape[1], b.shape[1]);
+  const width = Math.min(a.shape[2], b.shape[2]);
+  const crop = (t: Tensor4D): Tensor4D => {
+    if (t.shape[1] === height && t.shape[2] === width) return t;
+    const top = Math.floor((t.shape[1] - height) / 2);
+    const left = Math.floor((t.shape[2] - width) / 2);
+    return tf.slice(t, [0, top, left, 0], [-1, height, width, -1]);
+  };
+  return [crop(a), crop(b)];
+}
+
+export function averagePoolExcludingPadding(x: Tensor4D): Tensor4D {
+  const paddings: [number, number][] = [[0, 0], [1, 1], [1, 1], [0, 0]];
+  const summed = tf.avgPool(tf.pad(x, paddings), 3, 2, 'valid');
+  const ones = tf.ones([1, x.shape[1], x.shape[2], 1]);
+  const fraction = tf.avgPool(tf.pad(ones, paddings) as Tensor4D, 3, 2, 'valid');
+  return tf.div(summed, fraction) as Tensor4D;
+}
