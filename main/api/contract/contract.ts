@@ -45,6 +45,7 @@ export const apiCalls = {
 } as const;
 
 export const apiEvents = {
+  onDidChangeProjects: defineEvent<Record<string, never>>(),
   onDidChangeVolumes: defineEvent<VolumesChanged>(),
   onDidImportProgress: defineEvent<ImportProgress>()
 } as const;

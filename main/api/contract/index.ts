@@ -3,3 +3,4 @@ export * from './errors';
 export * from './types';
 export * from './wireFormat';
 export * from './createSocketClient';
+export * from './createBridgeClient';

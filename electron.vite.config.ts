@@ -1,0 +1,43 @@
+import { resolve } from 'node:path';
+import vue from '@vitejs/plugin-vue';
+import { defineConfig } from 'electron-vite';
+
+/**
+ * One build for the three Electron bundles. The renderer bundle is also what the web host serves (out/renderer).
+ * Cornerstone3D needs: the `events` package (xmlbuilder2 in vtk.js extends EventEmitter), ES workers, and the
+ * optimizeDeps settings from docs/stack-notes in dev mode.
+ */
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: { index: resolve(import.meta.dirname, 'electron/main.ts') },
+        // Native and wasm-carrying packages stay outside the bundle and are unpacked from the asar.
+        external: ['sqlite3', /^@tensorflow\//]
+      }
+    }
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { index: resolve(import.meta.dirname, 'electron/preload.ts') },
+        // A sandboxed preload must be CommonJS.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' }
+      }
+    }
+  },
+  renderer: {
+    root: resolve(import.meta.dirname, 'renderer'),
+    plugins: [vue()],
+    resolve: { alias: { '@renderer': resolve(import.meta.dirname, 'renderer/src') } },
+    worker: { format: 'es' },
+    optimizeDeps: { exclude: ['@cornerstonejs/dicom-image-loader', '@cornerstonejs/metadata'] },
+    build: {
+      outDir: resolve(import.meta.dirname, 'out/renderer'),
+      chunkSizeWarningLimit: 8000,
+      rollupOptions: { input: { index: resolve(import.meta.dirname, 'renderer/index.html') } }
+    }
+  }
+});

@@ -1,0 +1,77 @@
+/**
+ * The desktop shell: lifecycle, single instance, the window, menu, dialogs and IPC. Everything else is the same core
+ * that the web host and the CLI run (main/).
+ */
+import { app, BrowserWindow, dialog, session } from 'electron';
+import { join } from 'node:path';
+import { createAppCore, type AppCore } from '../main/app';
+import { createApplicationMenu } from './createApplicationMenu';
+import { createMainWindow, isTrustedRendererUrl } from './createMainWindow';
+import { channelOfEvent, registerIpc } from './registerIpc';
+
+const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self' blob: data:",
+  "object-src 'none'",
+  "base-uri 'none'"
+].join('; ');
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let core: AppCore | undefined;
+
+  app.on('second-instance', () => {
+    const [window] = BrowserWindow.getAllWindows();
+    if (window) {
+      if (window.isMinimized()) window.restore();
+      window.focus();
+    }
+  });
+
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
+
+  void app.whenReady().then(() => {
+    core = createAppCore({ workspaceFolder: process.env.GENSEG_WORKSPACE ?? join(app.getPath('documents'), 'GenSegWorkstation') });
+    const activeCore = core;
+    session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy] } });
+    });
+    registerIpc(activeCore, isTrustedRendererUrl);
+    activeCore.events.subscribe((name, payload) => {
+      for (const window of BrowserWindow.getAllWindows()) window.webContents.send(channelOfEvent(name), payload);
+    });
+    createApplicationMenu({
+      openProjectFolder: async () => {
+        const choice = await dialog.showOpenDialog({ title: 'Open a GenSeg project folder', properties: ['openDirectory'] });
+        const folder = choice.filePaths[0];
+        if (choice.canceled || !folder) return;
+        try {
+          await activeCore.workspace.addExistingProject(folder);
+          activeCore.events.emit('onDidChangeProjects', {});
+        } catch (error) {
+          dialog.showErrorBox('Cannot open this folder', error instanceof Error ? error.message : String(error));
+        }
+      }
+    });
+    createMainWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createMainWindow();
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  app.on('will-quit', () => {
+    void core?.close();
+  });
+}
