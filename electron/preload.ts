@@ -3,7 +3,7 @@
  * the API contract. Nothing else from Node or Electron reaches the page.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { channelOfCall, channelOfEvent, isCallName, isEventName } from '../main/api/contract/contract';
+import { channelOfCall, channelOfEvent, isCallName, isEventName } from '../main/api/contract/names';
 import type { ApiBridge, BridgeOutcome } from '../main/api/contract/createBridgeClient';
 
 const bridge: ApiBridge = {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { defineCall, defineEvent } from './defineContract';
+import { callNameList, eventNameList, type CallName, type EventName } from './names';
 import type {
   AppInfo,
   ImportProgress,
@@ -52,27 +53,22 @@ export const apiEvents = {
 
 export type ApiCalls = typeof apiCalls;
 export type ApiEvents = typeof apiEvents;
-export type CallName = keyof ApiCalls;
-export type EventName = keyof ApiEvents;
+export type { CallName, EventName };
 export type CallInput<N extends CallName> = z.input<ApiCalls[N]['input']>;
 export type ParsedCallInput<N extends CallName> = z.output<ApiCalls[N]['input']>;
 export type CallResult<N extends CallName> = NonNullable<ApiCalls[N]['result']>;
 export type EventPayload<N extends EventName> = NonNullable<ApiEvents[N]['payload']>;
 
-export const callNames = Object.keys(apiCalls) as CallName[];
-export const eventNames = Object.keys(apiEvents) as EventName[];
+export const callNames: readonly CallName[] = callNameList;
+export const eventNames: readonly EventName[] = eventNameList;
+export { isCallName, isEventName, channelOfCall, channelOfEvent } from './names';
 
-export function isCallName(name: unknown): name is CallName {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(apiCalls, name);
-}
-
-export function isEventName(name: unknown): name is EventName {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(apiEvents, name);
-}
-
-/** The one place channel strings are made, for Electron IPC. */
-export const channelOfCall = (name: CallName): string => `api:call:${name}`;
-export const channelOfEvent = (name: EventName): string => `api:event:${name}`;
+// Compile-time proof that names.ts lists exactly the keys of the tables above.
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const callNamesMatchTable: SameKeys<CallName, keyof typeof apiCalls> = true;
+const eventNamesMatchTable: SameKeys<EventName, keyof typeof apiEvents> = true;
+void callNamesMatchTable;
+void eventNamesMatchTable;
 
 /** What a client of either host offers the renderer. */
 export interface ApiClient {
