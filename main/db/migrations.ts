@@ -41,6 +41,14 @@ export const migrations: Migration[] = [
         created_at TEXT NOT NULL
       );
 
+      -- The scan-level tag and the tumour slice ranges the user gave; slice_labels holds what they imply per slice.
+      CREATE TABLE scan_labels (
+        volume_id TEXT PRIMARY KEY REFERENCES volumes(id) ON DELETE CASCADE,
+        state TEXT NOT NULL CHECK (state IN ('present', 'absent', 'unknown')),
+        tumour_ranges TEXT NOT NULL DEFAULT '[]',  -- JSON [{first, last}] in slice indices, inclusive
+        updated_at TEXT NOT NULL
+      );
+
       CREATE TABLE slice_labels (
         volume_id TEXT NOT NULL REFERENCES volumes(id) ON DELETE CASCADE,
         slice_index INTEGER NOT NULL CHECK (slice_index >= 0),

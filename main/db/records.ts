@@ -92,3 +92,14 @@ export interface ProposalRecord {
   status: 'pending' | 'reviewed';
   createdAt: string;
 }
+
+export interface SliceRange {
+  /** Inclusive slice indices along the acquisition axis. */
+  first: number;
+  last: number;
+}
+
+export interface ScanLabel {
+  state: SliceState;
+  tumourRanges: SliceRange[];
+}

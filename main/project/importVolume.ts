@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { ApiError, type ImportProblem, type ImportResult, type VolumeSummary } from '../api/contract';
+import { ApiError, type ImportProblem, type ImportResult, type VolumeLabelState, type VolumeSummary } from '../api/contract';
 import type { VolumeRecord } from '../db';
 import type { ImportedVolume } from '../imaging/importTypes';
 import { isImagingError } from '../imaging/ImagingError';
@@ -53,7 +53,9 @@ export async function addImportedVolume(project: Project, imported: ImportedVolu
   return toVolumeSummary(record);
 }
 
-export function toVolumeSummary(record: VolumeRecord): VolumeSummary {
+const unlabelled: VolumeLabelState = { scan: 'unknown', presentSlices: 0, absentSlices: 0, maskedSlices: 0, pendingProposals: 0 };
+
+export function toVolumeSummary(record: VolumeRecord, labels: VolumeLabelState = unlabelled): VolumeSummary {
   return {
     id: record.id,
     name: record.name,
@@ -68,7 +70,8 @@ export function toVolumeSummary(record: VolumeRecord): VolumeSummary {
     minValue: record.minValue,
     maxValue: record.maxValue,
     warnings: record.warnings,
-    createdAt: record.createdAt
+    createdAt: record.createdAt,
+    labels
   };
 }
 

@@ -8,6 +8,11 @@ import { defineCall, defineEvent } from './defineContract';
 import { callNameList, eventNameList, type CallName, type EventName } from './names';
 import type {
   AppInfo,
+  MaskChanged,
+  MaskSliceData,
+  VolumeMask,
+  WeakLabels,
+  WeakLabelsChanged,
   ImportProgress,
   ImportResult,
   ProjectSummary,
@@ -18,6 +23,9 @@ import type {
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an id');
 const projectScoped = { projectId: id };
+const volumeScoped = { projectId: id, volumeId: id };
+const sliceIndex = z.number().int().min(0).max(1_000_000);
+const sliceState = z.enum(['present', 'absent', 'unknown']);
 
 export const apiCalls = {
   getAppInfo: defineCall<AppInfo>()(z.object({}).strict()),
@@ -42,13 +50,45 @@ export const apiCalls = {
   ),
 
   listVolumes: defineCall<VolumeSummary[]>()(z.object(projectScoped).strict()),
-  getVolumeVoxels: defineCall<VolumeVoxels>()(z.object({ ...projectScoped, volumeId: id }).strict())
+  getVolumeVoxels: defineCall<VolumeVoxels>()(z.object(volumeScoped).strict()),
+
+  getWeakLabels: defineCall<WeakLabels>()(z.object(volumeScoped).strict()),
+  tagScan: defineCall<WeakLabels>()(z.object({ ...volumeScoped, state: sliceState }).strict()),
+  setTumourRanges: defineCall<WeakLabels>()(
+    z
+      .object({
+        ...volumeScoped,
+        ranges: z.array(z.object({ first: sliceIndex, last: sliceIndex }).strict()).max(10_000)
+      })
+      .strict()
+  ),
+  setSliceStates: defineCall<WeakLabels>()(
+    z.object({ ...volumeScoped, sliceIndices: z.array(sliceIndex).min(1).max(100_000), state: sliceState }).strict()
+  ),
+
+  getMaskSlices: defineCall<{ volumeId: string; slices: MaskSliceData[] }>()(
+    z.object({ ...volumeScoped, sliceIndices: z.array(sliceIndex).max(100_000).optional() }).strict()
+  ),
+  saveMaskSlices: defineCall<{ volumeId: string; versions: number[] }>()(
+    z
+      .object({
+        ...volumeScoped,
+        slices: z
+          .array(z.object({ sliceIndex, labels: z.instanceof(Uint8Array) }).strict())
+          .min(1)
+          .max(100_000)
+      })
+      .strict()
+  ),
+  getVolumeMask: defineCall<VolumeMask>()(z.object(volumeScoped).strict())
 } as const;
 
 export const apiEvents = {
   onDidChangeProjects: defineEvent<Record<string, never>>(),
   onDidChangeVolumes: defineEvent<VolumesChanged>(),
-  onDidImportProgress: defineEvent<ImportProgress>()
+  onDidImportProgress: defineEvent<ImportProgress>(),
+  onDidChangeWeakLabels: defineEvent<WeakLabelsChanged>(),
+  onDidChangeMask: defineEvent<MaskChanged>()
 } as const;
 
 export type ApiCalls = typeof apiCalls;

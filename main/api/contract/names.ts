@@ -10,10 +10,23 @@ export const callNameList = [
   'importNiftiFromPath',
   'importNiftiUpload',
   'listVolumes',
-  'getVolumeVoxels'
+  'getVolumeVoxels',
+  'getWeakLabels',
+  'tagScan',
+  'setTumourRanges',
+  'setSliceStates',
+  'getMaskSlices',
+  'saveMaskSlices',
+  'getVolumeMask'
 ] as const;
 
-export const eventNameList = ['onDidChangeProjects', 'onDidChangeVolumes', 'onDidImportProgress'] as const;
+export const eventNameList = [
+  'onDidChangeProjects',
+  'onDidChangeVolumes',
+  'onDidImportProgress',
+  'onDidChangeWeakLabels',
+  'onDidChangeMask'
+] as const;
 
 export type CallName = (typeof callNameList)[number];
 export type EventName = (typeof eventNameList)[number];

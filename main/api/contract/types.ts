@@ -41,6 +41,7 @@ export interface VolumeSummary {
   maxValue: number;
   warnings: string[];
   createdAt: string;
+  labels: VolumeLabelState;
 }
 
 export interface VolumeVoxels {
@@ -75,4 +76,57 @@ export interface ImportProgress {
 
 export interface VolumesChanged {
   projectId: string;
+}
+
+export type SliceStateName = 'present' | 'absent' | 'unknown';
+
+export interface SliceRangeInfo {
+  /** Zero-based, inclusive. */
+  first: number;
+  last: number;
+}
+
+/** What the volume list shows about a volume's labels. */
+export interface VolumeLabelState {
+  scan: SliceStateName;
+  presentSlices: number;
+  absentSlices: number;
+  maskedSlices: number;
+  pendingProposals: number;
+}
+
+export interface WeakLabels {
+  volumeId: string;
+  scan: SliceStateName;
+  tumourRanges: SliceRangeInfo[];
+  /** One entry per slice along the acquisition axis. */
+  slices: SliceStateName[];
+  /** Why each slice has its state: scan tag, range, single-slice toggle, drawn mask, reviewed proposal, or none. */
+  sources: ('scan' | 'range' | 'slice' | 'mask' | 'proposal' | null)[];
+}
+
+export interface MaskSliceData {
+  sliceIndex: number;
+  /** dim_i * dim_j uint8 labels, i fastest. */
+  labels: Uint8Array;
+  version: number;
+  provenance: 'user' | 'proposal-accepted' | 'proposal-edited';
+}
+
+export interface VolumeMask {
+  volumeId: string;
+  /** The whole labelmap in the volume's grid. */
+  labels: Uint8Array;
+  maskedSlices: number[];
+}
+
+export interface WeakLabelsChanged {
+  projectId: string;
+  volumeId: string;
+}
+
+export interface MaskChanged {
+  projectId: string;
+  volumeId: string;
+  sliceIndices: number[];
 }

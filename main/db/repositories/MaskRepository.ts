@@ -1,6 +1,7 @@
 import { unzlibSync, zlibSync } from 'fflate';
 import type { Database } from '../Database';
-import type { MaskProvenance, MaskSlice } from '../records';
+import type { MaskProvenance, MaskSlice, SliceLabel } from '../records';
+import { writeSlices } from './SliceLabelRepository';
 
 export interface MaskSliceWrite {
   sliceIndex: number;
@@ -12,6 +13,10 @@ export interface MaskWriteOptions {
   provenance: MaskProvenance;
   author: string;
   modelVersionId?: string | null;
+  /** Weak labels the new mask implies, written in the same transaction. */
+  impliedSliceLabels?: SliceLabel[];
+  /** Sets the scan-level tag to present in the same transaction (a drawn tumour proves it). */
+  markScanPresent?: boolean;
 }
 
 /**
@@ -58,6 +63,14 @@ export class MaskRepository {
         );
         versions.push(version);
       }
+      if (options.impliedSliceLabels) await writeSlices(tx, volumeId, options.impliedSliceLabels);
+      if (options.markScanPresent) {
+        await tx.run(
+          `INSERT INTO scan_labels (volume_id, state, tumour_ranges, updated_at) VALUES (?, 'present', '[]', ?)
+           ON CONFLICT (volume_id) DO UPDATE SET state = 'present', updated_at = excluded.updated_at`,
+          [volumeId, now]
+        );
+      }
       return versions;
     });
   }
@@ -91,5 +104,12 @@ export class MaskRepository {
       [volumeId]
     );
     return rows.map((row) => row.slice_index);
+  }
+
+  async countMaskedSlicesByVolume(): Promise<Map<string, number>> {
+    const rows = await this.database.all<{ volume_id: string; n: number }>(
+      'SELECT volume_id, COUNT(*) AS n FROM mask_slices GROUP BY volume_id'
+    );
+    return new Map(rows.map((row) => [row.volume_id, row.n]));
   }
 }

@@ -45,6 +45,13 @@ export class ProposalRepository {
     return row ? toRecord(row) : undefined;
   }
 
+  async countPendingByVolume(): Promise<Map<string, number>> {
+    const rows = await this.database.all<{ volume_id: string; n: number }>(
+      "SELECT volume_id, COUNT(*) AS n FROM proposals WHERE status = 'pending' GROUP BY volume_id"
+    );
+    return new Map(rows.map((row) => [row.volume_id, row.n]));
+  }
+
   async setStatus(id: string, status: ProposalRecord['status']): Promise<void> {
     await this.database.run('UPDATE proposals SET status = ? WHERE id = ?', [status, id]);
   }

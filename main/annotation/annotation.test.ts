@@ -1,0 +1,118 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CallInput, CallName, CallResult } from '../api/contract';
+import { createAppCore, type AppCore } from '../app';
+import { addImportedVolume } from '../project';
+
+let folder: string;
+let core: AppCore;
+let projectId: string;
+let volumeId: string;
+const columns = 8;
+const rows = 6;
+const slices = 10;
+
+async function call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallResult<N>> {
+  const outcome = await core.dispatch(name, input, { host: 'web' });
+  if (!outcome.ok) throw Object.assign(new Error(outcome.error.message), outcome.error);
+  return outcome.result as CallResult<N>;
+}
+
+beforeEach(async () => {
+  folder = mkdtempSync(join(tmpdir(), 'genseg-annotation-'));
+  core = createAppCore({ workspaceFolder: folder, logger: { info: () => {}, error: () => {} } });
+  projectId = (await call('createProject', { name: 'Tags' })).id;
+  const project = await core.workspace.getProject(projectId);
+  const scalars = new Int16Array(columns * rows * slices).map((_, index) => index % 100);
+  const summary = await addImportedVolume(
+    project,
+    {
+      volume: { geometry: { dimensions: [columns, rows, slices], voxelToPatient: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 2, 0, 0, 0, 0, 1] }, scalars },
+      description: { sourceFormat: 'nifti', sourceFiles: ['/scans/x.nii'], warnings: [] }
+    },
+    'x'
+  );
+  volumeId = summary.id;
+});
+
+afterEach(async () => {
+  await core.close();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+function maskSlice(value: number): Uint8Array {
+  return new Uint8Array(columns * rows).fill(0).map((_, index) => (index < 5 ? value : 0));
+}
+
+describe('weak labels', () => {
+  it('starts unknown, and tagging a scan absent marks every slice absent', async () => {
+    const initial = await call('getWeakLabels', { projectId, volumeId });
+    expect(initial.scan).toBe('unknown');
+    expect(initial.slices).toEqual(new Array(slices).fill('unknown'));
+    const absent = await call('tagScan', { projectId, volumeId, state: 'absent' });
+    expect(absent.scan).toBe('absent');
+    expect(absent.slices).toEqual(new Array(slices).fill('absent'));
+    expect(absent.sources).toEqual(new Array(slices).fill('scan'));
+  });
+
+  it('marks tumour ranges present and the rest of a present scan absent, with several ranges', async () => {
+    const labels = await call('setTumourRanges', { projectId, volumeId, ranges: [{ first: 2, last: 3 }, { first: 6, last: 6 }] });
+    expect(labels.scan).toBe('present');
+    expect(labels.slices).toEqual(['absent', 'absent', 'present', 'present', 'absent', 'absent', 'present', 'absent', 'absent', 'absent']);
+    expect(labels.tumourRanges).toEqual([{ first: 2, last: 3 }, { first: 6, last: 6 }]);
+    const toggled = await call('setSliceStates', { projectId, volumeId, sliceIndices: [4], state: 'present' });
+    expect(toggled.slices[4]).toBe('present');
+    expect(toggled.sources[4]).toBe('slice');
+  });
+
+  it('refuses ranges outside the scan and changes nothing', async () => {
+    await expect(call('setTumourRanges', { projectId, volumeId, ranges: [{ first: 3, last: 10 }] })).rejects.toMatchObject({ code: 'invalid-input' });
+    await expect(call('setTumourRanges', { projectId, volumeId, ranges: [{ first: 5, last: 4 }] })).rejects.toMatchObject({ code: 'invalid-input' });
+    expect((await call('getWeakLabels', { projectId, volumeId })).scan).toBe('unknown');
+  });
+
+  it('treats a drawn mask as present, refuses contradicting tags, and summarises the volume', async () => {
+    await call('tagScan', { projectId, volumeId, state: 'absent' });
+    await call('saveMaskSlices', { projectId, volumeId, slices: [{ sliceIndex: 5, labels: maskSlice(1) }] });
+    const labels = await call('getWeakLabels', { projectId, volumeId });
+    expect(labels.scan).toBe('present');
+    expect(labels.slices[5]).toBe('present');
+    expect(labels.sources[5]).toBe('mask');
+    await expect(call('tagScan', { projectId, volumeId, state: 'absent' })).rejects.toMatchObject({ code: 'conflict' });
+    await expect(call('setSliceStates', { projectId, volumeId, sliceIndices: [5], state: 'absent' })).rejects.toMatchObject({ code: 'conflict' });
+    const [summary] = await call('listVolumes', { projectId });
+    expect(summary?.labels).toEqual({ scan: 'present', presentSlices: 1, absentSlices: 9, maskedSlices: 1, pendingProposals: 0 });
+  });
+});
+
+describe('masks', () => {
+  it('saves only the slices sent, versions them, and reads back exactly the same voxels', async () => {
+    const first = maskSlice(1);
+    expect((await call('saveMaskSlices', { projectId, volumeId, slices: [{ sliceIndex: 3, labels: first }] })).versions).toEqual([1]);
+    const second = maskSlice(2);
+    expect(
+      (await call('saveMaskSlices', { projectId, volumeId, slices: [{ sliceIndex: 3, labels: second }, { sliceIndex: 9, labels: first }] })).versions
+    ).toEqual([2, 1]);
+    const read = await call('getMaskSlices', { projectId, volumeId, sliceIndices: [3] });
+    expect(read.slices).toHaveLength(1);
+    expect(Array.from(read.slices[0]!.labels)).toEqual(Array.from(second));
+    const volumeMask = await call('getVolumeMask', { projectId, volumeId });
+    expect(volumeMask.labels.byteLength).toBe(columns * rows * slices);
+    expect(volumeMask.maskedSlices).toEqual([3, 9]);
+    expect(Array.from(volumeMask.labels.subarray(3 * columns * rows, 4 * columns * rows))).toEqual(Array.from(second));
+    expect(Array.from(volumeMask.labels.subarray(9 * columns * rows, 10 * columns * rows))).toEqual(Array.from(first));
+  });
+
+  it('refuses a slice of the wrong size or outside the volume, and saves nothing of that request', async () => {
+    await expect(
+      call('saveMaskSlices', { projectId, volumeId, slices: [{ sliceIndex: 1, labels: maskSlice(1) }, { sliceIndex: 2, labels: new Uint8Array(7) }] })
+    ).rejects.toMatchObject({ code: 'invalid-input' });
+    await expect(
+      call('saveMaskSlices', { projectId, volumeId, slices: [{ sliceIndex: slices, labels: maskSlice(1) }] })
+    ).rejects.toMatchObject({ code: 'invalid-input' });
+    expect((await call('getMaskSlices', { projectId, volumeId })).slices).toEqual([]);
+    expect((await call('getWeakLabels', { projectId, volumeId })).scan).toBe('unknown');
+  });
+});

@@ -1,0 +1,2 @@
+export { tagScan, setTumourRanges, setSliceStates, listTumourSlices, mergeRanges } from './weakLabels';
+export { saveMaskSlices, readVolumeMask, type MaskSliceInput } from './masks';

@@ -1,0 +1,51 @@
+import { ApiError } from '../api/contract';
+import type { MaskProvenance, ProjectStore, SliceLabel, VolumeRecord } from '../db';
+
+export interface MaskSliceInput {
+  sliceIndex: number;
+  labels: Uint8Array;
+}
+
+/**
+ * Saves edited mask slices at the volume's full in-plane size (never cropped or resampled). A slice with tumour drawn
+ * becomes present, and so does its scan, in the same transaction as the mask itself.
+ */
+export async function saveMaskSlices(
+  store: ProjectStore,
+  volume: VolumeRecord,
+  slices: MaskSliceInput[],
+  provenance: { provenance: MaskProvenance; author: string; modelVersionId?: string | null }
+): Promise<number[]> {
+  const [columns, rows, sliceCount] = volume.dimensions;
+  const seen = new Set<number>();
+  for (const slice of slices) {
+    if (slice.sliceIndex >= sliceCount) {
+      throw new ApiError('invalid-input', `Slice ${slice.sliceIndex + 1} is outside this scan (1–${sliceCount}).`);
+    }
+    if (seen.has(slice.sliceIndex)) throw new ApiError('invalid-input', `Slice ${slice.sliceIndex + 1} was sent twice.`);
+    seen.add(slice.sliceIndex);
+    if (slice.labels.byteLength !== columns * rows) {
+      throw new ApiError(
+        'invalid-input',
+        `A mask slice must have ${columns}×${rows} values; ${slice.labels.byteLength} were sent.`
+      );
+    }
+  }
+  const tumourSlices = slices.filter((slice) => slice.labels.some((value) => value !== 0));
+  const implied: SliceLabel[] = tumourSlices.map((slice) => ({ sliceIndex: slice.sliceIndex, state: 'present', source: 'mask' }));
+  return store.masks.saveSlices(volume.id, slices, {
+    ...provenance,
+    impliedSliceLabels: implied,
+    markScanPresent: tumourSlices.length > 0
+  });
+}
+
+/** The whole labelmap of a volume in its voxel grid (i fastest, then j, then k); unmasked slices are zero. */
+export async function readVolumeMask(store: ProjectStore, volume: VolumeRecord): Promise<{ labels: Uint8Array; maskedSlices: number[] }> {
+  const [columns, rows, sliceCount] = volume.dimensions;
+  const sliceSize = columns * rows;
+  const labels = new Uint8Array(sliceSize * sliceCount);
+  const slices = await store.masks.getSlices(volume.id);
+  for (const slice of slices) labels.set(slice.labels, slice.sliceIndex * sliceSize);
+  return { labels, maskedSlices: slices.map((slice) => slice.sliceIndex) };
+}

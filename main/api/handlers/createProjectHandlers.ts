@@ -1,0 +1,96 @@
+import { mkdir, stat } from 'node:fs/promises';
+import { basename, isAbsolute, join } from 'node:path';
+import { ApiError, type VolumeSummary } from '../contract';
+import type { VolumeRecord } from '../../db';
+import { createId, importNiftiFile, toVolumeSummary, writeFileAtomically, type Project } from '../../project';
+import type { CoreServices, HandlersFor } from './HandlerTypes';
+import { findVolume } from './findVolume';
+
+type ProjectCalls =
+  | 'getAppInfo'
+  | 'listProjects'
+  | 'createProject'
+  | 'openProject'
+  | 'importNiftiFromPath'
+  | 'importNiftiUpload'
+  | 'listVolumes'
+  | 'getVolumeVoxels';
+
+export function createProjectHandlers({ workspace, events, appVersion }: CoreServices): HandlersFor<ProjectCalls> {
+  return {
+    getAppInfo: async (_input, context) => ({
+      name: 'GenSeg Workstation',
+      version: appVersion,
+      host: context.host,
+      platform: process.platform
+    }),
+
+    listProjects: () => workspace.listProjects(),
+    createProject: ({ name }) => workspace.createProject(name),
+    openProject: ({ projectId }) => workspace.openProject(projectId),
+
+    importNiftiFromPath: async ({ projectId, path }) => {
+      const project = await workspace.getProject(projectId);
+      await checkImportPath(path);
+      const result = await importNiftiFile(project, path);
+      if (result.imported.length > 0) events.emit('onDidChangeVolumes', { projectId });
+      return result;
+    },
+
+    importNiftiUpload: async ({ projectId, fileName, bytes }) => {
+      const project = await workspace.getProject(projectId);
+      const safeName = basename(fileName).replace(/[^A-Za-z0-9._-]/g, '_');
+      if (!/\.nii(\.gz)?$/i.test(safeName)) {
+        throw new ApiError('unsupported', `${fileName} is not a NIfTI file (.nii or .nii.gz).`);
+      }
+      const folder = join(project.folder, 'sources');
+      await mkdir(folder, { recursive: true });
+      const stored = join(folder, `${createId()}-${safeName}`);
+      await writeFileAtomically(stored, bytes);
+      const result = await importNiftiFile(project, stored, fileName);
+      if (result.imported.length > 0) events.emit('onDidChangeVolumes', { projectId });
+      return result;
+    },
+
+    listVolumes: async ({ projectId }) => {
+      const project = await workspace.getProject(projectId);
+      return summariseVolumes(project, await project.store.volumes.list());
+    },
+
+    getVolumeVoxels: async ({ projectId, volumeId }) => {
+      const { project, volume } = await findVolume(workspace, projectId, volumeId);
+      const bytes = await project.volumeCache.read(volume.cacheFile);
+      return {
+        volumeId,
+        geometry: { dimensions: volume.dimensions, voxelToPatient: volume.voxelToPatient },
+        scalarType: volume.scalarType,
+        bytes
+      };
+    }
+  };
+}
+
+async function summariseVolumes(project: Project, records: VolumeRecord[]): Promise<VolumeSummary[]> {
+  const labelCounts = await project.store.sliceLabels.summariseByVolume();
+  const maskCounts = await project.store.masks.countMaskedSlicesByVolume();
+  const pending = await project.store.proposals.countPendingByVolume();
+  return records.map((record) => {
+    const counts = labelCounts.get(record.id);
+    return toVolumeSummary(record, {
+      scan: counts?.scan ?? 'unknown',
+      presentSlices: counts?.present ?? 0,
+      absentSlices: counts?.absent ?? 0,
+      maskedSlices: maskCounts.get(record.id) ?? 0,
+      pendingProposals: pending.get(record.id) ?? 0
+    });
+  });
+}
+
+/** A path typed by the user: it must be absolute and name an existing NIfTI file. */
+async function checkImportPath(path: string): Promise<void> {
+  if (!isAbsolute(path)) throw new ApiError('invalid-input', 'Type the full path of the file, starting from the root folder.');
+  if (!/\.nii(\.gz)?$/i.test(path)) throw new ApiError('unsupported', `${basename(path)} is not a NIfTI file (.nii or .nii.gz).`);
+  const info = await stat(path).catch(() => undefined);
+  if (!info) throw new ApiError('not-found', `${path} does not exist.`);
+  if (!info.isFile()) throw new ApiError('invalid-input', `${path} is not a file.`);
+}
