@@ -51,7 +51,7 @@ export function detach<T extends Tensor>(x: T): T {
 }
 
 function l2Normalise(x: Tensor): Tensor {
-  return tf.div(x, tf.maximum(tf.norm(x), normEpsilon));
+  return tf.div(x, tf.maximum(tf.sqrt(tf.sum(tf.square(x))), normEpsilon));
 }
 
 function normaliseArray(values: Float32Array): Float32Array {

@@ -1,0 +1,156 @@
+/**
+ * Training and prediction for GenSeg. One step follows the authors' order (genseg.md section 2): the full generator
+ * forward; one discriminator step (AMSGrad) on detached fakes; the generator loss evaluated with the *updated*
+ * discriminators; one generator step. Both happen inside the generator's gradient tape so the forward runs once;
+ * the discriminator step's own graph is cut from the generator's, so it contributes nothing to the generator's
+ * gradients.
+ */
+import { tf, type Scalar, type Tensor, type Tensor4D, type Variable } from '../tf';
+import { readCheckpoint, writeCheckpoint, type CheckpointParts } from '../checkpoint/checkpoint';
+import { AmsGrad } from '../optim/amsGrad';
+import type { Checkpoint, StepReport, Trainer, TrainingBatch } from '../trainingTypes';
+import { createBatchTensors, disposeBatchTensors } from './batchTensors';
+import { runDecoder } from './decoder';
+import { runEncoder } from './encoder';
+import { runGenerator } from './forward';
+import { computeDiscriminatorTerms, computeGeneratorTerms, sumTerms } from './objectives';
+import { createGenSegNetworks, discriminatorScopes, generatorScopes, type GenSegNetworks } from './networks';
+import type { GenSegConfig } from './presets';
+
+export interface GenSegTrainerOptions {
+  config: GenSegConfig;
+  /** Seeds initialisation and the sampled unique codes. */
+  seed?: number;
+}
+
+export function createGenSegTrainer(options: GenSegTrainerOptions): GenSegTrainer {
+  return new GenSegTrainer(options.config, options.seed ?? 1234);
+}
+
+export class GenSegTrainer implements Trainer {
+  readonly kind = 'genseg' as const;
+  readonly networks: GenSegNetworks;
+  readonly inputShape: [number, number, number];
+  private step = 0;
+  private readonly generatorOptimizer: AmsGrad;
+  private readonly discriminatorOptimizer: AmsGrad;
+  private readonly generatorVariables: Variable[];
+  private readonly discriminatorVariables: Variable[];
+
+  constructor(
+    readonly config: GenSegConfig,
+    seed: number
+  ) {
+    this.networks = createGenSegNetworks(config, seed);
+    this.inputShape = [config.height, config.imageWidth, config.imageChannels];
+    const { learningRateGenerator, learningRateDiscriminator, ...shared } = config.optimizer;
+    this.generatorOptimizer = new AmsGrad({ ...shared, learningRate: learningRateGenerator });
+    this.discriminatorOptimizer = new AmsGrad({ ...shared, learningRate: learningRateDiscriminator });
+    this.generatorVariables = this.networks.registry.trainableIn(generatorScopes);
+    this.discriminatorVariables = this.networks.registry.trainableIn(discriminatorScopes);
+  }
+
+  get stepCount(): number {
+    return this.step;
+  }
+
+  async trainStep(batch: TrainingBatch): Promise<StepReport> {
+    const tensors = createBatchTensors(batch, this.inputShape);
+    if (!tensors.imagesB || tensors.imagesB.shape[0] !== tensors.imagesA.shape[0]) {
+      disposeBatchTensors(tensors);
+      throw new Error('GenSeg needs as many absence images (imagesB) as presence images (imagesA)');
+    }
+    const imagesB = tensors.imagesB;
+    const reported: Record<string, Scalar> = {};
+    const context = { training: true };
+    const { value, grads } = tf.variableGrads(() => {
+      const outputs = runGenerator(this.networks, tensors.imagesA, imagesB, context);
+      this.stepDiscriminators(tensors.imagesA, imagesB, outputs, reported);
+      const labels = { count: tensors.labelledIndices.length, masks: tensors.masks, weights: tensors.labelledWeights };
+      const terms = computeGeneratorTerms(this.networks, tensors.imagesA, imagesB, outputs, labels, context);
+      for (const [name, term] of Object.entries(terms)) reported[name] = tf.keep(term);
+      return sumTerms(terms);
+    }, this.generatorVariables);
+    this.generatorOptimizer.applyGradients(collectGradients(grads, this.generatorVariables));
+    reported.generator = value;
+    disposeBatchTensors(tensors);
+    tf.dispose(grads);
+    this.step += 1;
+    return { step: this.step, losses: await readScalars(reported) };
+  }
+
+  async predict(images: Float32Array): Promise<Float32Array> {
+    const [height, width, channels] = this.inputShape;
+    const count = images.length / (height * width * channels);
+    const probabilities = tf.tidy(() => {
+      const context = { training: false };
+      const x = tf.tensor4d(images, [count, height, width, channels]);
+      const { code, skips } = runEncoder(this.networks.encoder, x, context);
+      return runDecoder(this.networks.decoderResidual, code, [...skips].reverse(), 1, context);
+    });
+    const values = (await probabilities.data()) as Float32Array;
+    probabilities.dispose();
+    return values;
+  }
+
+  async saveCheckpoint(): Promise<Checkpoint> {
+    return writeCheckpoint(this.checkpointParts());
+  }
+
+  loadCheckpoint(checkpoint: Checkpoint): void {
+    this.step = readCheckpoint(this.checkpointParts(), checkpoint);
+  }
+
+  countParameters(): Record<string, number> {
+    const scopes = [...generatorScopes, ...discriminatorScopes];
+    return Object.fromEntries(scopes.map((scope) => [scope, this.networks.registry.countParameters(scope)]));
+  }
+
+  dispose(): void {
+    this.generatorOptimizer.dispose();
+    this.discriminatorOptimizer.dispose();
+    this.networks.registry.dispose();
+  }
+
+  private stepDiscriminators(imagesA: Tensor4D, imagesB: Tensor4D, outputs: ReturnType<typeof runGenerator>, reported: Record<string, Scalar>): void {
+    const context = { training: true };
+    const { value, grads } = tf.variableGrads(() => {
+      const terms = computeDiscriminatorTerms(this.networks, imagesA, imagesB, outputs, context);
+      for (const [name, term] of Object.entries(terms)) reported[name] = tf.keep(term);
+      return sumTerms(terms);
+    }, this.discriminatorVariables);
+    this.discriminatorOptimizer.applyGradients(collectGradients(grads, this.discriminatorVariables));
+    reported.discriminator = tf.keep(value);
+    tf.dispose(grads);
+  }
+
+  private checkpointParts(): CheckpointParts {
+    return {
+      model: this.kind,
+      config: this.config,
+      step: this.step,
+      random: this.networks.random,
+      registry: this.networks.registry,
+      optimizers: { generator: this.generatorOptimizer, discriminator: this.discriminatorOptimizer }
+    };
+  }
+}
+
+/** Gradients by variable; variables the loss did not reach are absent, so the optimizer leaves them alone. */
+export function collectGradients(grads: Record<string, Tensor>, variables: Variable[]): Map<Variable, Tensor> {
+  const gradients = new Map<Variable, Tensor>();
+  for (const variable of variables) {
+    const gradient = grads[variable.name];
+    if (gradient) gradients.set(variable, gradient);
+  }
+  return gradients;
+}
+
+export async function readScalars(scalars: Record<string, Scalar>): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const [name, scalar] of Object.entries(scalars)) {
+    out[name] = (await scalar.data())[0]!;
+    scalar.dispose();
+  }
+  return out;
+}
