@@ -1,0 +1,157 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createAppCore } from '../../app';
+import { saveMaskSlices, setTumourRanges, tagScan } from '../../annotation';
+import { addImportedVolume } from '../../project';
+import { augmentSlice, paperAugmentation } from './augmentSlice';
+import { BatchSampler } from './BatchSampler';
+import { buildTrainingSet, describeMissingData } from './buildTrainingSet';
+import { normalizeVolume } from './normalizeVolume';
+import { SeededRandom } from './random';
+import { computeSliceFit, fitMask, fitSlice, unfitSlice } from './sliceFitting';
+
+function disc(columns: number, rows: number, cx: number, cy: number, r: number): Uint8Array {
+  return Uint8Array.from({ length: columns * rows }, (_, i) => (Math.hypot((i % columns) - cx, Math.floor(i / columns) - cy) < r ? 1 : 0));
+}
+
+function dice(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let both = 0;
+  let sum = 0;
+  for (let i = 0; i < a.length; i += 1) {
+    both += a[i]! > 0.5 && b[i]! > 0.5 ? 1 : 0;
+    sum += (a[i]! > 0.5 ? 1 : 0) + (b[i]! > 0.5 ? 1 : 0);
+  }
+  return (2 * both) / sum;
+}
+
+describe('slice fitting', () => {
+  it('keeps the physical aspect and centres the slice', () => {
+    const fit = computeSliceFit(100, 50, 1, 1, 64, 64);
+    const image = fitSlice(new Float32Array(100 * 50).fill(1), fit, -1);
+    expect(image[32 * 64 + 32]).toBe(1);
+    expect(image[2 * 64 + 32]).toBe(-1);
+    expect(image[(64 - 3) * 64 + 32]).toBe(-1);
+    expect(image[32 * 64 + 1]).toBe(1);
+    // Anisotropic voxels: 50 columns of 2 mm are as wide as 100 rows of 1 mm.
+    const square = computeSliceFit(50, 100, 2, 1, 64, 64);
+    expect(square.stepX * 2).toBeCloseTo(square.stepY * 1);
+  });
+
+  it('takes a fitted mask back to the source grid where it overlays the original', () => {
+    const source = disc(120, 90, 70, 40, 15);
+    const fit = computeSliceFit(120, 90, 0.9, 1.2, 48, 48);
+    const back = unfitSlice(fitMask(source, fit), fit);
+    expect(dice(back, source)).toBeGreaterThan(0.9);
+  });
+});
+
+describe('normalisation', () => {
+  it('gives nonzero voxels mean 0 and standard deviation 0.2, clipped to [-1, 1]', () => {
+    const scalars = Int16Array.from({ length: 10_000 }, (_, i) => (i < 1000 ? 0 : 100 + (i % 50)));
+    const normalized = normalizeVolume(scalars);
+    const values = Array.from(normalized.subarray(1000));
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1));
+    expect(mean).toBeCloseTo(0, 5);
+    expect(std).toBeCloseTo(0.2, 3);
+    expect(Math.min(...normalized)).toBeGreaterThanOrEqual(-1);
+  });
+});
+
+describe('augmentation', () => {
+  it('moves the mask exactly with the image and is reproducible from its seed', () => {
+    const mask = Float32Array.from(disc(32, 32, 12, 18, 6));
+    const settings = paperAugmentation(32);
+    const first = augmentSlice(mask, mask, 32, 32, { ...settings, intensityShift: 0 }, new SeededRandom(7));
+    const again = augmentSlice(mask, mask, 32, 32, { ...settings, intensityShift: 0 }, new SeededRandom(7));
+    expect(Array.from(first.image)).toEqual(Array.from(first.mask!));
+    expect(Array.from(first.image)).toEqual(Array.from(again.image));
+    expect(Array.from(first.image)).not.toEqual(Array.from(mask));
+  });
+});
+
+function makeDomains() {
+  const slice = (id: string, index: number, labelled: boolean) => ({
+    volumeId: id,
+    sliceIndex: index,
+    image: new Float32Array(16).fill(index),
+    mask: labelled ? new Float32Array(16).fill(1) : null
+  });
+  const present = Array.from({ length: 40 }, (_, i) => slice('a', i, i === 3));
+  return { present, absent: Array.from({ length: 30 }, (_, i) => slice('b', 100 + i, false)), labelled: present.filter((s) => s.mask) };
+}
+
+describe('batch sampler', () => {
+  it('puts the requested number of labelled slices in every batch', () => {
+    const sampler = new BatchSampler(makeDomains(), 4, 4, { batchSize: 8, minimumLabelledPerBatch: 1, augmentation: null, seed: 1 });
+    for (let step = 0; step < 20; step += 1) {
+      const batch = sampler.nextBatch();
+      expect(batch.labelled.filter(Boolean).length).toBeGreaterThanOrEqual(1);
+      expect(batch.imagesA.length).toBe(8 * 16);
+      expect(batch.imagesB.length).toBe(8 * 16);
+    }
+    expect(sampler.stepsPerEpoch).toBe(5);
+  });
+
+  it('samples uniformly when no minimum is asked (the paper recipe): most batches lack a label', () => {
+    const sampler = new BatchSampler(makeDomains(), 4, 4, { batchSize: 8, minimumLabelledPerBatch: 0, augmentation: null, seed: 1 });
+    const withLabel = Array.from({ length: 50 }, () => sampler.nextBatch().labelled.some(Boolean)).filter(Boolean).length;
+    expect(withLabel).toBeLessThan(20);
+  });
+
+  it('continues identically after its state is saved and restored', () => {
+    const options = { batchSize: 8, minimumLabelledPerBatch: 1, augmentation: paperAugmentation(4), seed: 3 };
+    const original = new BatchSampler(makeDomains(), 4, 4, options);
+    for (let step = 0; step < 7; step += 1) original.nextBatch();
+    const restored = new BatchSampler(makeDomains(), 4, 4, { ...options, seed: 99 });
+    restored.setState(original.getState());
+    for (let step = 0; step < 5; step += 1) {
+      expect(Array.from(restored.nextBatch().imagesA)).toEqual(Array.from(original.nextBatch().imagesA));
+    }
+  });
+});
+
+describe('training set from the store', () => {
+  it('takes present, absent and masked slices, splits by volume stably, and says what is missing', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'genseg-data-'));
+    const core = createAppCore({ workspaceFolder: folder, logger: { info: () => {}, error: () => {} } });
+    try {
+      const summary = await core.workspace.createProject('Data');
+      const project = await core.workspace.getProject(summary.id);
+      const dims: [number, number, number] = [20, 16, 12];
+      const ids: string[] = [];
+      for (let v = 0; v < 6; v += 1) {
+        const scalars = Uint16Array.from({ length: 20 * 16 * 12 }, (_, i) => (i * (v + 1)) % 300);
+        const volume = { geometry: { dimensions: dims, voxelToPatient: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 3, 0, 0, 0, 0, 1] }, scalars };
+        ids.push((await addImportedVolume(project, { volume, description: { sourceFormat: 'nifti', sourceFiles: [], warnings: [] } }, `v${v}`)).id);
+      }
+      const source = { store: project.store, readVoxels: (volume: { cacheFile: string }) => project.volumeCache.read(volume.cacheFile) };
+      expect(describeMissingData(await buildTrainingSet(source, 16, 16))).toMatch(/no slices are tagged tumour-present.*absent.*no tumour has been drawn/);
+      const volumes = await project.store.volumes.list();
+      for (const [index, volume] of volumes.entries()) {
+        if (index % 2 === 0) await tagScan(project.store, volume, 'absent');
+        else await setTumourRanges(project.store, volume, [{ first: 4, last: 7 }]);
+      }
+      for (const volume of volumes.filter((_, index) => index % 2 === 1)) {
+        await saveMaskSlices(project.store, volume, [{ sliceIndex: 5, labels: disc(20, 16, 10, 8, 4) }], { provenance: 'user', author: 't' });
+      }
+      const set = await buildTrainingSet(source, 16, 16);
+      expect(describeMissingData(set)).toBeNull();
+      expect(set.trainVolumeIds.length + set.validationVolumeIds.length).toBe(6);
+      expect(set.validationVolumeIds.length).toBeGreaterThanOrEqual(1);
+      expect(set.trainVolumeIds.some((id) => set.validationVolumeIds.includes(id))).toBe(false);
+      const total = set.snapshot.presentSlices + set.snapshot.validationPresentSlices;
+      expect(total).toBe(3 * 4);
+      expect(set.snapshot.absentSlices + set.snapshot.validationAbsentSlices).toBe(3 * 12 + 3 * 8);
+      expect(set.snapshot.labelledSlices).toBeGreaterThanOrEqual(1);
+      for (const slice of [...set.train.present, ...set.validation.present]) expect(ids).toContain(slice.volumeId);
+      const again = await buildTrainingSet(source, 16, 16);
+      expect(again.validationVolumeIds).toEqual(set.validationVolumeIds);
+    } finally {
+      await core.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
