@@ -26,6 +26,7 @@ const projectScoped = { projectId: id };
 const volumeScoped = { projectId: id, volumeId: id };
 const sliceIndex = z.number().int().min(0).max(1_000_000);
 const sliceState = z.enum(['present', 'absent', 'unknown']);
+const bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'must be binary data');
 
 export const apiCalls = {
   getAppInfo: defineCall<AppInfo>()(z.object({}).strict()),
@@ -44,7 +45,7 @@ export const apiCalls = {
       .object({
         ...projectScoped,
         fileName: z.string().min(1).max(255),
-        bytes: z.instanceof(Uint8Array)
+        bytes
       })
       .strict()
   ),
@@ -74,7 +75,7 @@ export const apiCalls = {
       .object({
         ...volumeScoped,
         slices: z
-          .array(z.object({ sliceIndex, labels: z.instanceof(Uint8Array) }).strict())
+          .array(z.object({ sliceIndex, labels: bytes }).strict())
           .min(1)
           .max(100_000)
       })
