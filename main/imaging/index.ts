@@ -4,3 +4,7 @@ export * from './importTypes';
 export { ImagingError, isImagingError, type ImagingErrorCode } from './ImagingError';
 export * as geometry from './geometry';
 export { readNiftiFile, type ReadNiftiOptions } from './nifti/readNiftiFile';
+export { writeNiftiFile, type WriteNiftiOptions } from './nifti/writeNiftiFile';
+export { scanDicomFolder } from './dicom/scanDicomFolder';
+export { loadDicomSeries } from './dicom/loadDicomSeries';
+export type { DicomScanResult, SeriesSummary, SkippedFile, DicomFrameReference, DicomPixelFormat } from './dicom/dicomTypes';

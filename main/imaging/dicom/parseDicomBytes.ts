@@ -1,0 +1,71 @@
+/**
+ * dicom-parser behind one function that says what went wrong in a user's words. dicom-parser throws strings or
+ * `{ exception }` objects; running past the end of the bytes means the file (or the part read so far) is cut short.
+ */
+import dicomParser from 'dicom-parser';
+import { ImagingError } from '../ImagingError';
+import { TRANSFER_SYNTAX } from './dicomTags';
+
+export type DicomDataSet = dicomParser.DataSet;
+export type DicomElement = dicomParser.Element;
+
+/** Why a parse failed: `incomplete` when more bytes might fix it, `invalid` when the bytes themselves are wrong. */
+export class DicomParseFailure extends Error {
+  constructor(
+    readonly kind: 'incomplete' | 'invalid',
+    detail: string
+  ) {
+    super(detail);
+  }
+}
+
+const PREAMBLE_LENGTH = 128;
+
+/** "DICM" at byte 128: the Part 10 file signature. */
+export function hasDicomSignature(bytes: Uint8Array): boolean {
+  return bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
+}
+
+/**
+ * Old scanners and some exporters write a bare data set without preamble. It is recognised by a first tag in groups
+ * 0002 or 0008 (little endian) followed by a plausible explicit VR or implicit length, as DCMTK does.
+ */
+export function looksLikeBareDataSet(bytes: Uint8Array): boolean {
+  if (bytes.length < 8) return false;
+  const group = bytes[0]! | (bytes[1]! << 8);
+  if (group !== 0x0002 && group !== 0x0008) return false;
+  const vr = String.fromCharCode(bytes[4]!, bytes[5]!);
+  return /^[A-Z]{2}$/.test(vr) || (bytes[6] === 0 && bytes[7] === 0);
+}
+
+export function parseDicomBytes(bytes: Uint8Array, options: { untilPixelData: boolean }): DicomDataSet {
+  const parseOptions: dicomParser.ParseDicomOptions = options.untilPixelData ? { untilTag: 'x7fe00010' } : {};
+  if (!hasDicomSignature(bytes)) parseOptions.TransferSyntaxUID = guessBareTransferSyntax(bytes);
+  try {
+    return dicomParser.parseDicom(bytes, parseOptions);
+  } catch (error) {
+    const detail = describeParserError(error);
+    const incomplete = /past end|overr|buffer|end of|beyond|unexpected end|invalid stored block|incorrect header/i.test(detail);
+    throw new DicomParseFailure(incomplete ? 'incomplete' : 'invalid', detail);
+  }
+}
+
+function guessBareTransferSyntax(bytes: Uint8Array): string {
+  const vr = String.fromCharCode(bytes[4]!, bytes[5]!);
+  return /^[A-Z]{2}$/.test(vr) ? TRANSFER_SYNTAX.explicitLittle : TRANSFER_SYNTAX.implicitLittle;
+}
+
+function describeParserError(error: unknown): string {
+  if (typeof error === 'string') return error;
+  if (error && typeof error === 'object' && 'exception' in error) return String((error as { exception: unknown }).exception);
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function describeParseFailure(failure: DicomParseFailure, path: string): ImagingError {
+  if (failure.kind === 'incomplete') {
+    return new ImagingError('file-truncated', `${path} is cut short: the file ends before its DICOM contents do (it was probably not copied completely).`, path, { cause: failure });
+  }
+  return new ImagingError('damaged-header', `${path} starts like a DICOM file but its contents are damaged and cannot be read.`, path, { cause: failure });
+}
+
+export { PREAMBLE_LENGTH };

@@ -1,0 +1,152 @@
+/**
+ * Reads what a folder scan needs from one file (identity, pixel format and the geometry of every frame) without
+ * reading its pixels: only the first 64 KB, more only when the header is longer (enhanced multi-frame objects).
+ */
+import { open } from 'node:fs/promises';
+import { describeFileSystemError, ImagingError } from '../ImagingError';
+import type { Vec3 } from '../volume';
+import type { DicomFrameReference, DicomPixelFormat, DicomSeriesIdentity } from './dicomTypes';
+import { NATIVE_TRANSFER_SYNTAXES, TAG, TRANSFER_SYNTAX } from './dicomTags';
+import { canDecodeTransferSyntax, describeUndecodableTransferSyntax } from './decodeDicomFrame';
+import { readFrameGeometries } from './readFrameGeometries';
+import { DicomParseFailure, describeParseFailure, hasDicomSignature, looksLikeBareDataSet, parseDicomBytes, type DicomDataSet } from './parseDicomBytes';
+
+export interface DicomFileHeader {
+  identity: DicomSeriesIdentity;
+  frames: DicomFrameReference[];
+}
+
+const READ_STEPS = [64 << 10, 4 << 20];
+
+/** Throws ImagingError: `not-dicom` for other files, or why this DICOM file cannot be imported. */
+export async function readDicomHeader(path: string): Promise<DicomFileHeader> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+    const { size } = await handle.stat();
+    for (const step of [...READ_STEPS, size]) {
+      const length = Math.min(step, size);
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(length), 0, length, 0);
+      const bytes = buffer.subarray(0, bytesRead);
+      if (step === READ_STEPS[0] && !hasDicomSignature(bytes) && !looksLikeBareDataSet(bytes)) {
+        throw new ImagingError('not-dicom', `${path} is not a DICOM file.`, path);
+      }
+      const dataSet = tryParse(bytes, path, length === size);
+      if (dataSet) return describeDicomFile(dataSet, path, size);
+      if (length === size) break;
+    }
+    throw new ImagingError('file-truncated', `${path} is cut short: the file ends before its DICOM contents do.`, path);
+  } catch (error) {
+    if (error instanceof ImagingError) throw error;
+    throw describeFileSystemError(error, path);
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** undefined: the header runs past the bytes read so far, so read more. */
+function tryParse(bytes: Uint8Array, path: string, isWholeFile: boolean): DicomDataSet | undefined {
+  try {
+    return parseDicomBytes(bytes, { untilPixelData: true });
+  } catch (error) {
+    if (!(error instanceof DicomParseFailure)) throw error;
+    if (error.kind === 'incomplete' && !isWholeFile) return undefined;
+    throw describeParseFailure(error, path);
+  }
+}
+
+function describeDicomFile(dataSet: DicomDataSet, path: string, fileSize: number): DicomFileHeader {
+  const pixelData = dataSet.elements[TAG.pixelData];
+  if (!pixelData) {
+    throw new ImagingError('no-pixel-data', `${path} holds no image (it is a DICOM ${describeNonImage(dataSet)}).`, path);
+  }
+  const format = readPixelFormat(dataSet);
+  if (!canDecodeTransferSyntax(format.transferSyntaxUid)) {
+    throw new ImagingError('unsupported-transfer-syntax', `${path} is compressed with ${describeUndecodableTransferSyntax(format.transferSyntaxUid)}, which this application cannot decode yet.`, path);
+  }
+  checkFormat(format, path);
+  const frameCount = Math.max(1, dataSet.intString(TAG.numberOfFrames) ?? 1);
+  // Compressed pixel data has no fixed length to check; deflated files are measured after inflating.
+  if (NATIVE_TRANSFER_SYNTAXES.has(format.transferSyntaxUid) && format.transferSyntaxUid !== TRANSFER_SYNTAX.deflatedExplicitLittle) {
+    const needed = pixelData.dataOffset + Math.ceil((format.rows * format.columns * format.samplesPerPixel * format.bitsAllocated * frameCount) / 8);
+    if (needed > fileSize) {
+      throw new ImagingError('file-truncated', `${path} is cut short: its image data stops early (${fileSize} of ${needed} bytes; it was probably not copied completely).`, path);
+    }
+  }
+  const instanceNumber = dataSet.intString(TAG.instanceNumber);
+  const frames = readFrameGeometries(dataSet, frameCount).map((geometry, frameIndex) => ({
+    path,
+    frameIndex,
+    ...(instanceNumber === undefined ? {} : { instanceNumber }),
+    ...geometry,
+    format
+  }));
+  return { identity: readIdentity(dataSet, path), frames };
+}
+
+function readPixelFormat(dataSet: DicomDataSet): DicomPixelFormat {
+  const bitsAllocated = dataSet.uint16(TAG.bitsAllocated) ?? 16;
+  return {
+    rows: dataSet.uint16(TAG.rows) ?? 0,
+    columns: dataSet.uint16(TAG.columns) ?? 0,
+    bitsAllocated,
+    bitsStored: dataSet.uint16(TAG.bitsStored) ?? bitsAllocated,
+    pixelRepresentation: dataSet.uint16(TAG.pixelRepresentation) ?? 0,
+    samplesPerPixel: dataSet.uint16(TAG.samplesPerPixel) ?? 1,
+    photometricInterpretation: (dataSet.string(TAG.photometricInterpretation) ?? 'MONOCHROME2').toUpperCase(),
+    planarConfiguration: dataSet.uint16(TAG.planarConfiguration) ?? 0,
+    transferSyntaxUid: dataSet.string(TAG.transferSyntaxUid) ?? TRANSFER_SYNTAX.implicitLittle
+  };
+}
+
+function checkFormat(format: DicomPixelFormat, path: string): void {
+  const damaged = (reason: string): ImagingError => new ImagingError('damaged-header', `${path} cannot be imported: ${reason}.`, path);
+  if (format.rows < 1 || format.columns < 1) throw damaged('its image size is missing');
+  if (![1, 8, 16, 32].includes(format.bitsAllocated)) throw damaged(`it stores ${format.bitsAllocated}-bit pixels, which is not a valid DICOM image`);
+  if (format.samplesPerPixel !== 1 && format.samplesPerPixel !== 3) throw damaged(`it has ${format.samplesPerPixel} values per pixel`);
+  if (/PALETTE/.test(format.photometricInterpretation)) throw damaged('it is a palette-colour image, which cannot be segmented as a grey-scale scan');
+}
+
+function readIdentity(dataSet: DicomDataSet, path: string): DicomSeriesIdentity {
+  const text = (tag: string): string | undefined => dataSet.string(tag)?.trim() || undefined;
+  const identity: DicomSeriesIdentity = {
+    // Files without a SeriesInstanceUID still form a series: one per file, named by the file.
+    seriesInstanceUid: text(TAG.seriesInstanceUid) ?? `file:${path}`
+  };
+  const optional: [keyof DicomSeriesIdentity, string | number | undefined][] = [
+    ['patientName', text(TAG.patientName)?.replace(/\^+/g, ' ').trim()],
+    ['patientId', text(TAG.patientId)],
+    ['studyInstanceUid', text(TAG.studyInstanceUid)],
+    ['studyDescription', text(TAG.studyDescription)],
+    ['studyDate', text(TAG.studyDate)],
+    ['seriesDescription', text(TAG.seriesDescription)],
+    ['seriesNumber', dataSet.intString(TAG.seriesNumber)],
+    ['modality', text(TAG.modality)],
+    ['gantryTilt', dataSet.floatString(TAG.gantryTilt)],
+    ['acquisitionType', text(TAG.acquisitionType)]
+  ];
+  for (const [key, value] of optional) if (value !== undefined && !Number.isNaN(value)) Object.assign(identity, { [key]: value });
+  return identity;
+}
+
+function describeNonImage(dataSet: DicomDataSet): string {
+  const modality = dataSet.string(TAG.modality);
+  if (modality === 'SR') return 'structured report';
+  if (modality === 'PR') return 'presentation state';
+  if (modality === 'KO') return 'key-object selection';
+  if (modality === 'RTSTRUCT') return 'radiotherapy structure set';
+  if (dataSet.elements['x00041220']) return 'folder index (DICOMDIR)';
+  return 'object without pixel data';
+}
+
+export function readVector(dataSet: DicomDataSet, tag: string, count: number): number[] | undefined {
+  const values: number[] = [];
+  for (let index = 0; index < count; index++) {
+    const value = dataSet.floatString(tag, index);
+    if (value === undefined || !Number.isFinite(value)) return undefined;
+    values.push(value);
+  }
+  return values;
+}
+
+export type { Vec3 };

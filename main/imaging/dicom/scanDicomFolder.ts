@@ -1,0 +1,94 @@
+/**
+ * The scan step: walks a folder tree, reads only the header of each file, and lists the series found so the user can
+ * choose before anything is decoded. Files that are not DICOM, or DICOM files that cannot be imported, are counted and
+ * listed with the reason; they never stop the scan. Memory holds one small record per image, never file contents.
+ */
+import { opendir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeFileSystemError, ImagingError } from '../ImagingError';
+import type { ImportOptions } from '../importTypes';
+import type { DicomScanResult, SkippedFile } from './dicomTypes';
+import { groupDicomSeries } from './groupDicomSeries';
+import { readDicomHeader, type DicomFileHeader } from './readDicomHeader';
+
+const PARALLEL_READS = 8;
+const SKIPPED_LIST_LIMIT = 1000;
+const PROGRESS_INTERVAL_MS = 100;
+
+export async function scanDicomFolder(folder: string, options: ImportOptions = {}): Promise<DicomScanResult> {
+  const { signal } = options;
+  await checkIsFolder(folder);
+  const headers: DicomFileHeader[] = [];
+  const skipped: SkippedFile[] = [];
+  const seriesUids = new Set<string>();
+  const counts = { files: 0, skipped: 0, nonDicom: 0 };
+  let lastProgress = 0;
+  const report = (force: boolean): void => {
+    const now = Date.now();
+    if (!force && now - lastProgress < PROGRESS_INTERVAL_MS) return;
+    lastProgress = now;
+    options.onProgress?.({ filesScanned: counts.files, seriesFound: seriesUids.size, slicesDecoded: 0 });
+  };
+  const inspect = async (path: string): Promise<void> => {
+    try {
+      const header = await readDicomHeader(path);
+      headers.push(header);
+      seriesUids.add(header.identity.seriesInstanceUid);
+    } catch (error) {
+      if (!(error instanceof ImagingError)) throw error;
+      counts.skipped++;
+      if (error.code === 'not-dicom') counts.nonDicom++;
+      if (skipped.length < SKIPPED_LIST_LIMIT) skipped.push({ path, code: error.code, reason: error.message });
+    }
+    counts.files++;
+    report(false);
+  };
+  await runWithLimit(walkFiles(folder, signal), PARALLEL_READS, inspect, signal);
+  report(true);
+  if (counts.files === 0) throw new ImagingError('empty-folder', `${folder} contains no files.`, folder);
+  if (headers.length === 0) throw describeNothingFound(folder, counts);
+  return { series: groupDicomSeries(headers), skipped, skippedCount: counts.skipped, nonDicomCount: counts.nonDicom, filesScanned: counts.files };
+}
+
+async function checkIsFolder(folder: string): Promise<void> {
+  try {
+    if (!(await stat(folder)).isDirectory()) throw new ImagingError('file-unreadable', `${folder} is a file, not a folder.`, folder);
+  } catch (error) {
+    if (error instanceof ImagingError) throw error;
+    throw describeFileSystemError(error, folder);
+  }
+}
+
+function describeNothingFound(folder: string, counts: { files: number; nonDicom: number }): ImagingError {
+  const others = counts.files - counts.nonDicom;
+  const detail = others > 0 ? `; ${others} DICOM file(s) could not be imported (see the list of skipped files)` : '';
+  return new ImagingError('no-images-found', `No importable DICOM images were found in ${folder}: ${counts.files} file(s) checked, ${counts.nonDicom} not DICOM${detail}.`, folder);
+}
+
+/** Depth-first, sorted per folder for a stable order; symbolic links to folders are not followed (they can loop). */
+async function* walkFiles(folder: string, signal: AbortSignal | undefined): AsyncGenerator<string> {
+  const directory = await opendir(folder).catch((error: unknown) => {
+    throw describeFileSystemError(error, folder);
+  });
+  const entries: { name: string; isFolder: boolean; isFile: boolean }[] = [];
+  for await (const entry of directory) entries.push({ name: entry.name, isFolder: entry.isDirectory(), isFile: entry.isFile() || entry.isSymbolicLink() });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    signal?.throwIfAborted();
+    const path = join(folder, entry.name);
+    if (entry.isFolder) yield* walkFiles(path, signal);
+    else if (entry.isFile) yield path;
+  }
+}
+
+async function runWithLimit(items: AsyncIterable<string>, limit: number, work: (item: string) => Promise<void>, signal?: AbortSignal): Promise<void> {
+  const running = new Set<Promise<void>>();
+  for await (const item of items) {
+    signal?.throwIfAborted();
+    const task: Promise<void> = work(item).finally(() => running.delete(task));
+    running.add(task);
+    if (running.size >= limit) await Promise.race(running);
+  }
+  await Promise.all(running);
+  signal?.throwIfAborted();
+}
