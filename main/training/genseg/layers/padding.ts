@@ -17,7 +17,29 @@ export function padSpatially(x: Tensor4D, padding: Padding, mode: PaddingMode): 
   const tooLarge = padding.some((pad) => pad >= height || pad >= width);
   const paddings: [number, number][] = [[0, 0], [top, bottom], [left, right], [0, 0]];
   if (mode === 'zero' || tooLarge) return tf.pad(x, paddings);
-  return tf.mirrorPad(x, paddings, 'reflect');
+  return reflectAlong(reflectAlong(x, 1, top, bottom), 2, left, right);
+}
+
+/**
+ * Reflect padding from slices, reverses and a concat. tf.mirrorPad's forward is right, but its registered gradient
+ * only slices the centre out of dy and drops what flowed into the reflected borders (found by the finite-difference
+ * test); these ops all have exact gradients.
+ */
+function reflectAlong(x: Tensor4D, axis: 1 | 2, before: number, after: number): Tensor4D {
+  if (before === 0 && after === 0) return x;
+  const length = x.shape[axis];
+  const band = (start: number, size: number): Tensor4D => {
+    const begin = [0, 0, 0, 0];
+    const sizes = [-1, -1, -1, -1];
+    begin[axis] = start;
+    sizes[axis] = size;
+    return tf.reverse(tf.slice(x, begin, sizes), axis) as Tensor4D;
+  };
+  const parts: Tensor4D[] = [];
+  if (before > 0) parts.push(band(1, before));
+  parts.push(x);
+  if (after > 0) parts.push(band(length - 1 - after, after));
+  return tf.concat(parts, axis);
 }
 
 /** The swapped-axis self-padding of the discriminator's strided convs, computed from the unpadded input size. */

@@ -5,8 +5,17 @@
  */
 import { tf, type Tensor4D } from '../../tf';
 
+/**
+ * Nearest ×2 upsampling as two concats of the input with itself. tf.image.resizeNearestNeighbor computes the same
+ * forward, but its registered gradient disagrees with finite differences (found by the layer test), while concat's
+ * gradient is an exact slice.
+ */
 export function upsampleNearest(x: Tensor4D): Tensor4D {
-  return tf.image.resizeNearestNeighbor(x, [x.shape[1] * 2, x.shape[2] * 2], false, false);
+  const [batch, height, width, channels] = x.shape;
+  const columns = tf.reshape(x, [batch * height, width, 1, channels]);
+  const widened = tf.reshape(tf.concat([columns, columns], 2), [batch * height, 1, width * 2 * channels]);
+  const doubled = tf.concat([widened, widened], 1);
+  return tf.reshape(doubled, [batch, height * 2, width * 2, channels]);
 }
 
 /** Pads (zeros, centred) if any side is too small, else crops (centred) any side that is too large, as fcn_maker does. */

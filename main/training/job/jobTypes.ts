@@ -1,0 +1,99 @@
+/** The training process's job descriptions and the messages it exchanges with the app (typed both ways). */
+import type { PresetName } from '../genseg/presets';
+import type { ModelKind } from '../trainingTypes';
+
+export type TrainingMethod = ModelKind;
+
+export interface TrainingOptions {
+  method: TrainingMethod;
+  preset: PresetName;
+  /** Model input [height, width]; slices are fitted into it with their aspect kept. */
+  inputSize: [number, number];
+  batchSize: number;
+  /** 0 reproduces the paper's uniform sampling. */
+  minimumLabelledPerBatch: number;
+  /** Multiplies the paper's segmentation loss weight (recipe choice). */
+  segmentationWeight?: number;
+  augment: boolean;
+  seed: number;
+  /** The job ends by itself after this many steps or seconds of training (whichever first); undefined = until stopped. */
+  maxSteps?: number;
+  maxSeconds?: number;
+  checkpointEverySeconds: number;
+  progressEverySeconds: number;
+  /** Validation runs every this many steps (at least once an epoch's worth of steps by default). */
+  validateEverySteps?: number;
+}
+
+export interface TrainJobRequest {
+  kind: 'train';
+  projectFolder: string;
+  runId: string;
+  options: TrainingOptions;
+  /** Continue from this run folder's checkpoint. */
+  resume: boolean;
+}
+
+export interface ProposeJobRequest {
+  kind: 'propose';
+  projectFolder: string;
+  /** The model version's folder, relative to the project folder. */
+  weightsFolder: string;
+  volumeIds: string[];
+}
+
+export type JobRequest = TrainJobRequest | ProposeJobRequest;
+
+export interface TrainingProgress {
+  step: number;
+  epoch: number;
+  losses: Record<string, number>;
+  stepsPerSecond: number;
+  elapsedSeconds: number;
+  /** Null when the job runs until stopped. */
+  secondsLeft: number | null;
+  backend: string;
+  validationDice: number | null;
+  bestValidationDice: number | null;
+}
+
+export interface ModelEvaluation {
+  /** Global Dice over the held-out labelled slices (thresholded at 0.5), null when there are none. */
+  dice: number | null;
+  /** How well predicted tumour area separates present from absent held-out slices, null without both. */
+  auroc: number | null;
+  heldOutLabelledSlices: number;
+  heldOutPresentSlices: number;
+  heldOutAbsentSlices: number;
+}
+
+export interface TrainingResult {
+  /** Folder (relative to the project) holding the best weights. */
+  weightsFolder: string;
+  step: number;
+  bestStep: number;
+  evaluation: ModelEvaluation;
+  dataSnapshot: Record<string, number>;
+  backend: string;
+  parameters: Record<string, number>;
+}
+
+export interface VolumeProposal {
+  volumeId: string;
+  /** Thresholded labelmap in the volume's own grid. */
+  labels: Uint8Array;
+  /** Predicted tumour area per slice, mm². */
+  sliceAreas: number[];
+}
+
+export type WorkerMessage =
+  | { type: 'started'; backend: string; skippedBackends: { candidate: string; reason: string }[] }
+  | { type: 'progress'; progress: TrainingProgress }
+  | { type: 'checkpoint'; step: number }
+  | { type: 'log'; line: string }
+  | { type: 'trained'; result: TrainingResult }
+  | { type: 'proposal'; proposal: VolumeProposal; done: number; total: number }
+  | { type: 'proposed' }
+  | { type: 'failed'; code: string; message: string };
+
+export type ParentMessage = { type: 'run'; request: JobRequest } | { type: 'stop' };

@@ -1,0 +1,174 @@
+import { join } from 'node:path';
+import { ProjectStore } from '../../db';
+import { VolumeCache } from '../../project/VolumeCache';
+import { selectBackend } from '../backend';
+import { BatchSampler, buildTrainingSet, describeMissingData, paperAugmentation, type BatchSamplerState, type TrainingSet } from '../data';
+import type { Trainer } from '../trainingTypes';
+import { createTrainer } from './createTrainer';
+import { computeDice, evaluateModel } from './evaluateModel';
+import type { TrainJobRequest, TrainingProgress, WorkerMessage } from './jobTypes';
+import { readCheckpointFiles, runFolderOf, writeCheckpointFiles } from './runFolder';
+
+export interface JobHooks {
+  send(message: WorkerMessage): void;
+  stopRequested(): boolean;
+}
+
+interface JobState {
+  elapsedSeconds: number;
+  bestDice: number | null;
+  bestStep: number;
+  sampler: BatchSamplerState;
+}
+
+/** Opens the project's store and voxel cache read-only in spirit: the training process never writes to the store. */
+export async function openProjectData(projectFolder: string) {
+  const store = await ProjectStore.open(join(projectFolder, 'project.sqlite'));
+  const cache = new VolumeCache(projectFolder);
+  return { store, readVoxels: (volume: { cacheFile: string }) => cache.read(volume.cacheFile) };
+}
+
+/**
+ * The training loop of the training process: builds the data from the store, trains until stopped or a limit is
+ * reached, validates, checkpoints on a timer and at the end, keeps the best weights by validation Dice, and reports the
+ * best model's two-headed evaluation. Resumes from the run folder's checkpoint when asked.
+ */
+export async function runTrainingJob(request: TrainJobRequest, hooks: JobHooks): Promise<void> {
+  const backend = await selectBackend();
+  hooks.send({ type: 'started', backend: backend.candidate, skippedBackends: backend.skipped });
+  const source = await openProjectData(request.projectFolder);
+  let trainer: Trainer | undefined;
+  try {
+    const [height, width] = request.options.inputSize;
+    const set = await buildTrainingSet(source, height, width);
+    const missing = describeMissingData(set);
+    if (missing) {
+      hooks.send({ type: 'failed', code: 'missing-data', message: missing });
+      return;
+    }
+    trainer = createTrainer(request.options);
+    await trainLoop(request, hooks, trainer, set, backend.candidate);
+  } finally {
+    trainer?.dispose();
+    await source.store.close();
+  }
+}
+
+async function trainLoop(request: TrainJobRequest, hooks: JobHooks, trainer: Trainer, set: TrainingSet, backend: string): Promise<void> {
+  const { options } = request;
+  const [height, width] = options.inputSize;
+  const folder = join(request.projectFolder, runFolderOf(request.runId));
+  const sampler = new BatchSampler(set.train, height, width, {
+    batchSize: options.batchSize,
+    minimumLabelledPerBatch: options.minimumLabelledPerBatch,
+    augmentation: options.augment ? paperAugmentation(height) : null,
+    seed: options.seed
+  });
+  const state: JobState = { elapsedSeconds: 0, bestDice: null, bestStep: 0, sampler: sampler.getState() };
+  if (request.resume) await restore(folder, trainer, sampler, state, hooks);
+  const selection = set.validation.labelled.length > 0 ? set.validation : null;
+  const validateEvery = options.validateEverySteps ?? sampler.stepsPerEpoch;
+  const saveState = async (name: 'checkpoint' | 'best') => {
+    state.sampler = sampler.getState();
+    await writeCheckpointFiles(folder, name, await trainer.saveCheckpoint(), state);
+  };
+  let sessionStart = performance.now();
+  const elapsed = () => state.elapsedSeconds + (performance.now() - sessionStart) / 1000;
+  let lastProgress = -Infinity;
+  let lastCheckpoint = elapsed();
+  let lastLosses: Record<string, number> = {};
+  let validationDice: number | null = null;
+  const stepsAtStart = trainer.stepCount;
+  const sessionClockStart = performance.now();
+  const finished = () =>
+    hooks.stopRequested() ||
+    (options.maxSteps !== undefined && trainer.stepCount >= options.maxSteps) ||
+    (options.maxSeconds !== undefined && elapsed() >= options.maxSeconds);
+  while (!finished()) {
+    lastLosses = (await trainer.trainStep(sampler.nextBatch())).losses;
+    if (selection && trainer.stepCount % validateEvery === 0) {
+      validationDice = await computeDice(trainer, selection);
+      if (state.bestDice === null || validationDice > state.bestDice) {
+        state.bestDice = validationDice;
+        state.bestStep = trainer.stepCount;
+        await saveState('best');
+      }
+    }
+    const now = elapsed();
+    if (now - lastProgress >= options.progressEverySeconds) {
+      lastProgress = now;
+      const rate = (trainer.stepCount - stepsAtStart) / Math.max(1e-9, (performance.now() - sessionClockStart) / 1000);
+      hooks.send({ type: 'progress', progress: describeProgress(trainer, sampler, options, lastLosses, rate, now, backend, validationDice, state) });
+    }
+    if (now - lastCheckpoint >= options.checkpointEverySeconds) {
+      lastCheckpoint = now;
+      state.elapsedSeconds = now;
+      sessionStart = performance.now();
+      await saveState('checkpoint');
+      hooks.send({ type: 'checkpoint', step: trainer.stepCount });
+    }
+  }
+  state.elapsedSeconds = elapsed();
+  sessionStart = performance.now();
+  await saveState('checkpoint');
+  hooks.send({ type: 'checkpoint', step: trainer.stepCount });
+  if (!selection) {
+    // Without held-out masks there is nothing to select on: the last weights are the model.
+    state.bestStep = trainer.stepCount;
+    await saveState('best');
+  }
+  const best = await readCheckpointFiles<JobState>(folder, 'best');
+  if (best) trainer.loadCheckpoint(best.checkpoint);
+  const evaluation = await evaluateModel(trainer, set.validation);
+  hooks.send({
+    type: 'trained',
+    result: {
+      weightsFolder: join(runFolderOf(request.runId)),
+      step: state.elapsedSeconds > 0 ? trainer.stepCount : 0,
+      bestStep: state.bestStep,
+      evaluation,
+      dataSnapshot: { ...set.snapshot },
+      backend,
+      parameters: trainer.countParameters()
+    }
+  });
+}
+
+async function restore(folder: string, trainer: Trainer, sampler: BatchSampler, state: JobState, hooks: JobHooks): Promise<void> {
+  const saved = await readCheckpointFiles<JobState>(folder, 'checkpoint');
+  if (!saved) {
+    hooks.send({ type: 'log', line: 'No checkpoint to resume from: training starts from the beginning.' });
+    return;
+  }
+  trainer.loadCheckpoint(saved.checkpoint);
+  sampler.setState(saved.jobState.sampler);
+  Object.assign(state, saved.jobState);
+  hooks.send({ type: 'log', line: `Resumed at step ${trainer.stepCount}.` });
+}
+
+function describeProgress(
+  trainer: Trainer,
+  sampler: BatchSampler,
+  options: TrainJobRequest['options'],
+  losses: Record<string, number>,
+  stepsPerSecond: number,
+  elapsedSeconds: number,
+  backend: string,
+  validationDice: number | null,
+  state: JobState
+): TrainingProgress {
+  const bySteps = options.maxSteps !== undefined ? (options.maxSteps - trainer.stepCount) / Math.max(stepsPerSecond, 1e-9) : Infinity;
+  const byTime = options.maxSeconds !== undefined ? options.maxSeconds - elapsedSeconds : Infinity;
+  const left = Math.min(bySteps, byTime);
+  return {
+    step: trainer.stepCount,
+    epoch: sampler.currentEpoch,
+    losses,
+    stepsPerSecond,
+    elapsedSeconds,
+    secondsLeft: Number.isFinite(left) ? Math.max(0, left) : null,
+    backend,
+    validationDice,
+    bestValidationDice: state.bestDice
+  };
+}
