@@ -30,6 +30,8 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(import.meta.dirname, 'renderer'),
+    // Relative asset URLs: the same build loads from the web host and from Electron's file or app protocol.
+    base: './',
     plugins: [vue()],
     resolve: { alias: { '@renderer': resolve(import.meta.dirname, 'renderer/src') } },
     worker: { format: 'es' },

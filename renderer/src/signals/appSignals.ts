@@ -1,0 +1,26 @@
+/**
+ * Signals the app publishes on `<body data-...>` so that end-to-end tests (and anyone debugging) can wait for what
+ * the app has really done (connected, rendered a slice) instead of sleeping. Values are strings, as in any dataset.
+ */
+export interface AppSignals {
+  /** 'starting' | 'ready' | 'error' */
+  appState: string;
+  /** 'empty' | 'loading' | 'rendered' | 'error' */
+  viewerState: string;
+  viewerVolumeId: string;
+  /** Zero-based index along the acquisition (k) axis of the slice on screen. */
+  viewerSlice: string;
+  viewerSliceCount: string;
+  viewerWindowWidth: string;
+  viewerWindowCenter: string;
+  /** Increases with every frame the viewport draws. */
+  viewerRenderCount: string;
+}
+
+export function setAppSignal<K extends keyof AppSignals>(name: K, value: string | number): void {
+  document.body.dataset[name] = String(value);
+}
+
+export function clearAppSignal(name: keyof AppSignals): void {
+  delete document.body.dataset[name];
+}

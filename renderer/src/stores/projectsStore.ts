@@ -1,0 +1,51 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { ProjectSummary } from '../../../main/api/contract/types';
+import { useApiClient } from '../api';
+import { useNotificationsStore } from './notificationsStore';
+
+/** The projects of the workspace and the one that is open. */
+export const useProjectsStore = defineStore('projects', () => {
+  const projects = ref<ProjectSummary[]>([]);
+  const currentProject = ref<ProjectSummary | null>(null);
+  const busy = ref(false);
+  const currentProjectId = computed(() => currentProject.value?.id ?? null);
+
+  async function run<T>(whatFailed: string, action: () => Promise<T>): Promise<T | undefined> {
+    busy.value = true;
+    try {
+      return await action();
+    } catch (error) {
+      useNotificationsStore().reportError(error, whatFailed);
+      return undefined;
+    } finally {
+      busy.value = false;
+    }
+  }
+
+  async function loadProjects(): Promise<boolean> {
+    const list = await run('Listing the projects', () => useApiClient().call('listProjects', {}));
+    if (list) projects.value = list;
+    return list !== undefined;
+  }
+
+  async function openProject(projectId: string): Promise<void> {
+    const opened = await run('Opening the project', () => useApiClient().call('openProject', { projectId }));
+    if (!opened) return;
+    currentProject.value = opened;
+    await loadProjects();
+  }
+
+  async function createProject(name: string): Promise<boolean> {
+    const created = await run('Creating the project', () => useApiClient().call('createProject', { name }));
+    if (!created) return false;
+    await openProject(created.id);
+    return true;
+  }
+
+  function closeProject(): void {
+    currentProject.value = null;
+  }
+
+  return { projects, currentProject, currentProjectId, busy, loadProjects, openProject, createProject, closeProject };
+});

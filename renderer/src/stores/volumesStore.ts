@@ -1,0 +1,104 @@
+import { defineStore } from 'pinia';
+import { computed, ref, watch } from 'vue';
+import type { ImportResult, VolumeSummary, VolumeVoxels } from '../../../main/api/contract/types';
+import { useApiClient } from '../api';
+import { useNotificationsStore } from './notificationsStore';
+import { useProjectsStore } from './projectsStore';
+
+/** The volumes of the open project, which one is chosen, and imports into it. */
+export const useVolumesStore = defineStore('volumes', () => {
+  const projects = useProjectsStore();
+  const notifications = useNotificationsStore();
+  const volumes = ref<VolumeSummary[]>([]);
+  const selectedVolumeId = ref<string | null>(null);
+  const importing = ref(false);
+  const selectedVolume = computed(() => volumes.value.find((volume) => volume.id === selectedVolumeId.value) ?? null);
+
+  async function refresh(): Promise<void> {
+    const projectId = projects.currentProjectId;
+    if (!projectId) {
+      volumes.value = [];
+      return;
+    }
+    try {
+      const list = await useApiClient().call('listVolumes', { projectId });
+      if (projects.currentProjectId === projectId) volumes.value = list;
+    } catch (error) {
+      notifications.reportError(error, 'Listing the volumes');
+    }
+  }
+
+  function reportImport(result: ImportResult): void {
+    for (const volume of result.imported) {
+      for (const warning of volume.warnings) notifications.show('warning', `${volume.name}: ${warning}`);
+    }
+    for (const problem of result.problems) notifications.show('error', `${problem.file}: ${problem.message}`);
+    if (result.imported.length > 0) {
+      notifications.show('info', `Imported ${result.imported.map((volume) => volume.name).join(', ')}.`);
+    }
+  }
+
+  async function runImport(start: (projectId: string) => Promise<ImportResult>): Promise<boolean> {
+    const projectId = projects.currentProjectId;
+    if (!projectId) return false;
+    importing.value = true;
+    try {
+      const result = await start(projectId);
+      reportImport(result);
+      await refresh();
+      return result.imported.length > 0;
+    } catch (error) {
+      notifications.reportError(error, 'Importing the volume');
+      return false;
+    } finally {
+      importing.value = false;
+    }
+  }
+
+  function importFromPath(path: string): Promise<boolean> {
+    return runImport((projectId) => useApiClient().call('importNiftiFromPath', { projectId, path }));
+  }
+
+  function importUpload(file: File): Promise<boolean> {
+    return runImport(async (projectId) => {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      return useApiClient().call('importNiftiUpload', { projectId, fileName: file.name, bytes });
+    });
+  }
+
+  function selectVolume(volumeId: string | null): void {
+    selectedVolumeId.value = volumeId;
+  }
+
+  /** Voxels are large: they go straight to the viewer and are never kept in reactive state. */
+  function fetchVoxels(volumeId: string): Promise<VolumeVoxels> {
+    const projectId = projects.currentProjectId;
+    if (!projectId) return Promise.reject(new Error('no project is open'));
+    return useApiClient().call('getVolumeVoxels', { projectId, volumeId });
+  }
+
+  useApiClient().on('onDidChangeVolumes', ({ projectId }) => {
+    if (projectId === projects.currentProjectId) void refresh();
+  });
+
+  watch(
+    () => projects.currentProjectId,
+    () => {
+      selectedVolumeId.value = null;
+      volumes.value = [];
+      void refresh();
+    }
+  );
+
+  return {
+    volumes,
+    selectedVolumeId,
+    selectedVolume,
+    importing,
+    refresh,
+    importFromPath,
+    importUpload,
+    selectVolume,
+    fetchVoxels
+  };
+});

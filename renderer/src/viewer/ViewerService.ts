@@ -1,0 +1,207 @@
+import { cache, Enums, RenderingEngine, type Types } from '@cornerstonejs/core';
+import { ToolGroupManager } from '@cornerstonejs/tools';
+import type { VolumeVoxels } from '../../../main/api/contract/types';
+import { computeAcquisitionOrientation, type ViewOrientation } from './computeAcquisitionOrientation';
+import { createNavigationToolGroup } from './createNavigationToolGroup';
+import { createVolumeInCache } from './createVolumeInCache';
+import { Emitter } from './Emitter';
+import { initializeCornerstone } from './initializeCornerstone';
+import { computeInitialWindowRange, toScalarArray } from './toScalarArray';
+import { add, axisStep, dot, patientToVoxel, placementFromAffine, scale, type Vector3 } from './volumeGeometry';
+
+export interface SliceState {
+  /** Zero-based index along the acquisition (k) axis. */
+  index: number;
+  count: number;
+}
+
+export interface WindowState {
+  width: number;
+  center: number;
+}
+
+interface ShownVolume {
+  volumeId: string;
+  cacheId: string;
+  voxelToPatient: number[];
+  sliceCount: number;
+  initialWindow: Types.VOIRange;
+}
+
+let nextServiceNumber = 1;
+
+/**
+ * One viewport showing one volume along its acquisition axis, with the navigation tools. Vue reaches Cornerstone
+ * only through this class: methods to act, `onDid...` events that return an unsubscribe handle, and `destroy()`.
+ */
+export class ViewerService {
+  private readonly renderingEngine: RenderingEngine;
+  private readonly viewportId: string;
+  private readonly toolGroupId: string;
+  private readonly resizeObserver: ResizeObserver;
+  private shown: ShownVolume | undefined;
+  private showRequest = 0;
+  private lastSlice: SliceState | undefined;
+  private renderCount = 0;
+
+  private readonly sliceEmitter = new Emitter<SliceState>();
+  private readonly windowEmitter = new Emitter<WindowState>();
+  private readonly orientationEmitter = new Emitter<ViewOrientation>();
+  private readonly renderEmitter = new Emitter<number>();
+  readonly onDidChangeSlice = this.sliceEmitter.event;
+  readonly onDidChangeWindow = this.windowEmitter.event;
+  readonly onDidChangeOrientation = this.orientationEmitter.event;
+  /** Fires after each frame drawn, with the number of frames drawn so far. */
+  readonly onDidRender = this.renderEmitter.event;
+
+  constructor(private readonly element: HTMLDivElement) {
+    initializeCornerstone();
+    const serviceNumber = nextServiceNumber++;
+    this.viewportId = `genseg-viewport-${serviceNumber}`;
+    this.toolGroupId = `genseg-navigation-${serviceNumber}`;
+    this.renderingEngine = new RenderingEngine(`genseg-engine-${serviceNumber}`);
+    this.renderingEngine.enableElement({
+      viewportId: this.viewportId,
+      type: Enums.ViewportType.ORTHOGRAPHIC,
+      element,
+      defaultOptions: { background: [0, 0, 0], orientation: Enums.OrientationAxis.AXIAL }
+    });
+    createNavigationToolGroup(this.toolGroupId, this.viewportId, this.renderingEngine.id);
+    element.addEventListener(Enums.Events.CAMERA_MODIFIED, this.handleCameraModified);
+    element.addEventListener(Enums.Events.VOI_MODIFIED, this.handleWindowModified);
+    element.addEventListener(Enums.Events.IMAGE_RENDERED, this.handleRendered);
+    this.resizeObserver = new ResizeObserver(() => this.renderingEngine.resize(true, true));
+    this.resizeObserver.observe(element);
+  }
+
+  private get viewport(): Types.IVolumeViewport {
+    return this.renderingEngine.getViewport(this.viewportId) as Types.IVolumeViewport;
+  }
+
+  /** Shows the volume's middle acquired slice, in the standard radiological orientation, with an automatic window. */
+  async showVolume(voxels: VolumeVoxels): Promise<void> {
+    const request = ++this.showRequest;
+    const placement = placementFromAffine(voxels.geometry.voxelToPatient);
+    const scalarData = toScalarArray(voxels.bytes, voxels.scalarType);
+    // No ':' in the id: Cornerstone would read a loader scheme from it and try to load the slices it already has.
+    const cacheId = `genseg-volume-${voxels.volumeId}-${request}`;
+    createVolumeInCache(cacheId, voxels, placement, scalarData);
+    await this.viewport.setVolumes([{ volumeId: cacheId }]);
+    if (request !== this.showRequest) {
+      cache.removeVolumeLoadObject(cacheId);
+      return;
+    }
+    const previous = this.shown;
+    this.shown = {
+      volumeId: voxels.volumeId,
+      cacheId,
+      voxelToPatient: voxels.geometry.voxelToPatient,
+      sliceCount: voxels.geometry.dimensions[2],
+      initialWindow: computeInitialWindowRange(scalarData)
+    };
+    if (previous) cache.removeVolumeLoadObject(previous.cacheId);
+    this.lastSlice = undefined;
+    this.viewport.setOrientation(computeAcquisitionOrientation(placement));
+    this.viewport.setProperties({ voiRange: this.shown.initialWindow });
+    this.setSlice(Math.floor((this.shown.sliceCount - 1) / 2));
+    this.windowEmitter.fire(this.getWindow());
+  }
+
+  getSlice(): SliceState | undefined {
+    return this.lastSlice;
+  }
+
+  /** Moves to acquired slice `index` (zero-based), keeping zoom and pan. */
+  setSlice(index: number): void {
+    const shown = this.shown;
+    if (!shown) return;
+    const target = Math.min(shown.sliceCount - 1, Math.max(0, Math.round(index)));
+    const camera = this.viewport.getCamera();
+    const focalPoint = camera.focalPoint as Vector3;
+    const current = patientToVoxel(shown.voxelToPatient, focalPoint)[2];
+    const normal = camera.viewPlaneNormal as Vector3;
+    const distance = dot(scale(axisStep(shown.voxelToPatient, 2), target - current), normal);
+    const shift = scale(normal, distance);
+    this.viewport.setCamera({
+      focalPoint: add(focalPoint, shift),
+      position: add(camera.position as Vector3, shift)
+    });
+    this.viewport.render();
+  }
+
+  /**
+   * Moves `delta` slices the way the wheel does (Cornerstone's scroll, as in OHIF): positive towards the feet in an
+   * axial view, whichever way the volume's k axis runs.
+   */
+  scrollSlices(delta: number): void {
+    if (!this.shown) return;
+    this.viewport.scroll(delta);
+  }
+
+  getWindow(): WindowState {
+    const range = this.viewport.getProperties()?.voiRange ?? this.shown?.initialWindow ?? { lower: 0, upper: 1 };
+    return toWindowState(range);
+  }
+
+  setWindow({ width, center }: WindowState): void {
+    this.viewport.setProperties({ voiRange: { lower: center - width / 2, upper: center + width / 2 } });
+    this.viewport.render();
+  }
+
+  /** Zoom, pan and window back to how the volume first appeared; the slice stays. */
+  resetView(): void {
+    const shown = this.shown;
+    if (!shown) return;
+    const slice = this.lastSlice?.index;
+    this.viewport.resetCamera();
+    this.viewport.setProperties({ voiRange: shown.initialWindow });
+    if (slice !== undefined) this.setSlice(slice);
+    this.viewport.render();
+  }
+
+  destroy(): void {
+    this.showRequest++;
+    this.resizeObserver.disconnect();
+    this.element.removeEventListener(Enums.Events.CAMERA_MODIFIED, this.handleCameraModified);
+    this.element.removeEventListener(Enums.Events.VOI_MODIFIED, this.handleWindowModified);
+    this.element.removeEventListener(Enums.Events.IMAGE_RENDERED, this.handleRendered);
+    ToolGroupManager.destroyToolGroup(this.toolGroupId);
+    this.renderingEngine.destroy();
+    if (this.shown) cache.removeVolumeLoadObject(this.shown.cacheId);
+    this.shown = undefined;
+    for (const emitter of [this.sliceEmitter, this.windowEmitter, this.orientationEmitter, this.renderEmitter]) {
+      emitter.dispose();
+    }
+  }
+
+  private readonly handleCameraModified = (event: Event): void => {
+    const shown = this.shown;
+    if (!shown) return;
+    const { camera } = (event as Types.EventTypes.CameraModifiedEvent).detail;
+    if (!camera.focalPoint || !camera.viewPlaneNormal || !camera.viewUp) return;
+    this.orientationEmitter.fire({
+      viewPlaneNormal: camera.viewPlaneNormal as Vector3,
+      viewUp: camera.viewUp as Vector3
+    });
+    const k = patientToVoxel(shown.voxelToPatient, camera.focalPoint)[2];
+    const index = Math.min(shown.sliceCount - 1, Math.max(0, Math.round(k)));
+    if (index === this.lastSlice?.index) return;
+    this.lastSlice = { index, count: shown.sliceCount };
+    this.sliceEmitter.fire(this.lastSlice);
+  };
+
+  private readonly handleWindowModified = (event: Event): void => {
+    const { range, viewportId } = (event as Types.EventTypes.VoiModifiedEvent).detail;
+    if (viewportId === this.viewportId && range) this.windowEmitter.fire(toWindowState(range));
+  };
+
+  private readonly handleRendered = (): void => {
+    if (!this.shown) return;
+    this.renderCount++;
+    this.renderEmitter.fire(this.renderCount);
+  };
+}
+
+function toWindowState({ lower, upper }: Types.VOIRange): WindowState {
+  return { width: upper - lower, center: (upper + lower) / 2 };
+}

@@ -1,0 +1,42 @@
+import { volumeLoader, type Types } from '@cornerstonejs/core';
+import type { VolumeVoxels } from '../../../main/api/contract/types';
+import type { VolumePlacement } from './volumeGeometry';
+import type { ViewerScalarArray } from './toScalarArray';
+
+/**
+ * A Cornerstone volume made from main's voxels and geometry, placed in Cornerstone's cache under `cacheId`. The
+ * metadata is what Cornerstone's tools read (bit depth for window/level speed, orientation, frame of reference).
+ */
+export function createVolumeInCache(
+  cacheId: string,
+  voxels: VolumeVoxels,
+  placement: VolumePlacement,
+  scalarData: ViewerScalarArray
+): Types.IImageVolume {
+  const [columns, rows] = voxels.geometry.dimensions;
+  const bitsAllocated = scalarData.BYTES_PER_ELEMENT * 8;
+  const metadata: Types.Metadata = {
+    BitsAllocated: bitsAllocated,
+    BitsStored: bitsAllocated,
+    HighBit: bitsAllocated - 1,
+    SamplesPerPixel: 1,
+    PhotometricInterpretation: 'MONOCHROME2',
+    PixelRepresentation: scalarData instanceof Int16Array || scalarData instanceof Float32Array ? 1 : 0,
+    Modality: 'OT',
+    ImageOrientationPatient: placement.direction.slice(0, 6),
+    PixelSpacing: [placement.spacing[1], placement.spacing[0]],
+    FrameOfReferenceUID: `genseg-frame-${voxels.volumeId}`,
+    Columns: columns,
+    Rows: rows,
+    voiLut: [],
+    VOILUTFunction: 'LINEAR'
+  };
+  return volumeLoader.createLocalVolume(cacheId, {
+    metadata,
+    dimensions: voxels.geometry.dimensions,
+    spacing: placement.spacing,
+    origin: placement.origin,
+    direction: placement.direction,
+    scalarData
+  });
+}

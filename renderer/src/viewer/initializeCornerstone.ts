@@ -1,0 +1,13 @@
+import { init as initializeCore } from '@cornerstonejs/core';
+import { addTool, init as initializeTools, PanTool, StackScrollTool, WindowLevelTool, ZoomTool } from '@cornerstonejs/tools';
+
+let initialized = false;
+
+/** Cornerstone's global set-up, once per page: core, tools, and the tool classes every viewport may use. */
+export function initializeCornerstone(): void {
+  if (initialized) return;
+  initializeCore();
+  initializeTools();
+  for (const Tool of [PanTool, ZoomTool, WindowLevelTool, StackScrollTool]) addTool(Tool);
+  initialized = true;
+}

@@ -1,0 +1,90 @@
+import type { Page } from 'playwright-core';
+import { readNumberSignal, readSignal, waitForSignals } from './readBodySignals';
+
+export interface ViewportReadout {
+  slice: number;
+  sliceCount: number;
+  windowWidth: number;
+  windowCenter: number;
+  renderCount: number;
+}
+
+/** The image viewport: mouse input as a user gives it, and what the viewer says it shows. */
+export class ViewportPage {
+  constructor(private readonly page: Page) {}
+
+  private get element() {
+    return this.page.getByTestId('viewport');
+  }
+
+  async read(): Promise<ViewportReadout> {
+    return {
+      slice: await readNumberSignal(this.page, 'viewerSlice'),
+      sliceCount: await readNumberSignal(this.page, 'viewerSliceCount'),
+      windowWidth: await readNumberSignal(this.page, 'viewerWindowWidth'),
+      windowCenter: await readNumberSignal(this.page, 'viewerWindowCenter'),
+      renderCount: await readNumberSignal(this.page, 'viewerRenderCount')
+    };
+  }
+
+  private async centre(): Promise<{ x: number; y: number }> {
+    const box = await this.element.boundingBox();
+    if (!box) throw new Error('the viewport is not on screen');
+    return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  }
+
+  /** Turns the wheel `notches` times over the viewport (positive: towards the user), waiting for each slice change. */
+  async scrollWheel(notches: number): Promise<void> {
+    const { x, y } = await this.centre();
+    await this.page.mouse.move(x, y);
+    for (let notch = 0; notch < Math.abs(notches); notch++) {
+      const before = await readSignal(this.page, 'viewerSlice');
+      const framesBefore = await readNumberSignal(this.page, 'viewerRenderCount');
+      await this.page.mouse.wheel(0, Math.sign(notches) * 100);
+      await waitForSignals(this.page, [{ signal: 'viewerSlice', is: 'different', value: before }]);
+      await this.waitForFrameAfter(framesBefore);
+    }
+  }
+
+  /** Drags with the left button from the centre by (dx, dy) pixels, in steps as a hand would. */
+  async dragWithLeftButton(dx: number, dy: number): Promise<void> {
+    const { x, y } = await this.centre();
+    const before = await this.read();
+    await this.page.mouse.move(x, y);
+    await this.page.mouse.down({ button: 'left' });
+    await this.page.mouse.move(x + dx, y + dy, { steps: 10 });
+    await this.page.mouse.up({ button: 'left' });
+    await waitForSignals(
+      this.page,
+      [
+        { signal: 'viewerWindowWidth', is: 'different', value: before.windowWidth },
+        { signal: 'viewerWindowCenter', is: 'different', value: before.windowCenter }
+      ],
+      { match: 'any' }
+    );
+    await this.waitForFrameAfter(before.renderCount);
+  }
+
+  /** Waits until the viewport has drawn a frame after the `count`th. */
+  async waitForFrameAfter(count: number): Promise<void> {
+    await waitForSignals(this.page, [{ signal: 'viewerRenderCount', is: 'greater', value: count }]);
+  }
+
+  async orientationLabels(): Promise<{ top: string; bottom: string; left: string; right: string }> {
+    const text = (side: string) => this.page.getByTestId(`orientation-${side}`).innerText();
+    return { top: await text('top'), bottom: await text('bottom'), left: await text('left'), right: await text('right') };
+  }
+
+  async sliceIndicatorText(): Promise<string> {
+    return this.page.getByTestId('slice-indicator').innerText();
+  }
+
+  async windowReadoutText(): Promise<string> {
+    return this.page.getByTestId('window-level-readout').innerText();
+  }
+
+  /** A screenshot of the viewport element only (not the page), as PNG bytes, also written to `path`. */
+  async screenshot(path: string): Promise<Uint8Array> {
+    return this.element.screenshot({ path });
+  }
+}

@@ -1,0 +1,70 @@
+import type { Locator, Page } from 'playwright-core';
+import { readSignal, waitForSignals } from './readBodySignals';
+import { ViewportPage } from './ViewportPage';
+
+/** The whole app: the left panel (projects, import, volumes) and the viewport. */
+export class WorkstationPage {
+  readonly viewport: ViewportPage;
+
+  constructor(readonly page: Page) {
+    this.viewport = new ViewportPage(page);
+  }
+
+  /** Opens the app's address and waits until it has reached main and listed the projects. */
+  async open(url: string): Promise<void> {
+    await this.page.goto(url);
+    await waitForSignals(
+      this.page,
+      [
+        { signal: 'appState', is: 'equal', value: 'ready' },
+        { signal: 'appState', is: 'equal', value: 'error' }
+      ],
+      { match: 'any' }
+    );
+    if ((await readSignal(this.page, 'appState')) !== 'ready') {
+      throw new Error(`the app could not start: ${await this.notificationTexts()}`);
+    }
+  }
+
+  async createProject(name: string): Promise<void> {
+    await this.page.getByTestId('new-project-name').fill(name);
+    await this.page.getByTestId('create-project').click();
+    await this.page.getByTestId('current-project').filter({ hasText: name }).waitFor();
+  }
+
+  /** Imports a NIfTI file by its path, as a user types it, and waits for its entry in the volume list. */
+  async importFromPath(path: string, expectedName: string): Promise<Locator> {
+    await this.page.getByTestId('import-path').fill(path);
+    await this.page.getByTestId('import-path-submit').click();
+    const item = this.volumeItem(expectedName);
+    await item.waitFor({ timeout: 120_000 });
+    return item;
+  }
+
+  volumeItem(name: string): Locator {
+    return this.page.getByTestId('volume-item').filter({ hasText: name });
+  }
+
+  /** Chooses a volume and waits until the viewport has drawn it. */
+  async chooseVolume(name: string): Promise<void> {
+    const item = this.volumeItem(name);
+    const volumeId = await item.getAttribute('data-volume-id');
+    await item.click();
+    await waitForSignals(
+      this.page,
+      [
+        { signal: 'viewerVolumeId', is: 'equal', value: volumeId },
+        { signal: 'viewerState', is: 'equal', value: 'rendered' }
+      ],
+      { timeout: 120_000 }
+    );
+  }
+
+  async notificationTexts(): Promise<string[]> {
+    return this.page.getByTestId('notification').allInnerTexts();
+  }
+
+  async screenshot(path: string): Promise<void> {
+    await this.page.screenshot({ path });
+  }
+}

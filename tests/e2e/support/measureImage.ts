@@ -1,0 +1,56 @@
+import type { DecodedImage } from './decodePng';
+
+export interface ImageStatistics {
+  /** Distinct grey levels (the mean of R, G and B, rounded). */
+  distinctGreyLevels: number;
+  mean: number;
+  standardDeviation: number;
+  /** Share of pixels brighter than 10 of 255: how much of the viewport shows something. */
+  nonBlackFraction: number;
+  /**
+   * Bounding box of the image content: the columns and rows in which more than 5% of the pixels are brighter than
+   * 10 of 255 (so that the overlay's letters do not count).
+   */
+  content: { left: number; top: number; right: number; bottom: number };
+}
+
+export function measureImage({ width, height, rgba }: DecodedImage): ImageStatistics {
+  const levels = new Set<number>();
+  let sum = 0;
+  let sumOfSquares = 0;
+  let nonBlack = 0;
+  const brightInColumn = new Uint32Array(width);
+  const brightInRow = new Uint32Array(height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const index = (y * width + x) * 4;
+      const grey = Math.round((rgba[index] + rgba[index + 1] + rgba[index + 2]) / 3);
+      levels.add(grey);
+      sum += grey;
+      sumOfSquares += grey * grey;
+      if (grey > 10) {
+        nonBlack++;
+        brightInColumn[x]++;
+        brightInRow[y]++;
+      }
+    }
+  }
+  const [left, right] = spanAbove(brightInColumn, height * 0.05);
+  const [top, bottom] = spanAbove(brightInRow, width * 0.05);
+  const content = { left, top, right, bottom };
+  const count = width * height;
+  const mean = sum / count;
+  return {
+    distinctGreyLevels: levels.size,
+    mean,
+    standardDeviation: Math.sqrt(Math.max(0, sumOfSquares / count - mean * mean)),
+    nonBlackFraction: nonBlack / count,
+    content
+  };
+}
+
+/** First and last index whose count exceeds `threshold`. */
+function spanAbove(counts: Uint32Array, threshold: number): [number, number] {
+  const indices = [...counts.keys()].filter((index) => counts[index] > threshold);
+  return indices.length > 0 ? [indices[0], indices[indices.length - 1]] : [-1, -1];
+}

@@ -1,0 +1,77 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { colin27Path } from '../fixtures/fetchFixtures';
+import { WorkstationPage } from './pages/WorkstationPage';
+import { decodePng } from './support/decodePng';
+import { collectPageErrors, launchBrowser } from './support/launchBrowser';
+import { measureImage } from './support/measureImage';
+
+const artifacts = resolve(import.meta.dirname, 'artifacts');
+
+describe('viewing an imported NIfTI volume', () => {
+  let browser: Browser;
+  let page: Page;
+  let pageErrors: string[];
+
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    pageErrors = collectPageErrors(page);
+  });
+
+  afterAll(async () => {
+    writeFileSync(join(artifacts, 'page-errors.txt'), pageErrors.join('\n'));
+    await browser?.close();
+  });
+
+  it('shows Colin27 in radiological orientation, scrolls with the wheel and sets window/level by dragging', async () => {
+    const app = new WorkstationPage(page);
+    await app.open(inject('appUrl'));
+    await app.createProject('Brain atlas');
+    await app.importFromPath(colin27Path(), 'ch2');
+    await app.chooseVolume('ch2');
+
+    const shown = await app.viewport.read();
+    expect(shown.sliceCount).toBeGreaterThan(100);
+    expect(shown.slice).toBe(Math.floor((shown.sliceCount - 1) / 2));
+    expect(await app.viewport.sliceIndicatorText()).toBe(`Slice ${shown.slice + 1} / ${shown.sliceCount}`);
+    // Axial, seen from the feet: anterior up, the patient's right on the screen's left.
+    expect(await app.viewport.orientationLabels()).toEqual({ top: 'A', bottom: 'P', left: 'R', right: 'L' });
+
+    // The wheel turned towards the user moves towards the feet, as in OHIF and Slicer. Colin27's k axis runs from
+    // the feet to the head, so its slice number goes down by one per notch.
+    const notches = 7;
+    await app.viewport.scrollWheel(notches);
+    const scrolled = await app.viewport.read();
+    expect(scrolled.slice).toBe(shown.slice - notches);
+    expect(await app.viewport.sliceIndicatorText()).toBe(`Slice ${scrolled.slice + 1} / ${shown.sliceCount}`);
+
+    // Left-drag: right widens the window, down raises the level (OHIF and Slicer behave the same way).
+    await app.viewport.dragWithLeftButton(160, 80);
+    const levelled = await app.viewport.read();
+    const widthChange = levelled.windowWidth - scrolled.windowWidth;
+    const centerChange = levelled.windowCenter - scrolled.windowCenter;
+    expect(widthChange).toBeGreaterThan(0);
+    expect(centerChange).toBeGreaterThan(0);
+    expect(widthChange / centerChange).toBeCloseTo(2, 0);
+    expect(levelled.slice).toBe(scrolled.slice);
+    expect(await app.viewport.windowReadoutText()).toBe(
+      `W ${Math.round(levelled.windowWidth)} L ${Math.round(levelled.windowCenter)}`
+    );
+
+    const png = await app.viewport.screenshot(join(artifacts, 'viewport-colin27-axial.png'));
+    await app.screenshot(join(artifacts, 'workstation.png'));
+    const statistics = measureImage(decodePng(png));
+    expect(statistics.distinctGreyLevels).toBeGreaterThan(64);
+    expect(statistics.standardDeviation).toBeGreaterThan(20);
+    expect(statistics.nonBlackFraction).toBeGreaterThan(0.1);
+    expect(statistics.nonBlackFraction).toBeLessThan(0.9);
+    // An axial head is longer from front to back than from side to side: the image is not turned by 90°.
+    const { content } = statistics;
+    expect(content.bottom - content.top).toBeGreaterThan(content.right - content.left);
+    expect(pageErrors).toEqual([]);
+  });
+});
