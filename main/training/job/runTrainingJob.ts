@@ -14,7 +14,9 @@ export interface JobHooks {
   stopRequested(): boolean;
 }
 
-interface JobState {
+export interface JobState {
+  /** What the weights are: the proposal job rebuilds the trainer from these. */
+  options: TrainJobRequest['options'];
   elapsedSeconds: number;
   bestDice: number | null;
   bestStep: number;
@@ -64,7 +66,7 @@ async function trainLoop(request: TrainJobRequest, hooks: JobHooks, trainer: Tra
     augmentation: options.augment ? paperAugmentation(height) : null,
     seed: options.seed
   });
-  const state: JobState = { elapsedSeconds: 0, bestDice: null, bestStep: 0, sampler: sampler.getState() };
+  const state: JobState = { options, elapsedSeconds: 0, bestDice: null, bestStep: 0, sampler: sampler.getState() };
   if (request.resume) await restore(folder, trainer, sampler, state, hooks);
   const selection = set.validation.labelled.length > 0 ? set.validation : null;
   const validateEvery = options.validateEverySteps ?? sampler.stepsPerEpoch;
@@ -124,7 +126,7 @@ async function trainLoop(request: TrainJobRequest, hooks: JobHooks, trainer: Tra
     type: 'trained',
     result: {
       weightsFolder: join(runFolderOf(request.runId)),
-      step: state.elapsedSeconds > 0 ? trainer.stepCount : 0,
+      step: trainer.stepCount,
       bestStep: state.bestStep,
       evaluation,
       dataSnapshot: { ...set.snapshot },

@@ -21,7 +21,7 @@ function randomTensor(shape: number[], scale = 1): Tensor {
 /** Compares the gradient of `f` at `x` with central differences at `samples` coordinates. */
 function expectGradientMatches(f: (x: Tensor) => Scalar, x: Tensor, samples = 12): void {
   const analytic = tf.tidy(() => tf.grad(f)(x).dataSync());
-  const base = x.dataSync().slice();
+  const base = Float32Array.from(x.dataSync());
   const epsilon = 1e-2;
   const evaluate = (values: Float32Array): number => tf.tidy(() => f(tf.tensor(values, x.shape)).dataSync()[0]!);
   for (let s = 0; s < samples; s++) {

@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import { selectBackend } from '../backend';
+import { createVolumeSlicer, inPlaneSpacing, unfitSlice } from '../data';
+import { createTrainer } from './createTrainer';
+import { predictSlices } from './evaluateModel';
+import type { ProposeJobRequest } from './jobTypes';
+import { readCheckpointFiles } from './runFolder';
+import { openProjectData, type JobHooks, type JobState } from './runTrainingJob';
+
+/**
+ * Proposes masks with a model version: every slice of each volume is fitted into the model's input, predicted, taken
+ * back to the volume's own grid and thresholded at 0.5. One message per volume, so the app stores each as it comes.
+ */
+export async function runProposalJob(request: ProposeJobRequest, hooks: JobHooks): Promise<void> {
+  const backend = await selectBackend();
+  hooks.send({ type: 'started', backend: backend.candidate, skippedBackends: backend.skipped });
+  const saved = await readCheckpointFiles<JobState>(join(request.projectFolder, request.weightsFolder), 'best');
+  if (!saved) {
+    hooks.send({ type: 'failed', code: 'not-found', message: 'The weights of this model version are missing from the project folder.' });
+    return;
+  }
+  const source = await openProjectData(request.projectFolder);
+  const trainer = createTrainer(saved.jobState.options);
+  try {
+    trainer.loadCheckpoint(saved.checkpoint);
+    const [height, width] = saved.jobState.options.inputSize;
+    for (const [index, volumeId] of request.volumeIds.entries()) {
+      if (hooks.stopRequested()) break;
+      const volume = await source.store.volumes.get(volumeId);
+      if (!volume) continue;
+      const slicer = await createVolumeSlicer(source, volume, height, width);
+      const [columns, rows, slices] = volume.dimensions;
+      const [spacingX, spacingY] = inPlaneSpacing(volume.voxelToPatient);
+      const labels = new Uint8Array(columns * rows * slices);
+      const sliceAreas: number[] = [];
+      const images = Array.from({ length: slices }, (_, sliceIndex) => slicer.image(sliceIndex));
+      const predictions = await predictSlices(trainer, images);
+      predictions.forEach((prediction, sliceIndex) => {
+        const inGrid = unfitSlice(prediction, slicer.fit);
+        let count = 0;
+        for (let pixel = 0; pixel < inGrid.length; pixel += 1) {
+          if (inGrid[pixel]! > 0.5) {
+            labels[sliceIndex * columns * rows + pixel] = 1;
+            count += 1;
+          }
+        }
+        sliceAreas.push(count * spacingX * spacingY);
+      });
+      hooks.send({ type: 'proposal', proposal: { volumeId, labels, sliceAreas }, done: index + 1, total: request.volumeIds.length });
+    }
+    hooks.send({ type: 'proposed' });
+  } finally {
+    trainer.dispose();
+    await source.store.close();
+  }
+}
