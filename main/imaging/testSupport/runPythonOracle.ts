@@ -3,9 +3,9 @@
  * (/usr/bin/python3) is called by absolute path because the python3 on PATH may be a pyenv build without them.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { createTemporaryFolder } from './temporaryFolders';
 
 export const DEBIAN_PYTHON = '/usr/bin/python3';
 
@@ -25,8 +25,6 @@ export interface NibabelImage {
   /** numpy dtype of the stored voxels, e.g. "uint8" */
   dtype: string;
   intentCode: number;
-  /** Path of the voxels as little-endian float64, i fastest, volume `volumeIndex` only. */
-  voxelsPath: string;
 }
 
 const NIBABEL_SCRIPT = `
@@ -45,9 +43,11 @@ print(json.dumps({'affine': img.affine.tolist(), 'shape': list(img.shape),
 
 /** nibabel's view of a NIfTI file: best affine (RAS), shape and scaled voxels of one volume. */
 export function readWithNibabel(path: string, volumeIndex = 0): NibabelImage & { voxels: Float64Array } {
-  const voxelsPath = join(mkdtempSync(join(tmpdir(), 'nibabel-')), 'voxels.f64');
-  const result = runPythonJson<Omit<NibabelImage, 'voxelsPath'>>(NIBABEL_SCRIPT, [path, voxelsPath, String(volumeIndex)]);
+  const folder = createTemporaryFolder('nibabel');
+  const voxelsPath = join(folder, 'voxels.f64');
+  const result = runPythonJson<NibabelImage>(NIBABEL_SCRIPT, [path, voxelsPath, String(volumeIndex)]);
   const bytes = readFileSync(voxelsPath);
+  rmSync(folder, { recursive: true, force: true });
   const voxels = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
-  return { ...result, voxelsPath, voxels };
+  return { ...result, voxels };
 }
