@@ -1,6 +1,6 @@
-import { volumeLoader, type Types } from '@cornerstonejs/core';
+import { Enums, utilities, volumeLoader, type Types } from '@cornerstonejs/core';
 import type { VolumeVoxels } from '../../../main/api/contract/types';
-import type { VolumePlacement } from './volumeGeometry';
+import { add, axisStep, scale, type VolumePlacement } from './volumeGeometry';
 import type { ViewerScalarArray } from './toScalarArray';
 
 /**
@@ -31,12 +31,33 @@ export function createVolumeInCache(
     voiLut: [],
     VOILUTFunction: 'LINEAR'
   };
-  return volumeLoader.createLocalVolume(cacheId, {
+  const volume = volumeLoader.createLocalVolume(cacheId, {
     metadata,
     dimensions: voxels.geometry.dimensions,
     spacing: placement.spacing,
     origin: placement.origin,
     direction: placement.direction,
     scalarData
+  });
+  placeSlices(volume.imageIds, voxels.geometry.voxelToPatient, metadata.FrameOfReferenceUID);
+  // A local volume's GPU texture uploads only the slices marked as updated; without this the first frames are black.
+  volume.invalidate();
+  return volume;
+}
+
+/**
+ * createLocalVolume gives every slice image the volume's origin; each slice gets its own position here, so that
+ * Cornerstone can find the image of the plane on screen (tools and stack labelmaps depend on it).
+ */
+function placeSlices(imageIds: string[], voxelToPatient: number[], frameOfReferenceUID: string): void {
+  const type = Enums.MetadataModules.IMAGE_PLANE;
+  const origin = [voxelToPatient[3], voxelToPatient[7], voxelToPatient[11]];
+  const sliceStep = axisStep(voxelToPatient, 2);
+  imageIds.forEach((imageId, k) => {
+    const plane = utilities.genericMetadataProvider.get(type, imageId) as Record<string, unknown> | undefined;
+    utilities.genericMetadataProvider.add(imageId, {
+      type,
+      metadata: { ...plane, frameOfReferenceUID, imagePositionPatient: add(origin, scale(sliceStep, k)) }
+    });
   });
 }

@@ -54,3 +54,33 @@ function spanAbove(counts: Uint32Array, threshold: number): [number, number] {
   const indices = [...counts.keys()].filter((index) => counts[index] > threshold);
   return indices.length > 0 ? [indices[0], indices[indices.length - 1]] : [-1, -1];
 }
+
+export interface RegionCentroid {
+  /** Pixels counted. */
+  count: number;
+  /** Centroid relative to the image centre, as a fraction of the half-size: -1 left/top, +1 right/bottom. */
+  x: number;
+  y: number;
+}
+
+/**
+ * Where the pixels with a grey level in [lowest, highest] lie, ignoring a margin along the edges (where the overlay
+ * prints its text).
+ */
+export function locateGreyLevels({ width, height, rgba }: DecodedImage, lowest: number, highest: number, margin = 40): RegionCentroid {
+  let count = 0;
+  let sumX = 0;
+  let sumY = 0;
+  for (let y = margin; y < height - margin; y++) {
+    for (let x = margin; x < width - margin; x++) {
+      const index = (y * width + x) * 4;
+      const grey = (rgba[index] + rgba[index + 1] + rgba[index + 2]) / 3;
+      if (grey < lowest || grey > highest) continue;
+      count++;
+      sumX += x;
+      sumY += y;
+    }
+  }
+  if (count === 0) return { count, x: 0, y: 0 };
+  return { count, x: (sumX / count - width / 2) / (width / 2), y: (sumY / count - height / 2) / (height / 2) };
+}

@@ -1,0 +1,82 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { WorkstationPage } from './pages/WorkstationPage';
+import { decodePng } from './support/decodePng';
+import { collectPageErrors, launchBrowser } from './support/launchBrowser';
+import { locateGreyLevels } from './support/measureImage';
+import {
+  phantomShape,
+  superiorMarkerFirstSlice,
+  writeOrientationPhantom,
+  type PhantomStorage
+} from './support/writeOrientationPhantom';
+
+const artifacts = resolve(import.meta.dirname, 'artifacts');
+
+/**
+ * The same anatomy stored in two voxel orders must look the same on screen: the patient's right on the screen's
+ * left, anterior up, and the wheel turned away from the user moving towards the head.
+ */
+describe('orientation of the acquisition-axis view', () => {
+  let browser: Browser;
+  let page: Page;
+  let pageErrors: string[];
+  let app: WorkstationPage;
+  let folder: string;
+
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    folder = mkdtempSync(join(tmpdir(), 'genseg-phantom-'));
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+    pageErrors = collectPageErrors(page);
+    app = new WorkstationPage(page);
+    await app.open(inject('appUrl'));
+    await app.createProject('Orientation phantoms');
+  });
+
+  afterAll(async () => {
+    writeFileSync(join(artifacts, 'orientation-page-errors.txt'), pageErrors.join('\n'));
+    await browser?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  const cases: { storage: PhantomStorage; sliceStepTowardsHead: number }[] = [
+    { storage: 'ras', sliceStepTowardsHead: 1 },
+    { storage: 'flipped-i-and-k', sliceStepTowardsHead: -1 }
+  ];
+
+  it.each(cases)('shows the $storage phantom in radiological orientation', async ({ storage, sliceStepTowardsHead }) => {
+    const name = `phantom-${storage}`;
+    const path = join(folder, `${name}.nii`);
+    writeOrientationPhantom(path, storage);
+    await app.importFromPath(path, name);
+    await app.chooseVolume(name);
+    expect(await app.viewport.orientationLabels()).toEqual({ top: 'A', bottom: 'P', left: 'R', right: 'L' });
+
+    const first = decodePng(await app.viewport.screenshot(join(artifacts, `orientation-${storage}.png`)));
+    const rightAnterior = locateGreyLevels(first, 230, 255);
+    const leftPosterior = locateGreyLevels(first, 90, 160);
+    expect(rightAnterior.count).toBeGreaterThan(1000);
+    expect(leftPosterior.count).toBeGreaterThan(1000);
+    expect(rightAnterior.x).toBeLessThan(-0.1);
+    expect(rightAnterior.y).toBeLessThan(-0.1);
+    expect(leftPosterior.x).toBeGreaterThan(0.1);
+    expect(leftPosterior.y).toBeGreaterThan(0.1);
+
+    // Towards the head (wheel away from the user) until the superior marker appears in the middle of the image.
+    const start = await app.viewport.read();
+    const middleSlice = Math.floor((phantomShape.slices - 1) / 2);
+    const notches = superiorMarkerFirstSlice - middleSlice;
+    expect(start.slice).toBe(middleSlice);
+    expect(locateGreyLevels(first, 230, 255, 300).count).toBe(0);
+    await app.viewport.scrollWheel(-notches);
+    expect((await app.viewport.read()).slice).toBe(middleSlice + sliceStepTowardsHead * notches);
+    const superior = decodePng(await app.viewport.screenshot(join(artifacts, `orientation-${storage}-superior.png`)));
+    expect(locateGreyLevels(superior, 230, 255, 300).count).toBeGreaterThan(500);
+    expect(pageErrors).toEqual([]);
+  });
+});
