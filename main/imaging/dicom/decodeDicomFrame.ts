@@ -13,12 +13,15 @@ import { convertColourToGrey } from './convertColourToGrey';
 import { decodeCompressedFrame, isCompressedTransferSyntaxSupported } from './codecs/decodeCompressedFrame';
 import type { DicomDataSet } from './parseDicomBytes';
 
-export function canDecodeTransferSyntax(uid: string): boolean {
+export function canDecodePixelFormat(format: DicomPixelFormat): boolean {
+  const uid = format.transferSyntaxUid;
+  if (uid === TRANSFER_SYNTAX.jpegExtended && format.bitsAllocated > 8) return false;
   return NATIVE_TRANSFER_SYNTAXES.has(uid) || isCompressedTransferSyntaxSupported(uid);
 }
 
-export function describeUndecodableTransferSyntax(uid: string): string {
-  return describeTransferSyntax(uid);
+export function describeUndecodableFormat(format: DicomPixelFormat): string {
+  if (format.transferSyntaxUid === TRANSFER_SYNTAX.jpegExtended) return '12-bit JPEG (extended)';
+  return describeTransferSyntax(format.transferSyntaxUid);
 }
 
 export async function decodeDicomFrame(dataSet: DicomDataSet, frame: DicomFrameReference, frameCount: number): Promise<ScalarArray> {

@@ -7,7 +7,7 @@ import { describeFileSystemError, ImagingError } from '../ImagingError';
 import type { Vec3 } from '../volume';
 import type { DicomFrameReference, DicomPixelFormat, DicomSeriesIdentity } from './dicomTypes';
 import { NATIVE_TRANSFER_SYNTAXES, TAG, TRANSFER_SYNTAX } from './dicomTags';
-import { canDecodeTransferSyntax, describeUndecodableTransferSyntax } from './decodeDicomFrame';
+import { canDecodePixelFormat, describeUndecodableFormat } from './decodeDicomFrame';
 import { readFrameGeometries } from './readFrameGeometries';
 import { DicomParseFailure, describeParseFailure, hasDicomSignature, looksLikeBareDataSet, parseDicomBytes, type DicomDataSet } from './parseDicomBytes';
 
@@ -65,8 +65,8 @@ function describeDicomFile(dataSet: DicomDataSet, path: string, fileSize: number
     throw new ImagingError('no-pixel-data', `${path} holds no image (it is a DICOM ${describeNonImage(dataSet)}).`, path);
   }
   const format = readPixelFormat(dataSet);
-  if (!canDecodeTransferSyntax(format.transferSyntaxUid)) {
-    throw new ImagingError('unsupported-transfer-syntax', `${path} is compressed with ${describeUndecodableTransferSyntax(format.transferSyntaxUid)}, which this application cannot decode yet.`, path);
+  if (!canDecodePixelFormat(format)) {
+    throw new ImagingError('unsupported-transfer-syntax', `${path} is compressed with ${describeUndecodableFormat(format)}, which this application cannot decode yet.`, path);
   }
   checkFormat(format, path);
   const frameCount = Math.max(1, dataSet.intString(TAG.numberOfFrames) ?? 1);

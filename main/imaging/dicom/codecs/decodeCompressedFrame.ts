@@ -3,11 +3,20 @@ import { ImagingError } from '../../ImagingError';
 import type { ScalarArray } from '../../volume';
 import type { DicomPixelFormat } from '../dicomTypes';
 import { describeTransferSyntax } from '../dicomTags';
+import { decodeJpeg2000Frame, decodeJpegBaselineFrame, decodeJpegLosslessFrame, decodeJpegLsFrame } from './decodeJpegFamilyFrame';
 import { decodeRleFrame } from './decodeRleFrame';
 
 type FrameDecoder = (compressed: Uint8Array, format: DicomPixelFormat) => Promise<ScalarArray> | ScalarArray;
 
 const DECODERS: Record<string, FrameDecoder> = {
+  '1.2.840.10008.1.2.4.50': decodeJpegBaselineFrame,
+  '1.2.840.10008.1.2.4.51': decodeJpegBaselineFrame,
+  '1.2.840.10008.1.2.4.57': decodeJpegLosslessFrame,
+  '1.2.840.10008.1.2.4.70': decodeJpegLosslessFrame,
+  '1.2.840.10008.1.2.4.80': decodeJpegLsFrame,
+  '1.2.840.10008.1.2.4.81': decodeJpegLsFrame,
+  '1.2.840.10008.1.2.4.90': decodeJpeg2000Frame,
+  '1.2.840.10008.1.2.4.91': decodeJpeg2000Frame,
   '1.2.840.10008.1.2.5': decodeRleFrame
 };
 
