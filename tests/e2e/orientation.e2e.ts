@@ -4,9 +4,9 @@ import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WorkstationPage } from './pages/WorkstationPage';
-import { decodePng } from './support/decodePng';
+import { decodePng, type DecodedImage } from './support/decodePng';
 import { collectPageErrors, launchBrowser } from './support/launchBrowser';
-import { locateGreyLevels } from './support/measureImage';
+import { compareImages, locateGreyLevels } from './support/measureImage';
 import {
   phantomShape,
   superiorMarkerFirstSlice,
@@ -26,6 +26,7 @@ describe('orientation of the acquisition-axis view', () => {
   let pageErrors: string[];
   let app: WorkstationPage;
   let folder: string;
+  const middleSliceViews = new Map<PhantomStorage, DecodedImage>();
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
@@ -58,6 +59,7 @@ describe('orientation of the acquisition-axis view', () => {
     expect(await app.viewport.orientationLabels()).toEqual({ top: 'A', bottom: 'P', left: 'R', right: 'L' });
 
     const first = decodePng(await app.viewport.screenshot(join(artifacts, `orientation-${storage}.png`)));
+    middleSliceViews.set(storage, first);
     const rightAnterior = locateGreyLevels(first, 230, 255);
     const leftPosterior = locateGreyLevels(first, 90, 160);
     expect(rightAnterior.count).toBeGreaterThan(1000);
@@ -78,5 +80,13 @@ describe('orientation of the acquisition-axis view', () => {
     const superior = decodePng(await app.viewport.screenshot(join(artifacts, `orientation-${storage}-superior.png`)));
     expect(locateGreyLevels(superior, 230, 255, 300).count).toBeGreaterThan(500);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('draws both storage orders the same, pixel for pixel', () => {
+    const [ras, flipped] = [middleSliceViews.get('ras'), middleSliceViews.get('flipped-i-and-k')];
+    if (!ras || !flipped) throw new Error('the phantom views above did not run');
+    const { meanDifference, differingFraction } = compareImages(ras, flipped);
+    expect(differingFraction).toBeLessThan(0.001);
+    expect(meanDifference).toBeLessThan(0.5);
   });
 });

@@ -32,6 +32,11 @@ export class WorkstationPage {
     await this.page.getByTestId('current-project').filter({ hasText: name }).waitFor();
   }
 
+  async openProject(name: string): Promise<void> {
+    await this.page.getByTestId('project-item').filter({ hasText: name }).click();
+    await this.page.getByTestId('current-project').filter({ hasText: name }).waitFor();
+  }
+
   /** Imports a NIfTI file by its path, as a user types it, and waits for its entry in the volume list. */
   async importFromPath(path: string, expectedName: string): Promise<Locator> {
     await this.page.getByTestId('import-path').fill(path);
@@ -39,6 +44,27 @@ export class WorkstationPage {
     const item = this.volumeItem(expectedName);
     await item.waitFor({ timeout: 120_000 });
     return item;
+  }
+
+  /** Imports a NIfTI file by choosing it in the file picker (uploaded to main as bytes). */
+  async importByUpload(path: string, expectedName: string): Promise<Locator> {
+    await this.page.getByTestId('import-file').setInputFiles(path);
+    const item = this.volumeItem(expectedName);
+    await item.waitFor({ timeout: 120_000 });
+    return item;
+  }
+
+  /** Types a path into the import field and submits it, without expecting success. */
+  async submitImportPath(path: string): Promise<void> {
+    await this.page.getByTestId('import-path').fill(path);
+    await this.page.getByTestId('import-path-submit').click();
+  }
+
+  /** Waits for a notification of `kind` and returns its text. */
+  async waitForNotification(kind: 'error' | 'warning' | 'info', containing: string): Promise<string> {
+    const notification = this.page.locator(`[data-testid="notification"][data-kind="${kind}"]`).filter({ hasText: containing });
+    await notification.waitFor();
+    return notification.innerText();
   }
 
   volumeItem(name: string): Locator {
@@ -57,6 +83,19 @@ export class WorkstationPage {
         { signal: 'viewerState', is: 'equal', value: 'rendered' }
       ],
       { timeout: 120_000 }
+    );
+  }
+
+  /** Reloads the page (the token must survive: it is kept for the tab, not in the address). */
+  async reload(): Promise<void> {
+    await this.page.reload();
+    await waitForSignals(
+      this.page,
+      [
+        { signal: 'appState', is: 'equal', value: 'ready' },
+        { signal: 'appState', is: 'equal', value: 'error' }
+      ],
+      { match: 'any' }
     );
   }
 

@@ -84,3 +84,26 @@ export function locateGreyLevels({ width, height, rgba }: DecodedImage, lowest: 
   if (count === 0) return { count, x: 0, y: 0 };
   return { count, x: (sumX / count - width / 2) / (width / 2), y: (sumY / count - height / 2) / (height / 2) };
 }
+
+/**
+ * How far two screenshots of the same size differ, inside a margin along the edges (where overlay text differs):
+ * the mean absolute grey difference and the share of pixels that differ by more than 16 of 255.
+ */
+export function compareImages(first: DecodedImage, second: DecodedImage, margin = 40): { meanDifference: number; differingFraction: number } {
+  if (first.width !== second.width || first.height !== second.height) throw new Error('the screenshots differ in size');
+  let total = 0;
+  let differing = 0;
+  let count = 0;
+  for (let y = margin; y < first.height - margin; y++) {
+    for (let x = margin; x < first.width - margin; x++) {
+      const index = (y * first.width + x) * 4;
+      const greyFirst = (first.rgba[index] + first.rgba[index + 1] + first.rgba[index + 2]) / 3;
+      const greySecond = (second.rgba[index] + second.rgba[index + 1] + second.rgba[index + 2]) / 3;
+      const difference = Math.abs(greyFirst - greySecond);
+      total += difference;
+      if (difference > 16) differing++;
+      count++;
+    }
+  }
+  return { meanDifference: total / count, differingFraction: differing / count };
+}

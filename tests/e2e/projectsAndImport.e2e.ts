@@ -1,0 +1,67 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readSignal } from './pages/readBodySignals';
+import { WorkstationPage } from './pages/WorkstationPage';
+import { collectPageErrors, launchBrowser } from './support/launchBrowser';
+import { writeOrientationPhantom } from './support/writeOrientationPhantom';
+
+const artifacts = resolve(import.meta.dirname, 'artifacts');
+
+describe('projects, imports and messages', () => {
+  let browser: Browser;
+  let page: Page;
+  let pageErrors: string[];
+  let app: WorkstationPage;
+  let folder: string;
+
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    folder = mkdtempSync(join(tmpdir(), 'genseg-import-'));
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+    pageErrors = collectPageErrors(page);
+    app = new WorkstationPage(page);
+    await app.open(inject('appUrl'));
+  });
+
+  afterAll(async () => {
+    writeFileSync(join(artifacts, 'import-page-errors.txt'), pageErrors.join('\n'));
+    await browser?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('keeps the access token out of the address bar and still connects after a reload', async () => {
+    expect(page.url()).not.toContain('token=');
+    await app.reload();
+    expect(await readSignal(page, 'appState')).toBe('ready');
+  });
+
+  it('tells the user in plain words why an import failed', async () => {
+    await app.createProject('Import checks');
+    await app.submitImportPath('/no/such/folder/scan.nii.gz');
+    const missing = await app.waitForNotification('error', 'does not exist');
+    expect(missing).toContain('/no/such/folder/scan.nii.gz does not exist.');
+    expect(missing).not.toMatch(/\bat \S+:\d+/);
+    await app.submitImportPath('relative/scan.nii');
+    expect(await app.waitForNotification('error', 'full path')).toContain('Type the full path of the file');
+  });
+
+  it('imports an uploaded file and lists it with its dimensions', async () => {
+    const path = join(folder, 'uploaded-phantom.nii');
+    writeOrientationPhantom(path, 'ras');
+    const item = await app.importByUpload(path, 'uploaded-phantom');
+    expect(await item.innerText()).toContain('40 × 48 × 30');
+    await app.chooseVolume('uploaded-phantom');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('lists the projects and reopens one', async () => {
+    await app.createProject('Second project');
+    await expect.poll(() => app.volumeItem('uploaded-phantom').count()).toBe(0);
+    await app.openProject('Import checks');
+    await app.volumeItem('uploaded-phantom').waitFor();
+  });
+});
