@@ -113,3 +113,32 @@ describe('DICOM single files in other encodings, against pydicom', () => {
     });
   }
 });
+
+describe('DICOM import as a job', () => {
+  it('reports progress while scanning and loading', async () => {
+    const scanProgress: number[] = [];
+    const scan = await scanDicomFolder(daikonSeriesFolder(), { onProgress: (progress) => scanProgress.push(progress.filesScanned) });
+    expect(scanProgress.at(-1)).toBe(20);
+    const loadProgress: number[] = [];
+    await loadDicomSeries(scan.series[0]!, { onProgress: (progress) => loadProgress.push(progress.slicesDecoded) });
+    expect(loadProgress).toEqual([...loadProgress].sort((a, b) => a - b));
+    expect(loadProgress.at(-1)).toBe(20);
+  });
+
+  it('stops scanning and loading when cancelled, without an imaging error', async () => {
+    const controller = new AbortController();
+    await expect(scanDicomFolder(daikonSeriesFolder(), { signal: controller.signal, onProgress: () => controller.abort() })).rejects.toThrow(/abort/i);
+    const scan = await scanDicomFolder(daikonSeriesFolder());
+    const loading = new AbortController();
+    let decodedWhenCancelled = 0;
+    const error = await loadDicomSeries(scan.series[0]!, {
+      signal: loading.signal,
+      onProgress: (progress) => {
+        decodedWhenCancelled = progress.slicesDecoded;
+        if (progress.slicesDecoded >= 5) loading.abort();
+      }
+    }).catch((caught: unknown) => caught);
+    expect((error as Error).name).toBe('AbortError');
+    expect(decodedWhenCancelled).toBeLessThan(20);
+  });
+});
