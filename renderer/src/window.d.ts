@@ -1,9 +1,9 @@
-import type { ApiClient } from '../../main/api/contract/contract';
+import type { ApiBridge } from '../../main/api/contract/createBridgeClient';
 
 declare global {
   interface Window {
     /** Exposed by the Electron preload; absent in a browser, where the web host's WebSocket is used instead. */
-    api?: ApiClient;
+    api?: ApiBridge;
   }
 }
 

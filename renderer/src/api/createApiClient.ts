@@ -1,4 +1,5 @@
 import type { ApiClient } from '../../../main/api/contract/contract';
+import { createBridgeClient } from '../../../main/api/contract/createBridgeClient';
 import { ApiError } from '../../../main/api/contract/errors';
 import { createSocketClient } from '../../../main/api/contract/createSocketClient';
 import { adaptBrowserSocket } from './adaptBrowserSocket';
@@ -9,7 +10,7 @@ import { readWebHostToken } from './readWebHostToken';
  * there, otherwise through the web host's WebSocket on the page's own host.
  */
 export function createApiClient(): ApiClient {
-  if (window.api) return window.api;
+  if (window.api) return createBridgeClient(window.api);
   const token = readWebHostToken(window.location, window.sessionStorage, window.history);
   if (!token) return createRefusingClient();
   const url = `ws://${window.location.host}/api?token=${encodeURIComponent(token)}`;

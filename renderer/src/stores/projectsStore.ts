@@ -43,6 +43,9 @@ export const useProjectsStore = defineStore('projects', () => {
     return true;
   }
 
+  // Another window or browser on the same workspace may add projects.
+  useApiClient().on('onDidChangeProjects', () => void loadProjects());
+
   function closeProject(): void {
     currentProject.value = null;
   }
