@@ -1,2 +1,3 @@
 export { tagScan, setTumourRanges, setSliceStates, listTumourSlices, mergeRanges } from './weakLabels';
 export { saveMaskSlices, readVolumeMask, type MaskSliceInput } from './masks';
+export { acceptProposal, rejectProposal } from './proposals';

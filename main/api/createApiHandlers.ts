@@ -1,6 +1,7 @@
 import type { CallName } from './contract';
 import { createAnnotationHandlers } from './handlers/createAnnotationHandlers';
 import { createProjectHandlers } from './handlers/createProjectHandlers';
+import { createTrainingHandlers } from './handlers/createTrainingHandlers';
 import type { CoreServices, HandlersFor } from './handlers/HandlerTypes';
 
 export type { CallContext, CoreServices } from './handlers/HandlerTypes';
@@ -10,6 +11,7 @@ export type ApiHandlers = HandlersFor<CallName>;
 export function createApiHandlers(services: CoreServices): ApiHandlers {
   return {
     ...createProjectHandlers(services),
-    ...createAnnotationHandlers(services)
+    ...createAnnotationHandlers(services),
+    ...createTrainingHandlers(services)
   };
 }

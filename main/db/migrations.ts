@@ -60,7 +60,7 @@ export const migrations: Migration[] = [
 
       CREATE TABLE training_runs (
         id TEXT PRIMARY KEY,
-        status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'stopped', 'failed', 'finished')),
+        status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'stopped', 'failed', 'finished', 'interrupted')),
         method TEXT NOT NULL,
         preset TEXT NOT NULL,
         config TEXT NOT NULL,                  -- JSON

@@ -47,7 +47,7 @@ export interface MaskSlice {
   updatedAt: string;
 }
 
-export type TrainingRunStatus = 'queued' | 'running' | 'stopped' | 'failed' | 'finished';
+export type TrainingRunStatus = 'queued' | 'running' | 'stopped' | 'failed' | 'finished' | 'interrupted';
 
 export interface TrainingRunRecord {
   id: string;

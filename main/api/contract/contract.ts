@@ -8,6 +8,15 @@ import { defineCall, defineEvent } from './defineContract';
 import { callNameList, eventNameList, type CallName, type EventName } from './names';
 import type {
   AppInfo,
+  MetricSeries,
+  ModelVersionSummary,
+  ProposalLabels,
+  ProposalSummary,
+  ProposalsChanged,
+  TrainingEventInfo,
+  TrainingProgressEvent,
+  TrainingRunSummary,
+  TrainingStatus,
   MaskChanged,
   MaskSliceData,
   VolumeMask,
@@ -26,6 +35,10 @@ const projectScoped = { projectId: id };
 const volumeScoped = { projectId: id, volumeId: id };
 const sliceIndex = z.number().int().min(0).max(1_000_000);
 const sliceState = z.enum(['present', 'absent', 'unknown']);
+const trainingLimits = {
+  maxSteps: z.number().int().min(1).max(10_000_000).optional(),
+  maxSeconds: z.number().min(1).max(30 * 24 * 3600).optional()
+};
 const bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'must be binary data');
 
 export const apiCalls = {
@@ -81,7 +94,52 @@ export const apiCalls = {
       })
       .strict()
   ),
-  getVolumeMask: defineCall<VolumeMask>()(z.object(volumeScoped).strict())
+  getVolumeMask: defineCall<VolumeMask>()(z.object(volumeScoped).strict()),
+
+  getTrainingStatus: defineCall<TrainingStatus>()(z.object({}).strict()),
+  startTraining: defineCall<{ runId: string }>()(
+    z
+      .object({
+        ...projectScoped,
+        method: z.enum(['genseg', 'segmentation-only', 'ae-segmentation']).optional(),
+        preset: z.enum(['paper', 'cpu', 'tiny']).optional(),
+        paperRecipe: z.boolean().optional(),
+        seed: z.number().int().min(0).max(2 ** 31).optional(),
+        ...trainingLimits
+      })
+      .strict()
+  ),
+  resumeTraining: defineCall<{ runId: string }>()(z.object({ ...projectScoped, runId: id, ...trainingLimits }).strict()),
+  stopTraining: defineCall<TrainingStatus>()(z.object({}).strict()),
+  listTrainingRuns: defineCall<TrainingRunSummary[]>()(z.object(projectScoped).strict()),
+  getTrainingMetrics: defineCall<MetricSeries[]>()(z.object({ ...projectScoped, runId: id }).strict()),
+  listModelVersions: defineCall<ModelVersionSummary[]>()(z.object(projectScoped).strict()),
+
+  proposeMasks: defineCall<{ volumeIds: string[] }>()(
+    z.object({ ...projectScoped, modelVersionId: id, volumeIds: z.array(id).max(100_000).optional() }).strict()
+  ),
+  listProposals: defineCall<ProposalSummary[]>()(z.object(volumeScoped).strict()),
+  getProposalLabels: defineCall<ProposalLabels>()(z.object({ ...projectScoped, proposalId: id }).strict()),
+  acceptProposal: defineCall<{ acceptedSlices: number[] }>()(
+    z
+      .object({
+        ...projectScoped,
+        proposalId: id,
+        sliceIndices: z.array(sliceIndex).max(100_000).optional(),
+        editedSlices: z.array(z.object({ sliceIndex, labels: bytes }).strict()).max(100_000).optional()
+      })
+      .strict()
+  ),
+  rejectProposal: defineCall<{ rejectedSlices: number[] }>()(
+    z
+      .object({
+        ...projectScoped,
+        proposalId: id,
+        sliceIndices: z.array(sliceIndex).max(100_000).optional(),
+        markAbsent: z.boolean().optional()
+      })
+      .strict()
+  )
 } as const;
 
 export const apiEvents = {
@@ -89,7 +147,11 @@ export const apiEvents = {
   onDidChangeVolumes: defineEvent<VolumesChanged>(),
   onDidImportProgress: defineEvent<ImportProgress>(),
   onDidChangeWeakLabels: defineEvent<WeakLabelsChanged>(),
-  onDidChangeMask: defineEvent<MaskChanged>()
+  onDidChangeMask: defineEvent<MaskChanged>(),
+  onDidChangeTraining: defineEvent<TrainingEventInfo>(),
+  onDidTrainingProgress: defineEvent<TrainingProgressEvent>(),
+  onDidChangeModelVersions: defineEvent<{ projectId: string }>(),
+  onDidChangeProposals: defineEvent<ProposalsChanged>()
 } as const;
 
 export type ApiCalls = typeof apiCalls;

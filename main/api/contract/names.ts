@@ -17,7 +17,19 @@ export const callNameList = [
   'setSliceStates',
   'getMaskSlices',
   'saveMaskSlices',
-  'getVolumeMask'
+  'getVolumeMask',
+  'getTrainingStatus',
+  'startTraining',
+  'resumeTraining',
+  'stopTraining',
+  'listTrainingRuns',
+  'getTrainingMetrics',
+  'listModelVersions',
+  'proposeMasks',
+  'listProposals',
+  'getProposalLabels',
+  'acceptProposal',
+  'rejectProposal'
 ] as const;
 
 export const eventNameList = [
@@ -25,7 +37,11 @@ export const eventNameList = [
   'onDidChangeVolumes',
   'onDidImportProgress',
   'onDidChangeWeakLabels',
-  'onDidChangeMask'
+  'onDidChangeMask',
+  'onDidChangeTraining',
+  'onDidTrainingProgress',
+  'onDidChangeModelVersions',
+  'onDidChangeProposals'
 ] as const;
 
 export type CallName = (typeof callNameList)[number];

@@ -130,3 +130,113 @@ export interface MaskChanged {
   volumeId: string;
   sliceIndices: number[];
 }
+
+export type TrainingMethodName = 'genseg' | 'segmentation-only' | 'ae-segmentation';
+export type PresetNameInfo = 'paper' | 'cpu' | 'tiny';
+
+export interface TrainingProgressInfo {
+  step: number;
+  epoch: number;
+  losses: Record<string, number>;
+  stepsPerSecond: number;
+  elapsedSeconds: number;
+  /** Null when the job runs until stopped. */
+  secondsLeft: number | null;
+  backend: string;
+  validationDice: number | null;
+  bestValidationDice: number | null;
+}
+
+export interface ModelEvaluationInfo {
+  /** Global Dice over the held-out masked slices, thresholded at 0.5; null when none are held out. */
+  dice: number | null;
+  /** AUROC of predicted tumour area as a present-versus-absent score on held-out tagged slices. */
+  auroc: number | null;
+  heldOutLabelledSlices: number;
+  heldOutPresentSlices: number;
+  heldOutAbsentSlices: number;
+}
+
+export interface TrainingStatus {
+  state: 'idle' | 'training' | 'stopping' | 'proposing';
+  projectId: string | null;
+  runId: string | null;
+  method: TrainingMethodName | null;
+  preset: PresetNameInfo | null;
+  /** Which recipe runs and why, in one line for the training panel. */
+  recipe: string | null;
+  backend: string | null;
+  progress: TrainingProgressInfo | null;
+  /** The last lines the training process logged. */
+  lastLines: string[];
+}
+
+export interface TrainingRunSummary {
+  id: string;
+  status: 'queued' | 'running' | 'stopped' | 'failed' | 'finished' | 'interrupted';
+  method: string;
+  preset: string;
+  backend: string | null;
+  error: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  /** A checkpoint exists and the run did not finish: it can be resumed. */
+  resumable: boolean;
+}
+
+export interface ModelVersionSummary {
+  id: string;
+  number: number;
+  runId: string | null;
+  method: string;
+  preset: string;
+  backend: string;
+  createdAt: string;
+  evaluation: ModelEvaluationInfo;
+  dataSnapshot: Record<string, number>;
+  steps: number;
+  bestStep: number;
+}
+
+export interface TrainingEventInfo {
+  projectId: string;
+  runId: string;
+  status: TrainingRunSummary['status'];
+  message: string | null;
+}
+
+export interface MetricSeries {
+  name: string;
+  steps: number[];
+  values: number[];
+}
+
+export interface TrainingProgressEvent {
+  projectId: string;
+  runId: string;
+  progress: TrainingProgressInfo;
+}
+
+export interface ProposalsChanged {
+  projectId: string;
+  volumeId: string;
+  done: number;
+  total: number;
+}
+
+export interface ProposalSummary {
+  id: string;
+  volumeId: string;
+  modelVersionId: string;
+  status: 'pending' | 'reviewed';
+  /** Predicted tumour area per slice, mm². */
+  sliceAreas: number[];
+  createdAt: string;
+}
+
+export interface ProposalLabels {
+  proposalId: string;
+  volumeId: string;
+  /** The proposed labelmap in the volume's grid. */
+  labels: Uint8Array;
+}

@@ -1,6 +1,7 @@
 import type { CallName, CallResult, ParsedCallInput } from '../contract';
 import type { EventBus } from '../EventBus';
 import type { Workspace } from '../../project';
+import type { TrainingJobManager } from '../../training/TrainingJobManager';
 
 export interface CallContext {
   host: 'electron' | 'web';
@@ -14,4 +15,5 @@ export interface CoreServices {
   workspace: Workspace;
   events: EventBus;
   appVersion: string;
+  training: TrainingJobManager;
 }

@@ -1,4 +1,5 @@
 /** The training process's job descriptions and the messages it exchanges with the app (typed both ways). */
+import type { ModelEvaluationInfo, TrainingProgressInfo } from '../../api/contract/types';
 import type { PresetName } from '../genseg/presets';
 import type { ModelKind } from '../trainingTypes';
 
@@ -44,28 +45,8 @@ export interface ProposeJobRequest {
 
 export type JobRequest = TrainJobRequest | ProposeJobRequest;
 
-export interface TrainingProgress {
-  step: number;
-  epoch: number;
-  losses: Record<string, number>;
-  stepsPerSecond: number;
-  elapsedSeconds: number;
-  /** Null when the job runs until stopped. */
-  secondsLeft: number | null;
-  backend: string;
-  validationDice: number | null;
-  bestValidationDice: number | null;
-}
-
-export interface ModelEvaluation {
-  /** Global Dice over the held-out labelled slices (thresholded at 0.5), null when there are none. */
-  dice: number | null;
-  /** How well predicted tumour area separates present from absent held-out slices, null without both. */
-  auroc: number | null;
-  heldOutLabelledSlices: number;
-  heldOutPresentSlices: number;
-  heldOutAbsentSlices: number;
-}
+export type TrainingProgress = TrainingProgressInfo;
+export type ModelEvaluation = ModelEvaluationInfo;
 
 export interface TrainingResult {
   /** Folder (relative to the project) holding the best weights. */

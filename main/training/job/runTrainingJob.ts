@@ -78,7 +78,6 @@ async function trainLoop(request: TrainJobRequest, hooks: JobHooks, trainer: Tra
   const elapsed = () => state.elapsedSeconds + (performance.now() - sessionStart) / 1000;
   let lastProgress = -Infinity;
   let lastCheckpoint = elapsed();
-  let lastLosses: Record<string, number> = {};
   let validationDice: number | null = null;
   const stepsAtStart = trainer.stepCount;
   const sessionClockStart = performance.now();
@@ -87,7 +86,7 @@ async function trainLoop(request: TrainJobRequest, hooks: JobHooks, trainer: Tra
     (options.maxSteps !== undefined && trainer.stepCount >= options.maxSteps) ||
     (options.maxSeconds !== undefined && elapsed() >= options.maxSeconds);
   while (!finished()) {
-    lastLosses = (await trainer.trainStep(sampler.nextBatch())).losses;
+    const lastLosses = (await trainer.trainStep(sampler.nextBatch())).losses;
     if (selection && trainer.stepCount % validateEvery === 0) {
       validationDice = await computeDice(trainer, selection);
       if (state.bestDice === null || validationDice > state.bestDice) {
@@ -119,6 +118,7 @@ async function trainLoop(request: TrainJobRequest, hooks: JobHooks, trainer: Tra
     state.bestStep = trainer.stepCount;
     await saveState('best');
   }
+  const finalStep = trainer.stepCount;
   const best = await readCheckpointFiles<JobState>(folder, 'best');
   if (best) trainer.loadCheckpoint(best.checkpoint);
   const evaluation = await evaluateModel(trainer, set.validation);
@@ -126,7 +126,7 @@ async function trainLoop(request: TrainJobRequest, hooks: JobHooks, trainer: Tra
     type: 'trained',
     result: {
       weightsFolder: join(runFolderOf(request.runId)),
-      step: trainer.stepCount,
+      step: finalStep,
       bestStep: state.bestStep,
       evaluation,
       dataSnapshot: { ...set.snapshot },
@@ -137,7 +137,10 @@ async function trainLoop(request: TrainJobRequest, hooks: JobHooks, trainer: Tra
 }
 
 async function restore(folder: string, trainer: Trainer, sampler: BatchSampler, state: JobState, hooks: JobHooks): Promise<void> {
-  const saved = await readCheckpointFiles<JobState>(folder, 'checkpoint');
+  const saved = await readCheckpointFiles<JobState>(folder, 'checkpoint').catch((error: unknown) => {
+    hooks.send({ type: 'log', line: `The last checkpoint could not be read (${error instanceof Error ? error.message : String(error)}).` });
+    return undefined;
+  });
   if (!saved) {
     hooks.send({ type: 'log', line: 'No checkpoint to resume from: training starts from the beginning.' });
     return;

@@ -1,0 +1,128 @@
+import { ApiError, type ModelVersionSummary, type TrainingRunSummary } from '../contract';
+import { acceptProposal, rejectProposal } from '../../annotation';
+import type { ModelVersionRecord, TrainingRunRecord } from '../../db';
+import type { CoreServices, HandlersFor } from './HandlerTypes';
+import { findVolume } from './findVolume';
+
+type TrainingCalls =
+  | 'getTrainingStatus'
+  | 'startTraining'
+  | 'resumeTraining'
+  | 'stopTraining'
+  | 'listTrainingRuns'
+  | 'getTrainingMetrics'
+  | 'listModelVersions'
+  | 'proposeMasks'
+  | 'listProposals'
+  | 'getProposalLabels'
+  | 'acceptProposal'
+  | 'rejectProposal';
+
+export function createTrainingHandlers({ workspace, events, training }: CoreServices): HandlersFor<TrainingCalls> {
+  const findProposal = async (projectId: string, proposalId: string) => {
+    const project = await workspace.getProject(projectId);
+    const proposal = await project.store.proposals.get(proposalId);
+    if (!proposal) throw new ApiError('not-found', 'That proposal is not in this project.');
+    const { volume } = await findVolume(workspace, projectId, proposal.volumeId);
+    return { project, proposal, volume };
+  };
+  const notifyReview = (projectId: string, volumeId: string, sliceIndices: number[]) => {
+    events.emit('onDidChangeMask', { projectId, volumeId, sliceIndices });
+    events.emit('onDidChangeWeakLabels', { projectId, volumeId });
+    events.emit('onDidChangeProposals', { projectId, volumeId, done: 1, total: 1 });
+  };
+
+  return {
+    getTrainingStatus: async () => training.getStatus(),
+    startTraining: ({ projectId, ...choice }) => training.startTraining(projectId, choice),
+    resumeTraining: ({ projectId, runId, ...limits }) => training.startTraining(projectId, limits, runId),
+    stopTraining: async () => {
+      training.stop();
+      return training.getStatus();
+    },
+    listTrainingRuns: async ({ projectId }) => {
+      const project = await workspace.getProject(projectId);
+      await training.reconcileInterruptedRuns(project);
+      return (await project.store.trainingRuns.list()).map(toRunSummary);
+    },
+    getTrainingMetrics: async ({ projectId, runId }) => {
+      const project = await workspace.getProject(projectId);
+      const series = new Map<string, { name: string; steps: number[]; values: number[] }>();
+      for (const point of await project.store.trainingRuns.getMetrics(runId)) {
+        const entry = series.get(point.name) ?? { name: point.name, steps: [], values: [] };
+        entry.steps.push(point.step);
+        entry.values.push(point.value);
+        series.set(point.name, entry);
+      }
+      return [...series.values()];
+    },
+    listModelVersions: async ({ projectId }) => {
+      const project = await workspace.getProject(projectId);
+      return (await project.store.modelVersions.list()).map(toVersionSummary);
+    },
+    proposeMasks: async ({ projectId, modelVersionId, volumeIds }) => {
+      const project = await workspace.getProject(projectId);
+      const masked = await project.store.masks.countMaskedSlicesByVolume();
+      const chosen = volumeIds ?? (await project.store.volumes.list()).filter((volume) => !masked.has(volume.id)).map((volume) => volume.id);
+      await training.proposeMasks(projectId, modelVersionId, chosen);
+      return { volumeIds: chosen };
+    },
+    listProposals: async ({ projectId, volumeId }) => {
+      const { project } = await findVolume(workspace, projectId, volumeId);
+      return (await project.store.proposals.listForVolume(volumeId)).map(({ labels: _labels, ...summary }) => summary);
+    },
+    getProposalLabels: async ({ projectId, proposalId }) => {
+      const { proposal } = await findProposal(projectId, proposalId);
+      return { proposalId, volumeId: proposal.volumeId, labels: proposal.labels };
+    },
+    acceptProposal: async ({ projectId, proposalId, sliceIndices, editedSlices }) => {
+      const { project, proposal, volume } = await findProposal(projectId, proposalId);
+      const acceptedSlices = await acceptProposal(project.store, volume, proposal, {
+        ...(sliceIndices ? { sliceIndices } : {}),
+        ...(editedSlices ? { editedSlices } : {})
+      });
+      notifyReview(projectId, volume.id, acceptedSlices);
+      return { acceptedSlices };
+    },
+    rejectProposal: async ({ projectId, proposalId, sliceIndices, markAbsent }) => {
+      const { project, proposal, volume } = await findProposal(projectId, proposalId);
+      const rejectedSlices = await rejectProposal(project.store, volume, proposal, {
+        ...(sliceIndices ? { sliceIndices } : {}),
+        ...(markAbsent !== undefined ? { markAbsent } : {})
+      });
+      notifyReview(projectId, volume.id, []);
+      return { rejectedSlices };
+    }
+  };
+}
+
+function toRunSummary(run: TrainingRunRecord): TrainingRunSummary {
+  return {
+    id: run.id,
+    status: run.status,
+    method: run.method,
+    preset: run.preset,
+    backend: run.backend,
+    error: run.error,
+    startedAt: run.startedAt,
+    endedAt: run.endedAt,
+    resumable: run.checkpointFile !== null && run.status !== 'finished' && run.status !== 'running'
+  };
+}
+
+function toVersionSummary(version: ModelVersionRecord): ModelVersionSummary {
+  const metrics = version.metrics as { evaluation?: ModelVersionSummary['evaluation']; steps?: number; bestStep?: number };
+  return {
+    id: version.id,
+    number: version.number,
+    runId: version.runId,
+    method: version.method,
+    preset: version.preset,
+    backend: version.backend,
+    createdAt: version.createdAt,
+    evaluation: metrics.evaluation ?? { dice: null, auroc: null, heldOutLabelledSlices: 0, heldOutPresentSlices: 0, heldOutAbsentSlices: 0 },
+    dataSnapshot: version.dataSnapshot as Record<string, number>,
+    steps: metrics.steps ?? 0,
+    bestStep: metrics.bestStep ?? 0
+  };
+}

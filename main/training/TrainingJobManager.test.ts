@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CallInput, CallName, CallResult, EventName, EventPayload } from '../api/contract';
+import { createAppCore, type AppCore } from '../app';
+import { createLesionProject } from './testing/createLesionProject';
+
+let folder: string;
+let core: AppCore;
+
+async function call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallResult<N>> {
+  const outcome = await core.dispatch(name, input, { host: 'web' });
+  if (!outcome.ok) throw Object.assign(new Error(outcome.error.message), outcome.error);
+  return outcome.result as CallResult<N>;
+}
+
+function nextEvent<N extends EventName>(name: N, accept: (payload: EventPayload<N>) => boolean): Promise<EventPayload<N>> {
+  return new Promise((resolve) => {
+    const unsubscribe = core.events.subscribe((eventName, payload) => {
+      if (eventName === name && accept(payload as EventPayload<N>)) {
+        unsubscribe();
+        resolve(payload as EventPayload<N>);
+      }
+    });
+  });
+}
+
+beforeEach(() => {
+  folder = mkdtempSync(join(tmpdir(), 'genseg-training-'));
+  core = createAppCore({ workspaceFolder: folder, logger: { info: () => {}, error: (message, error) => console.error(message, error) } });
+});
+
+afterEach(async () => {
+  await core.close();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+// Each test trains in a real child process; on a busy 2-core machine that can take minutes.
+describe('training jobs', { timeout: 300_000 }, () => {
+  it('refuses to start without the data GenSeg needs, saying what is missing', async () => {
+    const { id: projectId } = await core.workspace.createProject('Empty');
+    await expect(call('startTraining', { projectId })).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/no slices are tagged tumour-present.*tumour-absent.*no tumour has been drawn/)
+    });
+    expect((await call('getTrainingStatus', {})).state).toBe('idle');
+  });
+
+  it('trains in its own process, makes a model version with its evaluation, proposes masks and accepts one', async () => {
+    const { projectId } = await createLesionProject(core, { volumes: 6, size: 32, slices: 10, maskedSlicesPerVolume: 2 });
+    const finished = nextEvent('onDidChangeTraining', (event) => event.status !== 'running');
+    const { runId } = await core.training.startTraining(projectId, { preset: 'tiny', maxSteps: 4, inputSize: [32, 32], batchSize: 2 });
+    await expect(call('startTraining', { projectId })).rejects.toMatchObject({ code: 'busy' });
+    const outcome = await finished;
+    expect(outcome).toMatchObject({ runId, status: 'finished' });
+    const [version] = await call('listModelVersions', { projectId });
+    expect(version).toMatchObject({ number: 1, method: 'genseg', preset: 'tiny', steps: 4 });
+    expect(version!.dataSnapshot.labelledSlices).toBeGreaterThan(0);
+    expect(version!.evaluation.heldOutPresentSlices + version!.evaluation.heldOutAbsentSlices).toBeGreaterThan(0);
+    const runs = await call('listTrainingRuns', { projectId });
+    expect(runs[0]).toMatchObject({ id: runId, status: 'finished', backend: expect.any(String) });
+    const metrics = await call('getTrainingMetrics', { projectId, runId });
+    expect(metrics.map((series) => series.name)).toContain('loss.generator');
+
+    const proposed = nextEvent('onDidChangeProposals', (event) => event.done === event.total);
+    const { volumeIds } = await call('proposeMasks', { projectId, modelVersionId: version!.id });
+    expect(volumeIds.length).toBe(3);
+    await proposed;
+    await core.training.waitForIdle();
+    const [proposal] = await call('listProposals', { projectId, volumeId: volumeIds[0]! });
+    expect(proposal?.sliceAreas).toHaveLength(10);
+    const labels = await call('getProposalLabels', { projectId, proposalId: proposal!.id });
+    expect(labels.labels.byteLength).toBe(32 * 32 * 10);
+    const edited = new Uint8Array(32 * 32).fill(1);
+    const accepted = await call('acceptProposal', { projectId, proposalId: proposal!.id, editedSlices: [{ sliceIndex: 4, labels: edited }] });
+    expect(accepted.acceptedSlices).toContain(4);
+    const mask = await call('getMaskSlices', { projectId, volumeId: volumeIds[0]!, sliceIndices: [4] });
+    expect(mask.slices[0]).toMatchObject({ provenance: 'proposal-edited' });
+    expect((await call('listProposals', { projectId, volumeId: volumeIds[0]! }))[0]?.status).toBe('reviewed');
+  });
+
+  it('survives the training process being killed, and resumes from the last checkpoint', async () => {
+    const { projectId } = await createLesionProject(core, { volumes: 4, size: 32, slices: 8, maskedSlicesPerVolume: 2 });
+    const { runId } = await core.training.startTraining(projectId, { preset: 'tiny', inputSize: [32, 32], batchSize: 2, checkpointEverySeconds: 0.001 });
+    await nextEvent('onDidTrainingProgress', (event) => event.progress.step >= 2);
+    await nextEvent('onDidTrainingProgress', () => true);
+    const interrupted = nextEvent('onDidChangeTraining', (event) => event.status === 'interrupted');
+    const pid = (core.training as unknown as { active?: { worker: { pid: number } } }).active!.worker.pid;
+    process.kill(pid, 'SIGKILL');
+    expect((await interrupted).message).toMatch(/SIGKILL.*Resume/);
+    await core.training.waitForIdle();
+    expect((await call('getTrainingStatus', {})).state).toBe('idle');
+    const [run] = await call('listTrainingRuns', { projectId });
+    expect(run).toMatchObject({ id: runId, status: 'interrupted', resumable: true });
+
+    const finished = nextEvent('onDidChangeTraining', (event) => event.status === 'finished');
+    const firstProgress = nextEvent('onDidTrainingProgress', () => true);
+    await call('resumeTraining', { projectId, runId, maxSteps: 6 });
+    // Checkpoints were written after every step, so the resumed run goes on from where the killed one was.
+    expect((await firstProgress).progress.step).toBeGreaterThanOrEqual(3);
+    await finished;
+    const [version] = await call('listModelVersions', { projectId });
+    expect(version?.steps).toBe(6);
+  });
+});
