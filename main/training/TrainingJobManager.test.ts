@@ -18,7 +18,7 @@ async function call<N extends CallName>(name: N, input: CallInput<N>): Promise<C
 function nextEvent<N extends EventName>(name: N, accept: (payload: EventPayload<N>) => boolean): Promise<EventPayload<N>> {
   return new Promise((resolve) => {
     const unsubscribe = core.events.subscribe((eventName, payload) => {
-      if (eventName === name && accept(payload as EventPayload<N>)) {
+      if ((eventName as string) === name && accept(payload as EventPayload<N>)) {
         unsubscribe();
         resolve(payload as EventPayload<N>);
       }
