@@ -1,15 +1,13 @@
 /**
  * The one import of TensorFlow.js for training code.
  *
- * tfjs-core ships no gradient functions in its Node (CommonJS) bundle; the umbrella `@tensorflow/tfjs` registers them
- * and this project depends on core only, so they come from core's ES-module build. Under plain Node that build is a
- * second copy of core (the registries and the engine are global and shared, tensors are duck-typed), and its gradient
- * functions call its own ops, so its index must be loaded too: otherwise its tensors have no op handler and
- * `dy.clone()` fails inside backprop. Bundlers resolve both imports to the same ES build, where this is a no-op.
+ * tfjs-core's Node (CommonJS) bundle registers no gradient functions, and its ES-module build cannot be loaded by
+ * plain Node (extensionless imports) and would be a second copy of core anyway. The umbrella `@tensorflow/tfjs` Node
+ * bundle registers all gradients against the same CommonJS core, so it is loaded for that side effect; its other
+ * parts (layers, converter) are not used here.
  */
+import '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/index.js';
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 
 export { tf };
 export type { Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D, Variable, Scalar } from '@tensorflow/tfjs-core';
