@@ -13,6 +13,8 @@ export interface AppSignals {
   viewerSliceCount: string;
   viewerWindowWidth: string;
   viewerWindowCenter: string;
+  /** Zoom factor; 1 when the whole volume fits the viewport. */
+  viewerZoom: string;
   /** Increases with every frame the viewport draws. */
   viewerRenderCount: string;
 }

@@ -48,9 +48,13 @@ export class ViewerService {
   private readonly windowEmitter = new Emitter<WindowState>();
   private readonly orientationEmitter = new Emitter<ViewOrientation>();
   private readonly renderEmitter = new Emitter<number>();
+  private readonly zoomEmitter = new Emitter<number>();
+  private lastZoom: number | undefined;
   readonly onDidChangeSlice = this.sliceEmitter.event;
   readonly onDidChangeWindow = this.windowEmitter.event;
   readonly onDidChangeOrientation = this.orientationEmitter.event;
+  /** The zoom factor relative to the whole volume fitting the viewport (1). */
+  readonly onDidChangeZoom = this.zoomEmitter.event;
   /** Fires after each frame drawn, with the number of frames drawn so far. */
   readonly onDidRender = this.renderEmitter.event;
 
@@ -169,7 +173,8 @@ export class ViewerService {
     this.renderingEngine.destroy();
     if (this.shown) cache.removeVolumeLoadObject(this.shown.cacheId);
     this.shown = undefined;
-    for (const emitter of [this.sliceEmitter, this.windowEmitter, this.orientationEmitter, this.renderEmitter]) {
+    const emitters = [this.sliceEmitter, this.windowEmitter, this.orientationEmitter, this.renderEmitter, this.zoomEmitter];
+    for (const emitter of emitters) {
       emitter.dispose();
     }
   }
@@ -183,6 +188,11 @@ export class ViewerService {
       viewPlaneNormal: camera.viewPlaneNormal as Vector3,
       viewUp: camera.viewUp as Vector3
     });
+    const zoom = this.viewport.getZoom();
+    if (zoom !== this.lastZoom) {
+      this.lastZoom = zoom;
+      this.zoomEmitter.fire(zoom);
+    }
     const k = patientToVoxel(shown.voxelToPatient, camera.focalPoint)[2];
     const index = Math.min(shown.sliceCount - 1, Math.max(0, Math.round(k)));
     if (index === this.lastSlice?.index) return;

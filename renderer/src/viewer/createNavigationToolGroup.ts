@@ -17,7 +17,7 @@ const { MouseBindings, KeyboardBindings } = ToolEnums;
 export const navigationHelp = [
   { input: 'Wheel', action: 'slices' },
   { input: 'Left-drag', action: 'window/level' },
-  { input: 'Right-drag', action: 'zoom' },
+  { input: 'Right-drag', action: 'zoom (down: in)' },
   { input: 'Middle-drag or Shift + left-drag', action: 'pan' },
   { input: '↑ ↓', action: 'slices' },
   { input: 'R', action: 'reset view' }

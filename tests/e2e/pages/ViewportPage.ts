@@ -6,6 +6,7 @@ export interface ViewportReadout {
   sliceCount: number;
   windowWidth: number;
   windowCenter: number;
+  zoom: number;
   renderCount: number;
 }
 
@@ -23,6 +24,7 @@ export class ViewportPage {
       sliceCount: await readNumberSignal(this.page, 'viewerSliceCount'),
       windowWidth: await readNumberSignal(this.page, 'viewerWindowWidth'),
       windowCenter: await readNumberSignal(this.page, 'viewerWindowCenter'),
+      zoom: await readNumberSignal(this.page, 'viewerZoom'),
       renderCount: await readNumberSignal(this.page, 'viewerRenderCount')
     };
   }
@@ -63,6 +65,30 @@ export class ViewportPage {
       { match: 'any' }
     );
     await this.waitForFrameAfter(before.renderCount);
+  }
+
+  /**
+   * Drags with `button` from the centre by (dx, dy) pixels, optionally holding Shift, and waits for the frame that
+   * shows the result.
+   */
+  async drag(button: 'left' | 'middle' | 'right', dx: number, dy: number, { shift = false } = {}): Promise<void> {
+    const { x, y } = await this.centre();
+    const framesBefore = await readNumberSignal(this.page, 'viewerRenderCount');
+    await this.page.mouse.move(x, y);
+    if (shift) await this.page.keyboard.down('Shift');
+    await this.page.mouse.down({ button });
+    await this.page.mouse.move(x + dx, y + dy, { steps: 10 });
+    await this.page.mouse.up({ button });
+    if (shift) await this.page.keyboard.up('Shift');
+    await this.waitForFrameAfter(framesBefore);
+  }
+
+  /** Presses a key with the viewport focused and waits for the frame that shows the result. */
+  async press(key: string): Promise<void> {
+    const framesBefore = await readNumberSignal(this.page, 'viewerRenderCount');
+    await this.element.focus();
+    await this.page.keyboard.press(key);
+    await this.waitForFrameAfter(framesBefore);
   }
 
   /** Waits until the viewport has drawn a frame after the `count`th. */

@@ -12,6 +12,7 @@ export type SignalName =
   | 'viewerSliceCount'
   | 'viewerWindowWidth'
   | 'viewerWindowCenter'
+  | 'viewerZoom'
   | 'viewerRenderCount';
 
 export interface SignalCondition {

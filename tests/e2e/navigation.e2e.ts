@@ -1,0 +1,92 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { WorkstationPage } from './pages/WorkstationPage';
+import { decodePng } from './support/decodePng';
+import { collectPageErrors, launchBrowser } from './support/launchBrowser';
+import { locateGreyLevels } from './support/measureImage';
+import { writeOrientationPhantom } from './support/writeOrientationPhantom';
+
+const artifacts = resolve(import.meta.dirname, 'artifacts');
+
+/** The mouse and keyboard bindings shown under the viewport, each checked by what it does to the image. */
+describe('viewport navigation', () => {
+  let browser: Browser;
+  let page: Page;
+  let pageErrors: string[];
+  let app: WorkstationPage;
+  let folder: string;
+
+  /** Where the bright right-anterior marker is on screen, in viewport pixels from the centre. */
+  async function locateBrightMarker(): Promise<{ x: number; y: number; count: number }> {
+    const image = decodePng(await app.viewport.screenshot(join(artifacts, 'navigation-last.png')));
+    const found = locateGreyLevels(image, 230, 255, 30);
+    return { x: (found.x * image.width) / 2, y: (found.y * image.height) / 2, count: found.count };
+  }
+
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    folder = mkdtempSync(join(tmpdir(), 'genseg-navigation-'));
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+    pageErrors = collectPageErrors(page);
+    app = new WorkstationPage(page);
+    await app.open(inject('appUrl'));
+    await app.createProject('Navigation');
+    const path = join(folder, 'navigation-phantom.nii');
+    writeOrientationPhantom(path, 'ras');
+    await app.importFromPath(path, 'navigation-phantom');
+    await app.chooseVolume('navigation-phantom');
+  });
+
+  afterAll(async () => {
+    writeFileSync(join(artifacts, 'navigation-page-errors.txt'), pageErrors.join('\n'));
+    await browser?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('zooms in with a right-drag downwards (as in OHIF) and resets the view with R', async () => {
+    const initial = await app.viewport.read();
+    const markerBefore = await locateBrightMarker();
+    await app.viewport.drag('right', 0, 40);
+    const zoomed = await app.viewport.read();
+    expect(zoomed.zoom).toBeGreaterThan(initial.zoom * 1.2);
+    expect(await app.page.getByTestId('zoom-readout').innerText()).toBe(`Zoom ${Math.round(zoomed.zoom * 100)}%`);
+    expect((await locateBrightMarker()).count).toBeGreaterThan(markerBefore.count * 1.3);
+    await app.viewport.drag('left', 40, 20);
+    await app.viewport.press('r');
+    const reset = await app.viewport.read();
+    expect(reset.zoom).toBeCloseTo(initial.zoom, 3);
+    expect(reset.slice).toBe(initial.slice);
+    expect(reset.windowWidth).toBeCloseTo(initial.windowWidth, 3);
+    expect(reset.windowCenter).toBeCloseTo(initial.windowCenter, 3);
+  });
+
+  it('pans with a middle-drag and with Shift + left-drag', async () => {
+    const start = await locateBrightMarker();
+    const window = await app.viewport.read();
+    await app.viewport.drag('middle', 120, 0);
+    const afterMiddle = await locateBrightMarker();
+    expect(afterMiddle.x - start.x).toBeCloseTo(120, -1);
+    expect(afterMiddle.y - start.y).toBeCloseTo(0, -1);
+    await app.viewport.drag('left', 0, 80, { shift: true });
+    const afterShift = await locateBrightMarker();
+    expect(afterShift.y - afterMiddle.y).toBeCloseTo(80, -1);
+    const after = await app.viewport.read();
+    expect(after.windowWidth).toBe(window.windowWidth);
+    expect(after.windowCenter).toBe(window.windowCenter);
+    await app.viewport.press('r');
+  });
+
+  it('moves through slices with the arrow keys like the wheel', async () => {
+    const start = await app.viewport.read();
+    await app.viewport.press('ArrowUp');
+    await app.viewport.press('ArrowUp');
+    expect((await app.viewport.read()).slice).toBe(start.slice + 2);
+    await app.viewport.press('ArrowDown');
+    expect((await app.viewport.read()).slice).toBe(start.slice + 1);
+    expect(pageErrors).toEqual([]);
+  });
+});
