@@ -5,7 +5,7 @@
  */
 import dicomParser from 'dicom-parser';
 import { ImagingError } from '../ImagingError';
-import { swapBytesInPlace } from '../nifti/readNiftiFile';
+import { swapBytesInPlace } from '../swapBytesInPlace';
 import type { ScalarArray } from '../volume';
 import type { DicomFrameReference, DicomPixelFormat } from './dicomTypes';
 import { describeTransferSyntax, NATIVE_TRANSFER_SYNTAXES, TAG, TRANSFER_SYNTAX } from './dicomTags';

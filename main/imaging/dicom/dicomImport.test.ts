@@ -8,6 +8,7 @@ import type { ImportedVolume } from '../importTypes';
 import { convertWithDcm2niix, readPixelsWithPydicom } from '../testSupport/dicomOracles';
 import { createRandom, createRotation, createTemporaryFolder, daikonFile, daikonSeriesFiles, daikonSeriesFolder, rotateSliceEdits, writeDerivedSeries } from '../testSupport/dicomFixtures';
 import { readWithNibabel } from '../testSupport/runPythonOracle';
+import { DicomDecodePool } from './DicomDecodePool';
 import { loadDicomSeries } from './loadDicomSeries';
 import { scanDicomFolder } from './scanDicomFolder';
 
@@ -115,6 +116,19 @@ describe('DICOM single files in other encodings, against pydicom', () => {
 });
 
 describe('DICOM import as a job', () => {
+  it('decodes the same volume in worker threads as on the calling thread', async () => {
+    const scan = await scanDicomFolder(daikonSeriesFolder());
+    const inWorkers = await loadDicomSeries(scan.series[0]!, { decodeWorkers: 2 });
+    const onThisThread = await loadDicomSeries(scan.series[0]!, { decodeWorkers: 0 });
+    expect(inWorkers.volume.geometry).toEqual(onThisThread.volume.geometry);
+    expect(countDifferences(inWorkers.volume.scalars, onThisThread.volume.scalars)).toBe(0);
+    // and the workers really ran (loadDicomSeries would quietly fall back to this thread)
+    const pool = new DicomDecodePool(1);
+    const frame = scan.series[0]!.frames[0]!;
+    const [decoded] = await pool.decode(frame.path, [{ frame, sliceIndex: 0 }], 'int16').finally(() => pool.close());
+    expect(decoded!.scalars).toHaveLength(256 * 256);
+  });
+
   it('reports progress while scanning and loading', async () => {
     const scanProgress: number[] = [];
     const scan = await scanDicomFolder(daikonSeriesFolder(), { onProgress: (progress) => scanProgress.push(progress.filesScanned) });

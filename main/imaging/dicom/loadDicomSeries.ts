@@ -1,30 +1,92 @@
 /**
- * Loads a scanned series into one volume: files are read a few at a time (never all at once, so memory stays near the
- * size of the decoded volume), each frame is decoded, MONOCHROME1 inverted, rescaled to modality values and written
- * into its slice of the volume. Yields to the event loop between files, reports progress and honours cancellation.
+ * Loads a scanned series into one volume. Files are decoded by worker threads (or, when asked, on this thread with a
+ * yield between files), never all held at once: memory stays near the size of the decoded volume. Reports progress
+ * and honours cancellation.
  */
 import { readFile } from 'node:fs/promises';
 import { describeFileSystemError } from '../ImagingError';
 import type { ImportedVolume, ImportOptions } from '../importTypes';
-import { createScalarArray, type ScalarArray } from '../volume';
-import { chooseOutputType, getStoredRange } from './chooseOutputType';
+import { createScalarArray, type ScalarArray, type ScalarTypeName } from '../volume';
+import { chooseOutputType } from './chooseOutputType';
 import { computeSeriesGeometry } from './computeSeriesGeometry';
-import { decodeDicomFrame } from './decodeDicomFrame';
+import { DicomDecodePool, getDefaultWorkerCount, WorkerUnavailableError } from './DicomDecodePool';
+import { decodeFileSlices, type DecodedSlice, type SliceJob } from './decodeFileSlices';
 import type { DicomFrameReference, SeriesSummary } from './dicomTypes';
-import { TAG } from './dicomTags';
-import { DicomParseFailure, describeParseFailure, parseDicomBytes, type DicomDataSet } from './parseDicomBytes';
+import { NATIVE_TRANSFER_SYNTAXES } from './dicomTags';
 
 /** Files read ahead of the one being decoded: enough to hide disk latency, few enough to bound memory. */
 const READ_AHEAD = 4;
 
-export async function loadDicomSeries(series: SeriesSummary, options: ImportOptions = {}): Promise<ImportedVolume> {
-  const { signal, onProgress } = options;
-  signal?.throwIfAborted();
+export interface LoadDicomOptions extends ImportOptions {
+  /**
+   * Worker threads for decoding; 0 decodes on the calling thread, yielding between files. Default: for compressed
+   * series cores - 1 (1 to 4), where decoding a frame can take a second; 0 for uncompressed series, where a file costs
+   * well under a millisecond of copying and starting workers would cost more than it saves.
+   */
+  decodeWorkers?: number;
+}
+
+interface LoadPlan {
+  scalars: ScalarArray;
+  scalarType: ScalarTypeName;
+  sliceLength: number;
+  slicesByPath: Map<string, SliceJob[]>;
+  sliceCount: number;
+}
+
+export async function loadDicomSeries(series: SeriesSummary, options: LoadDicomOptions = {}): Promise<ImportedVolume> {
+  options.signal?.throwIfAborted();
   const { geometry, orderedFrames, warnings } = computeSeriesGeometry(series);
+  const scalarType = chooseOutputType(orderedFrames);
   const sliceLength = series.rows * series.columns;
-  const scalars = createScalarArray(chooseOutputType(orderedFrames), orderedFrames.length * sliceLength);
-  const slicesByPath = groupSlicesByPath(orderedFrames);
-  const paths = [...slicesByPath.keys()];
+  const plan: LoadPlan = {
+    scalars: createScalarArray(scalarType, orderedFrames.length * sliceLength),
+    scalarType,
+    sliceLength,
+    slicesByPath: groupSlicesByPath(orderedFrames),
+    sliceCount: orderedFrames.length
+  };
+  const compressed = orderedFrames.some((frame) => !NATIVE_TRANSFER_SYNTAXES.has(frame.format.transferSyntaxUid));
+  const workerCount = options.decodeWorkers ?? (compressed ? getDefaultWorkerCount() : 0);
+  if (workerCount > 0) await decodeWithWorkers(plan, workerCount, options);
+  else await decodeOnThisThread(plan, options);
+  if (series.splitReason) warnings.unshift(`This is ${series.splitReason} of the series.`);
+  return { volume: { geometry, scalars: plan.scalars }, description: describeSeries(series, [...plan.slicesByPath.keys()], warnings) };
+}
+
+/** Keeps two files per worker in flight: workers never wait, and at most that many decoded files sit in memory. */
+async function decodeWithWorkers(plan: LoadPlan, workerCount: number, options: LoadDicomOptions): Promise<void> {
+  const pool = new DicomDecodePool(workerCount);
+  const paths = [...plan.slicesByPath.keys()];
+  const onAbort = (): void => void pool.close();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  let slicesDecoded = 0;
+  let filesDone = 0;
+  try {
+    const inFlight = new Set<Promise<void>>();
+    for (const path of paths) {
+      options.signal?.throwIfAborted();
+      const task: Promise<void> = pool.decode(path, plan.slicesByPath.get(path)!, plan.scalarType).then((slices) => {
+        slicesDecoded += placeSlices(plan, slices);
+        options.onProgress?.({ filesScanned: ++filesDone, seriesFound: 1, slicesDecoded, slicesTotal: plan.sliceCount });
+      });
+      task.catch(() => undefined).finally(() => inFlight.delete(task));
+      inFlight.add(task);
+      if (inFlight.size >= 2 * workerCount) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+  } catch (error) {
+    options.signal?.throwIfAborted();
+    if (!(error instanceof WorkerUnavailableError)) throw error;
+    await decodeOnThisThread(plan, options);
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    await pool.close();
+  }
+}
+
+async function decodeOnThisThread(plan: LoadPlan, options: LoadDicomOptions): Promise<void> {
+  const paths = [...plan.slicesByPath.keys()];
   const pending: Promise<Uint8Array>[] = [];
   const readAhead = (index: number): void => {
     if (index >= paths.length) return;
@@ -35,26 +97,24 @@ export async function loadDicomSeries(series: SeriesSummary, options: ImportOpti
   for (let n = 0; n < Math.min(READ_AHEAD, paths.length); n++) readAhead(n);
   let slicesDecoded = 0;
   for (let fileIndex = 0; fileIndex < paths.length; fileIndex++) {
-    signal?.throwIfAborted();
+    options.signal?.throwIfAborted();
     const bytes = await pending[fileIndex]!;
     delete pending[fileIndex];
     readAhead(fileIndex + READ_AHEAD);
-    const dataSet = parseWholeFile(bytes, paths[fileIndex]!);
-    const frameCount = Math.max(1, dataSet.intString(TAG.numberOfFrames) ?? 1);
-    for (const { frame, sliceIndex } of slicesByPath.get(paths[fileIndex]!)!) {
-      const samples = await decodeDicomFrame(dataSet, frame, frameCount);
-      writeSlice(scalars, sliceIndex * sliceLength, samples, frame);
-      slicesDecoded++;
-    }
-    onProgress?.({ filesScanned: fileIndex + 1, seriesFound: 1, slicesDecoded, slicesTotal: orderedFrames.length });
+    const path = paths[fileIndex]!;
+    slicesDecoded += placeSlices(plan, await decodeFileSlices(bytes, path, plan.slicesByPath.get(path)!, plan.scalarType));
+    options.onProgress?.({ filesScanned: fileIndex + 1, seriesFound: 1, slicesDecoded, slicesTotal: plan.sliceCount });
     await yieldToEventLoop();
   }
-  if (series.splitReason) warnings.unshift(`This is ${series.splitReason} of the series.`);
-  return { volume: { geometry, scalars }, description: describeSeries(series, paths, warnings) };
 }
 
-function groupSlicesByPath(ordered: DicomFrameReference[]): Map<string, { frame: DicomFrameReference; sliceIndex: number }[]> {
-  const byPath = new Map<string, { frame: DicomFrameReference; sliceIndex: number }[]>();
+function placeSlices(plan: LoadPlan, slices: DecodedSlice[]): number {
+  for (const { sliceIndex, scalars } of slices) plan.scalars.set(scalars, sliceIndex * plan.sliceLength);
+  return slices.length;
+}
+
+function groupSlicesByPath(ordered: DicomFrameReference[]): Map<string, SliceJob[]> {
+  const byPath = new Map<string, SliceJob[]>();
   ordered.forEach((frame, sliceIndex) => {
     const list = byPath.get(frame.path) ?? [];
     list.push({ frame, sliceIndex });
@@ -68,32 +128,6 @@ async function readFileBytes(path: string): Promise<Uint8Array> {
     return await readFile(path);
   } catch (error) {
     throw describeFileSystemError(error, path);
-  }
-}
-
-function parseWholeFile(bytes: Uint8Array, path: string): DicomDataSet {
-  try {
-    return parseDicomBytes(bytes, { untilPixelData: false });
-  } catch (error) {
-    if (error instanceof DicomParseFailure) throw describeParseFailure(error, path);
-    throw error;
-  }
-}
-
-/** Stored values to modality values (HU for CT); MONOCHROME1 is inverted first so that brighter always means higher. */
-function writeSlice(target: ScalarArray, offset: number, samples: ScalarArray, frame: DicomFrameReference): void {
-  const { rescaleSlope: slope, rescaleIntercept: intercept, format } = frame;
-  const length = format.rows * format.columns;
-  const invert = format.photometricInterpretation === 'MONOCHROME1';
-  const [low, high] = getStoredRange(format.bitsStored, format.pixelRepresentation === 1, format.bitsAllocated);
-  const flipSum = low + high;
-  if (!invert && slope === 1 && intercept === 0 && samples.constructor === target.constructor) {
-    target.set(samples.subarray(0, length), offset);
-    return;
-  }
-  for (let n = 0; n < length; n++) {
-    const stored = invert ? flipSum - samples[n]! : samples[n]!;
-    target[offset + n] = stored * slope + intercept;
   }
 }
 

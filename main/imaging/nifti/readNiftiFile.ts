@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import { convertLpsRas } from '../geometry';
 import { ImagingError } from '../ImagingError';
+import { swapBytesInPlace } from '../swapBytesInPlace';
 import type { ImportedVolume, ImportOptions } from '../importTypes';
 import { createScalarArray, type ScalarArray, type Vec3 } from '../volume';
 import { chooseNiftiAffine } from './niftiAffine';
@@ -154,16 +155,6 @@ function decodeVoxels(bytes: Uint8Array, datatype: NiftiDatatype, littleEndian: 
     return Float64Array.from(wide, (value) => Number(value));
   }
   return createScalarArray(datatype.scalarType, bytes.buffer as ArrayBuffer);
-}
-
-export function swapBytesInPlace(bytes: Uint8Array, width: number): void {
-  for (let offset = 0; offset + width <= bytes.length; offset += width) {
-    for (let low = offset, high = offset + width - 1; low < high; low++, high--) {
-      const swap = bytes[low]!;
-      bytes[low] = bytes[high]!;
-      bytes[high] = swap;
-    }
-  }
 }
 
 /** scl_slope 0 means "no scaling" in the standard; identity scaling is skipped to keep integer types. */

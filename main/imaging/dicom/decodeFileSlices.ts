@@ -1,0 +1,59 @@
+/**
+ * Decodes the slices one DICOM file contributes to a volume, already converted to the volume's scalar type:
+ * MONOCHROME1 inverted, then RescaleSlope/Intercept applied. Pure computation on the file's bytes, so it runs the same
+ * in the decode workers and on the calling thread.
+ */
+import { createScalarArray, type ScalarArray, type ScalarTypeName } from '../volume';
+import { getStoredRange } from './chooseOutputType';
+import { decodeDicomFrame } from './decodeDicomFrame';
+import type { DicomFrameReference } from './dicomTypes';
+import { TAG } from './dicomTags';
+import { DicomParseFailure, describeParseFailure, parseDicomBytes, type DicomDataSet } from './parseDicomBytes';
+
+export interface SliceJob {
+  frame: DicomFrameReference;
+  sliceIndex: number;
+}
+
+export interface DecodedSlice {
+  sliceIndex: number;
+  scalars: ScalarArray;
+}
+
+export async function decodeFileSlices(bytes: Uint8Array, path: string, slices: SliceJob[], scalarType: ScalarTypeName): Promise<DecodedSlice[]> {
+  const dataSet = parseWholeFile(bytes, path);
+  const frameCount = Math.max(1, dataSet.intString(TAG.numberOfFrames) ?? 1);
+  const decoded: DecodedSlice[] = [];
+  for (const { frame, sliceIndex } of slices) {
+    const samples = await decodeDicomFrame(dataSet, frame, frameCount);
+    decoded.push({ sliceIndex, scalars: convertToModalityValues(samples, frame, scalarType) });
+  }
+  return decoded;
+}
+
+function parseWholeFile(bytes: Uint8Array, path: string): DicomDataSet {
+  try {
+    return parseDicomBytes(bytes, { untilPixelData: false });
+  } catch (error) {
+    if (error instanceof DicomParseFailure) throw describeParseFailure(error, path);
+    throw error;
+  }
+}
+
+/** Stored values to modality values (HU for CT); MONOCHROME1 is inverted first so that brighter always means higher. */
+function convertToModalityValues(samples: ScalarArray, frame: DicomFrameReference, scalarType: ScalarTypeName): ScalarArray {
+  const { rescaleSlope: slope, rescaleIntercept: intercept, format } = frame;
+  const length = format.rows * format.columns;
+  const target = createScalarArray(scalarType, length);
+  const invert = format.photometricInterpretation === 'MONOCHROME1';
+  const [low, high] = getStoredRange(format.bitsStored, format.pixelRepresentation === 1, format.bitsAllocated);
+  if (!invert && slope === 1 && intercept === 0) {
+    target.set(samples.subarray(0, length));
+    return target;
+  }
+  for (let n = 0; n < length; n++) {
+    const stored = invert ? low + high - samples[n]! : samples[n]!;
+    target[n] = stored * slope + intercept;
+  }
+  return target;
+}
