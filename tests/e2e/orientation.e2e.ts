@@ -8,7 +8,7 @@ import { decodePng, type DecodedImage } from './support/decodePng';
 import { collectPageErrors, launchBrowser } from './support/launchBrowser';
 import { compareImages, locateGreyLevels } from './support/measureImage';
 import {
-  phantomShape,
+  phantomDimensions,
   superiorMarkerFirstSlice,
   writeOrientationPhantom,
   type PhantomStorage
@@ -71,7 +71,7 @@ describe('orientation of the acquisition-axis view', () => {
 
     // Towards the head (wheel away from the user) until the superior marker appears in the middle of the image.
     const start = await app.viewport.read();
-    const middleSlice = Math.floor((phantomShape.slices - 1) / 2);
+    const middleSlice = Math.floor((phantomDimensions(storage)[2] - 1) / 2);
     const notches = superiorMarkerFirstSlice - middleSlice;
     expect(start.slice).toBe(middleSlice);
     expect(locateGreyLevels(first, 230, 255, 300).count).toBe(0);
@@ -79,6 +79,33 @@ describe('orientation of the acquisition-axis view', () => {
     expect((await app.viewport.read()).slice).toBe(middleSlice + sliceStepTowardsHead * notches);
     const superior = decodePng(await app.viewport.screenshot(join(artifacts, `orientation-${storage}-superior.png`)));
     expect(locateGreyLevels(superior, 230, 255, 300).count).toBeGreaterThan(500);
+    expect(pageErrors).toEqual([]);
+  });
+
+  const otherPlanes: { storage: PhantomStorage; labels: Record<'top' | 'bottom' | 'left' | 'right', string> }[] = [
+    // Sagittal as in OHIF: seen from the patient's left, head up, face to the left.
+    { storage: 'sagittal', labels: { top: 'S', bottom: 'I', left: 'A', right: 'P' } },
+    // Coronal: seen from the front, head up, the patient's right on the screen's left.
+    { storage: 'coronal', labels: { top: 'S', bottom: 'I', left: 'R', right: 'L' } }
+  ];
+
+  it.each(otherPlanes)('shows a $storage acquisition in its own plane, head up', async ({ storage, labels }) => {
+    const name = `phantom-${storage}`;
+    const path = join(folder, `${name}.nii`);
+    writeOrientationPhantom(path, storage);
+    await app.importFromPath(path, name);
+    await app.chooseVolume(name);
+    expect(await app.viewport.orientationLabels()).toEqual(labels);
+    const view = decodePng(await app.viewport.screenshot(join(artifacts, `orientation-${storage}.png`)));
+    const superiorBlock = locateGreyLevels(view, 230, 255);
+    const dimBlock = locateGreyLevels(view, 50, 85);
+    expect(superiorBlock.count).toBeGreaterThan(1000);
+    expect(superiorBlock.y).toBeLessThan(-0.1);
+    expect(Math.abs(superiorBlock.x)).toBeLessThan(0.2);
+    // Sagittal: the anterior-inferior block; coronal: the right-inferior block. Both belong on the left, low.
+    expect(dimBlock.count).toBeGreaterThan(1000);
+    expect(dimBlock.x).toBeLessThan(-0.1);
+    expect(dimBlock.y).toBeGreaterThan(0.1);
     expect(pageErrors).toEqual([]);
   });
 

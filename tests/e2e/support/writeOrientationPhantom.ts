@@ -1,42 +1,86 @@
 /**
  * An orientation phantom: a small uint8 NIfTI-1 volume whose markers sit on known sides of the patient, written in
- * two storage orders that describe the same anatomy. Each marker must land on the same side of the screen in both.
+ * several storage orders (voxel axes and their directions) that describe the same anatomy. Each marker must land on
+ * the same side of the screen whatever the storage order.
  *
- * In patient terms (RAS, as NIfTI stores it): a bright (200) column at the patient's right-anterior, a grey (120)
- * column at the left-posterior, both through all slices, and a bright block in the middle only in the superior
- * slices (k >= 20), on a background of 50.
+ * The anatomy, on a RAS grid of 40 × 48 × 30 voxels of 2 mm (x to the patient's right, y anterior, z superior), on a
+ * background of 50:
+ * - bright (200) column at the right-anterior, through all axial slices;
+ * - grey (120) column at the left-posterior, through all axial slices;
+ * - bright (200) block in the middle, superior slices only (z index >= 20);
+ * - dim (90) block on the midline, anterior and inferior (seen in the middle sagittal slice);
+ * - dim (90) block on the right, inferior, halfway front to back (seen in the middle coronal slice).
  */
 import { writeFileSync } from 'node:fs';
 
-export const phantomShape = { columns: 40, rows: 48, slices: 30 } as const;
+export const anatomyShape = [40, 48, 30] as const;
 export const superiorMarkerFirstSlice = 20;
 const spacing = 2;
 
-export type PhantomStorage = 'ras' | 'flipped-i-and-k';
-
-function phantomValue(i: number, j: number, k: number): number {
-  if (i >= 28 && i < 36 && j >= 34 && j < 42) return 200;
-  if (i >= 4 && i < 12 && j >= 6 && j < 14) return 120;
-  if (k >= superiorMarkerFirstSlice && i >= 18 && i < 22 && j >= 20 && j < 28) return 200;
+function phantomValue(x: number, y: number, z: number): number {
+  if (x >= 28 && x < 36 && y >= 34 && y < 42) return 200;
+  if (x >= 4 && x < 12 && y >= 6 && y < 14) return 120;
+  if (z >= superiorMarkerFirstSlice && x >= 18 && x < 22 && y >= 20 && y < 28) return 200;
+  if (z < 8 && x >= 18 && x < 22 && y >= 40 && y < 46) return 90;
+  if (z < 8 && x >= 30 && x < 36 && y >= 20 && y < 28) return 90;
   return 50;
 }
 
-/**
- * 'ras': i runs to the patient's right, j to anterior, k to superior. 'flipped-i-and-k': the same anatomy stored
- * with i running to the left and k running to the feet (the sform says so).
- */
+/** For each stored axis (i, j, k): the anatomical axis it runs along (0 = x, 1 = y, 2 = z) and whether reversed. */
+type StorageAxes = [[number, boolean], [number, boolean], [number, boolean]];
+
+export const phantomStorages = {
+  /** Axial slices, i to the right, j anterior, k superior: NIfTI's own order. */
+  ras: [[0, false], [1, false], [2, false]],
+  /** Axial slices, i to the left, k towards the feet. */
+  'flipped-i-and-k': [[0, true], [1, false], [2, true]],
+  /** Sagittal slices as DICOM often stores them: columns anterior to posterior, rows head to feet, k to the right. */
+  sagittal: [[1, true], [2, true], [0, false]],
+  /** Coronal slices: columns right to left, rows head to feet, k anterior. */
+  coronal: [[0, true], [2, true], [1, false]]
+} satisfies Record<string, StorageAxes>;
+
+export type PhantomStorage = keyof typeof phantomStorages;
+
+/** Stored dimensions [columns, rows, slices] of the phantom in `storage`. */
+export function phantomDimensions(storage: PhantomStorage): [number, number, number] {
+  const axes: StorageAxes = phantomStorages[storage];
+  return [anatomyShape[axes[0][0]], anatomyShape[axes[1][0]], anatomyShape[axes[2][0]]];
+}
+
 export function writeOrientationPhantom(path: string, storage: PhantomStorage): void {
-  const { columns, rows, slices } = phantomShape;
-  const origin = [-(columns - 1), -(rows - 1), -(slices - 1)];
-  const flipped = storage === 'flipped-i-and-k';
-  const srow = [
-    flipped ? [-spacing, 0, 0, origin[0] + spacing * (columns - 1)] : [spacing, 0, 0, origin[0]],
-    [0, spacing, 0, origin[1]],
-    flipped ? [0, 0, -spacing, origin[2] + spacing * (slices - 1)] : [0, 0, spacing, origin[2]]
-  ];
+  const axes: StorageAxes = phantomStorages[storage];
+  const dimensions = phantomDimensions(storage);
+  const origin = anatomyShape.map((size) => -(size - 1));
+  const srow = [0, 1, 2].map((anatomical) => {
+    const row = [0, 0, 0, origin[anatomical]];
+    const stored = axes.findIndex(([axis]) => axis === anatomical);
+    const reversed = axes[stored][1];
+    row[stored] = reversed ? -spacing : spacing;
+    if (reversed) row[3] += spacing * (anatomyShape[anatomical] - 1);
+    return row;
+  });
+  const voxels = new Uint8Array(dimensions[0] * dimensions[1] * dimensions[2]);
+  const anatomical = [0, 0, 0];
+  for (let k = 0; k < dimensions[2]; k++) {
+    for (let j = 0; j < dimensions[1]; j++) {
+      for (let i = 0; i < dimensions[0]; i++) {
+        [i, j, k].forEach((index, stored) => {
+          const [axis, reversed] = axes[stored];
+          anatomical[axis] = reversed ? anatomyShape[axis] - 1 - index : index;
+        });
+        voxels[i + dimensions[0] * (j + dimensions[1] * k)] = phantomValue(anatomical[0], anatomical[1], anatomical[2]);
+      }
+    }
+  }
+  writeFileSync(path, encodeNifti1(dimensions, srow, voxels));
+}
+
+/** A NIfTI-1 single file (.nii): 348-byte header, 4 bytes of extension flags, then the uint8 voxels. */
+function encodeNifti1(dimensions: number[], srow: number[][], voxels: Uint8Array): Uint8Array {
   const header = new DataView(new ArrayBuffer(352));
   header.setInt32(0, 348, true);
-  [3, columns, rows, slices, 1, 1, 1, 1].forEach((value, index) => header.setInt16(40 + 2 * index, value, true));
+  [3, ...dimensions, 1, 1, 1, 1].forEach((value, index) => header.setInt16(40 + 2 * index, value, true));
   header.setInt16(70, 2, true); // datatype: unsigned char
   header.setInt16(72, 8, true); // bitpix
   [1, spacing, spacing, spacing, 1, 1, 1, 1].forEach((value, index) => header.setFloat32(76 + 4 * index, value, true));
@@ -46,18 +90,8 @@ export function writeOrientationPhantom(path: string, storage: PhantomStorage): 
   header.setInt16(254, 2, true); // sform_code: aligned anatomical
   srow.flat().forEach((value, index) => header.setFloat32(280 + 4 * index, value, true));
   [0x6e, 0x2b, 0x31, 0].forEach((byte, index) => header.setUint8(344 + index, byte)); // "n+1\0"
-  const voxels = new Uint8Array(columns * rows * slices);
-  for (let k = 0; k < slices; k++) {
-    for (let j = 0; j < rows; j++) {
-      for (let i = 0; i < columns; i++) {
-        const anatomicalI = flipped ? columns - 1 - i : i;
-        const anatomicalK = flipped ? slices - 1 - k : k;
-        voxels[i + columns * (j + rows * k)] = phantomValue(anatomicalI, j, anatomicalK);
-      }
-    }
-  }
   const file = new Uint8Array(352 + voxels.byteLength);
   file.set(new Uint8Array(header.buffer), 0);
   file.set(voxels, 352);
-  writeFileSync(path, file);
+  return file;
 }
