@@ -67,7 +67,8 @@ function computeSliceStep(ordered: DicomFrameReference[], normal: Vec3, sliceThi
     reportUnevenSpacing(positions, normal, spanAlongNormal / (count - 1), positions[0]!, warnings);
     return { stepK: scaleVector(span, 1 / (count - 1)), origin: positions[0]! };
   }
-  // dcm2niix's anchor: the first two slices in instance order (reversed order when instances run against the normal).
+  // dcm2niix's anchor: the first two slices in instance order (reversed order when instances run against the normal);
+  // frames of one multi-frame object are anchored at the lowest slice, as dcm2niix does for enhanced objects.
   const descending = (ordered[0]!.instanceNumber ?? 0) > (ordered[count - 1]!.instanceNumber ?? 0);
   const [a, b] = descending ? [positions[count - 1]!, positions[count - 2]!] : [positions[0]!, positions[1]!];
   const spacing = vectorLength(subtractVectors(b, a));
