@@ -14,27 +14,21 @@ import {
   registerKernel,
   type Conv2DBackpropFilterAttrs,
   type KernelBackend,
-  type KernelConfig,
-  type NamedAttrMap,
   type NamedTensorInfoMap,
   type TensorInfo
 } from '@tensorflow/tfjs-core';
-
-type KernelRunner = (inputs: NamedTensorInfoMap, attrs: NamedAttrMap) => TensorInfo;
+import { createKernelRunner, requireKernels } from './kernelRunner';
 
 /** Registers the composed kernel on `backendName` unless that backend already has one; returns whether it did. */
 export function registerConv2dBackpropFilterKernel(backendName: string): boolean {
   if (getKernel(Conv2DBackpropFilter, backendName) != null) return false;
-  const required = ['PadV2', 'Transpose', 'Conv2D', 'Slice'];
-  const missing = required.filter((name) => getKernel(name, backendName) == null);
-  if (missing.length > 0) throw new Error(`backend ${backendName} lacks ${missing.join(', ')}`);
-  const config: KernelConfig = {
+  requireKernels(backendName, ['PadV2', 'Transpose', 'Conv2D', 'Slice']);
+  registerKernel({
     kernelName: Conv2DBackpropFilter,
     backendName,
     kernelFunc: ({ inputs, backend, attrs }) =>
       computeFilterGradient(inputs, backend as KernelBackend, attrs as unknown as Conv2DBackpropFilterAttrs, backendName)
-  };
-  registerKernel(config);
+  });
   return true;
 }
 
@@ -50,55 +44,21 @@ function computeFilterGradient(
   if (backend_util.convertConv2DDataFormat(dataFormat) !== 'channelsLast') {
     throw new Error('Conv2DBackpropFilter: only NHWC is supported');
   }
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape,
-    strides,
-    1,
-    pad,
-    dimRoundingMode
-  );
-  const temporaries: TensorInfo[] = [];
-  const run = (name: string): KernelRunner => {
-    const kernel = getKernel(name, backendName);
-    return (kernelInputs, kernelAttrs) => {
-      const out = kernel.kernelFunc({ inputs: kernelInputs, backend, attrs: kernelAttrs }) as TensorInfo;
-      temporaries.push(out);
-      return out;
-    };
-  };
+  const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode);
+  const kernels = createKernelRunner(backend, backendName);
   const { top, bottom, left, right } = info.padInfo;
-  const padded = run('PadV2')({ x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 });
+  const padded = kernels.run('PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 });
   // [N, Hp, Wp, Cin] -> [Cin, Hp, Wp, N]: input channels become the batch.
-  const input = run('Transpose')({ x: padded }, { perm: [3, 1, 2, 0] });
+  const input = kernels.run('Transpose', { x: padded }, { perm: [3, 1, 2, 0] });
   // [N, Ho, Wo, Cout] -> [Ho, Wo, N, Cout]: the output gradient becomes the filter.
-  const filter = run('Transpose')({ x: dy }, { perm: [1, 2, 0, 3] });
-  const correlated = run('Conv2D')(
+  const filter = kernels.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
+  const correlated = kernels.run(
+    'Conv2D',
     { x: input, filter },
     { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [info.strideHeight, info.strideWidth] }
   );
   const [filterHeight, filterWidth, inChannels, outChannels] = filterShape;
   // The correlation can be larger than the filter when the stride skipped trailing input rows; keep the filter's part.
-  const cropped = run('Slice')(
-    { x: correlated },
-    { begin: [0, 0, 0, 0], size: [inChannels, filterHeight, filterWidth, outChannels] }
-  );
-  const result = getKernel('Transpose', backendName).kernelFunc({
-    inputs: { x: cropped },
-    backend,
-    attrs: { perm: [1, 2, 0, 3] }
-  }) as TensorInfo;
-  releaseTemporaries(backend, temporaries, [x, dy, result]);
-  return result;
-}
-
-/** Frees intermediate buffers, except any that alias an input or the result (some kernels return views). */
-function releaseTemporaries(backend: KernelBackend, temporaries: TensorInfo[], keep: TensorInfo[]): void {
-  const kept = new Set(keep.map((info) => info.dataId));
-  const released = new Set<object>();
-  for (const info of temporaries) {
-    if (kept.has(info.dataId) || released.has(info.dataId)) continue;
-    released.add(info.dataId);
-    backend.disposeData(info.dataId);
-  }
+  const cropped = kernels.run('Slice', { x: correlated }, { begin: [0, 0, 0, 0], size: [inChannels, filterHeight, filterWidth, outChannels] });
+  return kernels.finish(kernels.run('Transpose', { x: cropped }, { perm: [1, 2, 0, 3] }));
 }

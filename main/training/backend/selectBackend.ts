@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { tf } from '../tf';
 import { registerConv2dBackpropFilterKernel } from './conv2dBackpropFilterKernel';
+import { registerConv2dBackpropInputKernel } from './conv2dBackpropInputKernel';
 
 export type BackendCandidate = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
 
@@ -20,6 +21,7 @@ export interface BackendChoice {
 export const defaultBackendOrder: readonly BackendCandidate[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
 
 const requireOptional = createRequire(import.meta.url);
+let fastInputGradientRegistered = false;
 
 /** Tries each candidate in order and activates the first that initialises. */
 export async function selectBackend(order: readonly BackendCandidate[] = defaultBackendOrder): Promise<BackendChoice> {
@@ -47,6 +49,8 @@ export async function activateBackend(candidate: BackendCandidate): Promise<stri
     await import('@tensorflow/tfjs-backend-wasm');
     await setBackendOrThrow('wasm');
     registerConv2dBackpropFilterKernel('wasm');
+    if (!fastInputGradientRegistered) registerConv2dBackpropInputKernel('wasm');
+    fastInputGradientRegistered = true;
     return 'wasm';
   }
   await import('@tensorflow/tfjs-backend-cpu');

@@ -51,10 +51,19 @@ export function createConv(scope: VariableScope, options: ConvOptions): ConvLaye
   return { options: full, weight, bias, spectral };
 }
 
+let countedMacs = 0;
+
+/** Multiply-accumulates of every conv call so far (forward only); benches read it to estimate FLOPs per step. */
+export function readConvMacCount(): number {
+  return countedMacs;
+}
+
 export function applyConv(layer: ConvLayer, x: Tensor4D, context: ForwardContext): Tensor4D {
   const { kernelSize, stride, padding, paddingMode, autopad } = layer.options;
   let input = padSpatially(x, padding, paddingMode);
   if (autopad) input = padSpatially(input, computeAutopad(x.shape[1], x.shape[2], kernelSize), 'reflect');
   const kernel = layer.spectral ? normaliseSpectrally(layer.weight, layer.spectral, context) : layer.weight;
-  return tf.add(tf.conv2d(input, kernel as Tensor4D, stride, 'valid'), layer.bias);
+  const output = tf.add(tf.conv2d(input, kernel as Tensor4D, stride, 'valid'), layer.bias) as Tensor4D;
+  countedMacs += output.size * layer.options.inChannels * kernelSize * kernelSize;
+  return output;
 }

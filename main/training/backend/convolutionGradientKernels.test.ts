@@ -44,25 +44,28 @@ function randomArray(length: number, salt: number): Float32Array {
   return out;
 }
 
-/** Filter gradient of sum(conv2d(x, w) * r), computed by whichever backend is active. */
+/** Filter and input gradients of sum(conv2d(x, w) * r), computed by whichever backend is active, concatenated. */
 function filterGradient(c: Case): Float32Array {
   return tf.tidy(() => {
     const x = tf.tensor4d(randomArray(c.batch * c.height * c.width * c.inChannels, 1), [c.batch, c.height, c.width, c.inChannels]);
     const w = tf.tensor4d(randomArray(c.kernel * c.kernel * c.inChannels * c.outChannels, 2), [c.kernel, c.kernel, c.inChannels, c.outChannels]);
     const y = tf.conv2d(x, w, c.stride, c.pad);
     const r = tf.tensor(randomArray(y.size, 3), y.shape);
-    const gradient = tf.grad((filter: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, filter as tf.Tensor4D, c.stride, c.pad), r)))(w);
-    return gradient.dataSync() as Float32Array;
+    const [dx, dw] = tf.grads((input: tf.Tensor, filter: tf.Tensor) =>
+      tf.sum(tf.mul(tf.conv2d(input as tf.Tensor4D, filter as tf.Tensor4D, c.stride, c.pad), r))
+    )([x, w]);
+    return Float32Array.from([...dw!.dataSync(), ...dx!.dataSync()]);
   });
 }
 
-describe('Conv2DBackpropFilter kernel for wasm', () => {
-  it('matches the cpu backend on random shapes, strides 1 and 2, kernels 1x1 to 7x7', async () => {
+describe('composed convolution gradient kernels for wasm', () => {
+  it('match the cpu backend (filter and input gradients) on random shapes, strides 1 and 2, kernels 1x1 to 7x7', async () => {
     const cases = makeCases();
     await activateBackend('cpu');
     const expected = cases.map(filterGradient);
     await activateBackend('wasm');
     const before = tf.memory().numTensors;
+    const buffersBefore = tf.engine().backend.numDataIds();
     cases.forEach((c, index) => {
       const actual = filterGradient(c);
       const reference = expected[index]!;
@@ -76,5 +79,6 @@ describe('Conv2DBackpropFilter kernel for wasm', () => {
       expect(maxDiff, JSON.stringify(c)).toBeLessThan(1e-4 * Math.max(1, maxAbs));
     });
     expect(tf.memory().numTensors).toBe(before);
+    expect(tf.engine().backend.numDataIds()).toBe(buffersBefore);
   });
 });
