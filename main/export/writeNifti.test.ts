@@ -6,7 +6,7 @@ import { convertLpsRas, createAffineFromColumns, transformPoint } from '../imagi
 import { ImagingError } from '../imaging/ImagingError';
 import { readNiftiFile } from '../imaging/nifti/readNiftiFile';
 import { readWithNibabel } from '../imaging/testSupport/runPythonOracle';
-import type { Matrix4, VolumeGeometry } from '../imaging/volume';
+import type { Matrix4, NiftiLayout, Vec3, VolumeGeometry } from '../imaging/volume';
 import { writeNiftiImage } from './writeNiftiImage';
 import { writeNiftiMask } from './writeNiftiMask';
 
@@ -56,25 +56,39 @@ describe('NIfTI export', () => {
     expect(countDifferences(written.voxels, labels)).toBe(0);
   });
 
-  it('stores flipped axes reversed without moving any voxel in patient space (oblique, sheared grid)', async () => {
-    const geometry: VolumeGeometry = {
-      dimensions: [4, 3, 5],
-      voxelToPatient: createAffineFromColumns([0.8, 0.1, 0], [-0.05, 0.7, 0.3], [0.2, -0.4, 2.5], [-10, 20, 30]),
-      niftiAxisFlips: [false, true, true]
-    };
-    const labels = Uint8Array.from({ length: 60 }, (_, n) => n);
-    const path = join(outputFolder, 'flipped.nii');
-    await writeNiftiMask(geometry, labels, path);
-    const written = readWithNibabel(path);
-    const ras = written.affine.flat();
-    for (const [i, j, k] of [[0, 0, 0], [3, 2, 4], [1, 2, 3]] as const) {
-      const storedJ = 2 - j;
-      const storedK = 4 - k;
-      expect(written.voxels[i + 4 * (storedJ + 3 * storedK)]).toBe(labels[i + 4 * (j + 3 * k)]);
-      const patient = transformPoint(convertLpsRas(ras), [i, storedJ, storedK]);
-      transformPoint(geometry.voxelToPatient, [i, j, k]).forEach((value, n) => expect(patient[n]).toBeCloseTo(value, 4));
-    }
-  });
+  for (const niftiLayout of [
+    { axes: [0, 1, 2], flips: [false, true, false] },
+    { axes: [2, 0, 1], flips: [true, false, true] }
+  ] as NiftiLayout[]) {
+    it(`stores voxels in layout ${JSON.stringify(niftiLayout)} without moving any in patient space (oblique, sheared)`, async () => {
+      const dimensions: Vec3 = [4, 3, 5];
+      const geometry: VolumeGeometry = {
+        dimensions,
+        voxelToPatient: createAffineFromColumns([0.8, 0.1, 0], [-0.05, 0.7, 0.3], [0.2, -0.4, 2.5], [-10, 20, 30]),
+        niftiLayout
+      };
+      const labels = Uint8Array.from({ length: 60 }, (_, n) => n);
+      const path = join(outputFolder, `layout-${niftiLayout.axes.join('')}.nii`);
+      await writeNiftiMask(geometry, labels, path);
+      const written = readWithNibabel(path);
+      const fileDimensions = niftiLayout.axes.map((axis) => dimensions[axis]);
+      expect(written.shape).toEqual(fileDimensions);
+      const fileAffine = convertLpsRas(written.affine.flat());
+      for (let z = 0; z < fileDimensions[2]!; z++)
+        for (let y = 0; y < fileDimensions[1]!; y++)
+          for (let x = 0; x < fileDimensions[0]!; x++) {
+            const volumeIndex: Vec3 = [0, 0, 0];
+            [x, y, z].forEach((value, fileAxis) => {
+              const axis = niftiLayout.axes[fileAxis]!;
+              volumeIndex[axis] = niftiLayout.flips[fileAxis] ? dimensions[axis] - 1 - value : value;
+            });
+            const [i, j, k] = volumeIndex;
+            expect(written.voxels[x + fileDimensions[0]! * (y + fileDimensions[1]! * z)]).toBe(labels[i + 4 * (j + 3 * k)]);
+            const expected = transformPoint(geometry.voxelToPatient, volumeIndex);
+            transformPoint(fileAffine, [x, y, z]).forEach((value, n) => expect(value).toBeCloseTo(expected[n]!, 4));
+          }
+    });
+  }
 
   it('refuses a mask whose size does not match its scan', async () => {
     const geometry: VolumeGeometry = { dimensions: [2, 2, 2], voxelToPatient: convertLpsRas(createAffineFromColumns([1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0])) };

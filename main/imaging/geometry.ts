@@ -2,7 +2,7 @@
  * The one voxel-to-patient model: helpers on the row-major 4x4 LPS affine of `VolumeGeometry`. Readers build it,
  * writers and the viewer derive everything (spacing, direction, RAS for NIfTI) from it.
  */
-import type { Matrix4, ScalarArray, Vec3, VolumeGeometry } from './volume';
+import type { Matrix4, NiftiLayout, Vec3, VolumeGeometry } from './volume';
 
 export function createIdentityMatrix(): Matrix4 {
   return [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
@@ -62,39 +62,26 @@ export function convertLpsRas(matrix: Matrix4): Matrix4 {
   return matrix.map((value, index) => (index < 8 ? -value : value)) as Matrix4;
 }
 
-/**
- * The affine of the same grid with some axes reversed: voxel n along a flipped axis becomes dimension-1-n, so the
- * patient position of every voxel is unchanged.
- */
-export function flipGeometryAxes(geometry: VolumeGeometry, flips: [boolean, boolean, boolean]): Matrix4 {
-  const flip = createIdentityMatrix();
-  flips.forEach((isFlipped, axis) => {
-    if (!isFlipped) return;
-    flip[axis * 5] = -1;
-    flip[axis * 4 + 3] = geometry.dimensions[axis]! - 1;
-  });
-  return multiplyMatrices(geometry.voxelToPatient, flip);
+/** The file's grid size along each of its axes for a NIfTI layout. */
+export function computeFileDimensions(dimensions: Vec3, layout: NiftiLayout): Vec3 {
+  return layout.axes.map((axis) => dimensions[axis]) as Vec3;
 }
 
-/** A copy of `scalars` (i fastest) with the flipped axes reversed, matching `flipGeometryAxes`. */
-export function flipVoxelOrder<T extends ScalarArray>(scalars: T, dimensions: Vec3, flips: [boolean, boolean, boolean]): T {
-  const [nx, ny, nz] = dimensions;
-  const result = new (scalars.constructor as new (length: number) => T)(scalars.length);
-  for (let k = 0; k < nz; k++) {
-    const sourceK = flips[2] ? nz - 1 - k : k;
-    for (let j = 0; j < ny; j++) {
-      const sourceJ = flips[1] ? ny - 1 - j : j;
-      const sourceRow = (sourceK * ny + sourceJ) * nx;
-      const targetRow = (k * ny + j) * nx;
-      if (!flips[0]) {
-        result.set(scalars.subarray(sourceRow, sourceRow + nx), targetRow);
-      } else {
-        for (let i = 0; i < nx; i++) result[targetRow + i] = scalars[sourceRow + nx - 1 - i]!;
-      }
-    }
-  }
-  return result;
+/**
+ * The affine of the same grid stored in `layout`'s order: file voxel n along a flipped axis is volume voxel
+ * size-1-n, so the patient position of every voxel is unchanged.
+ */
+export function computeFileAffine(geometry: VolumeGeometry, layout: NiftiLayout): Matrix4 {
+  const fileToVolume = new Array<number>(16).fill(0);
+  fileToVolume[15] = 1;
+  layout.axes.forEach((volumeAxis, fileAxis) => {
+    fileToVolume[volumeAxis * 4 + fileAxis] = layout.flips[fileAxis] ? -1 : 1;
+    if (layout.flips[fileAxis]) fileToVolume[volumeAxis * 4 + 3] = geometry.dimensions[volumeAxis]! - 1;
+  });
+  return multiplyMatrices(geometry.voxelToPatient, fileToVolume);
 }
+
+export const IDENTITY_LAYOUT: NiftiLayout = { axes: [0, 1, 2], flips: [false, false, false] };
 
 export function crossProduct(a: Vec3, b: Vec3): Vec3 {
   return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];

@@ -30,11 +30,17 @@ export interface VolumeGeometry {
   /** LPS millimetres of voxel (i, j, k); last row is [0, 0, 0, 1]. */
   voxelToPatient: Matrix4;
   /**
-   * Axes that a NIfTI file written from this volume stores reversed. DICOM series set [false, true, false] because
-   * dcm2niix writes rows bottom-up, and an exported mask must overlay dcm2niix's image voxel for voxel; the affine
-   * written compensates, so patient positions never change. Absent: the file keeps this voxel order.
+   * How a NIfTI file written from this volume orders its voxels. DICOM series set it to dcm2niix's layout (rows
+   * reversed; 3D acquisitions turned to the nearest orthogonal axes) so an exported mask overlays dcm2niix's image voxel
+   * for voxel; the affine written compensates, so no voxel moves in patient space. Absent: the volume's own order.
    */
-  niftiAxisFlips?: [boolean, boolean, boolean];
+  niftiLayout?: NiftiLayout;
+}
+
+/** File axis n runs along volume axis `axes[n]`, reversed where `flips[n]`. */
+export interface NiftiLayout {
+  axes: [0 | 1 | 2, 0 | 1 | 2, 0 | 1 | 2];
+  flips: [boolean, boolean, boolean];
 }
 
 export interface Volume {

@@ -13,6 +13,7 @@
 import { createAffineFromColumns, crossProduct, dotProduct, scaleVector, subtractVectors, vectorLength } from '../geometry';
 import type { Vec3, VolumeGeometry } from '../volume';
 import type { DicomFrameReference, SeriesSummary } from './dicomTypes';
+import { computeDcm2niixLayout } from './computeDcm2niixLayout';
 import { compareInstanceOrder } from './groupDicomSeries';
 
 export interface SeriesGeometry {
@@ -22,8 +23,6 @@ export interface SeriesGeometry {
   warnings: string[];
 }
 
-/** dcm2niix writes rows bottom-up; storing j reversed makes exports overlay its images voxel for voxel. */
-const DCM2NIIX_AXIS_FLIPS: [boolean, boolean, boolean] = [false, true, false];
 
 export function computeSeriesGeometry(series: SeriesSummary): SeriesGeometry {
   const frames = series.frames;
@@ -43,15 +42,10 @@ export function computeSeriesGeometry(series: SeriesSummary): SeriesGeometry {
   const stepI = scaleVector(rowDirection, columnSpacing);
   const stepJ = scaleVector(columnDirection, rowSpacing);
   const { stepK, origin } = computeSliceStep(ordered, normal, first.sliceThickness, Math.min(rowSpacing, columnSpacing), warnings);
-  return {
-    geometry: {
-      dimensions: [series.columns, series.rows, ordered.length],
-      voxelToPatient: createAffineFromColumns(stepI, stepJ, stepK, origin),
-      niftiAxisFlips: [...DCM2NIIX_AXIS_FLIPS]
-    },
-    orderedFrames: ordered,
-    warnings
-  };
+  const dimensions: Vec3 = [series.columns, series.rows, ordered.length];
+  const voxelToPatient = createAffineFromColumns(stepI, stepJ, stepK, origin);
+  const niftiLayout = computeDcm2niixLayout(voxelToPatient, dimensions, describeAcquisition(series));
+  return { geometry: { dimensions, voxelToPatient, niftiLayout }, orderedFrames: ordered, warnings };
 }
 
 function computeSliceStep(ordered: DicomFrameReference[], normal: Vec3, sliceThickness: number | undefined, pixelSize: number, warnings: string[]): { stepK: Vec3; origin: Vec3 } {
@@ -100,18 +94,17 @@ function computeUnpositionedGeometry(series: SeriesSummary, pixelSpacing: [numbe
   const rowDirection = first.rowDirection ?? [1, 0, 0];
   const columnDirection = first.columnDirection ?? [0, 1, 0];
   const normal = crossProduct(rowDirection, columnDirection);
-  return {
-    geometry: {
-      dimensions: [series.columns, series.rows, ordered.length],
-      voxelToPatient: createAffineFromColumns(
-        scaleVector(rowDirection, pixelSpacing[1]),
-        scaleVector(columnDirection, pixelSpacing[0]),
-        scaleVector(normal, first.sliceThickness ?? 1),
-        first.position ?? [0, 0, 0]
-      ),
-      niftiAxisFlips: [...DCM2NIIX_AXIS_FLIPS]
-    },
-    orderedFrames: ordered,
-    warnings
-  };
+  const dimensions: Vec3 = [series.columns, series.rows, ordered.length];
+  const voxelToPatient = createAffineFromColumns(
+    scaleVector(rowDirection, pixelSpacing[1]),
+    scaleVector(columnDirection, pixelSpacing[0]),
+    scaleVector(normal, first.sliceThickness ?? 1),
+    first.position ?? [0, 0, 0]
+  );
+  const niftiLayout = computeDcm2niixLayout(voxelToPatient, dimensions, describeAcquisition(series));
+  return { geometry: { dimensions, voxelToPatient, niftiLayout }, orderedFrames: ordered, warnings };
+}
+
+function describeAcquisition(series: SeriesSummary): { is3D: boolean; isEchoPlanar: boolean } {
+  return { is3D: /^3D/i.test(series.acquisitionType ?? ''), isEchoPlanar: series.isEchoPlanar === true };
 }

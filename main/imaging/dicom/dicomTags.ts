@@ -9,6 +9,8 @@ export const TAG = {
   patientName: 'x00100010',
   patientId: 'x00100020',
   acquisitionType: 'x00180023',
+  scanningSequence: 'x00180020',
+  echoPlanarPulseSequence: 'x00189018',
   gantryTilt: 'x00181120',
   studyInstanceUid: 'x0020000d',
   seriesInstanceUid: 'x0020000e',

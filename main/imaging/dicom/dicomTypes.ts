@@ -53,6 +53,8 @@ export interface DicomSeriesIdentity {
   gantryTilt?: number;
   /** "2D" or "3D" (0018,0023). */
   acquisitionType?: string;
+  /** Echo-planar imaging (ScanningSequence contains EP, or EchoPulseSequence YES), which dcm2niix never reorients. */
+  isEchoPlanar?: boolean;
 }
 
 export interface SeriesSummary extends DicomSeriesIdentity {

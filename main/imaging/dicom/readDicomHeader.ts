@@ -130,6 +130,7 @@ function readIdentity(dataSet: DicomDataSet, path: string): DicomSeriesIdentity 
     ['acquisitionType', text(TAG.acquisitionType)]
   ];
   for (const [key, value] of optional) if (value !== undefined && !Number.isNaN(value)) Object.assign(identity, { [key]: value });
+  if (/EP/.test(text(TAG.scanningSequence) ?? '') || /^Y/i.test(text(TAG.echoPlanarPulseSequence) ?? '')) identity.isEchoPlanar = true;
   return identity;
 }
 

@@ -1,17 +1,17 @@
 /**
  * The NIfTI writer: one volume as a NIfTI-1 .nii or .nii.gz, sform and qform both set (code 1, scanner anatomical) in
- * RAS, on the volume's own voxel grid (never cropped or resampled). Axes listed in `geometry.niftiAxisFlips` are
- * stored reversed, with the affine adjusted, so a DICOM-derived file lines up with dcm2niix's conversion. Streams slice
- * by slice through gzip and writes to a temporary name first, so a crash never leaves a half-written file behind.
+ * RAS, on the volume's own voxel grid (never cropped or resampled). Voxels are stored in `geometry.niftiLayout`'s order,
+ * with the affine adjusted, so a DICOM-derived file lines up with dcm2niix's conversion. Streams slice by slice through
+ * gzip and writes to a temporary name first, so a crash never leaves a half-written file behind.
  */
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { convertLpsRas, countVoxels, flipGeometryAxes } from '../geometry';
+import { computeFileAffine, computeFileDimensions, convertLpsRas, countVoxels, IDENTITY_LAYOUT } from '../geometry';
 import { ImagingError } from '../ImagingError';
-import { scalarTypeNameOf, type Volume } from '../volume';
+import { scalarTypeNameOf, type NiftiLayout, type ScalarArray, type Vec3, type Volume } from '../volume';
 import { convertAffineToQuaternion } from './niftiAffine';
 import { findNiftiDatatypeForScalarType } from './niftiDatatypes';
 import { serializeNifti1Header, type NiftiHeader } from './niftiHeader';
@@ -51,14 +51,14 @@ export async function writeNiftiFile(path: string, volume: Volume, options: Writ
 
 function buildNiftiHeader(volume: Volume, options: WriteNiftiOptions): NiftiHeader {
   const { geometry } = volume;
-  const flips = geometry.niftiAxisFlips ?? [false, false, false];
-  const rasAffine = convertLpsRas(flipGeometryAxes(geometry, flips));
+  const layout = geometry.niftiLayout ?? IDENTITY_LAYOUT;
+  const rasAffine = convertLpsRas(computeFileAffine(geometry, layout));
   const qform = convertAffineToQuaternion(rasAffine);
   const datatype = findNiftiDatatypeForScalarType(scalarTypeNameOf(volume.scalars));
   return {
     version: 1,
     littleEndian: true,
-    dim: [3, ...geometry.dimensions, 1, 1, 1, 1],
+    dim: [3, ...computeFileDimensions(geometry.dimensions, layout), 1, 1, 1, 1],
     datatype: datatype.code,
     bitpix: datatype.bytesPerVoxel * 8,
     intentCode: options.intentCode ?? 0,
@@ -76,27 +76,33 @@ function buildNiftiHeader(volume: Volume, options: WriteNiftiOptions): NiftiHead
   };
 }
 
-/** Header, then one slice at a time in file order (flipped axes reversed), so only one slice is ever copied. */
+/** Header, then one file slice at a time in the layout's order, so only one slice is ever copied. */
 function* generateFileChunks(header: NiftiHeader, volume: Volume): Generator<Uint8Array> {
   yield serializeNifti1Header(header);
-  const [nx, ny, nz] = volume.geometry.dimensions;
-  const flips = volume.geometry.niftiAxisFlips ?? [false, false, false];
+  const layout = volume.geometry.niftiLayout ?? IDENTITY_LAYOUT;
+  const [nx, ny, nz] = computeFileDimensions(volume.geometry.dimensions, layout);
+  const walk = planWalk(volume.geometry.dimensions, layout);
   const source = volume.scalars;
-  const sliceLength = nx * ny;
-  for (let k = 0; k < nz; k++) {
-    const sourceK = flips[2] ? nz - 1 - k : k;
-    const sourceSlice = source.subarray(sourceK * sliceLength, (sourceK + 1) * sliceLength);
-    const slice = flips[0] || flips[1] ? reorderSlice(sourceSlice, nx, ny, flips) : sourceSlice.slice();
+  const contiguousRows = walk.step[0] === 1;
+  for (let z = 0; z < nz; z++) {
+    const slice = new (source.constructor as new (length: number) => ScalarArray)(nx * ny);
+    for (let y = 0; y < ny; y++) {
+      const rowStart = walk.start + z * walk.step[2] + y * walk.step[1];
+      if (contiguousRows) slice.set(source.subarray(rowStart, rowStart + nx), y * nx);
+      else for (let x = 0; x < nx; x++) slice[y * nx + x] = source[rowStart + x * walk.step[0]]!;
+    }
     yield new Uint8Array(slice.buffer, slice.byteOffset, slice.byteLength);
   }
 }
 
-function reorderSlice<T extends Volume['scalars']>(slice: T, nx: number, ny: number, flips: [boolean, boolean, boolean]): T {
-  const result = new (slice.constructor as new (length: number) => T)(slice.length);
-  for (let j = 0; j < ny; j++) {
-    const sourceRow = (flips[1] ? ny - 1 - j : j) * nx;
-    if (!flips[0]) result.set(slice.subarray(sourceRow, sourceRow + nx), j * nx);
-    else for (let i = 0; i < nx; i++) result[j * nx + i] = slice[sourceRow + nx - 1 - i]!;
-  }
-  return result;
+/** Index of file voxel (0,0,0) in the volume and the index step along each file axis. */
+function planWalk(dimensions: Vec3, layout: NiftiLayout): { start: number; step: Vec3 } {
+  const strides = [1, dimensions[0], dimensions[0] * dimensions[1]];
+  let start = 0;
+  const step = layout.axes.map((volumeAxis, fileAxis) => {
+    if (!layout.flips[fileAxis]) return strides[volumeAxis]!;
+    start += (dimensions[volumeAxis] - 1) * strides[volumeAxis]!;
+    return -strides[volumeAxis]!;
+  }) as Vec3;
+  return { start, step };
 }
