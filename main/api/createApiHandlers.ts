@@ -1,5 +1,6 @@
 import type { CallName } from './contract';
 import { createAnnotationHandlers } from './handlers/createAnnotationHandlers';
+import { createExportHandlers } from './handlers/createExportHandlers';
 import { createProjectHandlers } from './handlers/createProjectHandlers';
 import { createTrainingHandlers } from './handlers/createTrainingHandlers';
 import type { CoreServices, HandlersFor } from './handlers/HandlerTypes';
@@ -12,6 +13,7 @@ export function createApiHandlers(services: CoreServices): ApiHandlers {
   return {
     ...createProjectHandlers(services),
     ...createAnnotationHandlers(services),
-    ...createTrainingHandlers(services)
+    ...createTrainingHandlers(services),
+    ...createExportHandlers(services)
   };
 }

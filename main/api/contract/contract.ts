@@ -8,6 +8,7 @@ import { defineCall, defineEvent } from './defineContract';
 import { callNameList, eventNameList, type CallName, type EventName } from './names';
 import type {
   AppInfo,
+  ExportResult,
   MetricSeries,
   ModelVersionSummary,
   ProposalLabels,
@@ -128,6 +129,14 @@ export const apiCalls = {
         sliceIndices: z.array(sliceIndex).max(100_000).optional(),
         editedSlices: z.array(z.object({ sliceIndex, labels: bytes }).strict()).max(100_000).optional()
       })
+      .strict()
+  ),
+  exportMasks: defineCall<ExportResult>()(
+    z.object({ ...projectScoped, volumeIds: z.array(id).max(100_000).optional(), includeImages: z.boolean().optional() }).strict()
+  ),
+  getExportFile: defineCall<{ fileName: string; bytes: Uint8Array }>()(
+    z
+      .object({ ...projectScoped, exportId: id, fileName: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'must be a file name') })
       .strict()
   ),
   rejectProposal: defineCall<{ rejectedSlices: number[] }>()(

@@ -29,7 +29,9 @@ export const callNameList = [
   'listProposals',
   'getProposalLabels',
   'acceptProposal',
-  'rejectProposal'
+  'rejectProposal',
+  'exportMasks',
+  'getExportFile'
 ] as const;
 
 export const eventNameList = [

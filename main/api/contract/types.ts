@@ -240,3 +240,21 @@ export interface ProposalLabels {
   /** The proposed labelmap in the volume's grid. */
   labels: Uint8Array;
 }
+
+export interface ExportedCaseInfo {
+  caseId: string;
+  volumeId: string;
+  volumeName: string;
+  maskFile: string;
+  imageFile: string | null;
+  maskedSlices: number[];
+}
+
+export interface ExportResult {
+  exportId: string;
+  /** Where the files are, for the user to find them (inside the project folder). */
+  folder: string;
+  cases: ExportedCaseInfo[];
+  /** Every file written, manifest included. */
+  files: string[];
+}

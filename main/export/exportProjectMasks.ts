@@ -1,0 +1,84 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readVolumeMask } from '../annotation/masks';
+import { createScalarArray } from '../imaging/volume';
+import type { Project } from '../project/Project';
+import { writeFileAtomically } from '../project/atomicWrite';
+import { writeNiftiImage } from './writeNiftiImage';
+import { writeNiftiMask } from './writeNiftiMask';
+
+export interface ExportedCase {
+  caseId: string;
+  volumeId: string;
+  volumeName: string;
+  sourceKind: 'nifti' | 'dicom';
+  seriesInstanceUid: string | null;
+  sourceFiles: number;
+  maskFile: string;
+  imageFile: string | null;
+  maskedSlices: number[];
+}
+
+export interface ExportSummary {
+  /** Folder the files were written to. */
+  folder: string;
+  cases: ExportedCase[];
+  manifestFile: string;
+}
+
+/**
+ * Writes every chosen volume's mask as a NIfTI label map on the volume's own grid (and, if asked, the image too),
+ * plus `manifest.json` and `manifest.csv` naming each case, its source series and its files. Volumes without any
+ * mask are skipped unless named explicitly. Nothing is cropped, resampled or dropped.
+ */
+export async function exportProjectMasks(
+  project: Project,
+  folder: string,
+  options: { volumeIds?: string[]; includeImages?: boolean; signal?: AbortSignal } = {}
+): Promise<ExportSummary> {
+  await mkdir(folder, { recursive: true });
+  const masked = await project.store.masks.countMaskedSlicesByVolume();
+  const volumes = (await project.store.volumes.list()).filter((volume) =>
+    options.volumeIds ? options.volumeIds.includes(volume.id) : masked.has(volume.id)
+  );
+  const cases: ExportedCase[] = [];
+  for (const [index, volume] of volumes.entries()) {
+    options.signal?.throwIfAborted();
+    const caseId = `case_${String(index + 1).padStart(4, '0')}`;
+    const geometry = { dimensions: volume.dimensions, voxelToPatient: volume.voxelToPatient };
+    const { labels, maskedSlices } = await readVolumeMask(project.store, volume);
+    const maskFile = `${caseId}_mask.nii.gz`;
+    await writeNiftiMask(geometry, labels, join(folder, maskFile), { description: `GenSeg mask ${volume.name}`.slice(0, 79) });
+    let imageFile: string | null = null;
+    if (options.includeImages) {
+      imageFile = `${caseId}_image.nii.gz`;
+      const bytes = await project.volumeCache.read(volume.cacheFile);
+      const scalars = createScalarArray(volume.scalarType, bytes.slice().buffer);
+      await writeNiftiImage({ geometry, scalars }, join(folder, imageFile));
+    }
+    cases.push({
+      caseId,
+      volumeId: volume.id,
+      volumeName: volume.name,
+      sourceKind: volume.sourceKind,
+      seriesInstanceUid: volume.seriesInstanceUid,
+      sourceFiles: volume.sourceFiles.length,
+      maskFile,
+      imageFile,
+      maskedSlices
+    });
+  }
+  const manifest = { format: 'genseg-workstation-export', version: 1, project: project.name, exportedAt: new Date().toISOString(), cases };
+  await writeFileAtomically(join(folder, 'manifest.json'), new TextEncoder().encode(JSON.stringify(manifest, null, 2)));
+  await writeFileAtomically(join(folder, 'manifest.csv'), new TextEncoder().encode(toCsv(cases)));
+  return { folder, cases, manifestFile: 'manifest.json' };
+}
+
+function toCsv(cases: ExportedCase[]): string {
+  const quote = (value: unknown) => `"${String(value ?? '').replaceAll('"', '""')}"`;
+  const header = ['case_id', 'volume_id', 'volume_name', 'source_kind', 'series_instance_uid', 'mask_file', 'image_file', 'masked_slices'];
+  const rows = cases.map((c) =>
+    [c.caseId, c.volumeId, c.volumeName, c.sourceKind, c.seriesInstanceUid, c.maskFile, c.imageFile, c.maskedSlices.length].map(quote).join(',')
+  );
+  return [header.join(','), ...rows].join('\n') + '\n';
+}
