@@ -8,14 +8,19 @@ export interface UserMessage {
   text: string;
 }
 
+const infoLifetimeMilliseconds = 5000;
+
 /** Messages for the user: failures in their words, warnings from imports, confirmations. */
 export const useNotificationsStore = defineStore('notifications', () => {
   const messages = ref<UserMessage[]>([]);
   let nextId = 1;
 
+  /** Confirmations go away by themselves; errors and warnings stay until the user dismisses them. */
   function show(kind: UserMessage['kind'], text: string): void {
-    messages.value.push({ id: nextId++, kind, text });
+    const id = nextId++;
+    messages.value.push({ id, kind, text });
     if (messages.value.length > 5) messages.value.shift();
+    if (kind === 'info') setTimeout(() => dismiss(id), infoLifetimeMilliseconds);
   }
 
   function reportError(error: unknown, whatFailed: string): void {
