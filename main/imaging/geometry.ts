@@ -11,10 +11,22 @@ export function createIdentityMatrix(): Matrix4 {
 /** The affine whose columns are the i, j and k steps in millimetres and whose translation is voxel (0,0,0). */
 export function createAffineFromColumns(stepI: Vec3, stepJ: Vec3, stepK: Vec3, origin: Vec3): Matrix4 {
   return [
-    stepI[0], stepJ[0], stepK[0], origin[0],
-    stepI[1], stepJ[1], stepK[1], origin[1],
-    stepI[2], stepJ[2], stepK[2], origin[2],
-    0, 0, 0, 1
+    stepI[0],
+    stepJ[0],
+    stepK[0],
+    origin[0],
+    stepI[1],
+    stepJ[1],
+    stepK[1],
+    origin[1],
+    stepI[2],
+    stepJ[2],
+    stepK[2],
+    origin[2],
+    0,
+    0,
+    0,
+    1
   ];
 }
 
@@ -32,7 +44,9 @@ export function multiplyMatrices(a: Matrix4, b: Matrix4): Matrix4 {
 
 export function transformPoint(matrix: Matrix4, point: Vec3): Vec3 {
   const [x, y, z] = point;
-  return [0, 1, 2].map((row) => matrix[row * 4]! * x + matrix[row * 4 + 1]! * y + matrix[row * 4 + 2]! * z + matrix[row * 4 + 3]!) as Vec3;
+  return [0, 1, 2].map(
+    (row) => matrix[row * 4]! * x + matrix[row * 4 + 1]! * y + matrix[row * 4 + 2]! * z + matrix[row * 4 + 3]!
+  ) as Vec3;
 }
 
 /** Column `axis` (0 = i, 1 = j, 2 = k) of the linear part: the millimetre step of one voxel along that axis. */

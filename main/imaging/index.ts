@@ -7,4 +7,10 @@ export { readNiftiFile, type ReadNiftiOptions } from './nifti/readNiftiFile';
 export { writeNiftiFile, type WriteNiftiOptions } from './nifti/writeNiftiFile';
 export { scanDicomFolder } from './dicom/scanDicomFolder';
 export { loadDicomSeries } from './dicom/loadDicomSeries';
-export type { DicomScanResult, SeriesSummary, SkippedFile, DicomFrameReference, DicomPixelFormat } from './dicom/dicomTypes';
+export type {
+  DicomScanResult,
+  SeriesSummary,
+  SkippedFile,
+  DicomFrameReference,
+  DicomPixelFormat
+} from './dicom/dicomTypes';

@@ -54,9 +54,12 @@ export class DicomDecodePool {
   private startWorker(): Worker {
     const worker = createDecodeWorker();
     worker.on('message', (response: DecodeResponse) => this.finish(worker, response));
-    worker.on('error', (error) => this.fail(new WorkerUnavailableError(`DICOM decode worker failed: ${error.message}`)));
+    worker.on('error', (error) =>
+      this.fail(new WorkerUnavailableError(`DICOM decode worker failed: ${error.message}`))
+    );
     worker.on('exit', (code) => {
-      if (code !== 0 && !this.failure) this.fail(new WorkerUnavailableError(`DICOM decode worker exited with code ${code}`));
+      if (code !== 0 && !this.failure)
+        this.fail(new WorkerUnavailableError(`DICOM decode worker exited with code ${code}`));
     });
     return worker;
   }
@@ -75,8 +78,15 @@ export class DicomDecodePool {
     this.running.delete(worker);
     this.idle.push(worker);
     if (job) {
-      if ('error' in response) job.reject(new ImagingError(response.error.code, response.error.message, response.error.path));
-      else job.resolve(response.slices.map(({ sliceIndex, buffer }) => ({ sliceIndex, scalars: createScalarArray(job.request.scalarType, buffer) })));
+      if ('error' in response)
+        job.reject(new ImagingError(response.error.code, response.error.message, response.error.path));
+      else
+        job.resolve(
+          response.slices.map(({ sliceIndex, buffer }) => ({
+            sliceIndex,
+            scalars: createScalarArray(job.request.scalarType, buffer)
+          }))
+        );
     }
     this.dispatch();
   }

@@ -22,7 +22,11 @@ export function chooseOutputType(frames: DicomFrameReference[]): ScalarTypeName 
     const { format, rescaleSlope, rescaleIntercept } = frame;
     if (format.samplesPerPixel !== 1) return 'float32';
     if (!Number.isInteger(rescaleSlope) || !Number.isInteger(rescaleIntercept)) return 'float32';
-    const [storedLow, storedHigh] = getStoredRange(format.bitsStored, format.pixelRepresentation === 1, format.bitsAllocated);
+    const [storedLow, storedHigh] = getStoredRange(
+      format.bitsStored,
+      format.pixelRepresentation === 1,
+      format.bitsAllocated
+    );
     const ends = [storedLow * rescaleSlope + rescaleIntercept, storedHigh * rescaleSlope + rescaleIntercept];
     low = Math.min(low, ...ends);
     high = Math.max(high, ...ends);

@@ -12,7 +12,11 @@ import type { Matrix4, NiftiLayout, Vec3 } from '../volume';
 const ROWS_REVERSED: NiftiLayout = { axes: [0, 1, 2], flips: [false, true, false] };
 const UNCHANGED: NiftiLayout = { axes: [0, 1, 2], flips: [false, false, false] };
 
-export function computeDcm2niixLayout(voxelToPatient: Matrix4, dimensions: Vec3, acquisition: { is3D: boolean; isEchoPlanar: boolean }): NiftiLayout {
+export function computeDcm2niixLayout(
+  voxelToPatient: Matrix4,
+  dimensions: Vec3,
+  acquisition: { is3D: boolean; isEchoPlanar: boolean }
+): NiftiLayout {
   if (!acquisition.is3D || acquisition.isEchoPlanar || dimensions[2] < 2) return cloneLayout(ROWS_REVERSED);
   const ras = convertLpsRas(voxelToPatient);
   if (isCanonical(ras)) return cloneLayout(UNCHANGED);
@@ -36,7 +40,8 @@ function cloneLayout(layout: NiftiLayout): NiftiLayout {
 
 /** Positive diagonal and exact zeros elsewhere: already aligned, dcm2niix leaves it alone. */
 function isCanonical(ras: Matrix4): boolean {
-  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) if (i === j ? ras[i * 4 + j]! <= 0 : ras[i * 4 + j] !== 0) return false;
+  for (let i = 0; i < 3; i++)
+    for (let j = 0; j < 3; j++) if (i === j ? ras[i * 4 + j]! <= 0 : ras[i * 4 + j] !== 0) return false;
   return true;
 }
 
@@ -45,7 +50,10 @@ function findMinimumCornerFlips(ras: Matrix4, dimensions: Vec3): Vec3 {
   const corners = Array.from({ length: 8 }, (_, n) => {
     const flips: Vec3 = [n & 1 ? -1 : 1, n & 2 ? -1 : 1, n & 4 ? -1 : 1];
     const index = flips.map((flip, axis) => (flip < 0 ? dimensions[axis] - 1 : 0));
-    const mm = [0, 1, 2].map((row) => ras[row * 4]! * index[0]! + ras[row * 4 + 1]! * index[1]! + ras[row * 4 + 2]! * index[2]! + ras[row * 4 + 3]!);
+    const mm = [0, 1, 2].map(
+      (row) =>
+        ras[row * 4]! * index[0]! + ras[row * 4 + 1]! * index[1]! + ras[row * 4 + 2]! * index[2]! + ras[row * 4 + 3]!
+    );
     return { flips, mm };
   });
   const minimum = [0, 1, 2].map((axis) => Math.min(...corners.map((corner) => corner.mm[axis]!)));
@@ -62,12 +70,36 @@ function findMinimumCornerFlips(ras: Matrix4, dimensions: Vec3): Vec3 {
 function chooseBestOrientation(ras: Matrix4, flips: Vec3): number[][] {
   const [a, b, c] = flips;
   const candidates = [
-    [[a, 0, 0], [0, b, 0], [0, 0, c]],
-    [[a, 0, 0], [0, 0, b], [0, c, 0]],
-    [[0, a, 0], [b, 0, 0], [0, 0, c]],
-    [[0, a, 0], [0, 0, b], [c, 0, 0]],
-    [[0, 0, a], [b, 0, 0], [0, c, 0]],
-    [[0, 0, a], [0, b, 0], [c, 0, 0]]
+    [
+      [a, 0, 0],
+      [0, b, 0],
+      [0, 0, c]
+    ],
+    [
+      [a, 0, 0],
+      [0, 0, b],
+      [0, c, 0]
+    ],
+    [
+      [0, a, 0],
+      [b, 0, 0],
+      [0, 0, c]
+    ],
+    [
+      [0, a, 0],
+      [0, 0, b],
+      [c, 0, 0]
+    ],
+    [
+      [0, 0, a],
+      [b, 0, 0],
+      [0, c, 0]
+    ],
+    [
+      [0, 0, a],
+      [0, b, 0],
+      [c, 0, 0]
+    ]
   ];
   let best = candidates[0]!;
   let bestScore = 0;

@@ -10,7 +10,14 @@
  * drift sideways (CT gantry tilt) keeps that shear in its affine, so no voxel is misplaced; dcm2niix would instead
  * write an orthogonal affine or resample.
  */
-import { createAffineFromColumns, crossProduct, dotProduct, scaleVector, subtractVectors, vectorLength } from '../geometry';
+import {
+  createAffineFromColumns,
+  crossProduct,
+  dotProduct,
+  scaleVector,
+  subtractVectors,
+  vectorLength
+} from '../geometry';
 import type { Vec3, VolumeGeometry } from '../volume';
 import type { DicomFrameReference, SeriesSummary } from './dicomTypes';
 import { computeDcm2niixLayout } from './computeDcm2niixLayout';
@@ -23,32 +30,50 @@ export interface SeriesGeometry {
   warnings: string[];
 }
 
-
 export function computeSeriesGeometry(series: SeriesSummary): SeriesGeometry {
   const frames = series.frames;
   const first = frames[0]!;
   const warnings: string[] = [];
   const [rowSpacing, columnSpacing] = first.pixelSpacing ?? [1, 1];
-  if (!first.pixelSpacing) warnings.push('The images do not state their pixel size; 1 mm is assumed, so distances and volumes are not reliable.');
+  if (!first.pixelSpacing)
+    warnings.push(
+      'The images do not state their pixel size; 1 mm is assumed, so distances and volumes are not reliable.'
+    );
   const positioned = frames.every((frame) => frame.position && frame.rowDirection && frame.columnDirection);
   if (!positioned) {
-    warnings.push('The images carry no position in the patient: they are stacked in acquisition order with an assumed orientation.');
+    warnings.push(
+      'The images carry no position in the patient: they are stacked in acquisition order with an assumed orientation.'
+    );
     return computeUnpositionedGeometry(series, [rowSpacing, columnSpacing], warnings);
   }
   const rowDirection = first.rowDirection!;
   const columnDirection = first.columnDirection!;
   const normal = crossProduct(rowDirection, columnDirection);
-  const ordered = [...frames].sort((a, b) => dotProduct(a.position!, normal) - dotProduct(b.position!, normal) || compareInstanceOrder(a, b));
+  const ordered = [...frames].sort(
+    (a, b) => dotProduct(a.position!, normal) - dotProduct(b.position!, normal) || compareInstanceOrder(a, b)
+  );
   const stepI = scaleVector(rowDirection, columnSpacing);
   const stepJ = scaleVector(columnDirection, rowSpacing);
-  const { stepK, origin } = computeSliceStep(ordered, normal, first.sliceThickness, Math.min(rowSpacing, columnSpacing), warnings);
+  const { stepK, origin } = computeSliceStep(
+    ordered,
+    normal,
+    first.sliceThickness,
+    Math.min(rowSpacing, columnSpacing),
+    warnings
+  );
   const dimensions: Vec3 = [series.columns, series.rows, ordered.length];
   const voxelToPatient = createAffineFromColumns(stepI, stepJ, stepK, origin);
   const niftiLayout = computeDcm2niixLayout(voxelToPatient, dimensions, describeAcquisition(series));
   return { geometry: { dimensions, voxelToPatient, niftiLayout }, orderedFrames: ordered, warnings };
 }
 
-function computeSliceStep(ordered: DicomFrameReference[], normal: Vec3, sliceThickness: number | undefined, pixelSize: number, warnings: string[]): { stepK: Vec3; origin: Vec3 } {
+function computeSliceStep(
+  ordered: DicomFrameReference[],
+  normal: Vec3,
+  sliceThickness: number | undefined,
+  pixelSize: number,
+  warnings: string[]
+): { stepK: Vec3; origin: Vec3 } {
   const positions = ordered.map((frame) => frame.position!);
   const count = positions.length;
   if (count === 1) return { stepK: scaleVector(normal, sliceThickness ?? 1), origin: positions[0]! };
@@ -57,7 +82,9 @@ function computeSliceStep(ordered: DicomFrameReference[], normal: Vec3, sliceThi
   const drift = vectorLength(subtractVectors(span, scaleVector(normal, spanAlongNormal)));
   if (drift > 0.25 * pixelSize) {
     const tilt = (Math.atan2(drift, spanAlongNormal) * 180) / Math.PI;
-    warnings.push(`The slices are tilted by ${tilt.toFixed(1)}° (gantry tilt): the volume is kept sheared so every slice stays where it was acquired.`);
+    warnings.push(
+      `The slices are tilted by ${tilt.toFixed(1)}° (gantry tilt): the volume is kept sheared so every slice stays where it was acquired.`
+    );
     reportUnevenSpacing(positions, normal, spanAlongNormal / (count - 1), positions[0]!, warnings);
     return { stepK: scaleVector(span, 1 / (count - 1)), origin: positions[0]! };
   }
@@ -77,7 +104,8 @@ function reportUnevenSpacing(positions: Vec3[], normal: Vec3, spacing: number, o
   const distances = positions.map((position) => dotProduct(subtractVectors(position, origin), normal));
   const gaps = distances.slice(1).map((distance, n) => distance - distances[n]!);
   const largestError = Math.max(...distances.map((distance, n) => Math.abs(distance - n * spacing)));
-  if (gaps.some((gap) => gap < 0.001)) warnings.push('Two or more slices lie at the same position; the series may mix several acquisitions.');
+  if (gaps.some((gap) => gap < 0.001))
+    warnings.push('Two or more slices lie at the same position; the series may mix several acquisitions.');
   if (largestError > Math.min(0.5, 0.1 * spacing)) {
     const smallest = Math.min(...gaps);
     const largest = Math.max(...gaps);
@@ -88,7 +116,11 @@ function reportUnevenSpacing(positions: Vec3[], normal: Vec3, spacing: number, o
   }
 }
 
-function computeUnpositionedGeometry(series: SeriesSummary, pixelSpacing: [number, number], warnings: string[]): SeriesGeometry {
+function computeUnpositionedGeometry(
+  series: SeriesSummary,
+  pixelSpacing: [number, number],
+  warnings: string[]
+): SeriesGeometry {
   const ordered = [...series.frames].sort(compareInstanceOrder);
   const first = ordered[0]!;
   const rowDirection = first.rowDirection ?? [1, 0, 0];

@@ -10,7 +10,9 @@ export function convertColourToGrey(samples: ScalarArray, format: DicomPixelForm
   const pixelCount = format.rows * format.columns;
   const grey = new Float32Array(pixelCount);
   const planar = format.planarConfiguration === 1;
-  const isYbr = format.photometricInterpretation.startsWith('YBR_FULL') && !format.transferSyntaxUid.startsWith('1.2.840.10008.1.2.4');
+  const isYbr =
+    format.photometricInterpretation.startsWith('YBR_FULL') &&
+    !format.transferSyntaxUid.startsWith('1.2.840.10008.1.2.4');
   for (let n = 0; n < pixelCount; n++) {
     const [a, b, c] = planar
       ? [samples[n]!, samples[n + pixelCount]!, samples[n + 2 * pixelCount]!]

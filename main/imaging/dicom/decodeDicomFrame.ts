@@ -24,7 +24,11 @@ export function describeUndecodableFormat(format: DicomPixelFormat): string {
   return describeTransferSyntax(format.transferSyntaxUid);
 }
 
-export async function decodeDicomFrame(dataSet: DicomDataSet, frame: DicomFrameReference, frameCount: number): Promise<ScalarArray> {
+export async function decodeDicomFrame(
+  dataSet: DicomDataSet,
+  frame: DicomFrameReference,
+  frameCount: number
+): Promise<ScalarArray> {
   const { format } = frame;
   const element = dataSet.elements[TAG.pixelData];
   if (!element) throw new ImagingError('no-pixel-data', `${frame.path} holds no image.`, frame.path);
@@ -37,38 +41,60 @@ export async function decodeDicomFrame(dataSet: DicomDataSet, frame: DicomFrameR
   }
   const expected = format.rows * format.columns * format.samplesPerPixel;
   if (samples.length < expected) {
-    throw new ImagingError('decode-failed', `${frame.path}: image ${frame.frameIndex + 1} holds fewer pixels than its size says; the file is damaged.`, frame.path);
+    throw new ImagingError(
+      'decode-failed',
+      `${frame.path}: image ${frame.frameIndex + 1} holds fewer pixels than its size says; the file is damaged.`,
+      frame.path
+    );
   }
   applyBitsStored(samples, format);
   return format.samplesPerPixel === 3 ? convertColourToGrey(samples, format) : samples;
 }
 
-function readCompressedFrame(dataSet: DicomDataSet, element: dicomParser.Element, frame: DicomFrameReference, frameCount: number): Uint8Array {
+function readCompressedFrame(
+  dataSet: DicomDataSet,
+  element: dicomParser.Element,
+  frame: DicomFrameReference,
+  frameCount: number
+): Uint8Array {
   try {
     if (frameCount === 1) {
       // A single frame may be split over several fragments; take them all.
       return dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, element, 0, element.fragments?.length ?? 1);
     }
-    const offsets = element.basicOffsetTable?.length ? element.basicOffsetTable : dicomParser.createJPEGBasicOffsetTable(dataSet, element);
+    const offsets = element.basicOffsetTable?.length
+      ? element.basicOffsetTable
+      : dicomParser.createJPEGBasicOffsetTable(dataSet, element);
     return dicomParser.readEncapsulatedImageFrame(dataSet, element, frame.frameIndex, offsets);
   } catch (error) {
-    throw new ImagingError('file-truncated', `${frame.path}: compressed image ${frame.frameIndex + 1} is incomplete; the file is damaged or cut short.`, frame.path, { cause: error });
+    throw new ImagingError(
+      'file-truncated',
+      `${frame.path}: compressed image ${frame.frameIndex + 1} is incomplete; the file is damaged or cut short.`,
+      frame.path,
+      { cause: error }
+    );
   }
 }
 
 function readNativeFrame(dataSet: DicomDataSet, element: dicomParser.Element, frame: DicomFrameReference): ScalarArray {
   const { format } = frame;
   const pixelCount = format.rows * format.columns * format.samplesPerPixel;
-  if (format.bitsAllocated === 1) return unpackBits(dataSet.byteArray, element.dataOffset, pixelCount * frame.frameIndex, pixelCount);
+  if (format.bitsAllocated === 1)
+    return unpackBits(dataSet.byteArray, element.dataOffset, pixelCount * frame.frameIndex, pixelCount);
   const bytesPerSample = format.bitsAllocated / 8;
   const start = element.dataOffset + pixelCount * bytesPerSample * frame.frameIndex;
   const end = start + pixelCount * bytesPerSample;
   if (end > dataSet.byteArray.length) {
-    throw new ImagingError('file-truncated', `${frame.path} is cut short: image ${frame.frameIndex + 1} is incomplete.`, frame.path);
+    throw new ImagingError(
+      'file-truncated',
+      `${frame.path} is cut short: image ${frame.frameIndex + 1} is incomplete.`,
+      frame.path
+    );
   }
   const bytes = new Uint8Array(end - start);
   bytes.set(dataSet.byteArray.subarray(start, end));
-  if (format.transferSyntaxUid === TRANSFER_SYNTAX.explicitBig && bytesPerSample > 1) swapBytesInPlace(bytes, bytesPerSample);
+  if (format.transferSyntaxUid === TRANSFER_SYNTAX.explicitBig && bytesPerSample > 1)
+    swapBytesInPlace(bytes, bytesPerSample);
   return viewSamples(bytes.buffer, format);
 }
 
@@ -95,7 +121,13 @@ function unpackBits(bytes: Uint8Array, dataOffset: number, firstBit: number, cou
  */
 export function applyBitsStored(samples: ScalarArray, format: DicomPixelFormat): void {
   const { bitsStored, bitsAllocated } = format;
-  if (bitsStored >= bitsAllocated || bitsAllocated === 1 || samples instanceof Float32Array || samples instanceof Float64Array) return;
+  if (
+    bitsStored >= bitsAllocated ||
+    bitsAllocated === 1 ||
+    samples instanceof Float32Array ||
+    samples instanceof Float64Array
+  )
+    return;
   const mask = 2 ** bitsStored - 1;
   const signBit = 2 ** (bitsStored - 1);
   const signed = format.pixelRepresentation === 1;

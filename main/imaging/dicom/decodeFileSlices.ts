@@ -20,7 +20,12 @@ export interface DecodedSlice {
   scalars: ScalarArray;
 }
 
-export async function decodeFileSlices(bytes: Uint8Array, path: string, slices: SliceJob[], scalarType: ScalarTypeName): Promise<DecodedSlice[]> {
+export async function decodeFileSlices(
+  bytes: Uint8Array,
+  path: string,
+  slices: SliceJob[],
+  scalarType: ScalarTypeName
+): Promise<DecodedSlice[]> {
   const dataSet = parseWholeFile(bytes, path);
   const frameCount = Math.max(1, dataSet.intString(TAG.numberOfFrames) ?? 1);
   const decoded: DecodedSlice[] = [];
@@ -41,7 +46,11 @@ function parseWholeFile(bytes: Uint8Array, path: string): DicomDataSet {
 }
 
 /** Stored values to modality values (HU for CT); MONOCHROME1 is inverted first so that brighter always means higher. */
-function convertToModalityValues(samples: ScalarArray, frame: DicomFrameReference, scalarType: ScalarTypeName): ScalarArray {
+function convertToModalityValues(
+  samples: ScalarArray,
+  frame: DicomFrameReference,
+  scalarType: ScalarTypeName
+): ScalarArray {
   const { rescaleSlope: slope, rescaleIntercept: intercept, format } = frame;
   const length = format.rows * format.columns;
   const target = createScalarArray(scalarType, length);

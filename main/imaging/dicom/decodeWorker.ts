@@ -21,7 +21,8 @@ export type DecodeResponse =
 
 parentPort?.on('message', (request: DecodeRequest) => {
   void handleRequest(request).then(
-    (response) => parentPort!.postMessage(response, 'slices' in response ? response.slices.map((slice) => slice.buffer) : []),
+    (response) =>
+      parentPort!.postMessage(response, 'slices' in response ? response.slices.map((slice) => slice.buffer) : []),
     (error: unknown) => parentPort!.postMessage(describeFailure(request, error))
   );
 });
@@ -31,11 +32,18 @@ async function handleRequest(request: DecodeRequest): Promise<DecodeResponse> {
     throw describeFileSystemError(error, request.path);
   });
   const decoded = await decodeFileSlices(bytes, request.path, request.slices, request.scalarType);
-  return { id: request.id, slices: decoded.map(({ sliceIndex, scalars }) => ({ sliceIndex, buffer: scalars.buffer as ArrayBuffer })) };
+  return {
+    id: request.id,
+    slices: decoded.map(({ sliceIndex, scalars }) => ({ sliceIndex, buffer: scalars.buffer as ArrayBuffer }))
+  };
 }
 
 function describeFailure(request: DecodeRequest, error: unknown): DecodeResponse {
-  if (error instanceof ImagingError) return { id: request.id, error: { code: error.code, message: error.message, path: error.path ?? request.path } };
+  if (error instanceof ImagingError)
+    return { id: request.id, error: { code: error.code, message: error.message, path: error.path ?? request.path } };
   const reason = error instanceof Error ? error.message : String(error);
-  return { id: request.id, error: { code: 'decode-failed', message: `${request.path} could not be decoded (${reason}).`, path: request.path } };
+  return {
+    id: request.id,
+    error: { code: 'decode-failed', message: `${request.path} could not be decoded (${reason}).`, path: request.path }
+  };
 }

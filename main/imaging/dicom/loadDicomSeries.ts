@@ -51,7 +51,10 @@ export async function loadDicomSeries(series: SeriesSummary, options: LoadDicomO
   if (workerCount > 0) await decodeWithWorkers(plan, workerCount, options);
   else await decodeOnThisThread(plan, options);
   if (series.splitReason) warnings.unshift(`This is ${series.splitReason} of the series.`);
-  return { volume: { geometry, scalars: plan.scalars }, description: describeSeries(series, [...plan.slicesByPath.keys()], warnings) };
+  return {
+    volume: { geometry, scalars: plan.scalars },
+    description: describeSeries(series, [...plan.slicesByPath.keys()], warnings)
+  };
 }
 
 /** Keeps two files per worker in flight: workers never wait, and at most that many decoded files sit in memory. */
@@ -68,7 +71,12 @@ async function decodeWithWorkers(plan: LoadPlan, workerCount: number, options: L
       options.signal?.throwIfAborted();
       const task: Promise<void> = pool.decode(path, plan.slicesByPath.get(path)!, plan.scalarType).then((slices) => {
         slicesDecoded += placeSlices(plan, slices);
-        options.onProgress?.({ filesScanned: ++filesDone, seriesFound: 1, slicesDecoded, slicesTotal: plan.sliceCount });
+        options.onProgress?.({
+          filesScanned: ++filesDone,
+          seriesFound: 1,
+          slicesDecoded,
+          slicesTotal: plan.sliceCount
+        });
       });
       task.catch(() => undefined).finally(() => inFlight.delete(task));
       inFlight.add(task);
@@ -102,7 +110,10 @@ async function decodeOnThisThread(plan: LoadPlan, options: LoadDicomOptions): Pr
     delete pending[fileIndex];
     readAhead(fileIndex + READ_AHEAD);
     const path = paths[fileIndex]!;
-    slicesDecoded += placeSlices(plan, await decodeFileSlices(bytes, path, plan.slicesByPath.get(path)!, plan.scalarType));
+    slicesDecoded += placeSlices(
+      plan,
+      await decodeFileSlices(bytes, path, plan.slicesByPath.get(path)!, plan.scalarType)
+    );
     options.onProgress?.({ filesScanned: fileIndex + 1, seriesFound: 1, slicesDecoded, slicesTotal: plan.sliceCount });
     await yieldToEventLoop();
   }
@@ -132,13 +143,29 @@ async function readFileBytes(path: string): Promise<Uint8Array> {
 }
 
 function describeSeries(series: SeriesSummary, paths: string[], warnings: string[]): ImportedVolume['description'] {
-  const description: ImportedVolume['description'] = { sourceFormat: 'dicom', sourceFiles: paths, warnings, seriesInstanceUid: series.seriesInstanceUid };
-  const copy = ['patientName', 'patientId', 'studyInstanceUid', 'studyDescription', 'seriesDescription', 'seriesNumber', 'modality'] as const;
+  const description: ImportedVolume['description'] = {
+    sourceFormat: 'dicom',
+    sourceFiles: paths,
+    warnings,
+    seriesInstanceUid: series.seriesInstanceUid
+  };
+  const copy = [
+    'patientName',
+    'patientId',
+    'studyInstanceUid',
+    'studyDescription',
+    'seriesDescription',
+    'seriesNumber',
+    'modality'
+  ] as const;
   for (const key of copy) if (series[key] !== undefined) Object.assign(description, { [key]: series[key] });
   if (series.frames.some((frame) => frame.format.photometricInterpretation === 'MONOCHROME1')) {
-    warnings.push('The images were stored inverted (MONOCHROME1) and have been converted so that brighter means higher values.');
+    warnings.push(
+      'The images were stored inverted (MONOCHROME1) and have been converted so that brighter means higher values.'
+    );
   }
-  if (series.frames.some((frame) => frame.format.samplesPerPixel === 3)) warnings.push('Colour images were converted to grey.');
+  if (series.frames.some((frame) => frame.format.samplesPerPixel === 3))
+    warnings.push('Colour images were converted to grey.');
   return description;
 }
 

@@ -23,7 +23,9 @@ const PREAMBLE_LENGTH = 128;
 
 /** "DICM" at byte 128: the Part 10 file signature. */
 export function hasDicomSignature(bytes: Uint8Array): boolean {
-  return bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
+  return (
+    bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d
+  );
 }
 
 /**
@@ -45,7 +47,9 @@ export function parseDicomBytes(bytes: Uint8Array, options: { untilPixelData: bo
     return dicomParser.parseDicom(bytes, parseOptions);
   } catch (error) {
     const detail = describeParserError(error);
-    const incomplete = /past end|overr|buffer|end of|beyond|unexpected end|invalid stored block|incorrect header/i.test(detail);
+    const incomplete = /past end|overr|buffer|end of|beyond|unexpected end|invalid stored block|incorrect header/i.test(
+      detail
+    );
     throw new DicomParseFailure(incomplete ? 'incomplete' : 'invalid', detail);
   }
 }
@@ -57,15 +61,26 @@ function guessBareTransferSyntax(bytes: Uint8Array): string {
 
 function describeParserError(error: unknown): string {
   if (typeof error === 'string') return error;
-  if (error && typeof error === 'object' && 'exception' in error) return String((error as { exception: unknown }).exception);
+  if (error && typeof error === 'object' && 'exception' in error)
+    return String((error as { exception: unknown }).exception);
   return error instanceof Error ? error.message : String(error);
 }
 
 export function describeParseFailure(failure: DicomParseFailure, path: string): ImagingError {
   if (failure.kind === 'incomplete') {
-    return new ImagingError('file-truncated', `${path} is cut short: the file ends before its DICOM contents do (it was probably not copied completely).`, path, { cause: failure });
+    return new ImagingError(
+      'file-truncated',
+      `${path} is cut short: the file ends before its DICOM contents do (it was probably not copied completely).`,
+      path,
+      { cause: failure }
+    );
   }
-  return new ImagingError('damaged-header', `${path} starts like a DICOM file but its contents are damaged and cannot be read.`, path, { cause: failure });
+  return new ImagingError(
+    'damaged-header',
+    `${path} starts like a DICOM file but its contents are damaged and cannot be read.`,
+    path,
+    { cause: failure }
+  );
 }
 
 export { PREAMBLE_LENGTH };

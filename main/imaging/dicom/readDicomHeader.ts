@@ -9,7 +9,14 @@ import type { DicomFrameReference, DicomPixelFormat, DicomSeriesIdentity } from 
 import { NATIVE_TRANSFER_SYNTAXES, TAG, TRANSFER_SYNTAX } from './dicomTags';
 import { canDecodePixelFormat, describeUndecodableFormat } from './decodeDicomFrame';
 import { readFrameGeometries } from './readFrameGeometries';
-import { DicomParseFailure, describeParseFailure, hasDicomSignature, looksLikeBareDataSet, parseDicomBytes, type DicomDataSet } from './parseDicomBytes';
+import {
+  DicomParseFailure,
+  describeParseFailure,
+  hasDicomSignature,
+  looksLikeBareDataSet,
+  parseDicomBytes,
+  type DicomDataSet
+} from './parseDicomBytes';
 
 export interface DicomFileHeader {
   identity: DicomSeriesIdentity;
@@ -25,7 +32,8 @@ export async function readDicomHeader(path: string): Promise<DicomFileHeader> {
     handle = await open(path, 'r');
     // The first read needs no stat: most files in a big folder are rejected from their first bytes.
     const first = await readStart(handle, READ_STEPS[0]!);
-    if (!hasDicomSignature(first) && !looksLikeBareDataSet(first)) throw new ImagingError('not-dicom', `${path} is not a DICOM file.`, path);
+    if (!hasDicomSignature(first) && !looksLikeBareDataSet(first))
+      throw new ImagingError('not-dicom', `${path} is not a DICOM file.`, path);
     const size = first.length < READ_STEPS[0]! ? first.length : (await handle.stat()).size;
     for (const step of [READ_STEPS[0]!, READ_STEPS[1]!, size]) {
       const length = Math.min(step, size);
@@ -62,19 +70,36 @@ function tryParse(bytes: Uint8Array, path: string, isWholeFile: boolean): DicomD
 function describeDicomFile(dataSet: DicomDataSet, path: string, fileSize: number): DicomFileHeader {
   const pixelData = dataSet.elements[TAG.pixelData];
   if (!pixelData) {
-    throw new ImagingError('no-pixel-data', `${path} holds no image (it is a DICOM ${describeNonImage(dataSet)}).`, path);
+    throw new ImagingError(
+      'no-pixel-data',
+      `${path} holds no image (it is a DICOM ${describeNonImage(dataSet)}).`,
+      path
+    );
   }
   const format = readPixelFormat(dataSet);
   if (!canDecodePixelFormat(format)) {
-    throw new ImagingError('unsupported-transfer-syntax', `${path} is compressed with ${describeUndecodableFormat(format)}, which this application cannot decode yet.`, path);
+    throw new ImagingError(
+      'unsupported-transfer-syntax',
+      `${path} is compressed with ${describeUndecodableFormat(format)}, which this application cannot decode yet.`,
+      path
+    );
   }
   checkFormat(format, path);
   const frameCount = Math.max(1, dataSet.intString(TAG.numberOfFrames) ?? 1);
   // Compressed pixel data has no fixed length to check; deflated files are measured after inflating.
-  if (NATIVE_TRANSFER_SYNTAXES.has(format.transferSyntaxUid) && format.transferSyntaxUid !== TRANSFER_SYNTAX.deflatedExplicitLittle) {
-    const needed = pixelData.dataOffset + Math.ceil((format.rows * format.columns * format.samplesPerPixel * format.bitsAllocated * frameCount) / 8);
+  if (
+    NATIVE_TRANSFER_SYNTAXES.has(format.transferSyntaxUid) &&
+    format.transferSyntaxUid !== TRANSFER_SYNTAX.deflatedExplicitLittle
+  ) {
+    const needed =
+      pixelData.dataOffset +
+      Math.ceil((format.rows * format.columns * format.samplesPerPixel * format.bitsAllocated * frameCount) / 8);
     if (needed > fileSize) {
-      throw new ImagingError('file-truncated', `${path} is cut short: its image data stops early (${fileSize} of ${needed} bytes; it was probably not copied completely).`, path);
+      throw new ImagingError(
+        'file-truncated',
+        `${path} is cut short: its image data stops early (${fileSize} of ${needed} bytes; it was probably not copied completely).`,
+        path
+      );
     }
   }
   const instanceNumber = dataSet.intString(TAG.instanceNumber);
@@ -104,11 +129,15 @@ function readPixelFormat(dataSet: DicomDataSet): DicomPixelFormat {
 }
 
 function checkFormat(format: DicomPixelFormat, path: string): void {
-  const damaged = (reason: string): ImagingError => new ImagingError('damaged-header', `${path} cannot be imported: ${reason}.`, path);
+  const damaged = (reason: string): ImagingError =>
+    new ImagingError('damaged-header', `${path} cannot be imported: ${reason}.`, path);
   if (format.rows < 1 || format.columns < 1) throw damaged('its image size is missing');
-  if (![1, 8, 16, 32].includes(format.bitsAllocated)) throw damaged(`it stores ${format.bitsAllocated}-bit pixels, which is not a valid DICOM image`);
-  if (format.samplesPerPixel !== 1 && format.samplesPerPixel !== 3) throw damaged(`it has ${format.samplesPerPixel} values per pixel`);
-  if (/PALETTE/.test(format.photometricInterpretation)) throw damaged('it is a palette-colour image, which cannot be segmented as a grey-scale scan');
+  if (![1, 8, 16, 32].includes(format.bitsAllocated))
+    throw damaged(`it stores ${format.bitsAllocated}-bit pixels, which is not a valid DICOM image`);
+  if (format.samplesPerPixel !== 1 && format.samplesPerPixel !== 3)
+    throw damaged(`it has ${format.samplesPerPixel} values per pixel`);
+  if (/PALETTE/.test(format.photometricInterpretation))
+    throw damaged('it is a palette-colour image, which cannot be segmented as a grey-scale scan');
 }
 
 function readIdentity(dataSet: DicomDataSet, path: string): DicomSeriesIdentity {
@@ -129,8 +158,10 @@ function readIdentity(dataSet: DicomDataSet, path: string): DicomSeriesIdentity 
     ['gantryTilt', dataSet.floatString(TAG.gantryTilt)],
     ['acquisitionType', text(TAG.acquisitionType)]
   ];
-  for (const [key, value] of optional) if (value !== undefined && !Number.isNaN(value)) Object.assign(identity, { [key]: value });
-  if (/EP/.test(text(TAG.scanningSequence) ?? '') || /^Y/i.test(text(TAG.echoPlanarPulseSequence) ?? '')) identity.isEchoPlanar = true;
+  for (const [key, value] of optional)
+    if (value !== undefined && !Number.isNaN(value)) Object.assign(identity, { [key]: value });
+  if (/EP/.test(text(TAG.scanningSequence) ?? '') || /^Y/i.test(text(TAG.echoPlanarPulseSequence) ?? ''))
+    identity.isEchoPlanar = true;
   return identity;
 }
 

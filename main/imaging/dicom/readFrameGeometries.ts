@@ -7,9 +7,21 @@ import type { DicomFrameReference } from './dicomTypes';
 import { TAG } from './dicomTags';
 import type { DicomDataSet } from './parseDicomBytes';
 
-export type FrameGeometry = Pick<DicomFrameReference, 'position' | 'rowDirection' | 'columnDirection' | 'pixelSpacing' | 'sliceThickness' | 'rescaleSlope' | 'rescaleIntercept'>;
+export type FrameGeometry = Pick<
+  DicomFrameReference,
+  | 'position'
+  | 'rowDirection'
+  | 'columnDirection'
+  | 'pixelSpacing'
+  | 'sliceThickness'
+  | 'rescaleSlope'
+  | 'rescaleIntercept'
+>;
 
-type PartialGeometry = Omit<FrameGeometry, 'rescaleSlope' | 'rescaleIntercept'> & { rescaleSlope?: number; rescaleIntercept?: number };
+type PartialGeometry = Omit<FrameGeometry, 'rescaleSlope' | 'rescaleIntercept'> & {
+  rescaleSlope?: number;
+  rescaleIntercept?: number;
+};
 
 export function readFrameGeometries(dataSet: DicomDataSet, frameCount: number): FrameGeometry[] {
   const topLevel = readGeometryFrom([dataSet]);
@@ -18,7 +30,10 @@ export function readFrameGeometries(dataSet: DicomDataSet, frameCount: number): 
   return Array.from({ length: frameCount }, (_, frame) => {
     const frameGroups = perFrame[frame]?.dataSet;
     const groups = [frameGroups, shared].filter((group): group is DicomDataSet => group !== undefined);
-    const fromGroups = groups.length === 0 ? {} : withoutUndefined(readGeometryFrom(groups.flatMap((group) => functionalGroupItems(group))));
+    const fromGroups =
+      groups.length === 0
+        ? {}
+        : withoutUndefined(readGeometryFrom(groups.flatMap((group) => functionalGroupItems(group))));
     const merged = { ...topLevel, ...fromGroups };
     // A slope of 0 is a writer's mistake: the stored values are the real ones.
     return { ...merged, rescaleSlope: merged.rescaleSlope || 1, rescaleIntercept: merged.rescaleIntercept ?? 0 };
@@ -27,7 +42,12 @@ export function readFrameGeometries(dataSet: DicomDataSet, frameCount: number): 
 
 /** The items of the functional group macros we read, most specific first. */
 function functionalGroupItems(group: DicomDataSet): DicomDataSet[] {
-  return [TAG.planePositionSequence, TAG.planeOrientationSequence, TAG.pixelMeasuresSequence, TAG.pixelValueTransformationSequence]
+  return [
+    TAG.planePositionSequence,
+    TAG.planeOrientationSequence,
+    TAG.pixelMeasuresSequence,
+    TAG.pixelValueTransformationSequence
+  ]
     .map((tag) => firstItem(group, tag))
     .filter((item): item is DicomDataSet => item !== undefined);
 }
@@ -43,7 +63,9 @@ function readGeometryFrom(sources: DicomDataSet[]): PartialGeometry {
   };
   const orientation = find((source) => readNumbers(source, TAG.imageOrientationPatient, 6));
   const position = find((source) => readNumbers(source, TAG.imagePositionPatient, 3));
-  const spacing = find((source) => readNumbers(source, TAG.pixelSpacing, 2) ?? readNumbers(source, TAG.imagerPixelSpacing, 2));
+  const spacing = find(
+    (source) => readNumbers(source, TAG.pixelSpacing, 2) ?? readNumbers(source, TAG.imagerPixelSpacing, 2)
+  );
   const thickness = find((source) => finite(source.floatString('x00180050')));
   const slope = find((source) => finite(source.floatString(TAG.rescaleSlope)));
   const intercept = find((source) => finite(source.floatString(TAG.rescaleIntercept)));

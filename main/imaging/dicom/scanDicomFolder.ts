@@ -47,12 +47,19 @@ export async function scanDicomFolder(folder: string, options: ImportOptions = {
   report(true);
   if (counts.files === 0) throw new ImagingError('empty-folder', `${folder} contains no files.`, folder);
   if (headers.length === 0) throw describeNothingFound(folder, counts);
-  return { series: groupDicomSeries(headers), skipped, skippedCount: counts.skipped, nonDicomCount: counts.nonDicom, filesScanned: counts.files };
+  return {
+    series: groupDicomSeries(headers),
+    skipped,
+    skippedCount: counts.skipped,
+    nonDicomCount: counts.nonDicom,
+    filesScanned: counts.files
+  };
 }
 
 async function checkIsFolder(folder: string): Promise<void> {
   try {
-    if (!(await stat(folder)).isDirectory()) throw new ImagingError('file-unreadable', `${folder} is a file, not a folder.`, folder);
+    if (!(await stat(folder)).isDirectory())
+      throw new ImagingError('file-unreadable', `${folder} is a file, not a folder.`, folder);
   } catch (error) {
     if (error instanceof ImagingError) throw error;
     throw describeFileSystemError(error, folder);
@@ -62,7 +69,11 @@ async function checkIsFolder(folder: string): Promise<void> {
 function describeNothingFound(folder: string, counts: { files: number; nonDicom: number }): ImagingError {
   const others = counts.files - counts.nonDicom;
   const detail = others > 0 ? `; ${others} DICOM file(s) could not be imported (see the list of skipped files)` : '';
-  return new ImagingError('no-images-found', `No importable DICOM images were found in ${folder}: ${counts.files} file(s) checked, ${counts.nonDicom} not DICOM${detail}.`, folder);
+  return new ImagingError(
+    'no-images-found',
+    `No importable DICOM images were found in ${folder}: ${counts.files} file(s) checked, ${counts.nonDicom} not DICOM${detail}.`,
+    folder
+  );
 }
 
 /** Depth-first, sorted per folder for a stable order; symbolic links to folders are not followed (they can loop). */
@@ -71,7 +82,8 @@ async function* walkFiles(folder: string, signal: AbortSignal | undefined): Asyn
     throw describeFileSystemError(error, folder);
   });
   const entries: { name: string; isFolder: boolean; isFile: boolean }[] = [];
-  for await (const entry of directory) entries.push({ name: entry.name, isFolder: entry.isDirectory(), isFile: entry.isFile() || entry.isSymbolicLink() });
+  for await (const entry of directory)
+    entries.push({ name: entry.name, isFolder: entry.isDirectory(), isFile: entry.isFile() || entry.isSymbolicLink() });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     signal?.throwIfAborted();
@@ -81,7 +93,12 @@ async function* walkFiles(folder: string, signal: AbortSignal | undefined): Asyn
   }
 }
 
-async function runWithLimit(items: AsyncIterable<string>, limit: number, work: (item: string) => Promise<void>, signal?: AbortSignal): Promise<void> {
+async function runWithLimit(
+  items: AsyncIterable<string>,
+  limit: number,
+  work: (item: string) => Promise<void>,
+  signal?: AbortSignal
+): Promise<void> {
   const running = new Set<Promise<void>>();
   for await (const item of items) {
     signal?.throwIfAborted();

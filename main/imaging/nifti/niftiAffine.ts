@@ -85,9 +85,12 @@ export interface QuaternionForm {
  */
 export function convertAffineToQuaternion(affine: Matrix4): QuaternionForm {
   const voxelSize = computeSpacing(affine);
-  const columns = [0, 1, 2].map((axis) => [0, 1, 2].map((row) => affine[row * 4 + axis]! / (voxelSize[axis] || 1))) as Vec3[];
+  const columns = [0, 1, 2].map((axis) =>
+    [0, 1, 2].map((row) => affine[row * 4 + axis]! / (voxelSize[axis] || 1))
+  ) as Vec3[];
   const [x, y, z] = orthonormalizeColumns(columns);
-  const determinant = x[0] * (y[1] * z[2] - y[2] * z[1]) - y[0] * (x[1] * z[2] - x[2] * z[1]) + z[0] * (x[1] * y[2] - x[2] * y[1]);
+  const determinant =
+    x[0] * (y[1] * z[2] - y[2] * z[1]) - y[0] * (x[1] * z[2] - x[2] * z[1]) + z[0] * (x[1] * y[2] - x[2] * y[1]);
   const qfac: 1 | -1 = determinant > 0 ? 1 : -1;
   if (qfac < 0) z.forEach((value, n) => (z[n] = -value));
   const r = (row: number, column: number): number => [x, y, z][column]![row]!;
@@ -108,13 +111,25 @@ function computeQuaternion(r: (row: number, column: number) => number): [number,
     const zd = 1 + r(2, 2) - (r(0, 0) + r(1, 1));
     if (xd > 1) {
       b = 0.5 * Math.sqrt(xd);
-      [c, d, a] = [(0.25 * (r(0, 1) + r(1, 0))) / b, (0.25 * (r(0, 2) + r(2, 0))) / b, (0.25 * (r(2, 1) - r(1, 2))) / b];
+      [c, d, a] = [
+        (0.25 * (r(0, 1) + r(1, 0))) / b,
+        (0.25 * (r(0, 2) + r(2, 0))) / b,
+        (0.25 * (r(2, 1) - r(1, 2))) / b
+      ];
     } else if (yd > 1) {
       c = 0.5 * Math.sqrt(yd);
-      [b, d, a] = [(0.25 * (r(0, 1) + r(1, 0))) / c, (0.25 * (r(1, 2) + r(2, 1))) / c, (0.25 * (r(0, 2) - r(2, 0))) / c];
+      [b, d, a] = [
+        (0.25 * (r(0, 1) + r(1, 0))) / c,
+        (0.25 * (r(1, 2) + r(2, 1))) / c,
+        (0.25 * (r(0, 2) - r(2, 0))) / c
+      ];
     } else {
       d = 0.5 * Math.sqrt(zd);
-      [b, c, a] = [(0.25 * (r(0, 2) + r(2, 0))) / d, (0.25 * (r(1, 2) + r(2, 1))) / d, (0.25 * (r(1, 0) - r(0, 1))) / d];
+      [b, c, a] = [
+        (0.25 * (r(0, 2) + r(2, 0))) / d,
+        (0.25 * (r(1, 2) + r(2, 1))) / d,
+        (0.25 * (r(1, 0) - r(0, 1))) / d
+      ];
     }
     if (a < 0) [b, c, d] = [-b, -c, -d];
   }

@@ -54,7 +54,8 @@ export function parseNiftiHeader(bytes: Uint8Array, path: string): NiftiHeader {
     throw new ImagingError('file-truncated', `${path} is cut short: the file ends inside its NIfTI header.`, path);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const header = detected.version === 1 ? parseNifti1(view, detected.littleEndian) : parseNifti2(view, detected.littleEndian);
+  const header =
+    detected.version === 1 ? parseNifti1(view, detected.littleEndian) : parseNifti2(view, detected.littleEndian);
   checkMagic(bytes, header.version, path);
   return header;
 }
@@ -113,9 +114,17 @@ function checkMagic(bytes: Uint8Array, version: 1 | 2, path: string): void {
   const magic = String.fromCharCode(bytes[offset]!, bytes[offset + 1]!, bytes[offset + 2]!);
   if (magic === `n+${version}`) return;
   if (magic === `ni${version}`) {
-    throw new ImagingError('not-nifti', `${path} is a header-only NIfTI file (.hdr); open a single-file .nii or .nii.gz instead.`, path);
+    throw new ImagingError(
+      'not-nifti',
+      `${path} is a header-only NIfTI file (.hdr); open a single-file .nii or .nii.gz instead.`,
+      path
+    );
   }
-  throw new ImagingError('not-nifti', `${path} is not a NIfTI image (the NIfTI signature is missing from its header).`, path);
+  throw new ImagingError(
+    'not-nifti',
+    `${path} is not a NIfTI image (the NIfTI signature is missing from its header).`,
+    path
+  );
 }
 
 /** NIfTI-1 single-file header (with the 4 extension bytes, all zero), as written by `writeNiftiFile`. */

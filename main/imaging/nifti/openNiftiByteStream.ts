@@ -40,10 +40,17 @@ export async function* openNiftiByteStream(path: string, signal?: AbortSignal): 
 function describeStreamError(error: unknown, path: string, compressed: boolean): ImagingError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'Z_BUF_ERROR' || /unexpected end/i.test(String(error))) {
-    return new ImagingError('file-truncated', `${path} is cut short: the compressed file ends early (it was probably not copied completely).`, path, { cause: error });
+    return new ImagingError(
+      'file-truncated',
+      `${path} is cut short: the compressed file ends early (it was probably not copied completely).`,
+      path,
+      { cause: error }
+    );
   }
   if (compressed && code?.startsWith('Z_')) {
-    return new ImagingError('file-truncated', `${path} is damaged: its compressed data cannot be unpacked.`, path, { cause: error });
+    return new ImagingError('file-truncated', `${path} is damaged: its compressed data cannot be unpacked.`, path, {
+      cause: error
+    });
   }
   return describeFileSystemError(error, path);
 }

@@ -100,39 +100,69 @@ class VolumeBytesCollector {
   private reportProgress(): void {
     const { dimensions, datatype } = this.layout!;
     const sliceBytes = dimensions[0] * dimensions[1] * datatype.bytesPerVoxel;
-    this.options.onProgress?.({ filesScanned: 1, seriesFound: 1, slicesDecoded: Math.floor(this.filled / sliceBytes), slicesTotal: dimensions[2] });
+    this.options.onProgress?.({
+      filesScanned: 1,
+      seriesFound: 1,
+      slicesDecoded: Math.floor(this.filled / sliceBytes),
+      slicesTotal: dimensions[2]
+    });
   }
 }
 
 function planVolumeLayout(header: NiftiHeader, volumeIndex: number, path: string): VolumeLayout {
-  const damaged = (reason: string): ImagingError => new ImagingError('damaged-header', `${path} has a damaged NIfTI header: ${reason}.`, path);
+  const damaged = (reason: string): ImagingError =>
+    new ImagingError('damaged-header', `${path} has a damaged NIfTI header: ${reason}.`, path);
   const rank = header.dim[0]!;
   if (!(rank >= 1 && rank <= 7)) throw damaged(`it claims ${rank} dimensions`);
   const sizes = header.dim.slice(1, rank + 1);
-  if (sizes.some((size) => !Number.isInteger(size) || size < 1)) throw damaged(`its image size ${sizes.join('×')} is impossible`);
+  if (sizes.some((size) => !Number.isInteger(size) || size < 1))
+    throw damaged(`its image size ${sizes.join('×')} is impossible`);
   const datatype = findNiftiDatatype(header.datatype);
   if (!datatype) {
-    throw new ImagingError('unsupported-datatype', `${path} stores ${describeUnsupportedDatatype(header.datatype)} voxels, which cannot be used as a grey-scale scan.`, path);
+    throw new ImagingError(
+      'unsupported-datatype',
+      `${path} stores ${describeUnsupportedDatatype(header.datatype)} voxels, which cannot be used as a grey-scale scan.`,
+      path
+    );
   }
   const dimensions = [sizes[0] ?? 1, sizes[1] ?? 1, sizes[2] ?? 1] as Vec3;
   const volumeCount = sizes.slice(3).reduce((product, size) => product * size, 1);
   if (!Number.isInteger(volumeIndex) || volumeIndex < 0 || volumeIndex >= volumeCount) {
-    throw new ImagingError('invalid-request', `${path} holds ${volumeCount} volume(s); volume number ${volumeIndex + 1} does not exist.`, path);
+    throw new ImagingError(
+      'invalid-request',
+      `${path} holds ${volumeCount} volume(s); volume number ${volumeIndex + 1} does not exist.`,
+      path
+    );
   }
   const headerSize = header.version === 1 ? 348 : NIFTI2_HEADER_SIZE;
-  if (!(header.voxOffset >= headerSize)) throw damaged(`its image data would start inside the header (offset ${header.voxOffset})`);
+  if (!(header.voxOffset >= headerSize))
+    throw damaged(`its image data would start inside the header (offset ${header.voxOffset})`);
   const length = dimensions[0] * dimensions[1] * dimensions[2] * datatype.bytesPerVoxel;
-  if (length > 2 ** 33) throw damaged(`it describes a ${formatBytes(length)} volume, larger than any scan this application can hold`);
-  return { header, datatype, dimensions, volumeCount, start: Math.floor(header.voxOffset) + volumeIndex * length, length };
+  if (length > 2 ** 33)
+    throw damaged(`it describes a ${formatBytes(length)} volume, larger than any scan this application can hold`);
+  return {
+    header,
+    datatype,
+    dimensions,
+    volumeCount,
+    start: Math.floor(header.voxOffset) + volumeIndex * length,
+    length
+  };
 }
 
-function buildImportedVolume(path: string, layout: VolumeLayout, bytes: Uint8Array, volumeIndex: number): ImportedVolume {
+function buildImportedVolume(
+  path: string,
+  layout: VolumeLayout,
+  bytes: Uint8Array,
+  volumeIndex: number
+): ImportedVolume {
   const { header, datatype, dimensions } = layout;
   const raw = decodeVoxels(bytes, datatype, header.littleEndian);
   const scalars = applyScaling(raw, header.sclSlope, header.sclInter);
   const { rasAffine, method } = chooseNiftiAffine(header);
   const warnings: string[] = [];
-  if (layout.volumeCount > 1) warnings.push(`This file holds ${layout.volumeCount} volumes; volume ${volumeIndex + 1} was loaded.`);
+  if (layout.volumeCount > 1)
+    warnings.push(`This file holds ${layout.volumeCount} volumes; volume ${volumeIndex + 1} was loaded.`);
   if (method === 'pixdim-only') {
     warnings.push('The file carries no orientation: it is shown as stored, and left and right cannot be trusted.');
   }
@@ -159,7 +189,8 @@ function decodeVoxels(bytes: Uint8Array, datatype: NiftiDatatype, littleEndian: 
 
 /** scl_slope 0 means "no scaling" in the standard; identity scaling is skipped to keep integer types. */
 function applyScaling(raw: ScalarArray, slope: number, intercept: number): ScalarArray {
-  if (!Number.isFinite(slope) || slope === 0 || (slope === 1 && (intercept === 0 || !Number.isFinite(intercept)))) return raw;
+  if (!Number.isFinite(slope) || slope === 0 || (slope === 1 && (intercept === 0 || !Number.isFinite(intercept))))
+    return raw;
   const offset = Number.isFinite(intercept) ? intercept : 0;
   const scaled = raw instanceof Float64Array ? new Float64Array(raw.length) : new Float32Array(raw.length);
   for (let n = 0; n < raw.length; n++) scaled[n] = raw[n]! * slope + offset;

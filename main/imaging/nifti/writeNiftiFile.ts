@@ -28,10 +28,18 @@ const NIFTI1_VOX_OFFSET = 352;
 export async function writeNiftiFile(path: string, volume: Volume, options: WriteNiftiOptions = {}): Promise<void> {
   const { geometry, scalars } = volume;
   if (scalars.length !== countVoxels(geometry.dimensions)) {
-    throw new ImagingError('invalid-request', `Cannot write ${path}: the voxel count does not match the volume size ${geometry.dimensions.join('×')}.`, path);
+    throw new ImagingError(
+      'invalid-request',
+      `Cannot write ${path}: the voxel count does not match the volume size ${geometry.dimensions.join('×')}.`,
+      path
+    );
   }
   if (geometry.dimensions.some((size) => size > 32767)) {
-    throw new ImagingError('invalid-request', `Cannot write ${path}: a side longer than 32767 voxels does not fit NIfTI-1.`, path);
+    throw new ImagingError(
+      'invalid-request',
+      `Cannot write ${path}: a side longer than 32767 voxels does not fit NIfTI-1.`,
+      path
+    );
   }
   const header = buildNiftiHeader(volume, options);
   const temporaryPath = `${path}.partial`;
@@ -44,7 +52,10 @@ export async function writeNiftiFile(path: string, volume: Volume, options: Writ
   } catch (error) {
     await rm(temporaryPath, { force: true });
     if (options.signal?.aborted) throw options.signal.reason;
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'the disk is full' : String((error as Error).message ?? error);
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOSPC'
+        ? 'the disk is full'
+        : String((error as Error).message ?? error);
     throw new ImagingError('write-failed', `${path} could not be written: ${reason}.`, path, { cause: error });
   }
 }

@@ -22,11 +22,21 @@ export function createEnhancedMrFile(frameOrder: number[], rescale: { slope: num
   const pixelData = new Uint8Array(frameBytes * frameOrder.length);
   frameOrder.forEach((source, frame) => pixelData.set(sources[source]!.pixels, frame * frameBytes));
   const sopInstanceUid = '2.25.4242424242.1';
-  const position = (index: number): number[] => [0, 1, 2].map((n) => sources[index]!.dataSet.floatString('x00200032', n)!);
+  const position = (index: number): number[] =>
+    [0, 1, 2].map((n) => sources[index]!.dataSet.floatString('x00200032', n)!);
   const spacing = Math.hypot(...position(1).map((value, n) => value - position(0)[n]!));
   const perFrame: DicomItem[] = frameOrder.map((source) => ({
     '00209113': ['SQ', [{ '00200032': ['DS', sources[source]!.dataSet.string('x00200032')!] }]],
-    '00289145': ['SQ', [{ '00281052': ['DS', String(rescale.intercept)], '00281053': ['DS', String(rescale.slope)], '00281054': ['LO', 'US'] }]]
+    '00289145': [
+      'SQ',
+      [
+        {
+          '00281052': ['DS', String(rescale.intercept)],
+          '00281053': ['DS', String(rescale.slope)],
+          '00281054': ['LO', 'US']
+        }
+      ]
+    ]
   }));
   const dataSet: DicomItem = {
     '00080016': ['UI', ENHANCED_MR],
@@ -48,11 +58,25 @@ export function createEnhancedMrFile(frameOrder: number[], rescale: { slope: num
     '00280101': ['US', [16]],
     '00280102': ['US', [15]],
     '00280103': ['US', [1]],
-    '52009229': ['SQ', [{
-      '00209116': ['SQ', [{ '00200037': ['DS', text('x00200037')] }]],
-      // Real enhanced MR carries SpacingBetweenSlices here; dcm2niix takes the slice step from it, not from positions.
-      '00289110': ['SQ', [{ '00180050': ['DS', text('x00180050')], '00180088': ['DS', spacing.toFixed(7)], '00280030': ['DS', text('x00280030')] }]]
-    }]],
+    '52009229': [
+      'SQ',
+      [
+        {
+          '00209116': ['SQ', [{ '00200037': ['DS', text('x00200037')] }]],
+          // Real enhanced MR carries SpacingBetweenSlices here; dcm2niix takes the slice step from it, not from positions.
+          '00289110': [
+            'SQ',
+            [
+              {
+                '00180050': ['DS', text('x00180050')],
+                '00180088': ['DS', spacing.toFixed(7)],
+                '00280030': ['DS', text('x00280030')]
+              }
+            ]
+          ]
+        }
+      ]
+    ],
     '52009230': ['SQ', perFrame],
     '7FE00010': ['OW', pixelData]
   };

@@ -36,7 +36,12 @@ export function rewriteDicomElements(bytes: Uint8Array, edits: ElementEdits): Ui
     if (lengthBytes === 2) view.setUint16(element.dataOffset - 2, value.length, true);
     else view.setUint32(element.dataOffset - 4, value.length, true);
     // Group length elements come first in their group, so edits (made last to first) never move them.
-    if (groupLength) view.setUint32(groupLength.dataOffset, view.getUint32(groupLength.dataOffset, true) + value.length - element.length, true);
+    if (groupLength)
+      view.setUint32(
+        groupLength.dataOffset,
+        view.getUint32(groupLength.dataOffset, true) + value.length - element.length,
+        true
+      );
     result = next;
   }
   return result;

@@ -29,7 +29,9 @@ function encodeElement(tag: string, vr: string, value: DicomValue): Uint8Array {
   header[5] = vr.charCodeAt(1);
   if (vr === 'SQ') {
     view.setUint32(8, 0xffffffff, true);
-    const items = (value as DicomItem[]).map((entry) => concat([marker(0xe000, 0xffffffff), encodeItem(entry), marker(0xe00d, 0)]));
+    const items = (value as DicomItem[]).map((entry) =>
+      concat([marker(0xe000, 0xffffffff), encodeItem(entry), marker(0xe00d, 0)])
+    );
     return concat([header, ...items, marker(0xe0dd, 0)]);
   }
   const body = encodeValue(vr, value);
@@ -50,7 +52,9 @@ function encodeValue(vr: string, value: DicomValue): Uint8Array {
   const width = vr === 'UL' ? 4 : 2;
   const bytes = new Uint8Array(numbers.length * width);
   const view = new DataView(bytes.buffer);
-  numbers.forEach((number, n) => (width === 4 ? view.setUint32(n * 4, number, true) : view.setUint16(n * 2, number, true)));
+  numbers.forEach((number, n) =>
+    width === 4 ? view.setUint32(n * 4, number, true) : view.setUint16(n * 2, number, true)
+  );
   return bytes;
 }
 

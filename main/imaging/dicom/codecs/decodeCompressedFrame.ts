@@ -3,7 +3,12 @@ import { ImagingError } from '../../ImagingError';
 import type { ScalarArray } from '../../volume';
 import type { DicomPixelFormat } from '../dicomTypes';
 import { describeTransferSyntax } from '../dicomTags';
-import { decodeJpeg2000Frame, decodeJpegBaselineFrame, decodeJpegLosslessFrame, decodeJpegLsFrame } from './decodeJpegFamilyFrame';
+import {
+  decodeJpeg2000Frame,
+  decodeJpegBaselineFrame,
+  decodeJpegLosslessFrame,
+  decodeJpegLsFrame
+} from './decodeJpegFamilyFrame';
 import { decodeRleFrame } from './decodeRleFrame';
 
 type FrameDecoder = (compressed: Uint8Array, format: DicomPixelFormat) => Promise<ScalarArray> | ScalarArray;
@@ -24,15 +29,28 @@ export function isCompressedTransferSyntaxSupported(uid: string): boolean {
   return uid in DECODERS;
 }
 
-export async function decodeCompressedFrame(compressed: Uint8Array, format: DicomPixelFormat, path: string): Promise<ScalarArray> {
+export async function decodeCompressedFrame(
+  compressed: Uint8Array,
+  format: DicomPixelFormat,
+  path: string
+): Promise<ScalarArray> {
   const decoder = DECODERS[format.transferSyntaxUid];
   if (!decoder) {
-    throw new ImagingError('unsupported-transfer-syntax', `${path} is compressed with ${describeTransferSyntax(format.transferSyntaxUid)}, which this application cannot decode yet.`, path);
+    throw new ImagingError(
+      'unsupported-transfer-syntax',
+      `${path} is compressed with ${describeTransferSyntax(format.transferSyntaxUid)}, which this application cannot decode yet.`,
+      path
+    );
   }
   try {
     return await decoder(compressed, format);
   } catch (error) {
     if (error instanceof ImagingError) throw error;
-    throw new ImagingError('decode-failed', `${path}: the compressed image could not be decoded; the file may be damaged.`, path, { cause: error });
+    throw new ImagingError(
+      'decode-failed',
+      `${path}: the compressed image could not be decoded; the file may be damaged.`,
+      path,
+      { cause: error }
+    );
   }
 }

@@ -9,7 +9,10 @@ import type { DicomPixelFormat } from '../dicomTypes';
 import { decodeWithWasm, loadWasmDecoder } from './loadWasmDecoder';
 
 export async function decodeJpegLsFrame(compressed: Uint8Array, format: DicomPixelFormat): Promise<ScalarArray> {
-  const { bytes, info, interleaveMode } = decodeWithWasm(await loadWasmDecoder('@cornerstonejs/codec-charls', 'JpegLSDecoder'), compressed);
+  const { bytes, info, interleaveMode } = decodeWithWasm(
+    await loadWasmDecoder('@cornerstonejs/codec-charls', 'JpegLSDecoder'),
+    compressed
+  );
   checkSize(info, format);
   // CharLS returns colour as planes when the stream is not sample-interleaved.
   const samples = viewAs(bytes, info.bitsPerSample, format.pixelRepresentation === 1);
@@ -17,7 +20,10 @@ export async function decodeJpegLsFrame(compressed: Uint8Array, format: DicomPix
 }
 
 export async function decodeJpeg2000Frame(compressed: Uint8Array, format: DicomPixelFormat): Promise<ScalarArray> {
-  const { bytes, info } = decodeWithWasm(await loadWasmDecoder('@cornerstonejs/codec-openjpeg', 'J2KDecoder'), compressed);
+  const { bytes, info } = decodeWithWasm(
+    await loadWasmDecoder('@cornerstonejs/codec-openjpeg', 'J2KDecoder'),
+    compressed
+  );
   checkSize(info, format);
   return viewAs(bytes, info.bitsPerSample, format.pixelRepresentation === 1 || info.isSigned === true);
 }
@@ -26,15 +32,25 @@ export async function decodeJpegBaselineFrame(compressed: Uint8Array, format: Di
   if (format.bitsAllocated > 8) {
     throw new Error('12-bit JPEG (extended) needs a decoder this application does not include');
   }
-  const { bytes, info } = decodeWithWasm(await loadWasmDecoder('@cornerstonejs/codec-libjpeg-turbo-8bit', 'JPEGDecoder'), compressed);
+  const { bytes, info } = decodeWithWasm(
+    await loadWasmDecoder('@cornerstonejs/codec-libjpeg-turbo-8bit', 'JPEGDecoder'),
+    compressed
+  );
   checkSize(info, format);
   // libjpeg-turbo converts YBR to RGB and always interleaves colour.
-  return format.samplesPerPixel === 3 && format.planarConfiguration === 1 ? planesFromInterleaved(bytes, format) : bytes;
+  return format.samplesPerPixel === 3 && format.planarConfiguration === 1
+    ? planesFromInterleaved(bytes, format)
+    : bytes;
 }
 
 export function decodeJpegLosslessFrame(compressed: Uint8Array, format: DicomPixelFormat): ScalarArray {
   const bytesPerSample = format.bitsAllocated <= 8 ? 1 : 2;
-  const decoded = new LosslessJpegDecoder().decode(compressed.buffer as ArrayBuffer, compressed.byteOffset, compressed.length, bytesPerSample);
+  const decoded = new LosslessJpegDecoder().decode(
+    compressed.buffer as ArrayBuffer,
+    compressed.byteOffset,
+    compressed.length,
+    bytesPerSample
+  );
   const copy = new Uint8Array(decoded.byteLength);
   copy.set(new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength));
   return viewAs(copy, bytesPerSample * 8, format.pixelRepresentation === 1);
@@ -49,7 +65,9 @@ function checkSize(info: { width: number; height: number }, format: DicomPixelFo
 function viewAs(bytes: Uint8Array, bitsPerSample: number, signed: boolean): ScalarArray {
   if (bitsPerSample <= 8) return signed ? new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length) : bytes;
   const length = bytes.length >> 1;
-  return signed ? new Int16Array(bytes.buffer, bytes.byteOffset, length) : new Uint16Array(bytes.buffer, bytes.byteOffset, length);
+  return signed
+    ? new Int16Array(bytes.buffer, bytes.byteOffset, length)
+    : new Uint16Array(bytes.buffer, bytes.byteOffset, length);
 }
 
 /** RRR...GGG...BBB... to RGBRGB... when the object says it is interleaved (planar configuration 0). */

@@ -20,7 +20,14 @@ export function decodeRleFrame(compressed: Uint8Array, format: DicomPixelFormat)
     const plane = unpackBits(compressed.subarray(start, end), pixelCount);
     const component = Math.floor(segment / bytesPerSample);
     const byteInSample = bytesPerSample - 1 - (segment % bytesPerSample); // little-endian position of this byte
-    scatterPlane(output, plane, { component, byteInSample, bytesPerSample, pixelCount, planar: format.planarConfiguration === 1, samples: format.samplesPerPixel });
+    scatterPlane(output, plane, {
+      component,
+      byteInSample,
+      bytesPerSample,
+      pixelCount,
+      planar: format.planarConfiguration === 1,
+      samples: format.samplesPerPixel
+    });
   }
   return viewAs(output.buffer, format);
 }

@@ -17,7 +17,11 @@ export interface WasmFrameDecoder {
 
 type DecoderClassName = 'JpegLSDecoder' | 'J2KDecoder' | 'JPEGDecoder';
 type CodecModule = Record<DecoderClassName, new () => WasmFrameDecoder>;
-type CodecFactory = (options: { wasmBinary: Uint8Array; print: (text: string) => void; printErr: (text: string) => void }) => Promise<CodecModule>;
+type CodecFactory = (options: {
+  wasmBinary: Uint8Array;
+  print: (text: string) => void;
+  printErr: (text: string) => void;
+}) => Promise<CodecModule>;
 
 const require = createRequire(import.meta.url);
 const decoders = new Map<string, Promise<WasmFrameDecoder>>();
@@ -42,7 +46,10 @@ async function instantiate(packageName: string, className: DecoderClassName): Pr
 }
 
 /** Runs one decode and copies the pixels out of WebAssembly memory (the next decode reuses that memory). */
-export function decodeWithWasm(decoder: WasmFrameDecoder, compressed: Uint8Array): { bytes: Uint8Array; info: ReturnType<WasmFrameDecoder['getFrameInfo']>; interleaveMode: number } {
+export function decodeWithWasm(
+  decoder: WasmFrameDecoder,
+  compressed: Uint8Array
+): { bytes: Uint8Array; info: ReturnType<WasmFrameDecoder['getFrameInfo']>; interleaveMode: number } {
   decoder.getEncodedBuffer(compressed.length).set(compressed);
   decoder.decode();
   const info = decoder.getFrameInfo();
