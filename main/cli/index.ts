@@ -6,9 +6,11 @@ import { resolve } from 'node:path';
 import { ApiError } from '../api/contract';
 import { createAppCore, type AppCore } from '../app';
 import { exitCodes, type Command, type CommandContext } from './Command';
+import { exportCommand, tagCommand } from './commands/annotationCommands';
 import { importCommand, projectsCommand, volumesCommand } from './commands/projectCommands';
+import { proposeCommand, trainCommand } from './commands/trainingCommands';
 
-export const commands: Command[] = [projectsCommand, importCommand, volumesCommand];
+export const commands: Command[] = [projectsCommand, importCommand, volumesCommand, tagCommand, trainCommand, proposeCommand, exportCommand];
 
 function helpText(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

@@ -1,0 +1,68 @@
+import { parseArgs } from 'node:util';
+import { exitCodes, type Command } from '../Command';
+import { callOrReport, resolveProject } from '../callOrReport';
+
+function parseRanges(text: string): { first: number; last: number }[] {
+  // 1-based inclusive ranges as a clinician counts slices: "12-30,41-44".
+  return text.split(',').map((part) => {
+    const [first, last] = part.split('-').map((value) => Number.parseInt(value, 10));
+    if (!Number.isInteger(first) || !Number.isInteger(last ?? first)) throw new TypeError(`ERR_PARSE_ARGS: bad range "${part}"`);
+    return { first: first! - 1, last: (last ?? first!) - 1 };
+  });
+}
+
+export const tagCommand: Command = {
+  name: 'tag',
+  summary: 'Tag a scan tumour-present or -absent, or give its tumour slice ranges',
+  usage: 'tag --project ID|NAME --volume ID (--absent | --present | --unknown | --ranges 12-30,41-44)',
+  async run(args, context) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        project: { type: 'string' },
+        volume: { type: 'string' },
+        absent: { type: 'boolean' },
+        present: { type: 'boolean' },
+        unknown: { type: 'boolean' },
+        ranges: { type: 'string' }
+      }
+    });
+    const choices = [values.absent, values.present, values.unknown, values.ranges !== undefined].filter(Boolean).length;
+    if (!values.project || !values.volume || choices !== 1) {
+      context.err(`usage: ${this.usage}\n`);
+      return exitCodes.usage;
+    }
+    const projectId = await resolveProject(context, values.project);
+    const volumeId = values.volume;
+    const describe = (labels: { slices: string[]; scan: string }) =>
+      `${labels.scan}\t${labels.slices.filter((s) => s === 'present').length} present\t${labels.slices.filter((s) => s === 'absent').length} absent`;
+    if (values.ranges !== undefined) {
+      return callOrReport(context, 'setTumourRanges', { projectId, volumeId, ranges: parseRanges(values.ranges) }, describe);
+    }
+    const state = values.absent ? 'absent' : values.present ? 'present' : 'unknown';
+    return callOrReport(context, 'tagScan', { projectId, volumeId, state }, describe);
+  }
+};
+
+export const exportCommand: Command = {
+  name: 'export',
+  summary: 'Export masks as NIfTI (with a manifest), optionally with the images',
+  usage: 'export --project ID|NAME [--volume ID ...] [--images]',
+  async run(args, context) {
+    const { values } = parseArgs({
+      args,
+      options: { project: { type: 'string' }, volume: { type: 'string', multiple: true }, images: { type: 'boolean' } }
+    });
+    if (!values.project) {
+      context.err(`usage: ${this.usage}\n`);
+      return exitCodes.usage;
+    }
+    const projectId = await resolveProject(context, values.project);
+    return callOrReport(
+      context,
+      'exportMasks',
+      { projectId, includeImages: values.images ?? false, ...(values.volume ? { volumeIds: values.volume } : {}) },
+      (result) => [`folder\t${result.folder}`, ...result.files.map((file) => `file\t${file}`)].join('\n')
+    );
+  }
+};

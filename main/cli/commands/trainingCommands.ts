@@ -1,0 +1,109 @@
+import { parseArgs } from 'node:util';
+import type { EventName, EventPayload, TrainingEventInfo } from '../../api/contract';
+import { exitCodes, type Command, type CommandContext } from '../Command';
+import { callOrReport, resolveProject } from '../callOrReport';
+
+function waitForEvent<N extends EventName>(context: CommandContext, name: N, accept: (payload: EventPayload<N>) => boolean): Promise<EventPayload<N>> {
+  return new Promise((resolve) => {
+    const unsubscribe = context.core().events.subscribe((eventName, payload) => {
+      if ((eventName as string) === name && accept(payload as EventPayload<N>)) {
+        unsubscribe();
+        resolve(payload as EventPayload<N>);
+      }
+    });
+  });
+}
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'Train a model on the project (GenSeg by default) and save it as a new model version',
+  usage: 'train --project ID|NAME [--method genseg|segmentation-only|ae-segmentation] [--preset cpu|tiny|paper] [--minutes N | --steps N] [--paper-recipe] [--resume RUN]',
+  async run(args, context) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        project: { type: 'string' },
+        method: { type: 'string' },
+        preset: { type: 'string' },
+        minutes: { type: 'string' },
+        steps: { type: 'string' },
+        'paper-recipe': { type: 'boolean' },
+        resume: { type: 'string' }
+      }
+    });
+    if (!values.project) {
+      context.err(`usage: ${this.usage}\n`);
+      return exitCodes.usage;
+    }
+    const projectId = await resolveProject(context, values.project);
+    const limits = {
+      ...(values.minutes ? { maxSeconds: Number(values.minutes) * 60 } : {}),
+      ...(values.steps ? { maxSteps: Number(values.steps) } : {})
+    };
+    const ended = waitForEvent(context, 'onDidChangeTraining', (event) => event.status !== 'running');
+    const stopOnInterrupt = () => void context.core().dispatch('stopTraining', {}, { host: 'web' });
+    process.once('SIGINT', stopOnInterrupt);
+    const unsubscribe = context.core().events.subscribe((name, payload) => {
+      if (name !== 'onDidTrainingProgress' || context.json) return;
+      const { progress } = payload as EventPayload<'onDidTrainingProgress'>;
+      const dice = progress.validationDice === null ? '' : `  validation Dice ${progress.validationDice.toFixed(3)}`;
+      context.err(`step ${progress.step}  loss ${(progress.losses.generator ?? progress.losses.total ?? 0).toFixed(3)}  ${progress.stepsPerSecond.toFixed(2)} steps/s on ${progress.backend}${dice}\n`);
+    });
+    const input = values.resume
+      ? { projectId, runId: values.resume, ...limits }
+      : {
+          projectId,
+          ...limits,
+          ...(values.method ? { method: values.method as 'genseg' } : {}),
+          ...(values.preset ? { preset: values.preset as 'cpu' } : {}),
+          ...(values['paper-recipe'] ? { paperRecipe: true } : {})
+        };
+    const outcome = await context.core().dispatch(values.resume ? 'resumeTraining' : 'startTraining', input, { host: 'web' });
+    if (!outcome.ok) {
+      unsubscribe();
+      process.removeListener('SIGINT', stopOnInterrupt);
+      context.err(context.json ? `${JSON.stringify(outcome.error)}\n` : `error: ${outcome.error.message}\n`);
+      return exitCodes.failure;
+    }
+    const event: TrainingEventInfo = await ended;
+    unsubscribe();
+    process.removeListener('SIGINT', stopOnInterrupt);
+    await context.core().training.waitForIdle();
+    const versions = await context.core().dispatch('listModelVersions', { projectId }, { host: 'web' });
+    const latest = versions.ok ? (versions.result as { id: string; number: number }[]).at(-1) : undefined;
+    context.out(context.json ? `${JSON.stringify({ ...event, modelVersion: latest ?? null })}\n` : `${event.status}\t${event.message ?? ''}\n`);
+    return event.status === 'finished' || event.status === 'stopped' ? exitCodes.ok : exitCodes.failure;
+  }
+};
+
+export const proposeCommand: Command = {
+  name: 'propose',
+  summary: 'Propose masks with a model version for the volumes that have none (or the ones named)',
+  usage: 'propose --project ID|NAME [--model VERSION_ID|latest] [--volume ID ...]',
+  async run(args, context) {
+    const { values } = parseArgs({
+      args,
+      options: { project: { type: 'string' }, model: { type: 'string' }, volume: { type: 'string', multiple: true } }
+    });
+    if (!values.project) {
+      context.err(`usage: ${this.usage}\n`);
+      return exitCodes.usage;
+    }
+    const projectId = await resolveProject(context, values.project);
+    const versions = await context.core().dispatch('listModelVersions', { projectId }, { host: 'web' });
+    const list = versions.ok ? (versions.result as { id: string }[]) : [];
+    const modelVersionId = !values.model || values.model === 'latest' ? list.at(-1)?.id : values.model;
+    if (!modelVersionId) {
+      context.err('error: this project has no model version yet; run `train` first.\n');
+      return exitCodes.failure;
+    }
+    const code = await callOrReport(
+      context,
+      'proposeMasks',
+      { projectId, modelVersionId, ...(values.volume ? { volumeIds: values.volume } : {}) },
+      (result) => `proposing for ${result.volumeIds.length} volume(s)`
+    );
+    await context.core().training.waitForIdle();
+    return code;
+  }
+};
