@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { readSignal } from './pages/readBodySignals';
+import { readSignal, waitForSignals } from './pages/readBodySignals';
 import { WorkstationPage } from './pages/WorkstationPage';
 import { collectPageErrors, launchBrowser } from './support/launchBrowser';
 import { writeOrientationPhantom } from './support/writeOrientationPhantom';
@@ -61,6 +61,9 @@ describe('projects, imports and messages', () => {
   it('lists the projects and reopens one', async () => {
     await app.createProject('Second project');
     await expect.poll(() => app.volumeItem('uploaded-phantom').count()).toBe(0);
+    // The other project's image is gone from the viewer too.
+    await waitForSignals(page, [{ signal: 'viewerState', is: 'equal', value: 'empty' }]);
+    expect(await readSignal(page, 'viewerVolumeId')).toBeNull();
     await app.openProject('Import checks');
     await app.volumeItem('uploaded-phantom').waitFor();
   });

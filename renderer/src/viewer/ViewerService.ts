@@ -111,6 +111,18 @@ export class ViewerService {
     this.windowEmitter.fire(this.getWindow());
   }
 
+  /** Shows nothing and releases the volume shown (when the user closes the project or the volume goes away). */
+  clear(): void {
+    this.showRequest++;
+    const shown = this.shown;
+    if (!shown) return;
+    this.shown = undefined;
+    this.lastSlice = undefined;
+    this.viewport.removeAllActors();
+    this.viewport.render();
+    cache.removeVolumeLoadObject(shown.cacheId);
+  }
+
   getSlice(): SliceState | undefined {
     return this.lastSlice;
   }
