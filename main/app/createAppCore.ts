@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createApiDispatcher, createApiHandlers, EventBus, type ApiDispatcher, type Logger } from '../api';
-import { Workspace } from '../project';
+import { DicomImportJobs, Workspace } from '../project';
 import { createNodeWorkerSpawner, type SpawnWorker } from '../training/job/WorkerProcess';
 import { TrainingJobManager } from '../training/TrainingJobManager';
 import { createLogger } from './createLogger';
@@ -31,7 +31,7 @@ export function createAppCore(options: AppCoreOptions = {}): AppCore {
   const workspace = new Workspace(workspaceFolder);
   const events = new EventBus();
   const training = new TrainingJobManager(workspace, events, options.spawnWorker ?? createNodeWorkerSpawner(), logger);
-  const dispatch = createApiDispatcher(createApiHandlers({ workspace, events, appVersion, training }), logger);
+  const dispatch = createApiDispatcher(createApiHandlers({ workspace, events, appVersion, training, dicomImports: new DicomImportJobs(events) }), logger);
   return {
     workspace,
     events,

@@ -3,3 +3,4 @@ export { Project } from './Project';
 export type { ProjectManifest } from './Project';
 export { importNiftiFile, addImportedVolume, toVolumeSummary } from './importVolume';
 export { writeFileAtomically } from './atomicWrite';
+export { DicomImportJobs } from './DicomImportJobs';

@@ -8,6 +8,7 @@ import { defineCall, defineEvent } from './defineContract';
 import { callNameList, eventNameList, type CallName, type EventName } from './names';
 import type {
   AppInfo,
+  DicomScanSummary,
   ExportResult,
   MetricSeries,
   ModelVersionSummary,
@@ -63,6 +64,14 @@ export const apiCalls = {
       })
       .strict()
   ),
+
+  scanDicomFolder: defineCall<DicomScanSummary>()(
+    z.object({ ...projectScoped, jobId: id, path: z.string().min(1).max(4096) }).strict()
+  ),
+  importDicomSeries: defineCall<ImportResult>()(
+    z.object({ ...projectScoped, jobId: id, seriesIds: z.array(z.string().min(1).max(200)).min(1).max(10_000) }).strict()
+  ),
+  cancelImport: defineCall<{ cancelled: boolean }>()(z.object({ jobId: id }).strict()),
 
   listVolumes: defineCall<VolumeSummary[]>()(z.object(projectScoped).strict()),
   getVolumeVoxels: defineCall<VolumeVoxels>()(z.object(volumeScoped).strict()),

@@ -258,3 +258,30 @@ export interface ExportResult {
   /** Every file written, manifest included. */
   files: string[];
 }
+
+export interface DicomSeriesInfo {
+  id: string;
+  patientName: string | null;
+  patientId: string | null;
+  studyDescription: string | null;
+  studyDate: string | null;
+  seriesDescription: string | null;
+  seriesNumber: number | null;
+  modality: string | null;
+  rows: number;
+  columns: number;
+  sliceCount: number;
+  fileCount: number;
+  /** Why a series was split into parts (different orientation, size or spacing), if it was. */
+  splitReason: string | null;
+}
+
+export interface DicomScanSummary {
+  jobId: string;
+  filesScanned: number;
+  skippedCount: number;
+  nonDicomCount: number;
+  /** The first skipped files and why. */
+  skipped: ImportProblem[];
+  series: DicomSeriesInfo[];
+}

@@ -1,6 +1,6 @@
 import type { CallName, CallResult, ParsedCallInput } from '../contract';
 import type { EventBus } from '../EventBus';
-import type { Workspace } from '../../project';
+import type { DicomImportJobs, Workspace } from '../../project';
 import type { TrainingJobManager } from '../../training/TrainingJobManager';
 
 export interface CallContext {
@@ -16,4 +16,5 @@ export interface CoreServices {
   events: EventBus;
   appVersion: string;
   training: TrainingJobManager;
+  dicomImports: DicomImportJobs;
 }

@@ -13,10 +13,13 @@ type ProjectCalls =
   | 'openProject'
   | 'importNiftiFromPath'
   | 'importNiftiUpload'
+  | 'scanDicomFolder'
+  | 'importDicomSeries'
+  | 'cancelImport'
   | 'listVolumes'
   | 'getVolumeVoxels';
 
-export function createProjectHandlers({ workspace, events, appVersion }: CoreServices): HandlersFor<ProjectCalls> {
+export function createProjectHandlers({ workspace, events, appVersion, dicomImports }: CoreServices): HandlersFor<ProjectCalls> {
   return {
     getAppInfo: async (_input, context) => ({
       name: 'GenSeg Workstation',
@@ -51,6 +54,15 @@ export function createProjectHandlers({ workspace, events, appVersion }: CoreSer
       if (result.imported.length > 0) events.emit('onDidChangeVolumes', { projectId });
       return result;
     },
+
+    scanDicomFolder: async ({ projectId, jobId, path }) => {
+      const project = await workspace.getProject(projectId);
+      if (!isAbsolute(path)) throw new ApiError('invalid-input', 'Type the full path of the folder, starting from the root folder.');
+      return dicomImports.scan(project, jobId, path);
+    },
+    importDicomSeries: async ({ projectId, jobId, seriesIds }) =>
+      dicomImports.importSeries(await workspace.getProject(projectId), jobId, seriesIds),
+    cancelImport: async ({ jobId }) => ({ cancelled: dicomImports.cancel(jobId) }),
 
     listVolumes: async ({ projectId }) => {
       const project = await workspace.getProject(projectId);

@@ -1,0 +1,132 @@
+import { ApiError, type DicomScanSummary, type ImportResult } from '../api/contract';
+import type { EventBus } from '../api/EventBus';
+import type { DicomScanResult } from '../imaging/dicom/dicomTypes';
+import { isImagingError } from '../imaging/ImagingError';
+import { loadDicomSeries } from '../imaging/dicom/loadDicomSeries';
+import { scanDicomFolder } from '../imaging/dicom/scanDicomFolder';
+import { addImportedVolume } from './importVolume';
+import type { Project } from './Project';
+
+interface ScanEntry {
+  projectId: string;
+  result: DicomScanResult;
+  createdAt: number;
+}
+
+const scanLifetimeMs = 60 * 60 * 1000;
+
+/**
+ * DICOM import in two steps, as clinicians expect: scan a folder and show the series found, then import the chosen
+ * ones. Both are jobs with progress events and can be cancelled by the job id the client chose. A scan's result stays
+ * in main (the renderer sees only summaries) until it is imported or expires. Each series becomes a volume only once
+ * fully decoded, so a cancelled or failed import leaves the project as it was.
+ */
+export class DicomImportJobs {
+  private readonly scans = new Map<string, ScanEntry>();
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(private readonly events: EventBus) {}
+
+  async scan(project: Project, jobId: string, folder: string): Promise<DicomScanSummary> {
+    this.pruneScans();
+    const result = await this.runJob(jobId, (signal) =>
+      scanDicomFolder(folder, {
+        signal,
+        onProgress: (progress) =>
+          this.events.emit('onDidImportProgress', { projectId: project.id, jobId, phase: 'scanning', slicesTotal: 0, ...progress })
+      })
+    );
+    this.scans.set(jobId, { projectId: project.id, result, createdAt: Date.now() });
+    return {
+      jobId,
+      filesScanned: result.filesScanned,
+      skippedCount: result.skippedCount,
+      nonDicomCount: result.nonDicomCount,
+      skipped: result.skipped.slice(0, 50).map((file) => ({ file: file.path, code: file.code, message: file.reason })),
+      series: result.series.map((series) => ({
+        id: series.id,
+        patientName: series.patientName ?? null,
+        patientId: series.patientId ?? null,
+        studyDescription: series.studyDescription ?? null,
+        studyDate: series.studyDate ?? null,
+        seriesDescription: series.seriesDescription ?? null,
+        seriesNumber: series.seriesNumber ?? null,
+        modality: series.modality ?? null,
+        rows: series.rows,
+        columns: series.columns,
+        sliceCount: series.sliceCount,
+        fileCount: series.fileCount,
+        splitReason: series.splitReason ?? null
+      }))
+    };
+  }
+
+  async importSeries(project: Project, jobId: string, seriesIds: string[]): Promise<ImportResult> {
+    const scan = this.scans.get(jobId);
+    if (!scan || scan.projectId !== project.id) {
+      throw new ApiError('not-found', 'That folder scan has expired or belongs to another project. Scan the folder again.');
+    }
+    const chosen = scan.result.series.filter((series) => seriesIds.includes(series.id));
+    const slicesTotal = chosen.reduce((sum, series) => sum + series.sliceCount, 0);
+    const result: ImportResult = { imported: [], problems: [] };
+    let slicesBefore = 0;
+    await this.runJob(jobId, async (signal) => {
+      for (const series of chosen) {
+        const emit = (slicesDecoded: number) =>
+          this.events.emit('onDidImportProgress', {
+            projectId: project.id,
+            jobId,
+            phase: 'decoding',
+            filesScanned: scan.result.filesScanned,
+            seriesFound: scan.result.series.length,
+            slicesDecoded: slicesBefore + slicesDecoded,
+            slicesTotal
+          });
+        try {
+          const imported = await loadDicomSeries(series, { signal, onProgress: (progress) => emit(progress.slicesDecoded) });
+          signal.throwIfAborted();
+          result.imported.push(await addImportedVolume(project, imported, nameOf(series)));
+        } catch (error) {
+          if (signal.aborted) throw error;
+          if (!isImagingError(error)) throw error;
+          result.problems.push({ file: nameOf(series), code: error.code, message: error.message });
+        }
+        slicesBefore += series.sliceCount;
+      }
+    });
+    this.scans.delete(jobId);
+    if (result.imported.length > 0) this.events.emit('onDidChangeVolumes', { projectId: project.id });
+    return result;
+  }
+
+  cancel(jobId: string): boolean {
+    const controller = this.running.get(jobId);
+    controller?.abort();
+    return controller !== undefined;
+  }
+
+  private async runJob<T>(jobId: string, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (this.running.has(jobId)) throw new ApiError('busy', 'An import with this id is already running.');
+    const controller = new AbortController();
+    this.running.set(jobId, controller);
+    try {
+      return await body(controller.signal);
+    } catch (error) {
+      if (controller.signal.aborted) throw new ApiError('cancelled', 'The import was cancelled; nothing was added to the project.');
+      if (isImagingError(error)) throw new ApiError('bad-file', error.message);
+      throw error;
+    } finally {
+      this.running.delete(jobId);
+    }
+  }
+
+  private pruneScans(): void {
+    const now = Date.now();
+    for (const [jobId, entry] of this.scans) if (now - entry.createdAt > scanLifetimeMs) this.scans.delete(jobId);
+  }
+}
+
+function nameOf(series: { seriesDescription?: string; seriesNumber?: number; modality?: string; id: string }): string {
+  const parts = [series.seriesNumber !== undefined ? `#${series.seriesNumber}` : null, series.seriesDescription ?? series.modality ?? 'DICOM series'];
+  return parts.filter(Boolean).join(' ');
+}
