@@ -50,37 +50,40 @@ describe('orientation of the acquisition-axis view', () => {
     { storage: 'flipped-i-and-k', sliceStepTowardsHead: -1 }
   ];
 
-  it.each(cases)('shows the $storage phantom in radiological orientation', async ({ storage, sliceStepTowardsHead }) => {
-    const name = `phantom-${storage}`;
-    const path = join(folder, `${name}.nii`);
-    writeOrientationPhantom(path, storage);
-    await app.importFromPath(path, name);
-    await app.chooseVolume(name);
-    expect(await app.viewport.orientationLabels()).toEqual({ top: 'A', bottom: 'P', left: 'R', right: 'L' });
+  it.each(cases)(
+    'shows the $storage phantom in radiological orientation',
+    async ({ storage, sliceStepTowardsHead }) => {
+      const name = `phantom-${storage}`;
+      const path = join(folder, `${name}.nii`);
+      writeOrientationPhantom(path, storage);
+      await app.importFromPath(path, name);
+      await app.chooseVolume(name);
+      expect(await app.viewport.orientationLabels()).toEqual({ top: 'A', bottom: 'P', left: 'R', right: 'L' });
 
-    const first = decodePng(await app.viewport.screenshot(join(artifacts, `orientation-${storage}.png`)));
-    middleSliceViews.set(storage, first);
-    const rightAnterior = locateGreyLevels(first, 230, 255);
-    const leftPosterior = locateGreyLevels(first, 90, 160);
-    expect(rightAnterior.count).toBeGreaterThan(1000);
-    expect(leftPosterior.count).toBeGreaterThan(1000);
-    expect(rightAnterior.x).toBeLessThan(-0.1);
-    expect(rightAnterior.y).toBeLessThan(-0.1);
-    expect(leftPosterior.x).toBeGreaterThan(0.1);
-    expect(leftPosterior.y).toBeGreaterThan(0.1);
+      const first = decodePng(await app.viewport.screenshot(join(artifacts, `orientation-${storage}.png`)));
+      middleSliceViews.set(storage, first);
+      const rightAnterior = locateGreyLevels(first, 230, 255);
+      const leftPosterior = locateGreyLevels(first, 90, 160);
+      expect(rightAnterior.count).toBeGreaterThan(1000);
+      expect(leftPosterior.count).toBeGreaterThan(1000);
+      expect(rightAnterior.x).toBeLessThan(-0.1);
+      expect(rightAnterior.y).toBeLessThan(-0.1);
+      expect(leftPosterior.x).toBeGreaterThan(0.1);
+      expect(leftPosterior.y).toBeGreaterThan(0.1);
 
-    // Towards the head (wheel away from the user) until the superior marker appears in the middle of the image.
-    const start = await app.viewport.read();
-    const middleSlice = Math.floor((phantomDimensions(storage)[2] - 1) / 2);
-    const notches = superiorMarkerFirstSlice - middleSlice;
-    expect(start.slice).toBe(middleSlice);
-    expect(locateGreyLevels(first, 230, 255, 300).count).toBe(0);
-    await app.viewport.scrollWheel(-notches);
-    expect((await app.viewport.read()).slice).toBe(middleSlice + sliceStepTowardsHead * notches);
-    const superior = decodePng(await app.viewport.screenshot(join(artifacts, `orientation-${storage}-superior.png`)));
-    expect(locateGreyLevels(superior, 230, 255, 300).count).toBeGreaterThan(500);
-    expect(pageErrors).toEqual([]);
-  });
+      // Towards the head (wheel away from the user) until the superior marker appears in the middle of the image.
+      const start = await app.viewport.read();
+      const middleSlice = Math.floor((phantomDimensions(storage)[2] - 1) / 2);
+      const notches = superiorMarkerFirstSlice - middleSlice;
+      expect(start.slice).toBe(middleSlice);
+      expect(locateGreyLevels(first, 230, 255, 300).count).toBe(0);
+      await app.viewport.scrollWheel(-notches);
+      expect((await app.viewport.read()).slice).toBe(middleSlice + sliceStepTowardsHead * notches);
+      const superior = decodePng(await app.viewport.screenshot(join(artifacts, `orientation-${storage}-superior.png`)));
+      expect(locateGreyLevels(superior, 230, 255, 300).count).toBeGreaterThan(500);
+      expect(pageErrors).toEqual([]);
+    }
+  );
 
   const otherPlanes: { storage: PhantomStorage; labels: Record<'top' | 'bottom' | 'left' | 'right', string> }[] = [
     // Sagittal as in OHIF: seen from the patient's left, head up, face to the left.

@@ -185,7 +185,13 @@ export class ViewerService {
     this.renderingEngine.destroy();
     if (this.shown) cache.removeVolumeLoadObject(this.shown.cacheId);
     this.shown = undefined;
-    const emitters = [this.sliceEmitter, this.windowEmitter, this.orientationEmitter, this.renderEmitter, this.zoomEmitter];
+    const emitters = [
+      this.sliceEmitter,
+      this.windowEmitter,
+      this.orientationEmitter,
+      this.renderEmitter,
+      this.zoomEmitter
+    ];
     for (const emitter of emitters) {
       emitter.dispose();
     }

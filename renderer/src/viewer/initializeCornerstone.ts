@@ -1,5 +1,12 @@
 import { init as initializeCore } from '@cornerstonejs/core';
-import { addTool, init as initializeTools, PanTool, StackScrollTool, WindowLevelTool, ZoomTool } from '@cornerstonejs/tools';
+import {
+  addTool,
+  init as initializeTools,
+  PanTool,
+  StackScrollTool,
+  WindowLevelTool,
+  ZoomTool
+} from '@cornerstonejs/tools';
 
 let initialized = false;
 

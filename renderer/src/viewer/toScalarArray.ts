@@ -53,5 +53,7 @@ export function computeInitialWindowRange(values: ViewerScalarArray): { lower: n
   if (finite.length === 0) return { lower: 0, upper: 1 };
   const lower = finite[Math.floor(finite.length * 0.005)];
   const upper = finite[Math.min(finite.length - 1, Math.floor(finite.length * 0.995))];
-  return upper > lower ? { lower, upper } : { lower: finite[0], upper: Math.max(finite[finite.length - 1], finite[0] + 1) };
+  return upper > lower
+    ? { lower, upper }
+    : { lower: finite[0], upper: Math.max(finite[finite.length - 1], finite[0] + 1) };
 }

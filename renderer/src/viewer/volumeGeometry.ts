@@ -30,7 +30,8 @@ export function patientToVoxel(voxelToPatient: readonly number[], point: readonl
   const m = voxelToPatient;
   const a = [m[0], m[1], m[2], m[4], m[5], m[6], m[8], m[9], m[10]];
   const d: Vector3 = [point[0] - m[3], point[1] - m[7], point[2] - m[11]];
-  const det = a[0] * (a[4] * a[8] - a[5] * a[7]) - a[1] * (a[3] * a[8] - a[5] * a[6]) + a[2] * (a[3] * a[7] - a[4] * a[6]);
+  const det =
+    a[0] * (a[4] * a[8] - a[5] * a[7]) - a[1] * (a[3] * a[8] - a[5] * a[6]) + a[2] * (a[3] * a[7] - a[4] * a[6]);
   if (Math.abs(det) < 1e-12) throw new Error('voxelToPatient is not invertible');
   const inverse = [
     a[4] * a[8] - a[5] * a[7],

@@ -98,7 +98,12 @@ export class ViewportPage {
 
   async orientationLabels(): Promise<{ top: string; bottom: string; left: string; right: string }> {
     const text = (side: string) => this.page.getByTestId(`orientation-${side}`).innerText();
-    return { top: await text('top'), bottom: await text('bottom'), left: await text('left'), right: await text('right') };
+    return {
+      top: await text('top'),
+      bottom: await text('bottom'),
+      left: await text('left'),
+      right: await text('right')
+    };
   }
 
   async sliceIndicatorText(): Promise<string> {

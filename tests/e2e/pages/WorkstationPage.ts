@@ -62,7 +62,9 @@ export class WorkstationPage {
 
   /** Waits for a notification of `kind` and returns its text. */
   async waitForNotification(kind: 'error' | 'warning' | 'info', containing: string): Promise<string> {
-    const notification = this.page.locator(`[data-testid="notification"][data-kind="${kind}"]`).filter({ hasText: containing });
+    const notification = this.page
+      .locator(`[data-testid="notification"][data-kind="${kind}"]`)
+      .filter({ hasText: containing });
     await notification.waitFor();
     return notification.innerText();
   }

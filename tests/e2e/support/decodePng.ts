@@ -79,7 +79,11 @@ function predict(filter: number, left: number, up: number, upLeft: number): numb
       return (left + up) >> 1;
     case 4: {
       const estimate = left + up - upLeft;
-      const [toLeft, toUp, toUpLeft] = [Math.abs(estimate - left), Math.abs(estimate - up), Math.abs(estimate - upLeft)];
+      const [toLeft, toUp, toUpLeft] = [
+        Math.abs(estimate - left),
+        Math.abs(estimate - up),
+        Math.abs(estimate - upLeft)
+      ];
       if (toLeft <= toUp && toLeft <= toUpLeft) return left;
       return toUp <= toUpLeft ? up : upLeft;
     }

@@ -67,7 +67,12 @@ export interface RegionCentroid {
  * Where the pixels with a grey level in [lowest, highest] lie, ignoring a margin along the edges (where the overlay
  * prints its text).
  */
-export function locateGreyLevels({ width, height, rgba }: DecodedImage, lowest: number, highest: number, margin = 40): RegionCentroid {
+export function locateGreyLevels(
+  { width, height, rgba }: DecodedImage,
+  lowest: number,
+  highest: number,
+  margin = 40
+): RegionCentroid {
   let count = 0;
   let sumX = 0;
   let sumY = 0;
@@ -89,7 +94,11 @@ export function locateGreyLevels({ width, height, rgba }: DecodedImage, lowest: 
  * How far two screenshots of the same size differ, inside a margin along the edges (where overlay text differs):
  * the mean absolute grey difference and the share of pixels that differ by more than 16 of 255.
  */
-export function compareImages(first: DecodedImage, second: DecodedImage, margin = 40): { meanDifference: number; differingFraction: number } {
+export function compareImages(
+  first: DecodedImage,
+  second: DecodedImage,
+  margin = 40
+): { meanDifference: number; differingFraction: number } {
   if (first.width !== second.width || first.height !== second.height) throw new Error('the screenshots differ in size');
   let total = 0;
   let differing = 0;

@@ -31,13 +31,29 @@ type StorageAxes = [[number, boolean], [number, boolean], [number, boolean]];
 
 export const phantomStorages = {
   /** Axial slices, i to the right, j anterior, k superior: NIfTI's own order. */
-  ras: [[0, false], [1, false], [2, false]],
+  ras: [
+    [0, false],
+    [1, false],
+    [2, false]
+  ],
   /** Axial slices, i to the left, k towards the feet. */
-  'flipped-i-and-k': [[0, true], [1, false], [2, true]],
+  'flipped-i-and-k': [
+    [0, true],
+    [1, false],
+    [2, true]
+  ],
   /** Sagittal slices as DICOM often stores them: columns anterior to posterior, rows head to feet, k to the right. */
-  sagittal: [[1, true], [2, true], [0, false]],
+  sagittal: [
+    [1, true],
+    [2, true],
+    [0, false]
+  ],
   /** Coronal slices: columns right to left, rows head to feet, k anterior. */
-  coronal: [[0, true], [2, true], [1, false]]
+  coronal: [
+    [0, true],
+    [2, true],
+    [1, false]
+  ]
 } satisfies Record<string, StorageAxes>;
 
 export type PhantomStorage = keyof typeof phantomStorages;
