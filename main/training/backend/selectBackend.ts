@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { tf } from '../tf';
 import { registerConv2dBackpropFilterKernel } from './conv2dBackpropFilterKernel';
 import { registerConv2dBackpropInputKernel } from './conv2dBackpropInputKernel';
+import { registerAliasingIdentityKernel } from './aliasingIdentityKernel';
 
 export type BackendCandidate = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
 
@@ -21,7 +22,7 @@ export interface BackendChoice {
 export const defaultBackendOrder: readonly BackendCandidate[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
 
 const requireOptional = createRequire(import.meta.url);
-let fastInputGradientRegistered = false;
+let wasmKernelsReplaced = false;
 
 /** Tries each candidate in order and activates the first that initialises. */
 export async function selectBackend(order: readonly BackendCandidate[] = defaultBackendOrder): Promise<BackendChoice> {
@@ -49,8 +50,11 @@ export async function activateBackend(candidate: BackendCandidate): Promise<stri
     await import('@tensorflow/tfjs-backend-wasm');
     await setBackendOrThrow('wasm');
     registerConv2dBackpropFilterKernel('wasm');
-    if (!fastInputGradientRegistered) registerConv2dBackpropInputKernel('wasm');
-    fastInputGradientRegistered = true;
+    if (!wasmKernelsReplaced) {
+      registerConv2dBackpropInputKernel('wasm');
+      registerAliasingIdentityKernel('wasm');
+    }
+    wasmKernelsReplaced = true;
     return 'wasm';
   }
   await import('@tensorflow/tfjs-backend-cpu');

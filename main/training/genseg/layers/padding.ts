@@ -4,7 +4,8 @@
  * for inputs smaller than the kernel, which pads height by the width deficit and width by the height deficit
  * (torch's F.pad takes the last dimension first and the original code lists height first). genseg.md 9.1-9.2.
  */
-import { tf, type Tensor4D } from '../../tf';
+import type { GradSaveFunc } from '@tensorflow/tfjs-core';
+import { tf, type Tensor, type Tensor4D } from '../../tf';
 
 /** [top, bottom, left, right] */
 export type Padding = [number, number, number, number];
@@ -17,31 +18,52 @@ export function padSpatially(x: Tensor4D, padding: Padding, mode: PaddingMode): 
   const tooLarge = padding.some((pad) => pad >= height || pad >= width);
   const paddings: [number, number][] = [[0, 0], [top, bottom], [left, right], [0, 0]];
   if (mode === 'zero' || tooLarge) return tf.pad(x, paddings);
-  return reflectAlong(reflectAlong(x, 1, top, bottom), 2, left, right);
+  return reflectPad(x, paddings);
 }
 
 /**
- * Reflect padding from slices, reverses and a concat. tf.mirrorPad's forward is right, but its registered gradient
+ * Reflect padding: tf.mirrorPad's forward (one kernel) with a correct gradient. tf.mirrorPad's registered gradient
  * only slices the centre out of dy and drops what flowed into the reflected borders (found by the finite-difference
- * test); these ops all have exact gradients.
+ * test), so the adjoint is written here: the centre of dy plus each border band, reversed, added back onto the rows
+ * it was copied from.
  */
-function reflectAlong(x: Tensor4D, axis: 1 | 2, before: number, after: number): Tensor4D {
-  if (before === 0 && after === 0) return x;
-  const length = x.shape[axis];
-  const band = (start: number, size: number): Tensor4D => {
+function reflectPad(x: Tensor4D, paddings: [number, number][]): Tensor4D {
+  const padWithGradient = tf.customGrad((...args: (Tensor | GradSaveFunc)[]) => {
+    const input = args[0] as Tensor4D;
+    return {
+      value: tf.mirrorPad(input, paddings, 'reflect'),
+      gradFunc: (dy: Tensor) => {
+        const alongHeight = foldReflectedBorders(dy as Tensor4D, 1, paddings[1]!, x.shape[1]);
+        return foldReflectedBorders(alongHeight, 2, paddings[2]!, x.shape[2]);
+      }
+    };
+  });
+  return padWithGradient(x) as Tensor4D;
+}
+
+/** The adjoint of reflect padding along one axis: [before + length + after] -> [length]. */
+function foldReflectedBorders(dy: Tensor4D, axis: 1 | 2, [before, after]: [number, number], length: number): Tensor4D {
+  if (before === 0 && after === 0) return dy;
+  const band = (start: number, size: number, reversed: boolean): Tensor4D => {
     const begin = [0, 0, 0, 0];
     const sizes = [-1, -1, -1, -1];
     begin[axis] = start;
     sizes[axis] = size;
-    return tf.reverse(tf.slice(x, begin, sizes), axis) as Tensor4D;
+    const slice = tf.slice(dy, begin, sizes);
+    return (reversed && size > 1 ? tf.reverse(slice, axis) : slice) as Tensor4D;
   };
-  const parts: Tensor4D[] = [];
-  if (before > 0) parts.push(band(1, before));
-  parts.push(x);
-  if (after > 0) parts.push(band(length - 1 - after, after));
-  return tf.concat(parts, axis);
+  const placed = (values: Tensor4D, first: number, last: number): Tensor4D => {
+    const paddings: [number, number][] = [[0, 0], [0, 0], [0, 0], [0, 0]];
+    paddings[axis] = [first, last];
+    return tf.pad(values, paddings);
+  };
+  const parts: Tensor4D[] = [band(before, length, false)];
+  // Padded row i < before copied input row before - i; the reversed band lands on rows 1..before.
+  if (before > 0) parts.push(placed(band(0, before, true), 1, length - 1 - before));
+  // Padded row before + length + j copied input row length - 2 - j; reversed, rows length-1-after..length-2.
+  if (after > 0) parts.push(placed(band(before + length, after, true), length - 1 - after, 1));
+  return tf.addN(parts);
 }
-
 /** The swapped-axis self-padding of the discriminator's strided convs, computed from the unpadded input size. */
 export function computeAutopad(inputHeight: number, inputWidth: number, kernelSize: number): Padding {
   const heightDeficit = Math.max(0, kernelSize - inputHeight);
