@@ -34,6 +34,7 @@ describe('projects, imports and messages', () => {
   });
 
   it('keeps the access token out of the address bar and still connects after a reload', async () => {
+    await app.screenshot(join(artifacts, 'start.png'));
     expect(page.url()).not.toContain('token=');
     await app.reload();
     expect(await readSignal(page, 'appState')).toBe('ready');
