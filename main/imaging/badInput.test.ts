@@ -147,6 +147,17 @@ describe('bad NIfTI input', () => {
     expect(error.message).toMatch(/less image data than its header describes/);
   });
 
+  it('refuses a header claiming a huge image before allocating memory for it', async () => {
+    const bytes = colin();
+    [20000, 20000, 4].forEach((size, axis) => bytes.writeInt16LE(size, 42 + 2 * axis)); // 1.6 GB claimed, 7 MB held
+    const path = join(createTemporaryFolder('huge'), 'huge.nii');
+    writeFileSync(path, bytes);
+    const before = process.memoryUsage().arrayBuffers;
+    const error = await expectImagingError(readNiftiFile(path), ['file-truncated'], path);
+    expect(error.message).toMatch(/far less than the 1\.5 GB|its header is wrong/);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(100 << 20);
+  });
+
   it('reports a truncated .nii.gz', async () => {
     const compressed = readFileSync(colin27Path());
     const path = join(createTemporaryFolder('cut'), 'cut.nii.gz');

@@ -4,7 +4,7 @@
  * and honours cancellation.
  */
 import { readFile } from 'node:fs/promises';
-import { describeFileSystemError } from '../ImagingError';
+import { describeFileSystemError, ImagingError } from '../ImagingError';
 import type { ImportedVolume, ImportOptions } from '../importTypes';
 import { createScalarArray, type ScalarArray, type ScalarTypeName } from '../volume';
 import { chooseOutputType } from './chooseOutputType';
@@ -40,7 +40,7 @@ export async function loadDicomSeries(series: SeriesSummary, options: LoadDicomO
   const scalarType = chooseOutputType(orderedFrames);
   const sliceLength = series.rows * series.columns;
   const plan: LoadPlan = {
-    scalars: createScalarArray(scalarType, orderedFrames.length * sliceLength),
+    scalars: allocateVolume(series, scalarType, orderedFrames.length * sliceLength),
     scalarType,
     sliceLength,
     slicesByPath: groupSlicesByPath(orderedFrames),
@@ -55,6 +55,22 @@ export async function loadDicomSeries(series: SeriesSummary, options: LoadDicomO
     volume: { geometry, scalars: plan.scalars },
     description: describeSeries(series, [...plan.slicesByPath.keys()], warnings)
   };
+}
+
+/** A volume that cannot be allocated is reported as such, not as a crash. */
+function allocateVolume(series: SeriesSummary, scalarType: ScalarTypeName, voxelCount: number): ScalarArray {
+  try {
+    return createScalarArray(scalarType, voxelCount);
+  } catch (error) {
+    const path = series.frames[0]?.path;
+    const size = `${series.columns}×${series.rows}×${series.sliceCount}`;
+    throw new ImagingError(
+      'invalid-request',
+      `The series ${series.seriesDescription ?? series.id} (${size} voxels) is too large to load into memory.`,
+      path,
+      { cause: error }
+    );
+  }
 }
 
 /** Keeps two files per worker in flight: workers never wait, and at most that many decoded files sit in memory. */

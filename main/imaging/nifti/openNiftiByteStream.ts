@@ -4,7 +4,7 @@
  * file name, because renamed files are common. Decompression runs on libuv's thread pool, off the event loop.
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { describeFileSystemError, ImagingError } from '../ImagingError';
@@ -20,6 +20,18 @@ export async function isGzipFile(path: string): Promise<boolean> {
   } finally {
     await handle?.close();
   }
+}
+
+/**
+ * The most bytes the file can hold once decompressed: its size, or for gzip the deflate format's limit of about
+ * 1032:1. A header claiming more is lying, and is refused before any memory is allocated for it.
+ */
+export async function measureMaximumContentBytes(path: string): Promise<number> {
+  const compressed = await isGzipFile(path);
+  const { size } = await stat(path).catch((error: unknown) => {
+    throw describeFileSystemError(error, path);
+  });
+  return compressed ? size * 1032 : size;
 }
 
 export async function* openNiftiByteStream(path: string, signal?: AbortSignal): AsyncGenerator<Uint8Array> {

@@ -11,7 +11,7 @@ import { createScalarArray, type ScalarArray, type Vec3 } from '../volume';
 import { chooseNiftiAffine } from './niftiAffine';
 import { describeUnsupportedDatatype, findNiftiDatatype, type NiftiDatatype } from './niftiDatatypes';
 import { NIFTI2_HEADER_SIZE, parseNiftiHeader, type NiftiHeader } from './niftiHeader';
-import { openNiftiByteStream } from './openNiftiByteStream';
+import { measureMaximumContentBytes, openNiftiByteStream } from './openNiftiByteStream';
 
 export interface ReadNiftiOptions extends ImportOptions {
   /** Which volume of a 4D (or higher) file to load; 0 by default. */
@@ -29,7 +29,7 @@ interface VolumeLayout {
 }
 
 export async function readNiftiFile(path: string, options: ReadNiftiOptions = {}): Promise<ImportedVolume> {
-  const collector = new VolumeBytesCollector(path, options);
+  const collector = new VolumeBytesCollector(path, options, await measureMaximumContentBytes(path));
   for await (const chunk of openNiftiByteStream(path, options.signal)) {
     options.signal?.throwIfAborted();
     if (collector.push(chunk)) break;
@@ -49,7 +49,8 @@ class VolumeBytesCollector {
 
   constructor(
     private readonly path: string,
-    private readonly options: ReadNiftiOptions
+    private readonly options: ReadNiftiOptions,
+    private readonly maximumContentBytes: number
   ) {}
 
   /** Returns true once the chosen volume is complete and the rest of the file can be skipped. */
@@ -64,15 +65,18 @@ class VolumeBytesCollector {
   finish(): { layout: VolumeLayout; bytes: Uint8Array } {
     if (!this.layout) this.startVolume();
     const layout = this.layout!;
-    if (this.filled < layout.length) {
-      throw new ImagingError(
-        'file-truncated',
-        `${this.path} holds less image data than its header describes (${formatBytes(this.filled)} of ` +
-          `${formatBytes(layout.length)}): the file is cut short or its header is wrong.`,
-        this.path
-      );
-    }
+    if (this.filled < layout.length) throw this.describeShortfall(this.filled);
     return { layout, bytes: this.target! };
+  }
+
+  private describeShortfall(bytesFound: number): ImagingError {
+    const found = bytesFound > 0 ? `${formatBytes(bytesFound)} of ` : 'far less than the ';
+    return new ImagingError(
+      'file-truncated',
+      `${this.path} holds less image data than its header describes (${found}${formatBytes(this.layout!.length)}): ` +
+        'the file is cut short or its header is wrong.',
+      this.path
+    );
   }
 
   private startVolume(): boolean {
@@ -80,6 +84,7 @@ class VolumeBytesCollector {
     this.headerChunks = [];
     const header = parseNiftiHeader(joined, this.path);
     this.layout = planVolumeLayout(header, this.options.volumeIndex ?? 0, this.path);
+    if (this.layout.start + this.layout.length > this.maximumContentBytes) throw this.describeShortfall(0);
     this.target = new Uint8Array(this.layout.length);
     return this.copyOverlap(joined);
   }
@@ -198,6 +203,7 @@ function applyScaling(raw: ScalarArray, slope: number, intercept: number): Scala
 }
 
 function formatBytes(bytes: number): string {
+  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(1)} GB`;
   if (bytes >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(1)} MB`;
   if (bytes >= 1 << 10) return `${(bytes / (1 << 10)).toFixed(1)} KB`;
   return `${bytes} bytes`;
