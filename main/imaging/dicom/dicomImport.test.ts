@@ -17,6 +17,7 @@ import {
   rotateSliceEdits,
   writeDerivedSeries
 } from '../testSupport/dicomFixtures';
+import { createRgbFile } from '../testSupport/createRgbFile';
 import { formatDecimalString } from '../testSupport/rewriteDicomElements';
 import { readWithNibabel } from '../testSupport/runPythonOracle';
 import { DicomDecodePool } from './DicomDecodePool';
@@ -220,6 +221,24 @@ describe('DICOM single files in other encodings, against pydicom', () => {
       const imported = await importOnlySeries(folder);
       const [reference] = readPixelsWithPydicom([join(folder, name)]);
       expect(countDifferences(imported.volume.scalars, reference!)).toBe(0);
+    });
+  }
+});
+
+describe('colour DICOM', () => {
+  for (const planarConfiguration of [0, 1] as const) {
+    it(`converts RGB with planar configuration ${planarConfiguration} to the luminance of pydicom's RGB pixels`, async () => {
+      const folder = createTemporaryFolder('rgb');
+      const path = join(folder, 'rgb.dcm');
+      writeFileSync(path, createRgbFile(planarConfiguration));
+      const imported = await importOnlySeries(folder);
+      expect(imported.description.warnings.join(' ')).toMatch(/Colour images were converted to grey/);
+      const [rgb] = readPixelsWithPydicom([path]); // pydicom returns pixels interleaved whatever the planar configuration
+      const luminance = Float64Array.from(
+        { length: rgb!.length / 3 },
+        (_, n) => 0.299 * rgb![3 * n]! + 0.587 * rgb![3 * n + 1]! + 0.114 * rgb![3 * n + 2]!
+      );
+      expect(countDifferences(imported.volume.scalars, luminance)).toBe(0);
     });
   }
 });

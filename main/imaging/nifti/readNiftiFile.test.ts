@@ -83,6 +83,16 @@ describe('readNiftiFile', () => {
     await expectSameAsNibabel(join(folder, 'both.nii.gz'));
   });
 
+  it('applies scl_slope and scl_inter', async () => {
+    const bytes = gunzipSync(readFileSync(colin27Path()));
+    bytes.writeFloatLE(0.5, 112);
+    bytes.writeFloatLE(-10, 116);
+    const path = join(createTemporaryFolder('scaled'), 'scaled.nii');
+    writeFileSync(path, bytes);
+    await expectSameAsNibabel(path);
+    expect((await readNiftiFile(path)).volume.scalars).toBeInstanceOf(Float32Array);
+  });
+
   it('stops when cancelled', async () => {
     const controller = new AbortController();
     controller.abort();
