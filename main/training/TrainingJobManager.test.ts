@@ -80,6 +80,17 @@ describe('training jobs', { timeout: 300_000 }, () => {
     expect((await call('listProposals', { projectId, volumeId: volumeIds[0]! }))[0]?.status).toBe('reviewed');
   });
 
+  it('trains the paper baselines through the same job', async () => {
+    const { projectId } = await createLesionProject(core, { volumes: 4, size: 24, slices: 8, maskedSlicesPerVolume: 1 });
+    for (const method of ['segmentation-only', 'ae-segmentation'] as const) {
+      const finished = nextEvent('onDidChangeTraining', (event) => event.status !== 'running');
+      await core.training.startTraining(projectId, { method, preset: 'tiny', maxSteps: 2, inputSize: [32, 32], batchSize: 2 });
+      expect(await finished).toMatchObject({ status: 'finished' });
+    }
+    const versions = await call('listModelVersions', { projectId });
+    expect(versions.map((version) => version.method)).toEqual(['segmentation-only', 'ae-segmentation']);
+  });
+
   it('survives the training process being killed, and resumes from the last checkpoint', async () => {
     const { projectId } = await createLesionProject(core, { volumes: 4, size: 32, slices: 8, maskedSlicesPerVolume: 2 });
     const { runId } = await core.training.startTraining(projectId, { preset: 'tiny', inputSize: [32, 32], batchSize: 2, checkpointEverySeconds: 0.001 });
