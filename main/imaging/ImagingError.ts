@@ -15,6 +15,7 @@ export type ImagingErrorCode =
   | 'inconsistent-series'
   | 'empty-folder'
   | 'no-images-found'
+  | 'duplicate-image'
   | 'invalid-request'
   | 'write-failed';
 

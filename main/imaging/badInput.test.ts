@@ -92,6 +92,26 @@ describe('bad DICOM input', () => {
     expect(result.reason).toMatch(/High-Throughput JPEG 2000/);
   });
 
+  it('imports an image copied twice into the folder tree once, and lists the copy', async () => {
+    const folder = createTemporaryFolder('copied');
+    writeDerivedSeries(
+      folder,
+      (index) => `first/${index}.dcm`,
+      () => ({})
+    );
+    writeDerivedSeries(
+      folder,
+      (index) => `second/${index}.dcm`,
+      () => ({})
+    );
+    const scan = await scanDicomFolder(folder);
+    expect(scan.series).toHaveLength(1);
+    expect(scan.series[0]!.sliceCount).toBe(20);
+    expect(scan.skippedCount).toBe(20);
+    expect(scan.skipped.every((entry) => entry.code === 'duplicate-image')).toBe(true);
+    expect(scan.skipped[0]!.reason).toMatch(/is a copy of .*first/);
+  });
+
   it('reports an empty folder', async () => {
     const folder = createTemporaryFolder('empty');
     await expectImagingError(scanDicomFolder(folder), ['empty-folder'], folder);

@@ -2,6 +2,7 @@
 export const TAG = {
   transferSyntaxUid: 'x00020010',
   sopClassUid: 'x00080016',
+  sopInstanceUid: 'x00080018',
   modality: 'x00080060',
   studyDate: 'x00080020',
   studyDescription: 'x00081030',

@@ -20,6 +20,8 @@ import {
 
 export interface DicomFileHeader {
   identity: DicomSeriesIdentity;
+  /** SOPInstanceUID: the same image copied twice into a folder tree has the same one. */
+  sopInstanceUid?: string;
   frames: DicomFrameReference[];
 }
 
@@ -110,7 +112,8 @@ function describeDicomFile(dataSet: DicomDataSet, path: string, fileSize: number
     ...geometry,
     format
   }));
-  return { identity: readIdentity(dataSet, path), frames };
+  const sopInstanceUid = dataSet.string(TAG.sopInstanceUid)?.trim();
+  return { identity: readIdentity(dataSet, path), frames, ...(sopInstanceUid ? { sopInstanceUid } : {}) };
 }
 
 function readPixelFormat(dataSet: DicomDataSet): DicomPixelFormat {

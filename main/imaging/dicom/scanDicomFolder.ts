@@ -29,9 +29,11 @@ export async function scanDicomFolder(folder: string, options: ImportOptions = {
     lastProgress = now;
     options.onProgress?.({ filesScanned: counts.files, seriesFound: seriesUids.size, slicesDecoded: 0 });
   };
+  const firstPathOfImage = new Map<string, string>();
   const inspect = async (path: string): Promise<void> => {
     try {
       const header = await readDicomHeader(path);
+      checkNotDuplicate(header, path, firstPathOfImage);
       headers.push(header);
       seriesUids.add(header.identity.seriesInstanceUid);
     } catch (error) {
@@ -54,6 +56,19 @@ export async function scanDicomFolder(folder: string, options: ImportOptions = {
     nonDicomCount: counts.nonDicom,
     filesScanned: counts.files
   };
+}
+
+/** Folders copied into each other hold the same image twice; it is imported once, and the copy listed as skipped. */
+function checkNotDuplicate(header: DicomFileHeader, path: string, firstPathOfImage: Map<string, string>): void {
+  if (!header.sopInstanceUid) return;
+  const first = firstPathOfImage.get(header.sopInstanceUid);
+  if (first)
+    throw new ImagingError(
+      'duplicate-image',
+      `${path} is a copy of ${first} (the same image); it was imported once.`,
+      path
+    );
+  firstPathOfImage.set(header.sopInstanceUid, path);
 }
 
 async function checkIsFolder(folder: string): Promise<void> {
