@@ -80,6 +80,17 @@ describe('viewport navigation', () => {
     await app.viewport.press('r');
   });
 
+  it('jumps along the slice bar: head at the top, feet at the bottom', async () => {
+    const { sliceCount } = await app.viewport.read();
+    // The phantom's k axis runs from the feet to the head, so the top of the bar is the last slice.
+    await app.viewport.dragSliceBar(0.001);
+    expect((await app.viewport.read()).slice).toBe(sliceCount - 1);
+    await app.viewport.dragSliceBar(0.1, 0.999);
+    expect((await app.viewport.read()).slice).toBe(0);
+    await app.viewport.dragSliceBar(0.5);
+    expect(Math.abs((await app.viewport.read()).slice - (sliceCount - 1) / 2)).toBeLessThanOrEqual(1);
+  });
+
   it('moves through slices with the arrow keys like the wheel', async () => {
     const start = await app.viewport.read();
     await app.viewport.press('ArrowUp');

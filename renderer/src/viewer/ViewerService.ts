@@ -13,6 +13,8 @@ export interface SliceState {
   /** Zero-based index along the acquisition (k) axis. */
   index: number;
   count: number;
+  /** How the index changes for one wheel notch towards the user (towards the feet in an axial view): 1 or -1. */
+  stepTowardsUser: 1 | -1;
 }
 
 export interface WindowState {
@@ -214,7 +216,8 @@ export class ViewerService {
     const k = patientToVoxel(shown.voxelToPatient, camera.focalPoint)[2];
     const index = Math.min(shown.sliceCount - 1, Math.max(0, Math.round(k)));
     if (index === this.lastSlice?.index) return;
-    this.lastSlice = { index, count: shown.sliceCount };
+    const stepTowardsUser = dot(camera.viewPlaneNormal, axisStep(shown.voxelToPatient, 2)) >= 0 ? 1 : -1;
+    this.lastSlice = { index, count: shown.sliceCount, stepTowardsUser };
     this.sliceEmitter.fire(this.lastSlice);
   };
 

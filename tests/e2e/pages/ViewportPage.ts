@@ -91,6 +91,22 @@ export class ViewportPage {
     await this.waitForFrameAfter(framesBefore);
   }
 
+  /**
+   * Presses the slice bar at `fromFraction` of its height (0 top, 1 bottom), drags to `toFraction` and releases,
+   * then waits for the frame that shows the result.
+   */
+  async dragSliceBar(fromFraction: number, toFraction = fromFraction): Promise<void> {
+    const box = await this.page.getByTestId('slice-scrollbar').boundingBox();
+    if (!box) throw new Error('the slice bar is not on screen');
+    const x = box.x + box.width / 2;
+    const framesBefore = await readNumberSignal(this.page, 'viewerRenderCount');
+    await this.page.mouse.move(x, box.y + fromFraction * box.height);
+    await this.page.mouse.down();
+    await this.page.mouse.move(x, box.y + toFraction * box.height, { steps: 8 });
+    await this.page.mouse.up();
+    await this.waitForFrameAfter(framesBefore);
+  }
+
   /** Waits until the viewport has drawn a frame after the `count`th. */
   async waitForFrameAfter(count: number): Promise<void> {
     await waitForSignals(this.page, [{ signal: 'viewerRenderCount', is: 'greater', value: count }]);

@@ -9,7 +9,7 @@ export interface ImageStatistics {
   nonBlackFraction: number;
   /**
    * Bounding box of the image content: the columns and rows in which more than 5% of the pixels are brighter than
-   * 10 of 255 (so that the overlay's letters do not count).
+   * 40 of 255 (so that neither the overlay's letters nor the dim slice bar count).
    */
   content: { left: number; top: number; right: number; bottom: number };
 }
@@ -28,8 +28,8 @@ export function measureImage({ width, height, rgba }: DecodedImage): ImageStatis
       levels.add(grey);
       sum += grey;
       sumOfSquares += grey * grey;
-      if (grey > 10) {
-        nonBlack++;
+      if (grey > 10) nonBlack++;
+      if (grey > 40) {
         brightInColumn[x]++;
         brightInRow[y]++;
       }
