@@ -7,10 +7,11 @@ import { ApiError } from '../api/contract';
 import { createAppCore, type AppCore } from '../app';
 import { exitCodes, type Command, type CommandContext } from './Command';
 import { exportCommand, tagCommand } from './commands/annotationCommands';
+import { demoCommand } from './commands/demoCommand';
 import { importCommand, projectsCommand, volumesCommand } from './commands/projectCommands';
 import { proposeCommand, trainCommand } from './commands/trainingCommands';
 
-export const commands: Command[] = [projectsCommand, importCommand, volumesCommand, tagCommand, trainCommand, proposeCommand, exportCommand];
+export const commands: Command[] = [projectsCommand, importCommand, volumesCommand, tagCommand, trainCommand, proposeCommand, exportCommand, demoCommand];
 
 function helpText(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
@@ -27,7 +28,14 @@ function helpText(): string {
   ].join('\n');
 }
 
-export async function runCli(argv: string[], io = { out: (t: string) => process.stdout.write(t), err: (t: string) => process.stderr.write(t) }): Promise<number> {
+export interface CliOutput {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processOutput: CliOutput = { out: (text) => void process.stdout.write(text), err: (text) => void process.stderr.write(text) };
+
+export async function runCli(argv: string[], io: CliOutput = processOutput): Promise<number> {
   const args = [...argv];
   let workspaceFolder: string | undefined;
   let json = false;
