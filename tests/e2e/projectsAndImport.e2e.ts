@@ -40,6 +40,16 @@ describe('projects, imports and messages', () => {
     expect(await readSignal(page, 'appState')).toBe('ready');
   });
 
+  it('tells the user what to do when the page was opened without its access key', async () => {
+    const strangerPage = await browser.newPage();
+    const stranger = new WorkstationPage(strangerPage);
+    const address = new URL(inject('appUrl'));
+    address.searchParams.delete('token');
+    await expect(stranger.open(address.href)).rejects.toThrow(/opened without its access key/);
+    expect(await stranger.waitForNotification('error', 'access key')).toContain('Open the full address');
+    await strangerPage.close();
+  });
+
   it('tells the user in plain words why an import failed', async () => {
     await app.createProject('Import checks');
     await app.submitImportPath('/no/such/folder/scan.nii.gz');
