@@ -64,7 +64,7 @@ describe('projects, imports and messages', () => {
     const path = join(folder, 'uploaded-phantom.nii');
     writeOrientationPhantom(path, 'ras');
     const item = await app.importByUpload(path, 'uploaded-phantom');
-    expect(await item.innerText()).toContain('40 × 48 × 30');
+    expect(await item.innerText()).toContain('40 × 48 × 30 · 2 × 2 × 2 mm · uint8');
     await app.chooseVolume('uploaded-phantom');
     expect(pageErrors).toEqual([]);
   });
