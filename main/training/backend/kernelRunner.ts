@@ -7,6 +7,8 @@ import { getKernel, type KernelBackend, type NamedAttrMap, type NamedTensorInfoM
 
 export interface KernelRunner {
   run(name: string, inputs: NamedTensorInfoMap, attrs?: NamedAttrMap): TensorInfo;
+  /** Makes a tensor from values, freed with the other intermediates. */
+  make(shape: number[], values: Float32Array): TensorInfo;
   /** Frees every intermediate except `result`, and returns it. */
   finish(result: TensorInfo): TensorInfo;
 }
@@ -20,6 +22,11 @@ export function createKernelRunner(backend: KernelBackend, backendName: string):
       const out = kernel.kernelFunc({ inputs, backend, attrs }) as TensorInfo;
       temporaries.push(out);
       return out;
+    },
+    make(shape, values) {
+      const info: TensorInfo = { dataId: backend.write(values, shape, 'float32'), shape, dtype: 'float32' };
+      temporaries.push(info);
+      return info;
     },
     finish(result) {
       for (const info of temporaries) if (info !== result) backend.disposeData(info.dataId);

@@ -113,7 +113,15 @@ async function trainLoop(request: TrainJobRequest, hooks: JobHooks, trainer: Tra
   sessionStart = performance.now();
   await saveState('checkpoint');
   hooks.send({ type: 'checkpoint', step: trainer.stepCount });
-  if (!selection) {
+  if (selection && trainer.stepCount !== state.bestStep) {
+    // A last validation, so that the final weights compete with the best so far.
+    const finalDice = await computeDice(trainer, selection);
+    if (state.bestDice === null || finalDice > state.bestDice) {
+      state.bestDice = finalDice;
+      state.bestStep = trainer.stepCount;
+      await saveState('best');
+    }
+  } else if (!selection) {
     // Without held-out masks there is nothing to select on: the last weights are the model.
     state.bestStep = trainer.stepCount;
     await saveState('best');
