@@ -152,12 +152,14 @@ function report(ours: ImportRun[], reference: number[], exportSeconds: number[])
     peakRssMb,
     baselineRssMb,
     peakRssAboveBaselineMb: peakRssMb - baselineRssMb,
-    peakOverDecoded: (peakRssMb - baselineRssMb) / decodedMb
+    peakOverDecoded: (peakRssMb - baselineRssMb) / decodedMb,
+    rawPeakOverDecoded: peakRssMb / decodedMb
   };
   console.table(Object.fromEntries(Object.entries(results).map(([key, value]) => [key, Number(value.toFixed(3))])));
   console.log(
     `targets: throughput ratio >= 0.5 (${results.throughputRatioVsDcm2niix >= 0.5 ? 'met' : 'NOT met'}), ` +
-      `memory above baseline < 2x decoded volume (${results.peakOverDecoded < 2 ? 'met' : 'NOT met'})`
+      `peak RSS < 2x decoded volume (${results.rawPeakOverDecoded < 2 ? 'met' : 'NOT met'}; above the runtime's ` +
+      `baseline: ${results.peakOverDecoded < 2 ? 'met' : 'NOT met'})`
   );
   mkdirSync('bench/results', { recursive: true });
   writeFileSync(

@@ -20,20 +20,35 @@ export interface DecodedSlice {
   scalars: ScalarArray;
 }
 
+/** Decodes into new arrays, one per slice (for sending from a worker). */
 export async function decodeFileSlices(
   bytes: Uint8Array,
   path: string,
   slices: SliceJob[],
   scalarType: ScalarTypeName
 ): Promise<DecodedSlice[]> {
+  const decoded: DecodedSlice[] = [];
+  await decodeFileSlicesInto(bytes, path, slices, (sliceIndex, length) => {
+    const scalars = createScalarArray(scalarType, length);
+    decoded.push({ sliceIndex, scalars });
+    return scalars;
+  });
+  return decoded;
+}
+
+/** Decodes each slice straight into the array `targetOf` returns (a view of the volume, with no copy in between). */
+export async function decodeFileSlicesInto(
+  bytes: Uint8Array,
+  path: string,
+  slices: SliceJob[],
+  targetOf: (sliceIndex: number, length: number) => ScalarArray
+): Promise<void> {
   const dataSet = parseWholeFile(bytes, path);
   const frameCount = Math.max(1, dataSet.intString(TAG.numberOfFrames) ?? 1);
-  const decoded: DecodedSlice[] = [];
   for (const { frame, sliceIndex } of slices) {
     const samples = await decodeDicomFrame(dataSet, frame, frameCount);
-    decoded.push({ sliceIndex, scalars: convertToModalityValues(samples, frame, scalarType) });
+    writeModalityValues(samples, frame, targetOf(sliceIndex, frame.format.rows * frame.format.columns));
   }
-  return decoded;
 }
 
 function parseWholeFile(bytes: Uint8Array, path: string): DicomDataSet {
@@ -46,23 +61,17 @@ function parseWholeFile(bytes: Uint8Array, path: string): DicomDataSet {
 }
 
 /** Stored values to modality values (HU for CT); MONOCHROME1 is inverted first so that brighter always means higher. */
-function convertToModalityValues(
-  samples: ScalarArray,
-  frame: DicomFrameReference,
-  scalarType: ScalarTypeName
-): ScalarArray {
+function writeModalityValues(samples: ScalarArray, frame: DicomFrameReference, target: ScalarArray): void {
   const { rescaleSlope: slope, rescaleIntercept: intercept, format } = frame;
-  const length = format.rows * format.columns;
-  const target = createScalarArray(scalarType, length);
+  const length = target.length;
   const invert = format.photometricInterpretation === 'MONOCHROME1';
   const [low, high] = getStoredRange(format.bitsStored, format.pixelRepresentation === 1, format.bitsAllocated);
   if (!invert && slope === 1 && intercept === 0) {
     target.set(samples.subarray(0, length));
-    return target;
+    return;
   }
   for (let n = 0; n < length; n++) {
     const stored = invert ? low + high - samples[n]! : samples[n]!;
     target[n] = stored * slope + intercept;
   }
-  return target;
 }

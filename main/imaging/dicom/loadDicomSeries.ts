@@ -3,16 +3,16 @@
  * yield between files), never all held at once: memory stays near the size of the decoded volume. Reports progress
  * and honours cancellation.
  */
-import { readFile } from 'node:fs/promises';
-import { describeFileSystemError, ImagingError } from '../ImagingError';
+import { ImagingError } from '../ImagingError';
 import type { ImportedVolume, ImportOptions } from '../importTypes';
 import { createScalarArray, type ScalarArray, type ScalarTypeName } from '../volume';
 import { chooseOutputType } from './chooseOutputType';
 import { computeSeriesGeometry } from './computeSeriesGeometry';
 import { DicomDecodePool, getDefaultWorkerCount, WorkerUnavailableError } from './DicomDecodePool';
-import { decodeFileSlices, type DecodedSlice, type SliceJob } from './decodeFileSlices';
+import { decodeFileSlicesInto, type DecodedSlice, type SliceJob } from './decodeFileSlices';
 import type { DicomFrameReference, SeriesSummary } from './dicomTypes';
 import { NATIVE_TRANSFER_SYNTAXES } from './dicomTags';
+import { ReusableFileReader } from './ReusableFileReader';
 
 /** Files read ahead of the one being decoded: enough to hide disk latency, few enough to bound memory. */
 const READ_AHEAD = 4;
@@ -112,9 +112,11 @@ async function decodeWithWorkers(plan: LoadPlan, workerCount: number, options: L
 async function decodeOnThisThread(plan: LoadPlan, options: LoadDicomOptions): Promise<void> {
   const paths = [...plan.slicesByPath.keys()];
   const pending: Promise<Uint8Array>[] = [];
+  // Files being read ahead plus the one being decoded each hold a buffer.
+  const reader = new ReusableFileReader(READ_AHEAD + 1);
   const readAhead = (index: number): void => {
     if (index >= paths.length) return;
-    const read = readFileBytes(paths[index]!);
+    const read = reader.read(paths[index]!, index);
     read.catch(() => undefined); // a failure is reported when its turn comes, not as an unhandled rejection
     pending[index] = read;
   };
@@ -126,10 +128,11 @@ async function decodeOnThisThread(plan: LoadPlan, options: LoadDicomOptions): Pr
     delete pending[fileIndex];
     readAhead(fileIndex + READ_AHEAD);
     const path = paths[fileIndex]!;
-    slicesDecoded += placeSlices(
-      plan,
-      await decodeFileSlices(bytes, path, plan.slicesByPath.get(path)!, plan.scalarType)
+    const slices = plan.slicesByPath.get(path)!;
+    await decodeFileSlicesInto(bytes, path, slices, (sliceIndex, length) =>
+      plan.scalars.subarray(sliceIndex * plan.sliceLength, sliceIndex * plan.sliceLength + length)
     );
+    slicesDecoded += slices.length;
     options.onProgress?.({ filesScanned: fileIndex + 1, seriesFound: 1, slicesDecoded, slicesTotal: plan.sliceCount });
     await yieldToEventLoop();
   }
@@ -148,14 +151,6 @@ function groupSlicesByPath(ordered: DicomFrameReference[]): Map<string, SliceJob
     byPath.set(frame.path, list);
   });
   return byPath;
-}
-
-async function readFileBytes(path: string): Promise<Uint8Array> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    throw describeFileSystemError(error, path);
-  }
 }
 
 function describeSeries(series: SeriesSummary, paths: string[], warnings: string[]): ImportedVolume['description'] {

@@ -1,6 +1,6 @@
 /**
  * Reads what a folder scan needs from one file (identity, pixel format and the geometry of every frame) without
- * reading its pixels: only the first 64 KB, more only when the header is longer (enhanced multi-frame objects).
+ * reading its pixels: only the first 16 KB, more only when the header is longer (enhanced multi-frame objects).
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { describeFileSystemError, ImagingError } from '../ImagingError';
@@ -25,7 +25,7 @@ export interface DicomFileHeader {
   frames: DicomFrameReference[];
 }
 
-const READ_STEPS = [64 << 10, 4 << 20];
+const READ_STEPS = [16 << 10, 1 << 20];
 
 /** Throws ImagingError: `not-dicom` for other files, or why this DICOM file cannot be imported. */
 export async function readDicomHeader(path: string): Promise<DicomFileHeader> {
