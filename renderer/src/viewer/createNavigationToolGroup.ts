@@ -11,18 +11,9 @@ import {
 const { MouseBindings, KeyboardBindings } = ToolEnums;
 
 /**
- * The mouse as in OHIF and 3D Slicer: wheel scrolls slices, left-drag sets window/level, right-drag zooms,
- * middle-drag (or Shift + left-drag, for trackpads) pans. Shown to the user by `navigationHelp`.
+ * The navigation tools with the bindings `navigationHelp` describes (as in OHIF and Slicer): wheel for slices,
+ * left-drag for window/level, right-drag for zoom, middle-drag or Shift + left-drag for pan.
  */
-export const navigationHelp = [
-  { input: 'Wheel', action: 'slices' },
-  { input: 'Left-drag', action: 'window/level' },
-  { input: 'Right-drag', action: 'zoom (down: in)' },
-  { input: 'Middle-drag or Shift + left-drag', action: 'pan' },
-  { input: '↑ ↓', action: 'slices' },
-  { input: 'R', action: 'reset view' }
-] as const;
-
 export function createNavigationToolGroup(
   toolGroupId: string,
   viewportId: string,
