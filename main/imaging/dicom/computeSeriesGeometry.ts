@@ -57,7 +57,7 @@ export function computeSeriesGeometry(series: SeriesSummary): SeriesGeometry {
   const { stepK, origin } = computeSliceStep(
     ordered,
     normal,
-    first.sliceThickness,
+    getSingleSliceStep(first),
     Math.min(rowSpacing, columnSpacing),
     warnings
   );
@@ -70,13 +70,13 @@ export function computeSeriesGeometry(series: SeriesSummary): SeriesGeometry {
 function computeSliceStep(
   ordered: DicomFrameReference[],
   normal: Vec3,
-  sliceThickness: number | undefined,
+  singleSliceStep: number,
   pixelSize: number,
   warnings: string[]
 ): { stepK: Vec3; origin: Vec3 } {
   const positions = ordered.map((frame) => frame.position!);
   const count = positions.length;
-  if (count === 1) return { stepK: scaleVector(normal, sliceThickness ?? 1), origin: positions[0]! };
+  if (count === 1) return { stepK: scaleVector(normal, singleSliceStep), origin: positions[0]! };
   const span = subtractVectors(positions[count - 1]!, positions[0]!);
   const spanAlongNormal = dotProduct(span, normal);
   const drift = vectorLength(subtractVectors(span, scaleVector(normal, spanAlongNormal)));
@@ -130,7 +130,7 @@ function computeUnpositionedGeometry(
   const voxelToPatient = createAffineFromColumns(
     scaleVector(rowDirection, pixelSpacing[1]),
     scaleVector(columnDirection, pixelSpacing[0]),
-    scaleVector(normal, first.sliceThickness ?? 1),
+    scaleVector(normal, getSingleSliceStep(first)),
     first.position ?? [0, 0, 0]
   );
   const niftiLayout = computeDcm2niixLayout(voxelToPatient, dimensions, describeAcquisition(series));
@@ -139,4 +139,8 @@ function computeUnpositionedGeometry(
 
 function describeAcquisition(series: SeriesSummary): { is3D: boolean; isEchoPlanar: boolean } {
   return { is3D: /^3D/i.test(series.acquisitionType ?? ''), isEchoPlanar: series.isEchoPlanar === true };
+}
+
+function getSingleSliceStep(frame: DicomFrameReference): number {
+  return frame.spacingBetweenSlices ?? frame.sliceThickness ?? 1;
 }

@@ -32,8 +32,10 @@ export interface DicomFrameReference {
   columnDirection?: Vec3;
   /** PixelSpacing as [between rows (j), between columns (i)] mm. */
   pixelSpacing?: [number, number];
-  /** SliceThickness (0018,0050): the slice spacing of a single-slice image, as dcm2niix uses it. */
+  /** SliceThickness (0018,0050) and SpacingBetweenSlices (0018,0088): the slice step of a single image, as dcm2niix
+   * takes it (spacing first, since thickness may leave out the gap). */
   sliceThickness?: number;
+  spacingBetweenSlices?: number;
   rescaleSlope: number;
   rescaleIntercept: number;
   format: DicomPixelFormat;

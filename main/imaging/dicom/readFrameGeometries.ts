@@ -14,6 +14,7 @@ export type FrameGeometry = Pick<
   | 'columnDirection'
   | 'pixelSpacing'
   | 'sliceThickness'
+  | 'spacingBetweenSlices'
   | 'rescaleSlope'
   | 'rescaleIntercept'
 >;
@@ -67,10 +68,12 @@ function readGeometryFrom(sources: DicomDataSet[]): PartialGeometry {
     (source) => readNumbers(source, TAG.pixelSpacing, 2) ?? readNumbers(source, TAG.imagerPixelSpacing, 2)
   );
   const thickness = find((source) => finite(source.floatString('x00180050')));
+  const spacingBetween = find((source) => finite(source.floatString('x00180088')));
   const slope = find((source) => finite(source.floatString(TAG.rescaleSlope)));
   const intercept = find((source) => finite(source.floatString(TAG.rescaleIntercept)));
   const geometry: PartialGeometry = { rescaleSlope: slope, rescaleIntercept: intercept };
   if (thickness !== undefined && thickness > 0) geometry.sliceThickness = thickness;
+  if (spacingBetween !== undefined && spacingBetween > 0) geometry.spacingBetweenSlices = spacingBetween;
   if (position) geometry.position = position as Vec3;
   if (orientation) {
     geometry.rowDirection = normalize(orientation.slice(0, 3) as Vec3);
