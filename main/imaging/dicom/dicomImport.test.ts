@@ -261,5 +261,12 @@ describe('DICOM import as a job', () => {
     }).catch((caught: unknown) => caught);
     expect((error as Error).name).toBe('AbortError');
     expect(decodedWhenCancelled).toBeLessThan(20);
+    const inWorkers = new AbortController();
+    const workerError = await loadDicomSeries(scan.series[0]!, {
+      decodeWorkers: 1,
+      signal: inWorkers.signal,
+      onProgress: () => inWorkers.abort()
+    }).catch((caught: unknown) => caught);
+    expect((workerError as Error).name).toBe('AbortError');
   });
 });
