@@ -112,6 +112,16 @@ describe('orientation of the acquisition-axis view', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('shows the last volume chosen when the user clicks through volumes quickly', async () => {
+    // The coronal phantom is on screen from the test above; the axial one must end up there.
+    await app.volumeItem('phantom-sagittal').click();
+    await app.volumeItem('phantom-flipped-i-and-k').click();
+    await app.chooseVolume('phantom-ras');
+    expect(await app.viewport.orientationLabels()).toEqual({ top: 'A', bottom: 'P', left: 'R', right: 'L' });
+    expect(await app.page.getByTestId('viewport-title').innerText()).toBe('phantom-ras');
+    expect(pageErrors).toEqual([]);
+  });
+
   it('draws both storage orders the same, pixel for pixel', () => {
     const [ras, flipped] = [middleSliceViews.get('ras'), middleSliceViews.get('flipped-i-and-k')];
     if (!ras || !flipped) throw new Error('the phantom views above did not run');

@@ -43,6 +43,7 @@ export class ViewerService {
   private readonly resizeObserver: ResizeObserver;
   private shown: ShownVolume | undefined;
   private showRequest = 0;
+  private showQueue: Promise<void> = Promise.resolve();
   private lastSlice: SliceState | undefined;
   private renderCount = 0;
 
@@ -84,9 +85,20 @@ export class ViewerService {
     return this.renderingEngine.getViewport(this.viewportId) as Types.IVolumeViewport;
   }
 
-  /** Shows the volume's middle acquired slice, in the standard radiological orientation, with an automatic window. */
-  async showVolume(voxels: VolumeVoxels): Promise<void> {
+  /**
+   * Shows the volume's middle acquired slice, in the standard radiological orientation, with an automatic window.
+   * Calls run one after the other; one overtaken by a later call (or by `clear`) before it starts does nothing.
+   */
+  showVolume(voxels: VolumeVoxels): Promise<void> {
     const request = ++this.showRequest;
+    const run = this.showQueue.then(() =>
+      request === this.showRequest ? this.replaceVolume(voxels, request) : undefined
+    );
+    this.showQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async replaceVolume(voxels: VolumeVoxels, request: number): Promise<void> {
     const placement = placementFromAffine(voxels.geometry.voxelToPatient);
     const scalarData = toScalarArray(voxels.bytes, voxels.scalarType);
     // No ':' in the id: Cornerstone would read a loader scheme from it and try to load the slices it already has.
@@ -94,6 +106,8 @@ export class ViewerService {
     createVolumeInCache(cacheId, voxels, placement, scalarData);
     await this.viewport.setVolumes([{ volumeId: cacheId }]);
     if (request !== this.showRequest) {
+      // Cleared while loading: show nothing rather than a volume nobody asked for any more.
+      this.viewport.removeAllActors();
       cache.removeVolumeLoadObject(cacheId);
       return;
     }
