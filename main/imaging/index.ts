@@ -6,7 +6,7 @@ export * as geometry from './geometry';
 export { readNiftiFile, type ReadNiftiOptions } from './nifti/readNiftiFile';
 export { writeNiftiFile, type WriteNiftiOptions } from './nifti/writeNiftiFile';
 export { scanDicomFolder } from './dicom/scanDicomFolder';
-export { loadDicomSeries } from './dicom/loadDicomSeries';
+export { loadDicomSeries, type LoadDicomOptions } from './dicom/loadDicomSeries';
 export type {
   DicomScanResult,
   SeriesSummary,
