@@ -1,4 +1,5 @@
-import { cp, stat } from 'node:fs/promises';
+import { cp, readFile, rm, stat } from 'node:fs/promises';
+import { unzlibSync } from 'fflate';
 import { join } from 'node:path';
 import { ApiError, type ModelVersionSummary, type TrainingEventInfo, type TrainingStatus } from '../api/contract';
 import type { EventBus } from '../api/EventBus';
@@ -213,7 +214,12 @@ export class TrainingJobManager {
   private async handleExit(job: ActiveJob, code: number | null, signal: string | null): Promise<void> {
     if (this.active === job) this.active = undefined;
     if (job.finalEvent) this.events.emit('onDidChangeTraining', job.finalEvent);
-    if (job.settled || !job.runId) return;
+    if (job.settled) return;
+    if (!job.runId) {
+      const message = `Proposing masks stopped: the process ${signal ? `was stopped by the system (${signal})` : `ended unexpectedly (exit code ${code})`}.`;
+      this.events.emit('onDidChangeTraining', { projectId: job.project.id, runId: '', status: 'failed', message });
+      return;
+    }
     const reason = signal ? `was stopped by the system (${signal})` : `ended unexpectedly (exit code ${code})`;
     const message = `The training process ${reason}. Resume continues from its last checkpoint.`;
     await job.project.store.trainingRuns.update(job.runId, { status: 'interrupted', error: message, endedAt: new Date().toISOString() });
@@ -260,7 +266,9 @@ export class TrainingJobManager {
 
   private async storeProposal(job: ActiveJob, message: Extract<WorkerMessage, { type: 'proposal' }>): Promise<void> {
     const modelVersionId = this.pendingModelVersion.get(job.project.id)!;
-    const { volumeId, labels, sliceAreas } = message.proposal;
+    const { volumeId, labelsFile, sliceAreas } = message.proposal;
+    const path = join(job.project.folder, labelsFile);
+    const labels = unzlibSync(await readFile(path));
     await job.project.store.proposals.insert({
       id: createId(),
       volumeId,
@@ -270,6 +278,7 @@ export class TrainingJobManager {
       status: 'pending',
       createdAt: new Date().toISOString()
     });
+    await rm(path, { force: true });
     this.events.emit('onDidChangeProposals', { projectId: job.project.id, volumeId, done: message.done, total: message.total });
   }
 

@@ -13,9 +13,18 @@ interface ParentPort {
 }
 
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
-const send = (message: WorkerMessage) => {
-  if (parentPort) parentPort.postMessage(message);
-  else process.send?.(message);
+const inFlight = new Set<Promise<void>>();
+/** Sends a message; under fork the promise settles once Node has handed it to the IPC channel. */
+const send = (message: WorkerMessage): void => {
+  if (parentPort) {
+    parentPort.postMessage(message);
+    return;
+  }
+  const sent = new Promise<void>((resolve) => {
+    if (!process.send?.(message, undefined, undefined, () => resolve())) resolve();
+  });
+  inFlight.add(sent);
+  void sent.then(() => inFlight.delete(sent));
 };
 let stopRequested = false;
 let started = false;
@@ -35,8 +44,10 @@ const onMessage = (message: ParentMessage) => {
       send({ type: 'log', line: error instanceof Error ? (error.stack ?? text) : text });
       send({ type: 'failed', code: 'internal', message: `Training stopped because of an error inside the training process: ${text}` });
     })
-    .finally(() => {
-      // Let queued messages reach the parent, then leave even if a backend keeps handles open.
+    .finally(async () => {
+      // Let every queued message (proposals can be megabytes) reach the parent, then leave even if a backend keeps
+      // handles open.
+      await Promise.all([...inFlight]);
       process.disconnect?.();
       setTimeout(() => process.exit(0), 2000).unref();
     });

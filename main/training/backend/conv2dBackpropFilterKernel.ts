@@ -17,12 +17,12 @@ import {
   type NamedTensorInfoMap,
   type TensorInfo
 } from '@tensorflow/tfjs-core';
-import { createKernelRunner, requireKernels } from './kernelRunner';
+import { createKernelRunner, requireKernels, type KernelRunner } from './kernelRunner';
 
 /** Registers the composed kernel on `backendName` unless that backend already has one; returns whether it did. */
 export function registerConv2dBackpropFilterKernel(backendName: string): boolean {
   if (getKernel(Conv2DBackpropFilter, backendName) != null) return false;
-  requireKernels(backendName, ['PadV2', 'Transpose', 'Conv2D', 'Slice']);
+  requireKernels(backendName, ['PadV2', 'Transpose', 'Conv2D', 'Slice', 'StridedSlice', 'Reshape', 'BatchMatMul']);
   registerKernel({
     kernelName: Conv2DBackpropFilter,
     backendName,
@@ -47,6 +47,9 @@ function computeFilterGradient(
   const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode);
   const kernels = createKernelRunner(backend, backendName);
   const { top, bottom, left, right } = info.padInfo;
+  if (filterShape[0] === 1 && filterShape[1] === 1 && top + bottom + left + right === 0) {
+    return kernels.finish(computePointwiseFilterGradient(kernels, x, dy, info));
+  }
   const padded = kernels.run('PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 });
   // [N, Hp, Wp, Cin] -> [Cin, Hp, Wp, N]: input channels become the batch.
   const input = kernels.run('Transpose', { x: padded }, { perm: [3, 1, 2, 0] });
@@ -61,4 +64,30 @@ function computeFilterGradient(
   // The correlation can be larger than the filter when the stride skipped trailing input rows; keep the filter's part.
   const cropped = kernels.run('Slice', { x: correlated }, { begin: [0, 0, 0, 0], size: [inChannels, filterHeight, filterWidth, outChannels] });
   return kernels.finish(kernels.run('Transpose', { x: cropped }, { perm: [1, 2, 0, 3] }));
+}
+
+/**
+ * 1×1 filters (shortcuts, skinny skips, classifiers): dW = x^T · dy over every pixel, one BatchMatMul, after taking
+ * every stride-th pixel of x.
+ */
+function computePointwiseFilterGradient(kernels: KernelRunner, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
+  const { batchSize, outHeight, outWidth, inChannels, outChannels, strideHeight, strideWidth } = info;
+  let sampled = x;
+  if (strideHeight > 1 || strideWidth > 1) {
+    sampled = kernels.run('StridedSlice', { x }, {
+      begin: [0, 0, 0, 0],
+      end: [batchSize, (outHeight - 1) * strideHeight + 1, (outWidth - 1) * strideWidth + 1, inChannels],
+      strides: [1, strideHeight, strideWidth, 1],
+      beginMask: 0,
+      endMask: 0,
+      ellipsisMask: 0,
+      newAxisMask: 0,
+      shrinkAxisMask: 0
+    });
+  }
+  const pixels = batchSize * outHeight * outWidth;
+  const a = kernels.run('Reshape', { x: sampled }, { shape: [1, pixels, inChannels] });
+  const b = kernels.run('Reshape', { x: dy }, { shape: [1, pixels, outChannels] });
+  const product = kernels.run('BatchMatMul', { a, b }, { transposeA: true, transposeB: false });
+  return kernels.run('Reshape', { x: product }, { shape: [1, 1, inChannels, outChannels] });
 }

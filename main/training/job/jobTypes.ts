@@ -61,8 +61,11 @@ export interface TrainingResult {
 
 export interface VolumeProposal {
   volumeId: string;
-  /** Thresholded labelmap in the volume's own grid. */
-  labels: Uint8Array;
+  /**
+   * File (relative to the project folder) holding the zlib-compressed thresholded labelmap in the volume's own grid.
+   * Volumes do not travel through the IPC channel: large messages there have been seen to drop the channel.
+   */
+  labelsFile: string;
   /** Predicted tumour area per slice, mm². */
   sliceAreas: number[];
 }

@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { zlibSync } from 'fflate';
+import { writeFileAtomically } from '../../project/atomicWrite';
 import { selectBackend } from '../backend';
 import { createVolumeSlicer, inPlaneSpacing, unfitSlice } from '../data';
 import { createTrainer } from './createTrainer';
@@ -46,7 +50,10 @@ export async function runProposalJob(request: ProposeJobRequest, hooks: JobHooks
         }
         sliceAreas.push(count * spacingX * spacingY);
       });
-      hooks.send({ type: 'proposal', proposal: { volumeId, labels, sliceAreas }, done: index + 1, total: request.volumeIds.length });
+      const labelsFile = join('cache', 'proposals', `${volumeId}-${randomBytes(6).toString('hex')}.zlib`);
+      await mkdir(join(request.projectFolder, 'cache', 'proposals'), { recursive: true });
+      await writeFileAtomically(join(request.projectFolder, labelsFile), zlibSync(labels, { level: 6 }));
+      hooks.send({ type: 'proposal', proposal: { volumeId, labelsFile, sliceAreas }, done: index + 1, total: request.volumeIds.length });
     }
     hooks.send({ type: 'proposed' });
   } finally {
