@@ -30,6 +30,11 @@ export async function scanDicomFolder(folder: string, options: ImportOptions = {
     options.onProgress?.({ filesScanned: counts.files, seriesFound: seriesUids.size, slicesDecoded: 0 });
   };
   const firstPathOfImage = new Map<string, string>();
+  const skip = (error: ImagingError, path: string): void => {
+    counts.skipped++;
+    if (error.code === 'not-dicom') counts.nonDicom++;
+    if (skipped.length < SKIPPED_LIST_LIMIT) skipped.push({ path, code: error.code, reason: error.message });
+  };
   const inspect = async (path: string): Promise<void> => {
     try {
       const header = await readDicomHeader(path);
@@ -38,14 +43,13 @@ export async function scanDicomFolder(folder: string, options: ImportOptions = {
       seriesUids.add(header.identity.seriesInstanceUid);
     } catch (error) {
       if (!(error instanceof ImagingError)) throw error;
-      counts.skipped++;
-      if (error.code === 'not-dicom') counts.nonDicom++;
-      if (skipped.length < SKIPPED_LIST_LIMIT) skipped.push({ path, code: error.code, reason: error.message });
+      skip(error, path);
     }
     counts.files++;
     report(false);
   };
-  await runWithLimit(walkFiles(folder, signal), PARALLEL_READS, inspect, signal);
+  const files = walkFiles(folder, signal, (error, path) => skip(error, path));
+  await runWithLimit(files, PARALLEL_READS, inspect, signal);
   report(true);
   if (counts.files === 0) throw new ImagingError('empty-folder', `${folder} contains no files.`, folder);
   if (headers.length === 0) throw describeNothingFound(folder, counts);
@@ -91,19 +95,34 @@ function describeNothingFound(folder: string, counts: { files: number; nonDicom:
   );
 }
 
-/** Depth-first, sorted per folder for a stable order; symbolic links to folders are not followed (they can loop). */
-async function* walkFiles(folder: string, signal: AbortSignal | undefined): AsyncGenerator<string> {
-  const directory = await opendir(folder).catch((error: unknown) => {
-    throw describeFileSystemError(error, folder);
-  });
+/**
+ * Depth-first, sorted per folder for a stable order. Symbolic links to folders are not followed (they can loop); a
+ * subfolder that cannot be opened is reported and skipped, while an unreadable top folder fails the scan.
+ */
+async function* walkFiles(
+  folder: string,
+  signal: AbortSignal | undefined,
+  onUnreadableFolder: (error: ImagingError, path: string) => void,
+  isTop = true
+): AsyncGenerator<string> {
   const entries: { name: string; isFolder: boolean; isFile: boolean }[] = [];
-  for await (const entry of directory)
-    entries.push({ name: entry.name, isFolder: entry.isDirectory(), isFile: entry.isFile() || entry.isSymbolicLink() });
+  try {
+    for await (const entry of await opendir(folder)) {
+      entries.push({
+        name: entry.name,
+        isFolder: entry.isDirectory(),
+        isFile: entry.isFile() || entry.isSymbolicLink()
+      });
+    }
+  } catch (error) {
+    if (isTop) throw describeFileSystemError(error, folder);
+    return onUnreadableFolder(describeFileSystemError(error, folder), folder);
+  }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     signal?.throwIfAborted();
     const path = join(folder, entry.name);
-    if (entry.isFolder) yield* walkFiles(path, signal);
+    if (entry.isFolder) yield* walkFiles(path, signal, onUnreadableFolder, false);
     else if (entry.isFile) yield path;
   }
 }
@@ -115,12 +134,17 @@ async function runWithLimit(
   signal?: AbortSignal
 ): Promise<void> {
   const running = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
   for await (const item of items) {
     signal?.throwIfAborted();
-    const task: Promise<void> = work(item).finally(() => running.delete(task));
+    const task: Promise<void> = work(item)
+      .catch((error: unknown) => void (failure ??= { error }))
+      .finally(() => running.delete(task));
     running.add(task);
     if (running.size >= limit) await Promise.race(running);
+    if (failure) break;
   }
   await Promise.all(running);
   signal?.throwIfAborted();
+  if (failure) throw failure.error;
 }
