@@ -1,0 +1,66 @@
+import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { readNiftiFile } from '../imaging/nifti/readNiftiFile';
+import { computeSpacing } from '../imaging/geometry';
+import { createScalarArray, scalarTypeNameOf, type Vec3, type Volume } from '../imaging/volume';
+import { SeededRandom } from '../training/data/random';
+import { chooseLesionCentre, insertLesion } from './insertLesion';
+
+export interface DemoCase {
+  name: string;
+  source: string;
+  volume: Volume;
+  /** Exact lesion mask (all zero for a healthy case). */
+  truth: Uint8Array;
+  hasLesion: boolean;
+}
+
+export const sampleBrainsFolder = resolve(import.meta.dirname, '../../resources/sample-brains');
+
+/**
+ * The demo's cases: each shipped brain as it is (a true tumour-absent scan), and twice with a synthetic lesion (once
+ * mirrored left-right, so the two look like different patients). Seeded: the same cases every run.
+ */
+export async function buildDemoCases(seed = 7, folder = sampleBrainsFolder): Promise<DemoCase[]> {
+  const random = new SeededRandom(seed);
+  const files = (await readdir(folder)).filter((name) => name.endsWith('.nii.gz')).sort();
+  const cases: DemoCase[] = [];
+  for (const file of files) {
+    const { volume } = await readNiftiFile(join(folder, file));
+    const brain = file.replace('.nii.gz', '');
+    const empty = new Uint8Array(volume.scalars.length);
+    cases.push({ name: `${brain} · no lesion`, source: file, volume, truth: empty, hasLesion: false });
+    for (const variant of [1, 2]) {
+      const base = variant === 2 ? mirrorLeftRight(volume) : volume;
+      const spacing = computeSpacing(volume.geometry.voxelToPatient);
+      const radiiMm: Vec3 = [random.uniform(8, 14), random.uniform(8, 14), random.uniform(8, 14)];
+      const radii = radiiMm.map((mm, axis) => Math.max(1.2, mm / spacing[axis]!)) as Vec3;
+      const centre = chooseLesionCentre(base, radii, random);
+      const lesion = insertLesion(base, { centre, radii, contrast: random.uniform(0.45, 0.8), massEffect: random.uniform(1, 2.5) }, random);
+      cases.push({ name: `${brain} · lesion ${variant}`, source: file, volume: lesion.volume, truth: lesion.mask, hasLesion: true });
+    }
+  }
+  return cases;
+}
+
+function mirrorLeftRight(volume: Volume): Volume {
+  const [ni, nj, nk] = volume.geometry.dimensions;
+  const scalars = createScalarArray(scalarTypeNameOf(volume.scalars), volume.scalars.length);
+  for (let k = 0; k < nk; k += 1) {
+    for (let j = 0; j < nj; j += 1) {
+      const row = (k * nj + j) * ni;
+      for (let i = 0; i < ni; i += 1) scalars[row + i] = volume.scalars[row + ni - 1 - i]!;
+    }
+  }
+  return { geometry: volume.geometry, scalars };
+}
+
+/** Slices (along k) that hold lesion voxels. */
+export function lesionSlices(truth: Uint8Array, dimensions: Vec3): number[] {
+  const sliceSize = dimensions[0] * dimensions[1];
+  const slices: number[] = [];
+  for (let k = 0; k < dimensions[2]; k += 1) {
+    if (truth.subarray(k * sliceSize, (k + 1) * sliceSize).some((value) => value !== 0)) slices.push(k);
+  }
+  return slices;
+}

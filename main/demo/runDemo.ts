@@ -1,0 +1,171 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EventName, EventPayload } from '../api/contract';
+import { saveMaskSlices, setTumourRanges, tagScan } from '../annotation';
+import type { AppCore } from '../app';
+import { exportProjectMasks } from '../export';
+import { writeNiftiMask } from '../export/writeNiftiMask';
+import { addImportedVolume } from '../project';
+import type { TrainingMethod } from '../training/job/jobTypes';
+import { buildDemoCases, lesionSlices, type DemoCase } from './buildDemoCases';
+import { scoreProposals, type MethodScore } from './scoreProposals';
+
+export interface DemoOptions {
+  /** Keep the project and exports here; otherwise the project goes into the workspace. */
+  outFolder?: string;
+  minutesPerMethod: number;
+  /** Fraction of tumour slices that get a drawn mask (the issue asks for 1-5 %). */
+  maskFraction: number;
+  methods: TrainingMethod[];
+  report(line: string): void;
+  progress(fraction: number, label: string): void;
+}
+
+export interface DemoReport {
+  projectId: string;
+  projectFolder: string;
+  exportFolder: string;
+  cases: number;
+  tumourSlices: number;
+  maskedSlices: number;
+  scores: MethodScore[];
+  seconds: number;
+  files: string[];
+}
+
+/**
+ * The product's main job on the shipped sample brains: build a project with synthetic lesions, tag it as a clinician
+ * would, draw masks on a few slices, train GenSeg and the segmentation-only baseline for the same time, propose masks
+ * for every scan, score them against the exact truth, and export everything as NIfTI.
+ */
+export async function runDemo(core: AppCore, options: DemoOptions): Promise<DemoReport> {
+  const started = performance.now();
+  options.progress(0, 'building the sample project');
+  const cases = await buildDemoCases();
+  const folder = options.outFolder ? join(options.outFolder, 'project') : undefined;
+  const { id: projectId } = await core.workspace.createProject(`GenSeg demo ${new Date().toISOString().slice(0, 16)}`, folder);
+  const project = await core.workspace.getProject(projectId);
+  const volumeIds: string[] = [];
+  let tumourSlices = 0;
+  const maskCandidates: { volumeId: string; sliceIndex: number; area: number }[] = [];
+  for (const demoCase of cases) {
+    const summary = await addImportedVolume(
+      project,
+      { volume: demoCase.volume, description: { sourceFormat: 'nifti', sourceFiles: [join('resources', 'sample-brains', demoCase.source)], warnings: [] } },
+      demoCase.name
+    );
+    volumeIds.push(summary.id);
+    const record = (await project.store.volumes.get(summary.id))!;
+    if (!demoCase.hasLesion) {
+      await tagScan(project.store, record, 'absent');
+      continue;
+    }
+    const slices = lesionSlices(demoCase.truth, record.dimensions);
+    tumourSlices += slices.length;
+    await setTumourRanges(project.store, record, [{ first: slices[0]!, last: slices.at(-1)! }]);
+    const middle = slices[Math.floor(slices.length / 2)]!;
+    maskCandidates.push({ volumeId: summary.id, sliceIndex: middle, area: sliceArea(demoCase, record.dimensions, middle) });
+  }
+  const maskCount = Math.max(2, Math.round(tumourSlices * options.maskFraction));
+  const drawn = pickSpread(maskCandidates, maskCount);
+  for (const { volumeId, sliceIndex } of drawn) {
+    const demoCase = cases[volumeIds.indexOf(volumeId)]!;
+    const record = (await project.store.volumes.get(volumeId))!;
+    const sliceSize = record.dimensions[0] * record.dimensions[1];
+    const labels = demoCase.truth.slice(sliceIndex * sliceSize, (sliceIndex + 1) * sliceSize);
+    await saveMaskSlices(project.store, record, [{ sliceIndex, labels }], { provenance: 'user', author: 'demo' });
+  }
+  options.report(`Sample project: ${cases.length} scans (${cases.filter((c) => c.hasLesion).length} with a lesion), ${tumourSlices} tumour slices, masks drawn on ${drawn.length} (${((100 * drawn.length) / tumourSlices).toFixed(1)} %).`);
+
+  const exportFolder = options.outFolder ? join(options.outFolder, 'exports') : join(project.folder, 'exports', 'demo');
+  await mkdir(exportFolder, { recursive: true });
+  const files: string[] = [];
+  const scores: MethodScore[] = [];
+  for (const [index, method] of options.methods.entries()) {
+    const share = 1 / options.methods.length;
+    const versionId = await trainFor(core, projectId, method, options, (fraction, label) => options.progress(share * (index + fraction * 0.85), label));
+    options.progress(share * (index + 0.85), `${method}: proposing masks for every scan`);
+    const proposed = waitFor(core, 'onDidChangeProposals', (event) => event.projectId === projectId && event.done === event.total);
+    const failed = waitFor(core, 'onDidChangeTraining', (event) => event.projectId === projectId && event.status === 'failed');
+    await core.training.proposeMasks(projectId, versionId, volumeIds);
+    const outcome = await Promise.race([proposed, failed]);
+    if ('status' in outcome) throw new Error(outcome.message ?? 'Proposing masks failed.');
+    await core.training.waitForIdle();
+    const score = await scoreProposals(project, method, versionId, volumeIds, cases);
+    scores.push(score);
+    for (const [position, volumeId] of volumeIds.entries()) {
+      const record = (await project.store.volumes.get(volumeId))!;
+      const proposal = (await project.store.proposals.listForVolume(volumeId)).find((p) => p.modelVersionId === versionId)!;
+      const file = `${method}/case_${String(position + 1).padStart(4, '0')}_proposal.nii.gz`;
+      await mkdir(join(exportFolder, method), { recursive: true });
+      await writeNiftiMask({ dimensions: record.dimensions, voxelToPatient: record.voxelToPatient }, proposal.labels, join(exportFolder, file));
+      files.push(file);
+    }
+  }
+  options.progress(0.97, 'exporting the drawn masks and the truth');
+  const drawnExport = await exportProjectMasks(project, join(exportFolder, 'drawn'), { includeImages: false });
+  files.push(...drawnExport.cases.map((c) => `drawn/${c.maskFile}`));
+  for (const [position, demoCase] of cases.entries()) {
+    const record = (await project.store.volumes.get(volumeIds[position]!))!;
+    const file = `truth/case_${String(position + 1).padStart(4, '0')}_truth.nii.gz`;
+    await mkdir(join(exportFolder, 'truth'), { recursive: true });
+    await writeNiftiMask({ dimensions: record.dimensions, voxelToPatient: record.voxelToPatient }, demoCase.truth, join(exportFolder, file));
+    files.push(file);
+  }
+  options.progress(1, 'done');
+  return {
+    projectId,
+    projectFolder: project.folder,
+    exportFolder,
+    cases: cases.length,
+    tumourSlices,
+    maskedSlices: drawn.length,
+    scores,
+    seconds: (performance.now() - started) / 1000,
+    files
+  };
+}
+
+async function trainFor(
+  core: AppCore,
+  projectId: string,
+  method: TrainingMethod,
+  options: DemoOptions,
+  progress: (fraction: number, label: string) => void
+): Promise<string> {
+  const seconds = options.minutesPerMethod * 60;
+  const unsubscribe = core.events.subscribe((name, payload) => {
+    if (name !== 'onDidTrainingProgress') return;
+    const { progress: p } = payload as EventPayload<'onDidTrainingProgress'>;
+    const dice = p.validationDice === null ? '' : `, validation Dice ${p.validationDice.toFixed(2)}`;
+    progress(Math.min(1, p.elapsedSeconds / seconds), `${method}: step ${p.step}, ${p.stepsPerSecond.toFixed(2)} steps/s on ${p.backend}${dice}`);
+  });
+  const finished = waitFor(core, 'onDidChangeTraining', (event) => event.projectId === projectId && event.status !== 'running');
+  await core.training.startTraining(projectId, { method, preset: 'cpu', maxSeconds: seconds });
+  const outcome = await finished;
+  unsubscribe();
+  if (outcome.status !== 'finished') throw new Error(`${method} training ended: ${outcome.message ?? outcome.status}`);
+  const versions = await core.workspace.getProject(projectId).then((project) => project.store.modelVersions.list());
+  return versions.at(-1)!.id;
+}
+
+function waitFor<N extends EventName>(core: AppCore, name: N, accept: (payload: EventPayload<N>) => boolean): Promise<EventPayload<N>> {
+  return new Promise((resolve) => {
+    const unsubscribe = core.events.subscribe((eventName, payload) => {
+      if ((eventName as string) === name && accept(payload as EventPayload<N>)) {
+        unsubscribe();
+        resolve(payload as EventPayload<N>);
+      }
+    });
+  });
+}
+
+function sliceArea(demoCase: DemoCase, dimensions: [number, number, number], sliceIndex: number): number {
+  const sliceSize = dimensions[0] * dimensions[1];
+  return demoCase.truth.subarray(sliceIndex * sliceSize, (sliceIndex + 1) * sliceSize).reduce((sum, value) => sum + value, 0);
+}
+
+/** One masked slice per lesion scan, largest lesions first, as a clinician would pick clear examples. */
+function pickSpread<T extends { area: number }>(candidates: T[], count: number): T[] {
+  return [...candidates].sort((a, b) => b.area - a.area).slice(0, count);
+}

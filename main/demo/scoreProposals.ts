@@ -1,0 +1,59 @@
+import type { Project } from '../project';
+import type { DemoCase } from './buildDemoCases';
+
+export interface MethodScore {
+  method: string;
+  modelVersionId: string;
+  /** Mean 3D Dice over the scans with a lesion. */
+  meanDice: number;
+  /** Dice over all lesion voxels of all scans pooled. */
+  pooledDice: number;
+  /** Voxels proposed in scans without a lesion (false alarms), per scan. */
+  falseVoxelsPerHealthyScan: number;
+  validationDice: number | null;
+}
+
+/** Scores one model version's proposals against the exact synthetic truth. */
+export async function scoreProposals(
+  project: Project,
+  method: string,
+  modelVersionId: string,
+  volumeIds: string[],
+  cases: DemoCase[]
+): Promise<MethodScore> {
+  const dices: number[] = [];
+  let overlap = 0;
+  let total = 0;
+  let falseVoxels = 0;
+  let healthy = 0;
+  for (const [index, volumeId] of volumeIds.entries()) {
+    const proposal = (await project.store.proposals.listForVolume(volumeId)).find((p) => p.modelVersionId === modelVersionId);
+    if (!proposal) continue;
+    const truth = cases[index]!.truth;
+    let both = 0;
+    let sum = 0;
+    for (let voxel = 0; voxel < truth.length; voxel += 1) {
+      const p = proposal.labels[voxel]! > 0 ? 1 : 0;
+      both += p & truth[voxel]!;
+      sum += p + truth[voxel]!;
+    }
+    if (cases[index]!.hasLesion) {
+      dices.push(sum === 0 ? 1 : (2 * both) / sum);
+      overlap += both;
+      total += sum;
+    } else {
+      falseVoxels += sum;
+      healthy += 1;
+    }
+  }
+  const version = await project.store.modelVersions.get(modelVersionId);
+  const evaluation = (version?.metrics as { evaluation?: { dice: number | null } } | undefined)?.evaluation;
+  return {
+    method,
+    modelVersionId,
+    meanDice: dices.reduce((a, b) => a + b, 0) / Math.max(1, dices.length),
+    pooledDice: total === 0 ? 1 : (2 * overlap) / total,
+    falseVoxelsPerHealthyScan: falseVoxels / Math.max(1, healthy),
+    validationDice: evaluation?.dice ?? null
+  };
+}
