@@ -112,6 +112,22 @@ describe('orientation of the acquisition-axis view', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('shows an oblique acquisition as acquired: the voxel grid square to the screen, the labels oblique', async () => {
+    const path = join(folder, 'phantom-oblique.nii');
+    writeOrientationPhantom(path, 'ras', { obliqueDegrees: 20 });
+    await app.importFromPath(path, 'phantom-oblique');
+    await app.chooseVolume('phantom-oblique');
+    // The grid's j axis (anterior, turned 20° towards the patient's left) is up.
+    expect(await app.viewport.orientationLabels()).toEqual({ top: 'AL', bottom: 'PR', left: 'RA', right: 'LP' });
+    const view = decodePng(await app.viewport.screenshot(join(artifacts, 'orientation-oblique.png')));
+    const rightAnterior = locateGreyLevels(view, 230, 255);
+    expect(rightAnterior.x).toBeLessThan(-0.1);
+    expect(rightAnterior.y).toBeLessThan(-0.1);
+    // A square marker not resampled into a turned square (which would fill about 60% of its bounding box).
+    expect(rightAnterior.fillOfBoundingBox).toBeGreaterThan(0.85);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('shows the last volume chosen when the user clicks through volumes quickly', async () => {
     // The coronal phantom is on screen from the test above; the axial one must end up there.
     await app.volumeItem('phantom-sagittal').click();

@@ -61,6 +61,8 @@ export interface RegionCentroid {
   /** Centroid relative to the image centre, as a fraction of the half-size: -1 left/top, +1 right/bottom. */
   x: number;
   y: number;
+  /** Pixels counted over the area of their bounding box: 1 for a filled rectangle aligned with the screen. */
+  fillOfBoundingBox: number;
 }
 
 /**
@@ -76,6 +78,7 @@ export function locateGreyLevels(
   let count = 0;
   let sumX = 0;
   let sumY = 0;
+  const box = { left: width, top: height, right: -1, bottom: -1 };
   for (let y = margin; y < height - margin; y++) {
     for (let x = margin; x < width - margin; x++) {
       const index = (y * width + x) * 4;
@@ -84,10 +87,19 @@ export function locateGreyLevels(
       count++;
       sumX += x;
       sumY += y;
+      box.left = Math.min(box.left, x);
+      box.right = Math.max(box.right, x);
+      box.top = Math.min(box.top, y);
+      box.bottom = Math.max(box.bottom, y);
     }
   }
-  if (count === 0) return { count, x: 0, y: 0 };
-  return { count, x: (sumX / count - width / 2) / (width / 2), y: (sumY / count - height / 2) / (height / 2) };
+  if (count === 0) return { count, x: 0, y: 0, fillOfBoundingBox: 0 };
+  return {
+    count,
+    x: (sumX / count - width / 2) / (width / 2),
+    y: (sumY / count - height / 2) / (height / 2),
+    fillOfBoundingBox: count / ((box.right - box.left + 1) * (box.bottom - box.top + 1))
+  };
 }
 
 /**

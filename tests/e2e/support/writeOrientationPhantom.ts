@@ -64,11 +64,15 @@ export function phantomDimensions(storage: PhantomStorage): [number, number, num
   return [anatomyShape[axes[0][0]], anatomyShape[axes[1][0]], anatomyShape[axes[2][0]]];
 }
 
-export function writeOrientationPhantom(path: string, storage: PhantomStorage): void {
+/**
+ * Writes the phantom stored as `storage`. With `obliqueDegrees`, the whole grid is turned by that angle about the
+ * head-feet axis (an oblique acquisition): the sform says so, the voxels are the same.
+ */
+export function writeOrientationPhantom(path: string, storage: PhantomStorage, { obliqueDegrees = 0 } = {}): void {
   const axes: StorageAxes = phantomStorages[storage];
   const dimensions = phantomDimensions(storage);
   const origin = anatomyShape.map((size) => -(size - 1));
-  const srow = [0, 1, 2].map((anatomical) => {
+  const straight = [0, 1, 2].map((anatomical) => {
     const row = [0, 0, 0, origin[anatomical]];
     const stored = axes.findIndex(([axis]) => axis === anatomical);
     const reversed = axes[stored][1];
@@ -76,6 +80,7 @@ export function writeOrientationPhantom(path: string, storage: PhantomStorage): 
     if (reversed) row[3] += spacing * (anatomyShape[anatomical] - 1);
     return row;
   });
+  const srow = rotateAboutHeadFeetAxis(straight, obliqueDegrees);
   const voxels = new Uint8Array(dimensions[0] * dimensions[1] * dimensions[2]);
   const anatomical = [0, 0, 0];
   for (let k = 0; k < dimensions[2]; k++) {
@@ -90,6 +95,16 @@ export function writeOrientationPhantom(path: string, storage: PhantomStorage): 
     }
   }
   writeFileSync(path, encodeNifti1(dimensions, srow, voxels));
+}
+
+/** The rows of a RAS sform turned by `degrees` about z (the grid's centre is the origin of RAS, so it stays). */
+function rotateAboutHeadFeetAxis(srow: number[][], degrees: number): number[][] {
+  const [cos, sin] = [Math.cos((degrees * Math.PI) / 180), Math.sin((degrees * Math.PI) / 180)];
+  return [
+    srow[0].map((value, column) => cos * value - sin * srow[1][column]),
+    srow[1].map((value, column) => sin * srow[0][column] + cos * value),
+    srow[2]
+  ];
 }
 
 /** A NIfTI-1 single file (.nii): 348-byte header, 4 bytes of extension flags, then the uint8 voxels. */
