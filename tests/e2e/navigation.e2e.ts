@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WorkstationPage } from './pages/WorkstationPage';
 import { decodePng } from './support/decodePng';
+import { keepScreenshotOfFailures } from './support/keepScreenshotOfFailures';
 import { collectPageErrors, launchBrowser } from './support/launchBrowser';
 import { locateGreyLevels } from './support/measureImage';
 import { writeOrientationPhantom } from './support/writeOrientationPhantom';
@@ -16,6 +17,7 @@ describe('viewport navigation', () => {
   let browser: Browser;
   let page: Page;
   let pageErrors: string[];
+  keepScreenshotOfFailures(artifacts, () => page);
   let app: WorkstationPage;
   let folder: string;
 

@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WorkstationPage } from './pages/WorkstationPage';
 import { decodePng, type DecodedImage } from './support/decodePng';
+import { keepScreenshotOfFailures } from './support/keepScreenshotOfFailures';
 import { collectPageErrors, launchBrowser } from './support/launchBrowser';
 import { compareImages, locateGreyLevels } from './support/measureImage';
 import {
@@ -24,6 +25,7 @@ describe('orientation of the acquisition-axis view', () => {
   let browser: Browser;
   let page: Page;
   let pageErrors: string[];
+  keepScreenshotOfFailures(artifacts, () => page);
   let app: WorkstationPage;
   let folder: string;
   const middleSliceViews = new Map<PhantomStorage, DecodedImage>();

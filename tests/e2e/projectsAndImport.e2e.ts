@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readSignal, waitForSignals } from './pages/readBodySignals';
 import { WorkstationPage } from './pages/WorkstationPage';
+import { keepScreenshotOfFailures } from './support/keepScreenshotOfFailures';
 import { collectPageErrors, launchBrowser } from './support/launchBrowser';
 import { writeOrientationPhantom } from './support/writeOrientationPhantom';
 
@@ -14,6 +15,7 @@ describe('projects, imports and messages', () => {
   let browser: Browser;
   let page: Page;
   let pageErrors: string[];
+  keepScreenshotOfFailures(artifacts, () => page);
   let app: WorkstationPage;
   let folder: string;
 

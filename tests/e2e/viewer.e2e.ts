@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { colin27Path } from '../fixtures/fetchFixtures';
 import { WorkstationPage } from './pages/WorkstationPage';
 import { decodePng } from './support/decodePng';
+import { keepScreenshotOfFailures } from './support/keepScreenshotOfFailures';
 import { collectPageErrors, launchBrowser } from './support/launchBrowser';
 import { measureImage } from './support/measureImage';
 
@@ -14,6 +15,7 @@ describe('viewing an imported NIfTI volume', () => {
   let browser: Browser;
   let page: Page;
   let pageErrors: string[];
+  keepScreenshotOfFailures(artifacts, () => page);
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
