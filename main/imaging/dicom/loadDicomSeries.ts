@@ -1,7 +1,7 @@
 /**
- * Loads a scanned series into one volume. Files are decoded by worker threads (or, when asked, on this thread with a
- * yield between files), never all held at once: memory stays near the size of the decoded volume. Reports progress
- * and honours cancellation.
+ * Loads a scanned series into one volume. Compressed files are decoded by worker threads, uncompressed ones on this
+ * thread with a yield after each file; files are never all held at once, so memory stays near the size of the decoded
+ * volume. Reports progress and honours cancellation.
  */
 import { ImagingError } from '../ImagingError';
 import type { ImportedVolume, ImportOptions } from '../importTypes';
