@@ -6,7 +6,7 @@
 import { tf, type Tensor4D, type Variable } from '../../tf';
 import type { ForwardContext } from './forwardContext';
 import { computeAutopad, padSpatially, type Padding, type PaddingMode } from './padding';
-import { createSpectralState, normaliseSpectrally, type SpectralState } from './spectralNorm';
+import { createSpectralState, estimateSpectralNorm, type SpectralState } from './spectralNorm';
 import type { VariableScope } from './variableRegistry';
 
 export interface ConvOptions {
@@ -62,8 +62,11 @@ export function applyConv(layer: ConvLayer, x: Tensor4D, context: ForwardContext
   const { kernelSize, stride, padding, paddingMode, autopad } = layer.options;
   let input = padSpatially(x, padding, paddingMode);
   if (autopad) input = padSpatially(input, computeAutopad(x.shape[1], x.shape[2], kernelSize), 'reflect');
-  const kernel = layer.spectral ? normaliseSpectrally(layer.weight, layer.spectral, context) : layer.weight;
-  const output = tf.add(tf.conv2d(input, kernel as Tensor4D, stride, 'valid'), layer.bias) as Tensor4D;
+  let convolved = tf.conv2d(input, layer.weight as Tensor4D, stride, 'valid');
+  // conv(x, W/σ) = conv(x, W)/σ: dividing the output keeps the kernel tensor the same across calls, so wasm reuses
+  // its packed convolution operator instead of repacking a fresh normalised kernel at every call.
+  if (layer.spectral) convolved = tf.div(convolved, estimateSpectralNorm(layer.weight, layer.spectral, context));
+  const output = tf.add(convolved, layer.bias) as Tensor4D;
   countedMacs += output.size * layer.options.inChannels * kernelSize * kernelSize;
   return output;
 }

@@ -24,6 +24,11 @@ export function createSpectralState(scope: VariableScope, rows: number, columns:
 
 /** The normalised kernel ([kh, kw, in, out]) for this call. */
 export function normaliseSpectrally(weight: Variable, state: SpectralState, context: ForwardContext): Tensor4D {
+  return tf.div(weight, estimateSpectralNorm(weight, state, context)) as Tensor4D;
+}
+
+/** sigma = u^T W v for this call, after this call's power iteration in training; differentiable through W. */
+export function estimateSpectralNorm(weight: Variable, state: SpectralState, context: ForwardContext): Tensor {
   const [kernelHeight, kernelWidth, inChannels, outChannels] = weight.shape as [number, number, number, number];
   // In tfjs layout the flattened kernel is W^T of torch's [out, in*kh*kw] matrix; sigma does not depend on the order.
   const transposed = tf.reshape(weight, [kernelHeight * kernelWidth * inChannels, outChannels]) as Tensor2D;
@@ -34,8 +39,7 @@ export function normaliseSpectrally(weight: Variable, state: SpectralState, cont
     state.v.assign(v);
     state.u.assign(u);
   }
-  const sigma = tf.sum(tf.mul(state.u, tf.matMul(transposed, state.v, true, false)));
-  return tf.div(weight, sigma) as Tensor4D;
+  return tf.sum(tf.mul(state.u, tf.matMul(transposed, state.v, true, false)));
 }
 
 /**
