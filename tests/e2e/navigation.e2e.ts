@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { waitForSignals } from './pages/readBodySignals';
 import { WorkstationPage } from './pages/WorkstationPage';
 import { decodePng } from './support/decodePng';
 import { keepScreenshotOfFailures } from './support/keepScreenshotOfFailures';
 import { collectPageErrors, launchBrowser } from './support/launchBrowser';
 import { locateGreyLevels } from './support/measureImage';
-import { writeOrientationPhantom } from './support/writeOrientationPhantom';
+import { superiorMarkerFirstSlice, writeOrientationPhantom } from './support/writeOrientationPhantom';
 
 const artifacts = resolve(import.meta.dirname, 'artifacts');
 
@@ -91,6 +92,25 @@ describe('viewport navigation', () => {
     expect((await app.viewport.read()).slice).toBe(0);
     await app.viewport.dragSliceBar(0.5);
     expect(Math.abs((await app.viewport.read()).slice - (sliceCount - 1) / 2)).toBeLessThanOrEqual(1);
+  });
+
+  it('shows the voxel under the pointer and its value', async () => {
+    const { slice } = await app.viewport.read();
+    const marker = await locateBrightMarker();
+    const onMarker = await app.viewport.hover(marker.x, marker.y);
+    // The bright right-anterior column: x 28-35, y 34-41 in the phantom's RAS grid, stored as is.
+    expect(onMarker).toMatchObject({ value: 200, k: slice });
+    expect(onMarker!.i).toBeGreaterThanOrEqual(28);
+    expect(onMarker!.i).toBeLessThan(36);
+    expect(onMarker!.j).toBeGreaterThanOrEqual(34);
+    expect(onMarker!.j).toBeLessThan(42);
+    expect(await app.page.getByTestId('hover-readout').innerText()).toBe(
+      `Voxel ${onMarker!.i}, ${onMarker!.j}, ${onMarker!.k} · Value 200`
+    );
+    expect(slice).toBeLessThan(superiorMarkerFirstSlice);
+    expect(await app.viewport.hover(0, 0)).toMatchObject({ value: 50, k: slice });
+    await app.page.mouse.move(5, 5);
+    await waitForSignals(app.page, [{ signal: 'viewerHoverVoxel', is: 'equal', value: null }]);
   });
 
   it('moves through slices with the arrow keys like the wheel', async () => {

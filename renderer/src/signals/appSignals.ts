@@ -15,6 +15,9 @@ export interface AppSignals {
   viewerWindowCenter: string;
   /** Zoom factor; 1 when the whole volume fits the viewport. */
   viewerZoom: string;
+  /** The voxel under the mouse pointer as "i,j,k", and its value; absent when the pointer is off the volume. */
+  viewerHoverVoxel: string;
+  viewerHoverValue: string;
   /** Increases with every frame the viewport draws. */
   viewerRenderCount: string;
 }

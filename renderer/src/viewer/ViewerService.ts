@@ -7,6 +7,7 @@ import { createVolumeInCache } from './createVolumeInCache';
 import { Emitter } from './Emitter';
 import { initializeCornerstone } from './initializeCornerstone';
 import { computeInitialWindowRange, toScalarArray } from './toScalarArray';
+import { VoxelProbe, type ProbedVolume } from './VoxelProbe';
 import { add, axisStep, dot, patientToVoxel, placementFromAffine, scale, type Vector3 } from './volumeGeometry';
 
 export interface SliceState {
@@ -22,10 +23,9 @@ export interface WindowState {
   center: number;
 }
 
-interface ShownVolume {
+interface ShownVolume extends ProbedVolume {
   volumeId: string;
   cacheId: string;
-  voxelToPatient: number[];
   sliceCount: number;
   initialWindow: Types.VOIRange;
 }
@@ -58,6 +58,9 @@ export class ViewerService {
   readonly onDidChangeOrientation = this.orientationEmitter.event;
   /** The zoom factor relative to the whole volume fitting the viewport (1). */
   readonly onDidChangeZoom = this.zoomEmitter.event;
+  /** The voxel under the mouse pointer, or null when the pointer is off the volume. */
+  readonly onDidHoverVoxel: VoxelProbe['onDidHoverVoxel'];
+  private readonly probe: VoxelProbe;
   /** Fires after each frame drawn, with the number of frames drawn so far. */
   readonly onDidRender = this.renderEmitter.event;
 
@@ -77,6 +80,12 @@ export class ViewerService {
     element.addEventListener(Enums.Events.CAMERA_MODIFIED, this.handleCameraModified);
     element.addEventListener(Enums.Events.VOI_MODIFIED, this.handleWindowModified);
     element.addEventListener(Enums.Events.IMAGE_RENDERED, this.handleRendered);
+    this.probe = new VoxelProbe(
+      element,
+      () => this.viewport,
+      () => this.shown
+    );
+    this.onDidHoverVoxel = this.probe.onDidHoverVoxel;
     this.resizeObserver = new ResizeObserver(() => this.renderingEngine.resize(true, true));
     this.resizeObserver.observe(element);
   }
@@ -116,6 +125,8 @@ export class ViewerService {
       volumeId: voxels.volumeId,
       cacheId,
       voxelToPatient: voxels.geometry.voxelToPatient,
+      dimensions: voxels.geometry.dimensions,
+      scalarData,
       sliceCount: voxels.geometry.dimensions[2],
       initialWindow: computeInitialWindowRange(scalarData)
     };
@@ -194,6 +205,7 @@ export class ViewerService {
   destroy(): void {
     this.showRequest++;
     this.resizeObserver.disconnect();
+    this.probe.dispose();
     this.element.removeEventListener(Enums.Events.CAMERA_MODIFIED, this.handleCameraModified);
     this.element.removeEventListener(Enums.Events.VOI_MODIFIED, this.handleWindowModified);
     this.element.removeEventListener(Enums.Events.IMAGE_RENDERED, this.handleRendered);
@@ -222,6 +234,7 @@ export class ViewerService {
       viewPlaneNormal: camera.viewPlaneNormal as Vector3,
       viewUp: camera.viewUp as Vector3
     });
+    this.probe.refresh();
     const zoom = this.viewport.getZoom();
     if (zoom !== this.lastZoom) {
       this.lastZoom = zoom;

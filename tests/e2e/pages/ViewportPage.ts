@@ -107,6 +107,23 @@ export class ViewportPage {
     await this.waitForFrameAfter(framesBefore);
   }
 
+  /**
+   * Moves the pointer to (x, y) viewport pixels from the centre and returns the voxel the app says is under it, or
+   * null when the pointer is off the volume.
+   */
+  async hover(x: number, y: number): Promise<{ i: number; j: number; k: number; value: number } | null> {
+    const { x: centreX, y: centreY } = await this.centre();
+    const before = await readSignal(this.page, 'viewerHoverVoxel');
+    await this.page.mouse.move(centreX + x, centreY + y);
+    await waitForSignals(this.page, [{ signal: 'viewerHoverVoxel', is: 'different', value: before }], {
+      timeout: 5_000
+    }).catch(() => undefined); // the pointer may have stayed on the same voxel
+    const voxel = await readSignal(this.page, 'viewerHoverVoxel');
+    if (voxel === null) return null;
+    const [i, j, k] = voxel.split(',').map(Number);
+    return { i, j, k, value: await readNumberSignal(this.page, 'viewerHoverValue') };
+  }
+
   /** Waits until the viewport has drawn a frame after the `count`th. */
   async waitForFrameAfter(count: number): Promise<void> {
     await waitForSignals(this.page, [{ signal: 'viewerRenderCount', is: 'greater', value: count }]);

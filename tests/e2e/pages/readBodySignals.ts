@@ -13,6 +13,8 @@ export type SignalName =
   | 'viewerWindowWidth'
   | 'viewerWindowCenter'
   | 'viewerZoom'
+  | 'viewerHoverVoxel'
+  | 'viewerHoverValue'
   | 'viewerRenderCount';
 
 export interface SignalCondition {
