@@ -14,4 +14,16 @@ export class EventBus {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+
+  /** Resolves with the next `name` event that `accept` takes. */
+  waitFor<N extends EventName>(name: N, accept: (payload: EventPayload<N>) => boolean = () => true): Promise<EventPayload<N>> {
+    return new Promise((resolve) => {
+      const unsubscribe = this.subscribe((eventName, payload) => {
+        if ((eventName as string) === name && accept(payload as EventPayload<N>)) {
+          unsubscribe();
+          resolve(payload as EventPayload<N>);
+        }
+      });
+    });
+  }
 }

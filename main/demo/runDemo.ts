@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EventName, EventPayload } from '../api/contract';
+import type { EventPayload } from '../api/contract';
 import { saveMaskSlices, setTumourRanges, tagScan } from '../annotation';
 import type { AppCore } from '../app';
 import { exportProjectMasks } from '../export';
@@ -85,8 +85,8 @@ export async function runDemo(core: AppCore, options: DemoOptions): Promise<Demo
     const share = 1 / options.methods.length;
     const versionId = await trainFor(core, projectId, method, options, (fraction, label) => options.progress(share * (index + fraction * 0.85), label));
     options.progress(share * (index + 0.85), `${method}: proposing masks for every scan`);
-    const proposed = waitFor(core, 'onDidChangeProposals', (event) => event.projectId === projectId && event.done === event.total);
-    const failed = waitFor(core, 'onDidChangeTraining', (event) => event.projectId === projectId && event.status === 'failed');
+    const proposed = core.events.waitFor('onDidChangeProposals', (event) => event.projectId === projectId && event.done === event.total);
+    const failed = core.events.waitFor('onDidChangeTraining', (event) => event.projectId === projectId && event.status === 'failed');
     await core.training.proposeMasks(projectId, versionId, volumeIds);
     const outcome = await Promise.race([proposed, failed]);
     if ('status' in outcome) throw new Error(outcome.message ?? 'Proposing masks failed.');
@@ -140,7 +140,7 @@ async function trainFor(
     const dice = p.validationDice === null ? '' : `, validation Dice ${p.validationDice.toFixed(2)}`;
     progress(Math.min(1, p.elapsedSeconds / seconds), `${method}: step ${p.step}, ${p.stepsPerSecond.toFixed(2)} steps/s on ${p.backend}${dice}`);
   });
-  const finished = waitFor(core, 'onDidChangeTraining', (event) => event.projectId === projectId && event.status !== 'running');
+  const finished = core.events.waitFor('onDidChangeTraining', (event) => event.projectId === projectId && event.status !== 'running');
   await core.training.startTraining(projectId, { method, preset: 'cpu', maxSeconds: seconds });
   const outcome = await finished;
   unsubscribe();
@@ -149,16 +149,6 @@ async function trainFor(
   return versions.at(-1)!.id;
 }
 
-function waitFor<N extends EventName>(core: AppCore, name: N, accept: (payload: EventPayload<N>) => boolean): Promise<EventPayload<N>> {
-  return new Promise((resolve) => {
-    const unsubscribe = core.events.subscribe((eventName, payload) => {
-      if ((eventName as string) === name && accept(payload as EventPayload<N>)) {
-        unsubscribe();
-        resolve(payload as EventPayload<N>);
-      }
-    });
-  });
-}
 
 function sliceArea(demoCase: DemoCase, dimensions: [number, number, number], sliceIndex: number): number {
   const sliceSize = dimensions[0] * dimensions[1];

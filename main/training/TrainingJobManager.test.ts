@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CallInput, CallName, CallResult, EventName, EventPayload } from '../api/contract';
+import type { CallInput, CallName, CallResult } from '../api/contract';
 import { createAppCore, type AppCore } from '../app';
 import { createLesionProject } from './testing/createLesionProject';
 
@@ -15,16 +15,6 @@ async function call<N extends CallName>(name: N, input: CallInput<N>): Promise<C
   return outcome.result as CallResult<N>;
 }
 
-function nextEvent<N extends EventName>(name: N, accept: (payload: EventPayload<N>) => boolean): Promise<EventPayload<N>> {
-  return new Promise((resolve) => {
-    const unsubscribe = core.events.subscribe((eventName, payload) => {
-      if ((eventName as string) === name && accept(payload as EventPayload<N>)) {
-        unsubscribe();
-        resolve(payload as EventPayload<N>);
-      }
-    });
-  });
-}
 
 beforeEach(() => {
   folder = mkdtempSync(join(tmpdir(), 'genseg-training-'));
@@ -49,7 +39,7 @@ describe('training jobs', { timeout: 300_000 }, () => {
 
   it('trains in its own process, makes a model version with its evaluation, proposes masks and accepts one', async () => {
     const { projectId } = await createLesionProject(core, { volumes: 6, size: 32, slices: 10, maskedSlicesPerVolume: 2 });
-    const finished = nextEvent('onDidChangeTraining', (event) => event.status !== 'running');
+    const finished = core.events.waitFor('onDidChangeTraining', (event) => event.status !== 'running');
     const { runId } = await core.training.startTraining(projectId, { preset: 'tiny', maxSteps: 4, inputSize: [32, 32], batchSize: 2 });
     await expect(call('startTraining', { projectId })).rejects.toMatchObject({ code: 'busy' });
     const outcome = await finished;
@@ -63,7 +53,7 @@ describe('training jobs', { timeout: 300_000 }, () => {
     const metrics = await call('getTrainingMetrics', { projectId, runId });
     expect(metrics.map((series) => series.name)).toContain('loss.generator');
 
-    const proposed = nextEvent('onDidChangeProposals', (event) => event.done === event.total);
+    const proposed = core.events.waitFor('onDidChangeProposals', (event) => event.done === event.total);
     const { volumeIds } = await call('proposeMasks', { projectId, modelVersionId: version!.id });
     expect(volumeIds.length).toBe(3);
     await proposed;
@@ -83,7 +73,7 @@ describe('training jobs', { timeout: 300_000 }, () => {
   it('trains the paper baselines through the same job', async () => {
     const { projectId } = await createLesionProject(core, { volumes: 4, size: 24, slices: 8, maskedSlicesPerVolume: 1 });
     for (const method of ['segmentation-only', 'ae-segmentation'] as const) {
-      const finished = nextEvent('onDidChangeTraining', (event) => event.status !== 'running');
+      const finished = core.events.waitFor('onDidChangeTraining', (event) => event.status !== 'running');
       await core.training.startTraining(projectId, { method, preset: 'tiny', maxSteps: 2, inputSize: [32, 32], batchSize: 2 });
       expect(await finished).toMatchObject({ status: 'finished' });
     }
@@ -94,9 +84,9 @@ describe('training jobs', { timeout: 300_000 }, () => {
   it('survives the training process being killed, and resumes from the last checkpoint', async () => {
     const { projectId } = await createLesionProject(core, { volumes: 4, size: 32, slices: 8, maskedSlicesPerVolume: 2 });
     const { runId } = await core.training.startTraining(projectId, { preset: 'tiny', inputSize: [32, 32], batchSize: 2, checkpointEverySeconds: 0.001 });
-    await nextEvent('onDidTrainingProgress', (event) => event.progress.step >= 2);
-    await nextEvent('onDidTrainingProgress', () => true);
-    const interrupted = nextEvent('onDidChangeTraining', (event) => event.status === 'interrupted');
+    await core.events.waitFor('onDidTrainingProgress', (event) => event.progress.step >= 2);
+    await core.events.waitFor('onDidTrainingProgress', () => true);
+    const interrupted = core.events.waitFor('onDidChangeTraining', (event) => event.status === 'interrupted');
     const pid = (core.training as unknown as { active?: { worker: { pid: number } } }).active!.worker.pid;
     process.kill(pid, 'SIGKILL');
     expect((await interrupted).message).toMatch(/SIGKILL.*Resume/);
@@ -105,8 +95,8 @@ describe('training jobs', { timeout: 300_000 }, () => {
     const [run] = await call('listTrainingRuns', { projectId });
     expect(run).toMatchObject({ id: runId, status: 'interrupted', resumable: true });
 
-    const finished = nextEvent('onDidChangeTraining', (event) => event.status === 'finished');
-    const firstProgress = nextEvent('onDidTrainingProgress', () => true);
+    const finished = core.events.waitFor('onDidChangeTraining', (event) => event.status === 'finished');
+    const firstProgress = core.events.waitFor('onDidTrainingProgress', () => true);
     await call('resumeTraining', { projectId, runId, maxSteps: 6 });
     // Checkpoints were written after every step, so the resumed run goes on from where the killed one was.
     expect((await firstProgress).progress.step).toBeGreaterThanOrEqual(3);

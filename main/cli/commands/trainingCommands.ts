@@ -1,18 +1,8 @@
 import { parseArgs } from 'node:util';
-import type { EventName, EventPayload, TrainingEventInfo } from '../../api/contract';
-import { exitCodes, type Command, type CommandContext } from '../Command';
+import type { EventPayload, TrainingEventInfo } from '../../api/contract';
+import { exitCodes, type Command } from '../Command';
 import { callOrReport, resolveProject } from '../callOrReport';
 
-function waitForEvent<N extends EventName>(context: CommandContext, name: N, accept: (payload: EventPayload<N>) => boolean): Promise<EventPayload<N>> {
-  return new Promise((resolve) => {
-    const unsubscribe = context.core().events.subscribe((eventName, payload) => {
-      if ((eventName as string) === name && accept(payload as EventPayload<N>)) {
-        unsubscribe();
-        resolve(payload as EventPayload<N>);
-      }
-    });
-  });
-}
 
 export const trainCommand: Command = {
   name: 'train',
@@ -40,7 +30,7 @@ export const trainCommand: Command = {
       ...(values.minutes ? { maxSeconds: Number(values.minutes) * 60 } : {}),
       ...(values.steps ? { maxSteps: Number(values.steps) } : {})
     };
-    const ended = waitForEvent(context, 'onDidChangeTraining', (event) => event.status !== 'running');
+    const ended = context.core().events.waitFor('onDidChangeTraining', (event) => event.status !== 'running');
     const stopOnInterrupt = () => void context.core().dispatch('stopTraining', {}, { host: 'web' });
     process.once('SIGINT', stopOnInterrupt);
     const unsubscribe = context.core().events.subscribe((name, payload) => {
