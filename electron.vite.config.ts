@@ -12,7 +12,11 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve(import.meta.dirname, 'electron/main.ts') },
+        input: {
+          index: resolve(import.meta.dirname, 'electron/main.ts'),
+          // The training process runs as its own entry (utilityProcess.fork(out/main/worker.js)).
+          worker: resolve(import.meta.dirname, 'main/training/worker.ts')
+        },
         // Native and wasm-carrying packages stay outside the bundle and are unpacked from the asar.
         external: ['sqlite3', /^@tensorflow\//]
       }

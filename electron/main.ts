@@ -6,6 +6,7 @@ import { app, BrowserWindow, dialog, session } from 'electron';
 import { join } from 'node:path';
 import { createAppCore, type AppCore } from '../main/app';
 import { createApplicationMenu } from './createApplicationMenu';
+import { createUtilityWorkerSpawner } from './createUtilityWorkerSpawner';
 import { createMainWindow, isTrustedRendererUrl } from './createMainWindow';
 import { channelOfEvent, registerIpc } from './registerIpc';
 
@@ -38,7 +39,10 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   void app.whenReady().then(() => {
-    core = createAppCore({ workspaceFolder: process.env.GENSEG_WORKSPACE ?? join(app.getPath('documents'), 'GenSegWorkstation') });
+    core = createAppCore({
+      workspaceFolder: process.env.GENSEG_WORKSPACE ?? join(app.getPath('documents'), 'GenSegWorkstation'),
+      spawnWorker: createUtilityWorkerSpawner()
+    });
     const activeCore = core;
     session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
     session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
