@@ -35,6 +35,8 @@ function makeVolume(id: string, dimensions: [number, number, number] = [4, 3, 5]
     scalarType: 'uint8',
     minValue: 0,
     maxValue: 255,
+    windowCenter: 128,
+    windowWidth: 256,
     cacheFile: `cache/${id}.raw`,
     warnings: ['uneven spacing'],
     createdAt: '2026-11-30T00:00:00.000Z'

@@ -36,6 +36,8 @@ export const migrations: Migration[] = [
         scalar_type TEXT NOT NULL,
         min_value REAL NOT NULL,
         max_value REAL NOT NULL,
+        window_center REAL NOT NULL,           -- suggested first display window
+        window_width REAL NOT NULL,
         cache_file TEXT NOT NULL,              -- relative to the project folder
         warnings TEXT NOT NULL DEFAULT '[]',
         created_at TEXT NOT NULL

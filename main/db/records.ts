@@ -19,6 +19,9 @@ export interface VolumeRecord {
   scalarType: ScalarTypeName;
   minValue: number;
   maxValue: number;
+  /** Suggested first display window (robust percentiles of the tissue). */
+  windowCenter: number;
+  windowWidth: number;
   /** Relative to the project folder. */
   cacheFile: string;
   warnings: string[];

@@ -29,6 +29,7 @@ export async function addImportedVolume(project: Project, imported: ImportedVolu
   const { volume, description } = imported;
   const cacheFile = await project.volumeCache.write(id, volume.scalars);
   const [minValue, maxValue] = rangeOf(volume.scalars);
+  const [low, high] = robustRange(volume.scalars, minValue, maxValue);
   const record: VolumeRecord = {
     id,
     name,
@@ -45,6 +46,8 @@ export async function addImportedVolume(project: Project, imported: ImportedVolu
     scalarType: scalarTypeNameOf(volume.scalars),
     minValue,
     maxValue,
+    windowCenter: (low + high) / 2,
+    windowWidth: Math.max(high - low, 1e-6),
     cacheFile,
     warnings: description.warnings,
     createdAt: new Date().toISOString()
@@ -69,6 +72,8 @@ export function toVolumeSummary(record: VolumeRecord, labels: VolumeLabelState =
     scalarType: record.scalarType,
     minValue: record.minValue,
     maxValue: record.maxValue,
+    windowCenter: record.windowCenter,
+    windowWidth: record.windowWidth,
     warnings: record.warnings,
     createdAt: record.createdAt,
     labels
@@ -90,4 +95,32 @@ function rangeOf(scalars: ScalarArray): [number, number] {
     if (value > max) max = value;
   }
   return scalars.length === 0 ? [0, 0] : [min, max];
+}
+
+/**
+ * The 0.5 and 99.5 percentiles of the nonzero voxels, from a 4,096-bin histogram: a first window that shows tissue
+ * rather than being stretched by background and a few extreme voxels.
+ */
+export function robustRange(scalars: ScalarArray, minValue: number, maxValue: number): [number, number] {
+  if (!(maxValue > minValue)) return [minValue, maxValue];
+  const bins = 4096;
+  const histogram = new Uint32Array(bins);
+  const scale = (bins - 1) / (maxValue - minValue);
+  let count = 0;
+  for (let index = 0; index < scalars.length; index += 1) {
+    const value = scalars[index]!;
+    if (value === 0 || Number.isNaN(value)) continue;
+    histogram[Math.floor((value - minValue) * scale)]! += 1;
+    count += 1;
+  }
+  if (count === 0) return [minValue, maxValue];
+  const at = (fraction: number) => {
+    let seen = 0;
+    for (let bin = 0; bin < bins; bin += 1) {
+      seen += histogram[bin]!;
+      if (seen >= fraction * count) return minValue + bin / scale;
+    }
+    return maxValue;
+  };
+  return [at(0.005), at(0.995)];
 }

@@ -39,6 +39,9 @@ export interface VolumeSummary {
   /** Intensity range of the voxels, for the initial window. */
   minValue: number;
   maxValue: number;
+  /** Suggested first window (0.5–99.5 percentiles of the nonzero voxels). */
+  windowCenter: number;
+  windowWidth: number;
   warnings: string[];
   createdAt: string;
   labels: VolumeLabelState;

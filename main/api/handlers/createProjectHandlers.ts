@@ -29,7 +29,11 @@ export function createProjectHandlers({ workspace, events, appVersion, dicomImpo
     }),
 
     listProjects: () => workspace.listProjects(),
-    createProject: ({ name }) => workspace.createProject(name),
+    createProject: async ({ name }) => {
+      const project = await workspace.createProject(name);
+      events.emit('onDidChangeProjects', {});
+      return project;
+    },
     openProject: ({ projectId }) => workspace.openProject(projectId),
 
     importNiftiFromPath: async ({ projectId, path }) => {

@@ -19,6 +19,8 @@ interface VolumeRow extends Row {
   scalar_type: string;
   min_value: number;
   max_value: number;
+  window_center: number;
+  window_width: number;
   cache_file: string;
   warnings: string;
   created_at: string;
@@ -31,8 +33,8 @@ export class VolumeRepository {
     await this.database.run(
       `INSERT INTO volumes (id, name, source_kind, source_files, patient_name, patient_id, study_description,
          series_description, modality, series_instance_uid, dim_i, dim_j, dim_k, voxel_to_patient, scalar_type,
-         min_value, max_value, cache_file, warnings, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         min_value, max_value, window_center, window_width, cache_file, warnings, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         volume.id,
         volume.name,
@@ -49,6 +51,8 @@ export class VolumeRepository {
         volume.scalarType,
         volume.minValue,
         volume.maxValue,
+        volume.windowCenter,
+        volume.windowWidth,
         volume.cacheFile,
         JSON.stringify(volume.warnings),
         volume.createdAt
@@ -93,6 +97,8 @@ function toRecord(row: VolumeRow): VolumeRecord {
     scalarType: row.scalar_type as ScalarTypeName,
     minValue: row.min_value,
     maxValue: row.max_value,
+    windowCenter: row.window_center,
+    windowWidth: row.window_width,
     cacheFile: row.cache_file,
     warnings: JSON.parse(row.warnings) as string[],
     createdAt: row.created_at

@@ -26,6 +26,8 @@ for (let n = 0; ; n += 1) {
     scalarType: 'int16',
     minValue: 0,
     maxValue: 1,
+    windowCenter: 0.5,
+    windowWidth: 1,
     cacheFile: `cache/${id}.raw`,
     warnings: [],
     createdAt: new Date().toISOString()
