@@ -30,7 +30,7 @@ export default async function runTrainBench(args: string[]): Promise<void> {
   const options = parseOptions(args);
   const backends = readList(options, 'backends', ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']) as BackendCandidate[];
   const presets = readList(options, 'presets', ['tiny', 'cpu', 'paper']) as PresetName[];
-  const models = readList(options, 'models', ['genseg', 'segmentation-only', 'ae-segmentation']) as ModelKind[];
+  const models = readList(options, 'models', ['segmentation-only', 'ae-segmentation', 'genseg']) as ModelKind[];
   const steps = readNumber(options, 'steps', 5);
   const batchSize = readNumber(options, 'batch', 8);
   const maxSeconds = readNumber(options, 'max-seconds', 120);
@@ -49,7 +49,12 @@ export default async function runTrainBench(args: string[]): Promise<void> {
         rows.push({ backend, preset, model: '*', secondsPerStep: null, stepsPerSecond: null, gflopPerStep: null, note: 'skipped on cpu (use --all-presets-on-cpu)' });
         continue;
       }
-      for (const model of models) rows.push(await timeConfiguration(backend, preset, model, { steps, batchSize, maxSeconds }));
+      for (const model of models) {
+        const row = await timeConfiguration(backend, preset, model, { steps, batchSize, maxSeconds });
+        rows.push(row);
+        // A wasm heap past 2 GB breaks its 32-bit offsets; the module is unusable afterwards, so stop using it.
+        if (/memory access out of bounds|out of memory/i.test(row.note)) break;
+      }
     }
   }
   const torch = options.has('no-torch') ? [] : [1, 2].map((threads) => runTorchReference(threads, batchSize, steps));
@@ -74,9 +79,10 @@ async function timeConfiguration(
   const labelled = new Array<boolean>(limits.batchSize).fill(false);
   labelled[0] = true;
   const batch = createSyntheticBatch({ count: limits.batchSize, ...geometry, labelled, seed: 1 });
-  const trainer = createTrainer({ model, preset, ...geometry, seed: 1 });
   const row: Row = { backend, preset, model, secondsPerStep: null, stepsPerSecond: null, gflopPerStep: null, note: '' };
+  let trainer: ReturnType<typeof createTrainer> | null = null;
   try {
+    trainer = createTrainer({ model, preset, ...geometry, seed: 1 });
     const macsBefore = readConvMacCount();
     const warmStart = Date.now();
     await trainer.trainStep(batch);
@@ -104,7 +110,11 @@ async function timeConfiguration(
   } catch (error) {
     row.note = `failed: ${String(error).split('\n')[0]}`;
   } finally {
-    trainer.dispose();
+    try {
+      trainer?.dispose();
+    } catch {
+      // After a wasm heap failure disposal can fail too; the row already says why.
+    }
   }
   return row;
 }
