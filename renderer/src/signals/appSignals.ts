@@ -20,6 +20,10 @@ export interface AppSignals {
   viewerHoverValue: string;
   /** Increases with every frame the viewport draws. */
   viewerRenderCount: string;
+  /** The weak label of each slice of the volume on screen, one letter per slice: p(resent), a(bsent), u(nknown). */
+  weakLabels: string;
+  /** Increases each time main confirmed a change of tags (saved on disk). */
+  weakLabelsSaved: string;
 }
 
 export function setAppSignal<K extends keyof AppSignals>(name: K, value: string | number): void {

@@ -77,9 +77,12 @@ export const useVolumesStore = defineStore('volumes', () => {
     return useApiClient().call('getVolumeVoxels', { projectId, volumeId });
   }
 
-  useApiClient().on('onDidChangeVolumes', ({ projectId }) => {
-    if (projectId === projects.currentProjectId) void refresh();
-  });
+  // The list shows each volume's tags, masks and pending proposals: any of them changing refreshes it.
+  for (const event of ['onDidChangeVolumes', 'onDidChangeWeakLabels', 'onDidChangeProposals'] as const) {
+    useApiClient().on(event, ({ projectId }) => {
+      if (projectId === projects.currentProjectId) void refresh();
+    });
+  }
 
   watch(
     () => projects.currentProjectId,

@@ -1,13 +1,16 @@
 import type { Locator, Page } from 'playwright-core';
 import { readSignal, waitForSignals } from './readBodySignals';
+import { LabelsPage } from './LabelsPage';
 import { ViewportPage } from './ViewportPage';
 
 /** The whole app: the left panel (projects, import, volumes) and the viewport. */
 export class WorkstationPage {
   readonly viewport: ViewportPage;
+  readonly labels: LabelsPage;
 
   constructor(readonly page: Page) {
     this.viewport = new ViewportPage(page);
+    this.labels = new LabelsPage(page);
   }
 
   /** Opens the app's address and waits until it has reached main and listed the projects. */

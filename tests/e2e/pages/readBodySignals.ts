@@ -15,7 +15,12 @@ export type SignalName =
   | 'viewerZoom'
   | 'viewerHoverVoxel'
   | 'viewerHoverValue'
-  | 'viewerRenderCount';
+  | 'viewerRenderCount'
+  | 'weakLabels'
+  | 'weakLabelsSaved'
+  | 'maskSaveState'
+  | 'maskSavedCount'
+  | 'maskLoadedVolumeId';
 
 export interface SignalCondition {
   signal: SignalName;

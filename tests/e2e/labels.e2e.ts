@@ -1,0 +1,98 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { WorkstationPage } from './pages/WorkstationPage';
+import { keepScreenshotOfFailures } from './support/keepScreenshotOfFailures';
+import { collectPageErrors, launchBrowser } from './support/launchBrowser';
+import { anatomyShape, writeOrientationPhantom } from './support/writeOrientationPhantom';
+
+const artifacts = resolve(import.meta.dirname, 'artifacts');
+const sliceCount = anatomyShape[2];
+
+function expectedStates(present: (k: number) => boolean, otherwise: 'a' | 'u'): string {
+  return Array.from({ length: sliceCount }, (_, k) => (present(k) ? 'p' : otherwise)).join('');
+}
+
+/** Tagging scans and slices with the keys and buttons, seen in the strip and the volume list, kept across a reload. */
+describe('slice tags', () => {
+  let browser: Browser;
+  let page: Page;
+  let pageErrors: string[];
+  keepScreenshotOfFailures(artifacts, () => page);
+  let app: WorkstationPage;
+  let folder: string;
+
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    folder = mkdtempSync(join(tmpdir(), 'genseg-labels-'));
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+    pageErrors = collectPageErrors(page);
+    app = new WorkstationPage(page);
+    await app.open(inject('appUrl'));
+    await app.createProject('Tags');
+    for (const name of ['tagged-phantom', 'second-phantom']) {
+      const path = join(folder, `${name}.nii`);
+      writeOrientationPhantom(path, 'ras');
+      await app.importFromPath(path, name);
+    }
+    await app.chooseVolume('tagged-phantom');
+  });
+
+  afterAll(async () => {
+    writeFileSync(join(artifacts, 'labels-page-errors.txt'), pageErrors.join('\n'));
+    await browser?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('starts with every slice unknown', async () => {
+    expect(await app.labels.waitForStates()).toBe('u'.repeat(sliceCount));
+    expect(await app.labels.scanStateText()).toBe('Scan: not tagged');
+  });
+
+  it('tags the scan present and marks where the tumour starts and ends with [ and ]', async () => {
+    await app.labels.pressKey('p');
+    expect(await app.labels.scanStateText()).toBe('Scan: tumour');
+    const { slice: first } = await app.viewport.read();
+    await app.labels.pressKey('[');
+    await app.viewport.press('ArrowUp');
+    await app.viewport.press('ArrowUp');
+    const states = await app.labels.pressKey(']');
+    expect(states).toBe(expectedStates((k) => k >= first && k <= first + 2, 'a'));
+    expect(await app.page.getByTestId('tumour-ranges').innerText()).toBe(`Tumour slices ${first + 1}–${first + 3}`);
+    // A second range, further up, with the buttons.
+    for (let step = 0; step < 5; step++) await app.viewport.press('ArrowUp');
+    await app.labels.clickButton('tumour-start');
+    await app.viewport.press('ArrowUp');
+    const two = await app.labels.clickButton('tumour-end');
+    expect(two).toBe(expectedStates((k) => (k >= first && k <= first + 2) || k === first + 7 || k === first + 8, 'a'));
+    await app.labels.screenshot(join(artifacts, 'labels-ranges.png'));
+  });
+
+  it('toggles one slice with T and keeps everything across a reload', async () => {
+    await app.labels.clickStrip(0.999); // the bottom of the strip is the feet: slice 0 in this phantom
+    expect((await app.viewport.read()).slice).toBe(0);
+    const toggled = await app.labels.pressKey('t');
+    expect(toggled[0]).toBe('p');
+    await app.reload();
+    await app.openProject('Tags');
+    await app.chooseVolume('tagged-phantom');
+    expect(await app.labels.waitForStates()).toBe(toggled);
+    await expect
+      .poll(() => app.volumeItem('tagged-phantom').getByTestId('volume-labels').innerText())
+      .toBe(`Tumour · ${toggled.split('p').length - 1} with tumour · ${toggled.split('a').length - 1} without`);
+  });
+
+  it('tags another scan absent: every slice absent, shown in the list', async () => {
+    await app.chooseVolume('second-phantom');
+    expect(await app.labels.waitForStates()).toBe('u'.repeat(sliceCount));
+    expect(await app.labels.pressKey('a')).toBe('a'.repeat(sliceCount));
+    await expect
+      .poll(() => app.volumeItem('second-phantom').getByTestId('volume-labels').innerText())
+      .toBe(`No tumour · ${sliceCount} without`);
+    await app.labels.screenshot(join(artifacts, 'labels-absent.png'));
+    expect(pageErrors).toEqual([]);
+  });
+});
