@@ -25,7 +25,8 @@ export interface DicomFileHeader {
   frames: DicomFrameReference[];
 }
 
-const READ_STEPS = [16 << 10, 1 << 20];
+/** Header reads grow by steps: most headers fit 16 KB; enhanced multi-frame headers hold ~2 KB per frame. */
+const READ_STEPS = [16 << 10, 1 << 20, 16 << 20, 64 << 20];
 
 /** Throws ImagingError: `not-dicom` for other files, or why this DICOM file cannot be imported. */
 export async function readDicomHeader(path: string): Promise<DicomFileHeader> {
@@ -37,7 +38,7 @@ export async function readDicomHeader(path: string): Promise<DicomFileHeader> {
     if (!hasDicomSignature(first) && !looksLikeBareDataSet(first))
       throw new ImagingError('not-dicom', `${path} is not a DICOM file.`, path);
     const size = first.length < READ_STEPS[0]! ? first.length : (await handle.stat()).size;
-    for (const step of [READ_STEPS[0]!, READ_STEPS[1]!, size]) {
+    for (const step of [...READ_STEPS.filter((candidate) => candidate < size), size]) {
       const length = Math.min(step, size);
       const bytes = length === first.length ? first : await readStart(handle, length);
       const dataSet = tryParse(bytes, path, length === size);

@@ -1,17 +1,19 @@
 /**
- * The NIfTI reader: .nii and .nii.gz, NIfTI-1 and NIfTI-2, either byte order. Streams the file and keeps only the one
- * volume asked for, applies scl_slope/scl_inter, and converts the header's RAS affine to the LPS model of `Volume`.
+ * The NIfTI reader: .nii and .nii.gz, NIfTI-1 and NIfTI-2, either byte order. Streams a compressed file (reads an
+ * uncompressed one at the volume's offset) and keeps only the one volume asked for, applies scl_slope/scl_inter, and
+ * converts the header's RAS affine to the LPS model of `Volume`.
  */
+import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { convertLpsRas } from '../geometry';
-import { ImagingError } from '../ImagingError';
+import { describeFileSystemError, ImagingError } from '../ImagingError';
 import { swapBytesInPlace } from '../swapBytesInPlace';
 import type { ImportedVolume, ImportOptions } from '../importTypes';
 import { createScalarArray, type ScalarArray, type Vec3 } from '../volume';
 import { chooseNiftiAffine } from './niftiAffine';
 import { describeUnsupportedDatatype, findNiftiDatatype, type NiftiDatatype } from './niftiDatatypes';
 import { NIFTI2_HEADER_SIZE, parseNiftiHeader, type NiftiHeader } from './niftiHeader';
-import { measureMaximumContentBytes, openNiftiByteStream } from './openNiftiByteStream';
+import { isGzipFile, measureMaximumContentBytes, openNiftiByteStream } from './openNiftiByteStream';
 
 export interface ReadNiftiOptions extends ImportOptions {
   /** Which volume of a 4D (or higher) file to load; 0 by default. */
@@ -30,12 +32,50 @@ interface VolumeLayout {
 
 export async function readNiftiFile(path: string, options: ReadNiftiOptions = {}): Promise<ImportedVolume> {
   const collector = new VolumeBytesCollector(path, options, await measureMaximumContentBytes(path));
-  for await (const chunk of openNiftiByteStream(path, options.signal)) {
-    options.signal?.throwIfAborted();
-    if (collector.push(chunk)) break;
+  if (await isGzipFile(path)) {
+    for await (const chunk of openNiftiByteStream(path, options.signal)) {
+      options.signal?.throwIfAborted();
+      if (collector.push(chunk)) break;
+    }
+  } else {
+    await readUncompressedVolume(path, collector, options.signal);
   }
   const { layout, bytes } = collector.finish();
   return buildImportedVolume(path, layout, bytes, options.volumeIndex ?? 0);
+}
+
+/** An uncompressed file is read at the chosen volume's offset: a late volume of a large 4D file costs no more. */
+async function readUncompressedVolume(
+  path: string,
+  collector: VolumeBytesCollector,
+  signal?: AbortSignal
+): Promise<void> {
+  const chunkBytes = 16 << 20;
+  const handle = await open(path, 'r').catch((error: unknown) => {
+    throw describeFileSystemError(error, path);
+  });
+  try {
+    const header = await readAt(handle, 0, NIFTI2_HEADER_SIZE, path);
+    if (collector.push(header) || header.length < NIFTI2_HEADER_SIZE) return;
+    const { start, length } = collector.getVolumeRange();
+    // The header read may already hold the start of the first volume: continue after it, never copy a byte twice.
+    for (let offset = Math.max(start, header.length); offset < start + length; offset += chunkBytes) {
+      signal?.throwIfAborted();
+      const chunk = await readAt(handle, offset, Math.min(chunkBytes, start + length - offset), path);
+      if (collector.pushAt(chunk, offset) || chunk.length === 0) return;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readAt(handle: FileHandle, position: number, length: number, path: string): Promise<Uint8Array> {
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(length), 0, length, position);
+    return buffer.subarray(0, bytesRead);
+  } catch (error) {
+    throw describeFileSystemError(error, path);
+  }
 }
 
 /** Gathers the header, then copies only the chosen volume's bytes out of the passing stream. */
@@ -60,6 +100,16 @@ class VolumeBytesCollector {
     this.headerChunkBytes += chunk.length;
     if (this.headerChunkBytes < NIFTI2_HEADER_SIZE) return false;
     return this.startVolume();
+  }
+
+  /** Bytes from `position` of the decompressed file (after the header has been pushed). */
+  pushAt(chunk: Uint8Array, position: number): boolean {
+    this.position = position;
+    return this.copyOverlap(chunk);
+  }
+
+  getVolumeRange(): { start: number; length: number } {
+    return { start: this.layout!.start, length: this.layout!.length };
   }
 
   finish(): { layout: VolumeLayout; bytes: Uint8Array } {
