@@ -24,6 +24,22 @@ export interface AppSignals {
   weakLabels: string;
   /** Increases each time main confirmed a change of tags (saved on disk). */
   weakLabelsSaved: string;
+  /** The mask autosave: 'saved' | 'pending' | 'saving' | 'error'. */
+  maskSaveState: string;
+  /** Increases each time main confirmed a save of mask slices. */
+  maskSavedCount: string;
+  /** The volume whose mask from main is in the viewer's labelmap. */
+  maskLoadedVolumeId: string;
+  /** 'navigate' | 'brush' | 'eraser' | 'threshold' */
+  maskTool: string;
+  /** 'idle' | 'scanning' | 'scanned' | 'importing' */
+  dicomImportPhase: string;
+  /** Training job state: 'idle' | 'training' | 'stopping' | 'proposing' */
+  trainingState: string;
+  /** How many model versions the open project has. */
+  modelVersionCount: string;
+  /** How many scans the last "propose" call sent proposals for. */
+  proposalsDone: string;
 }
 
 export function setAppSignal<K extends keyof AppSignals>(name: K, value: string | number): void {

@@ -23,6 +23,14 @@ export interface WindowState {
   center: number;
 }
 
+/** What other services of this viewer (segmentation) need to know about the volume on screen. */
+export interface ShownVolumeInfo {
+  volumeId: string;
+  /** The Cornerstone cache id of the volume. */
+  cacheId: string;
+  dimensions: [number, number, number];
+}
+
 interface ShownVolume extends ProbedVolume {
   volumeId: string;
   cacheId: string;
@@ -38,13 +46,15 @@ let nextServiceNumber = 1;
  */
 export class ViewerService {
   private readonly renderingEngine: RenderingEngine;
-  private readonly viewportId: string;
-  private readonly toolGroupId: string;
+  readonly viewportId: string;
+  readonly toolGroupId: string;
   private readonly resizeObserver: ResizeObserver;
   private shown: ShownVolume | undefined;
   private showRequest = 0;
   private showQueue: Promise<void> = Promise.resolve();
   private lastSlice: SliceState | undefined;
+  /** The acquisition plane's camera directions for the volume on screen. */
+  private orientation: ViewOrientation | undefined;
   private renderCount = 0;
 
   private readonly sliceEmitter = new Emitter<SliceState>();
@@ -52,6 +62,9 @@ export class ViewerService {
   private readonly orientationEmitter = new Emitter<ViewOrientation>();
   private readonly renderEmitter = new Emitter<number>();
   private readonly zoomEmitter = new Emitter<number>();
+  private readonly willClearEmitter = new Emitter<ShownVolumeInfo>();
+  /** Fires before the volume on screen is released (replaced, cleared, destroyed): layers on it go first. */
+  readonly onWillClearVolume = this.willClearEmitter.event;
   private lastZoom: number | undefined;
   readonly onDidChangeSlice = this.sliceEmitter.event;
   readonly onDidChangeWindow = this.windowEmitter.event;
@@ -80,6 +93,7 @@ export class ViewerService {
     element.addEventListener(Enums.Events.CAMERA_MODIFIED, this.handleCameraModified);
     element.addEventListener(Enums.Events.VOI_MODIFIED, this.handleWindowModified);
     element.addEventListener(Enums.Events.IMAGE_RENDERED, this.handleRendered);
+    element.addEventListener(Enums.Events.ACTORS_CHANGED, this.handleActorsChanged);
     this.probe = new VoxelProbe(
       element,
       () => this.viewport,
@@ -130,9 +144,13 @@ export class ViewerService {
       sliceCount: voxels.geometry.dimensions[2],
       initialWindow: computeInitialWindowRange(scalarData)
     };
-    if (previous) cache.removeVolumeLoadObject(previous.cacheId);
+    if (previous) {
+      this.willClearEmitter.fire(previous);
+      cache.removeVolumeLoadObject(previous.cacheId);
+    }
     this.lastSlice = undefined;
-    this.viewport.setOrientation(computeAcquisitionOrientation(placement));
+    this.orientation = computeAcquisitionOrientation(placement);
+    this.viewport.setOrientation(this.orientation);
     this.viewport.setProperties({ voiRange: this.shown.initialWindow });
     this.setSlice(Math.floor((this.shown.sliceCount - 1) / 2));
     this.windowEmitter.fire(this.getWindow());
@@ -143,12 +161,24 @@ export class ViewerService {
     this.showRequest++;
     const shown = this.shown;
     if (!shown) return;
+    this.willClearEmitter.fire(shown);
     this.shown = undefined;
     this.lastSlice = undefined;
     this.viewport.removeAllActors();
     this.viewport.render();
     cache.removeVolumeLoadObject(shown.cacheId);
   }
+
+  getShownVolume(): ShownVolumeInfo | undefined {
+    const shown = this.shown;
+    return shown ? { volumeId: shown.volumeId, cacheId: shown.cacheId, dimensions: shown.dimensions } : undefined;
+  }
+
+  render(): void {
+    this.viewport.render();
+  }
+
+
 
   getSlice(): SliceState | undefined {
     return this.lastSlice;
@@ -209,6 +239,8 @@ export class ViewerService {
     this.element.removeEventListener(Enums.Events.CAMERA_MODIFIED, this.handleCameraModified);
     this.element.removeEventListener(Enums.Events.VOI_MODIFIED, this.handleWindowModified);
     this.element.removeEventListener(Enums.Events.IMAGE_RENDERED, this.handleRendered);
+    this.element.removeEventListener(Enums.Events.ACTORS_CHANGED, this.handleActorsChanged);
+    if (this.shown) this.willClearEmitter.fire(this.shown);
     ToolGroupManager.destroyToolGroup(this.toolGroupId);
     this.renderingEngine.destroy();
     if (this.shown) cache.removeVolumeLoadObject(this.shown.cacheId);
@@ -218,7 +250,8 @@ export class ViewerService {
       this.windowEmitter,
       this.orientationEmitter,
       this.renderEmitter,
-      this.zoomEmitter
+      this.zoomEmitter,
+      this.willClearEmitter
     ];
     for (const emitter of emitters) {
       emitter.dispose();
@@ -251,6 +284,22 @@ export class ViewerService {
   private readonly handleWindowModified = (event: Event): void => {
     const { range, viewportId } = (event as Types.EventTypes.VoiModifiedEvent).detail;
     if (viewportId === this.viewportId && range) this.windowEmitter.fire(toWindowState(range));
+  };
+
+  /**
+   * Adding a layer (a labelmap) resets the camera and restores only the plane and zoom, not which way is up: the
+   * acquisition view's up direction is put back, so sagittal and coronal scans stay head up.
+   */
+  private readonly handleActorsChanged = (event: Event): void => {
+    const { addedActors } = (event as CustomEvent<{ addedActors?: unknown[] }>).detail;
+    const orientation = this.orientation;
+    if (!this.shown || !orientation || !addedActors?.length) return;
+    const camera = this.viewport.getCamera();
+    if (!camera.viewUp || !camera.viewPlaneNormal) return;
+    if (dot(camera.viewPlaneNormal as Vector3, orientation.viewPlaneNormal) < 0.999) return;
+    if (dot(camera.viewUp as Vector3, orientation.viewUp) > 0.999) return;
+    this.viewport.setCamera({ viewUp: orientation.viewUp });
+    this.viewport.render();
   };
 
   private readonly handleRendered = (): void => {

@@ -1,6 +1,7 @@
 import { init as initializeCore } from '@cornerstonejs/core';
 import {
   addTool,
+  BrushTool,
   init as initializeTools,
   PanTool,
   StackScrollTool,
@@ -15,6 +16,6 @@ export function initializeCornerstone(): void {
   if (initialized) return;
   initializeCore();
   initializeTools();
-  for (const Tool of [PanTool, ZoomTool, WindowLevelTool, StackScrollTool]) addTool(Tool);
+  for (const Tool of [PanTool, ZoomTool, WindowLevelTool, StackScrollTool, BrushTool]) addTool(Tool);
   initialized = true;
 }

@@ -1,16 +1,22 @@
 import type { Locator, Page } from 'playwright-core';
 import { readSignal, waitForSignals } from './readBodySignals';
+import { DicomImportPage } from './DicomImportPage';
 import { LabelsPage } from './LabelsPage';
+import { MaskPage } from './MaskPage';
 import { ViewportPage } from './ViewportPage';
 
 /** The whole app: the left panel (projects, import, volumes) and the viewport. */
 export class WorkstationPage {
   readonly viewport: ViewportPage;
   readonly labels: LabelsPage;
+  readonly masks: MaskPage;
+  readonly dicom: DicomImportPage;
 
   constructor(readonly page: Page) {
     this.viewport = new ViewportPage(page);
     this.labels = new LabelsPage(page);
+    this.masks = new MaskPage(page);
+    this.dicom = new DicomImportPage(page);
   }
 
   /** Opens the app's address and waits until it has reached main and listed the projects. */
@@ -76,9 +82,19 @@ export class WorkstationPage {
     return this.page.getByTestId('volume-item').filter({ hasText: name });
   }
 
+  async volumeId(name: string): Promise<string> {
+    const id = await this.volumeItem(name).getAttribute('data-volume-id');
+    if (!id) throw new Error(`no volume called ${name}`);
+    return id;
+  }
+
   /** Chooses a volume and waits until the viewport has drawn it. */
   async chooseVolume(name: string): Promise<void> {
-    const item = this.volumeItem(name);
+    await this.chooseVolumeItem(this.volumeItem(name));
+  }
+
+  /** Chooses the volume of a list entry and waits until the viewport has drawn it. */
+  async chooseVolumeItem(item: Locator): Promise<void> {
     const volumeId = await item.getAttribute('data-volume-id');
     await item.click();
     await waitForSignals(

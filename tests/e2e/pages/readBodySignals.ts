@@ -20,7 +20,9 @@ export type SignalName =
   | 'weakLabelsSaved'
   | 'maskSaveState'
   | 'maskSavedCount'
-  | 'maskLoadedVolumeId';
+  | 'maskLoadedVolumeId'
+  | 'maskTool'
+  | 'dicomImportPhase';
 
 export interface SignalCondition {
   signal: SignalName;

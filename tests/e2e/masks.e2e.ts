@@ -1,0 +1,123 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { SocketClient } from '../../main/api/contract';
+import { WorkstationPage } from './pages/WorkstationPage';
+import { connectApi, describeMask, findProjectId } from './support/connectApi';
+import { decodePng } from './support/decodePng';
+import { keepScreenshotOfFailures } from './support/keepScreenshotOfFailures';
+import { collectPageErrors, launchBrowser } from './support/launchBrowser';
+import { compareImages } from './support/measureImage';
+import { anatomyShape, writeOrientationPhantom } from './support/writeOrientationPhantom';
+
+const artifacts = resolve(import.meta.dirname, 'artifacts');
+const sliceSize = anatomyShape[0] * anatomyShape[1];
+
+/** Drawing a mask with the mouse: saved by itself (changed slices only), undone, erased, and the same after a reload. */
+describe('masks', () => {
+  let browser: Browser;
+  let page: Page;
+  let pageErrors: string[];
+  keepScreenshotOfFailures(artifacts, () => page);
+  let app: WorkstationPage;
+  let api: SocketClient;
+  let folder: string;
+  let projectId: string;
+  let volumeId: string;
+
+  async function storedMask(): Promise<{ voxels: number[]; slices: number[] }> {
+    const mask = await api.call('getVolumeMask', { projectId, volumeId });
+    return describeMask(mask.labels, sliceSize);
+  }
+
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    folder = mkdtempSync(join(tmpdir(), 'genseg-masks-'));
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+    pageErrors = collectPageErrors(page);
+    app = new WorkstationPage(page);
+    api = connectApi(inject('appUrl'));
+    await app.open(inject('appUrl'));
+    await app.createProject('Masks');
+    const path = join(folder, 'mask-phantom.nii');
+    writeOrientationPhantom(path, 'ras');
+    await app.importFromPath(path, 'mask-phantom');
+    await app.chooseVolume('mask-phantom');
+    projectId = await findProjectId(api, 'Masks');
+    volumeId = await app.volumeId('mask-phantom');
+    await app.masks.waitForMaskLoaded(volumeId);
+  });
+
+  afterAll(async () => {
+    writeFileSync(join(artifacts, 'masks-page-errors.txt'), pageErrors.join('\n'));
+    api?.close();
+    await browser?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('paints with the brush and saves the stroke on the slice shown', async () => {
+    const { slice } = await app.viewport.read();
+    await app.masks.chooseTool('brush');
+    await app.masks.setBrushRadius(3);
+    await app.masks.drawStroke([
+      { x: -120, y: -20 },
+      { x: 0, y: -20 },
+      { x: 60, y: 40 }
+    ]);
+    const stored = await storedMask();
+    expect(stored.slices).toEqual([slice]);
+    expect(stored.voxels.length).toBeGreaterThan(30);
+    // A drawn tumour makes its slice tumour-present.
+    await expect.poll(async () => (await app.labels.sliceStates())[slice]).toBe('p');
+    await app.viewport.screenshot(join(artifacts, 'mask-drawn.png'));
+  });
+
+  it('undoes and redoes the stroke, and erases part of it', async () => {
+    const drawn = await storedMask();
+    await app.masks.undo();
+    expect((await storedMask()).voxels).toEqual([]);
+    await app.masks.redo();
+    expect((await storedMask()).voxels).toEqual(drawn.voxels);
+    await app.masks.chooseTool('eraser');
+    await app.masks.drawStroke([
+      { x: -120, y: -60 },
+      { x: -120, y: 20 }
+    ]);
+    const erased = await storedMask();
+    expect(erased.voxels.length).toBeLessThan(drawn.voxels.length);
+    expect(erased.voxels.length).toBeGreaterThan(0);
+    expect(erased.voxels.every((voxel) => drawn.voxels.includes(voxel))).toBe(true);
+  });
+
+  it('shows the same mask after a reload, tags intact, and keeps it when drawing on', async () => {
+    await app.labels.pressKey('p');
+    const before = await storedMask();
+    const states = await app.labels.sliceStates();
+    await app.masks.chooseTool('navigate');
+    const shotBefore = decodePng(await app.viewport.screenshot(join(artifacts, 'mask-before-reload.png')));
+    await app.reload();
+    await app.openProject('Masks');
+    await app.chooseVolume('mask-phantom');
+    await app.masks.waitForMaskLoaded(volumeId);
+    expect(await app.labels.waitForStates()).toBe(states);
+    expect(await app.labels.scanStateText()).toBe('Scan: tumour');
+    const frames = (await app.viewport.read()).renderCount;
+    await app.viewport.waitForFrameAfter(frames - 1);
+    const shotAfter = decodePng(await app.viewport.screenshot(join(artifacts, 'mask-after-reload.png')));
+    expect(compareImages(shotBefore, shotAfter).differingFraction).toBeLessThan(0.002);
+    expect((await storedMask()).voxels).toEqual(before.voxels);
+    // A new stroke on the same slice saves that whole slice: the old voxels survive only if the reload loaded them.
+    await app.masks.chooseTool('brush');
+    await app.masks.drawStroke([
+      { x: 40, y: 120 },
+      { x: 100, y: 120 }
+    ]);
+    const after = await storedMask();
+    expect(before.voxels.every((voxel) => after.voxels.includes(voxel))).toBe(true);
+    expect(after.voxels.length).toBeGreaterThan(before.voxels.length);
+    expect(pageErrors).toEqual([]);
+  });
+});
