@@ -15,7 +15,9 @@ export default defineConfig({
         input: {
           index: resolve(import.meta.dirname, 'electron/main.ts'),
           // The training process runs as its own entry (utilityProcess.fork(out/main/worker.js)).
-          worker: resolve(import.meta.dirname, 'main/training/worker.ts')
+          worker: resolve(import.meta.dirname, 'main/training/worker.ts'),
+          // DICOM decoding in worker threads; without it compressed series decode on the main thread.
+          decodeWorker: resolve(import.meta.dirname, 'main/imaging/dicom/decodeWorker.ts')
         },
         // Native and wasm-carrying packages stay outside the bundle and are unpacked from the asar.
         external: ['sqlite3', /^@tensorflow\//]
