@@ -32,6 +32,7 @@ function makeVolume(id: string, dimensions: [number, number, number] = [4, 3, 5]
     seriesInstanceUid: null,
     dimensions,
     voxelToPatient: [-1, 0, 0, 90, 0, -1, 0, 126, 0, 0, 1, -72, 0, 0, 0, 1],
+    niftiLayout: null,
     scalarType: 'uint8',
     minValue: 0,
     maxValue: 255,

@@ -2,4 +2,5 @@ export { Database } from './Database';
 export type { Transaction, SqlValue, Row } from './Database';
 export { migrate } from './migrate';
 export { ProjectStore } from './ProjectStore';
+export { geometryOf } from './volumeGeometry';
 export type * from './records';

@@ -33,6 +33,7 @@ export const migrations: Migration[] = [
         dim_j INTEGER NOT NULL CHECK (dim_j > 0),
         dim_k INTEGER NOT NULL CHECK (dim_k > 0),
         voxel_to_patient TEXT NOT NULL,        -- JSON, 16 numbers, row-major, LPS mm
+        nifti_layout TEXT,                     -- JSON voxel order for NIfTI files (dcm2niix's for DICOM), null = own
         scalar_type TEXT NOT NULL,
         min_value REAL NOT NULL,
         max_value REAL NOT NULL,

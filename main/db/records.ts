@@ -1,5 +1,5 @@
 /** Plain records the repositories read and write. They carry no database handles. */
-import type { ScalarTypeName } from '../imaging/volume';
+import type { NiftiLayout, ScalarTypeName } from '../imaging/volume';
 
 export type { ScalarTypeName };
 
@@ -16,6 +16,8 @@ export interface VolumeRecord {
   seriesInstanceUid: string | null;
   dimensions: [number, number, number];
   voxelToPatient: number[];
+  /** Voxel order of NIfTI files written from this volume (dcm2niix's for DICOM); null: the volume's own. */
+  niftiLayout: NiftiLayout | null;
   scalarType: ScalarTypeName;
   minValue: number;
   maxValue: number;

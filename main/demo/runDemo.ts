@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventPayload } from '../api/contract';
 import { saveMaskSlices, setTumourRanges, tagScan } from '../annotation';
+import { geometryOf } from '../db';
 import type { AppCore } from '../app';
 import { exportProjectMasks } from '../export';
 import { writeNiftiMask } from '../export/writeNiftiMask';
@@ -98,7 +99,7 @@ export async function runDemo(core: AppCore, options: DemoOptions): Promise<Demo
       const proposal = (await project.store.proposals.listForVolume(volumeId)).find((p) => p.modelVersionId === versionId)!;
       const file = `${method}/case_${String(position + 1).padStart(4, '0')}_proposal.nii.gz`;
       await mkdir(join(exportFolder, method), { recursive: true });
-      await writeNiftiMask({ dimensions: record.dimensions, voxelToPatient: record.voxelToPatient }, proposal.labels, join(exportFolder, file));
+      await writeNiftiMask(geometryOf(record), proposal.labels, join(exportFolder, file));
       files.push(file);
     }
   }
@@ -109,7 +110,7 @@ export async function runDemo(core: AppCore, options: DemoOptions): Promise<Demo
     const record = (await project.store.volumes.get(volumeIds[position]!))!;
     const file = `truth/case_${String(position + 1).padStart(4, '0')}_truth.nii.gz`;
     await mkdir(join(exportFolder, 'truth'), { recursive: true });
-    await writeNiftiMask({ dimensions: record.dimensions, voxelToPatient: record.voxelToPatient }, demoCase.truth, join(exportFolder, file));
+    await writeNiftiMask(geometryOf(record), demoCase.truth, join(exportFolder, file));
     files.push(file);
   }
   options.progress(1, 'done');

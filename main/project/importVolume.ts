@@ -43,6 +43,7 @@ export async function addImportedVolume(project: Project, imported: ImportedVolu
     seriesInstanceUid: description.seriesInstanceUid ?? null,
     dimensions: volume.geometry.dimensions,
     voxelToPatient: volume.geometry.voxelToPatient,
+    niftiLayout: volume.geometry.niftiLayout ?? null,
     scalarType: scalarTypeNameOf(volume.scalars),
     minValue,
     maxValue,

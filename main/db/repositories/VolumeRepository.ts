@@ -16,6 +16,7 @@ interface VolumeRow extends Row {
   dim_j: number;
   dim_k: number;
   voxel_to_patient: string;
+  nifti_layout: string | null;
   scalar_type: string;
   min_value: number;
   max_value: number;
@@ -32,9 +33,9 @@ export class VolumeRepository {
   async insert(volume: VolumeRecord): Promise<void> {
     await this.database.run(
       `INSERT INTO volumes (id, name, source_kind, source_files, patient_name, patient_id, study_description,
-         series_description, modality, series_instance_uid, dim_i, dim_j, dim_k, voxel_to_patient, scalar_type,
+         series_description, modality, series_instance_uid, dim_i, dim_j, dim_k, voxel_to_patient, nifti_layout, scalar_type,
          min_value, max_value, window_center, window_width, cache_file, warnings, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         volume.id,
         volume.name,
@@ -48,6 +49,7 @@ export class VolumeRepository {
         volume.seriesInstanceUid,
         ...volume.dimensions,
         JSON.stringify(volume.voxelToPatient),
+        volume.niftiLayout ? JSON.stringify(volume.niftiLayout) : null,
         volume.scalarType,
         volume.minValue,
         volume.maxValue,
@@ -94,6 +96,7 @@ function toRecord(row: VolumeRow): VolumeRecord {
     seriesInstanceUid: row.series_instance_uid,
     dimensions: [row.dim_i, row.dim_j, row.dim_k],
     voxelToPatient: JSON.parse(row.voxel_to_patient) as number[],
+    niftiLayout: row.nifti_layout ? (JSON.parse(row.nifti_layout) as VolumeRecord['niftiLayout']) : null,
     scalarType: row.scalar_type as ScalarTypeName,
     minValue: row.min_value,
     maxValue: row.max_value,

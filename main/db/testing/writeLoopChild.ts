@@ -23,6 +23,7 @@ for (let n = 0; ; n += 1) {
     seriesInstanceUid: null,
     dimensions: [256, 256, 4],
     voxelToPatient: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1],
+    niftiLayout: null,
     scalarType: 'int16',
     minValue: 0,
     maxValue: 1,
