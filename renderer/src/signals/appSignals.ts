@@ -40,6 +40,14 @@ export interface AppSignals {
   modelVersionCount: string;
   /** How many scans the last "propose" call sent proposals for. */
   proposalsDone: string;
+  /** The pending proposal of the volume on screen ('' when none). */
+  pendingProposalId: string;
+  /** The volume whose proposal the viewer draws ('' when none). */
+  proposalShown: string;
+  /** Increases with each accept or reject main confirmed. */
+  proposalReviews: string;
+  /** Increases with each export finished and downloaded. */
+  exportCount: string;
 }
 
 export function setAppSignal<K extends keyof AppSignals>(name: K, value: string | number): void {

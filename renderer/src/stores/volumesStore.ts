@@ -38,7 +38,11 @@ export const useVolumesStore = defineStore('volumes', () => {
     }
   }
 
-  async function runImport(start: (projectId: string) => Promise<ImportResult>): Promise<boolean> {
+  /** Runs an import into the open project and reports what came in; `reportFailure` may keep some errors quiet. */
+  async function runImport(
+    start: (projectId: string) => Promise<ImportResult>,
+    reportFailure: (error: unknown, whatFailed: string) => void = notifications.reportError
+  ): Promise<boolean> {
     const projectId = projects.currentProjectId;
     if (!projectId) return false;
     importing.value = true;
@@ -48,7 +52,7 @@ export const useVolumesStore = defineStore('volumes', () => {
       await refresh();
       return result.imported.length > 0;
     } catch (error) {
-      notifications.reportError(error, 'Importing the volume');
+      reportFailure(error, 'Importing the volume');
       return false;
     } finally {
       importing.value = false;
@@ -99,6 +103,7 @@ export const useVolumesStore = defineStore('volumes', () => {
     selectedVolume,
     importing,
     refresh,
+    runImport,
     importFromPath,
     importUpload,
     selectVolume,
