@@ -54,7 +54,8 @@ describe('command line', { timeout: 300_000 }, () => {
     const { projectId } = await createLesionProject(core, { volumes: 4, size: 24, slices: 8, maskedSlicesPerVolume: 1 });
     await core.close();
     const trained = await cli('--json', 'train', '--project', projectId, '--preset', 'tiny', '--steps', '2');
-    expect(trained.code).toBe(0);
+    // On failure, show what the command said.
+    expect({ code: trained.code, err: trained.err }).toMatchObject({ code: 0 });
     expect(JSON.parse(trained.out)).toMatchObject({ status: 'finished', modelVersion: { number: 1 } });
     expect((await cli('propose', '--project', projectId)).code).toBe(0);
     const exported = await cli('--json', 'export', '--project', projectId, '--images');
