@@ -74,3 +74,12 @@ describe('DICOM import jobs', { timeout: 120_000 }, () => {
     expect(await call('listVolumes', { projectId })).toEqual(before);
   });
 });
+
+describe('ids', () => {
+  it('are 12 letters or digits, so a command line never reads one as an option', async () => {
+    const { createId } = await import('./Workspace');
+    const ids = Array.from({ length: 2000 }, () => createId());
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9]{12}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
