@@ -15,6 +15,7 @@ import {
   type NamedTensorInfoMap,
   type TensorInfo
 } from '@tensorflow/tfjs-core';
+import { getDerivedFilters } from './derivedFilterCache';
 import { createKernelRunner, requireKernels, type KernelRunner } from './kernelRunner';
 
 /** Replaces `backendName`'s Conv2DBackpropInput with the composed one. */
@@ -54,8 +55,11 @@ function computeInputGradient(
   const before = [filterHeight - 1 - info.padInfo.top, filterWidth - 1 - info.padInfo.left];
   const after = [inHeight + filterHeight - 1 - dyHeight - before[0]!, inWidth + filterWidth - 1 - dyWidth - before[1]!];
   const padded = padOrCrop(kernels, dy, before as [number, number], after as [number, number]);
-  const flipped = kernels.run('Reverse', { x: filter }, { dims: [0, 1] });
-  const swapped = kernels.run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
+  const [swapped] = getDerivedFilters(backend, filter.dataId, 'flipped', () => {
+    const builder = createKernelRunner(backend, backendName);
+    const flipped = builder.run('Reverse', { x: filter }, { dims: [0, 1] });
+    return [builder.finish(builder.run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] }))];
+  });
   const dx = kernels.run('Conv2D', { x: padded, filter: swapped }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] });
   return kernels.finish(dx);
 }
@@ -76,15 +80,24 @@ function computeStridedInputGradient(
   const { strideHeight: stride, inHeight, inWidth, batchSize, inChannels } = info;
   const tilesHigh = Math.ceil(inHeight / stride);
   const tilesWide = Math.ceil(inWidth / stride);
-  const weights = backend.readSync(filter.dataId) as Float32Array;
-  const phases: TensorInfo[] = [];
+  const layouts: [PhaseAxis, PhaseAxis][] = [];
   for (let qh = 0; qh < stride; qh++) {
     for (let qw = 0; qw < stride; qw++) {
-      const rows = describePhase(qh, info.padInfo.top, stride, info.filterHeight);
-      const columns = describePhase(qw, info.padInfo.left, stride, info.filterWidth);
-      phases.push(computePhase(kernels, dy, weights, info, rows, columns, [tilesHigh, tilesWide]));
+      layouts.push([describePhase(qh, info.padInfo.top, stride, info.filterHeight), describePhase(qw, info.padInfo.left, stride, info.filterWidth)]);
     }
   }
+  const tag = `phases ${stride} ${info.padInfo.top} ${info.padInfo.left}`;
+  const subFilters = getDerivedFilters(backend, filter.dataId, tag, () => {
+    const weights = backend.readSync(filter.dataId) as Float32Array;
+    return layouts.map(([rows, columns]) => {
+      // Phases without taps get a one-value placeholder (never convolved) so the list stays aligned.
+      const empty = rows.taps * columns.taps === 0;
+      const shape = empty ? [1, 1, 1, 1] : [rows.taps, columns.taps, info.outChannels, info.inChannels];
+      const values = empty ? new Float32Array(1) : buildSubFilter(weights, info, rows, columns);
+      return { dataId: backend.write(values, shape, 'float32'), shape, dtype: 'float32' as const };
+    });
+  });
+  const phases = layouts.map(([rows, columns], index) => computePhase(kernels, dy, subFilters[index]!, info, rows, columns, [tilesHigh, tilesWide]));
   // Phases side by side on the channel axis, ordered (qh, qw, c); Concat takes its inputs as a list.
   const stacked = kernels.run('Concat', phases as unknown as NamedTensorInfoMap, { axis: 3 });
   // [N·Th, Tw, qh, (qw, c)] -> [N·Th, qh, Tw, (qw, c)] = [N, Th·s, Tw·s, C]: a 4-D transpose, fast on wasm.
@@ -113,17 +126,16 @@ function describePhase(q: number, padBefore: number, stride: number, kernelSize:
 function computePhase(
   kernels: KernelRunner,
   dy: TensorInfo,
-  weights: Float32Array,
+  subFilter: TensorInfo,
   info: backend_util.Conv2DInfo,
   rows: PhaseAxis,
   columns: PhaseAxis,
   [tilesHigh, tilesWide]: [number, number]
 ): TensorInfo {
-  const { batchSize, inChannels, outChannels } = info;
+  const { batchSize, inChannels } = info;
   if (rows.taps === 0 || columns.taps === 0) {
     return kernels.run('Fill', {}, { shape: [batchSize, tilesHigh, tilesWide, inChannels], value: 0, dtype: 'float32' });
   }
-  const subFilter = kernels.make([rows.taps, columns.taps, outChannels, inChannels], buildSubFilter(weights, info, rows, columns));
   const [, dyHeight, dyWidth] = dy.shape as [number, number, number, number];
   const window = padOrCrop(
     kernels,

@@ -1,4 +1,5 @@
 /** Training and prediction for the two baselines, with the same step API and checkpoints as GenSeg. */
+import { clearDerivedFilters } from '../backend/derivedFilterCache';
 import { readCheckpoint, writeCheckpoint, type CheckpointParts } from '../checkpoint/checkpoint';
 import { createBatchTensors, disposeBatchTensors } from '../genseg/batchTensors';
 import { collectGradients, readScalars } from '../genseg/genSegTrainer';
@@ -97,6 +98,7 @@ export class BaselineTrainer implements Trainer {
   }
 
   dispose(): void {
+    clearDerivedFilters();
     this.optimizer.dispose();
     this.networks.registry.dispose();
   }

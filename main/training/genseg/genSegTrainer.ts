@@ -7,6 +7,7 @@
  */
 import { tf, type Scalar, type Tensor, type Tensor4D, type Variable } from '../tf';
 import { readCheckpoint, writeCheckpoint, type CheckpointParts } from '../checkpoint/checkpoint';
+import { clearDerivedFilters } from '../backend/derivedFilterCache';
 import { AmsGrad } from '../optim/amsGrad';
 import type { Checkpoint, StepReport, Trainer, TrainingBatch } from '../trainingTypes';
 import { createBatchTensors, disposeBatchTensors } from './batchTensors';
@@ -107,6 +108,7 @@ export class GenSegTrainer implements Trainer {
   }
 
   dispose(): void {
+    clearDerivedFilters();
     this.generatorOptimizer.dispose();
     this.discriminatorOptimizer.dispose();
     this.networks.registry.dispose();
