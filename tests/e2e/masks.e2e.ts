@@ -120,4 +120,25 @@ describe('masks', () => {
     expect(after.voxels.length).toBeGreaterThan(before.voxels.length);
     expect(pageErrors).toEqual([]);
   });
+
+  it('fills the hole of a drawn ring on its slice, as one undoable step', async () => {
+    for (let step = 0; step < 3; step++) await app.viewport.press('ArrowUp');
+    const { slice } = await app.viewport.read();
+    await app.masks.setBrushRadius(2);
+    await app.masks.drawStroke([
+      { x: -100, y: -100 },
+      { x: 100, y: -100 },
+      { x: 100, y: 100 },
+      { x: -100, y: 100 },
+      { x: -100, y: -100 }
+    ]);
+    const onSlice = async () => (await storedMask()).voxels.filter((voxel) => Math.floor(voxel / sliceSize) === slice).length;
+    const ring = await onSlice();
+    await app.masks.fillHoles();
+    const filled = await onSlice();
+    expect(filled).toBeGreaterThan(ring + 50);
+    await app.viewport.screenshot(join(artifacts, 'mask-filled.png'));
+    await app.masks.undo();
+    expect(await onSlice()).toBe(ring);
+  });
 });

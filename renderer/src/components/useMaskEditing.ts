@@ -80,6 +80,26 @@ export function useMaskEditing() {
     () => applySettings()
   );
 
+  /** Draws a proposal over the mask, or removes it (null). */
+  async function showProposal(volumeId: string, labels: Uint8Array | null): Promise<void> {
+    try {
+      await service?.showProposal(volumeId, labels);
+      setAppSignal('proposalShown', labels ? volumeId : '');
+    } catch (error) {
+      notifications.reportError(error, 'Showing the proposal');
+    }
+  }
+
+  /** The user's labels on slice `k` of the mask on screen (committed first), or null. */
+  function readSlice(k: number): Uint8Array | null {
+    service?.commitNow();
+    return service?.readSlice(k) ?? null;
+  }
+
+  function fillHoles(k: number): void {
+    service?.fillHoles(k);
+  }
+
   function undo(): void {
     service?.undo();
   }
@@ -101,5 +121,5 @@ export function useMaskEditing() {
     service = undefined;
   }
 
-  return { attach, loadMask, undo, redo, updateThreshold, dispose };
+  return { attach, loadMask, showProposal, readSlice, fillHoles, undo, redo, updateThreshold, dispose };
 }

@@ -6,6 +6,7 @@ import {
   ToolGroupManager,
   WindowLevelTool
 } from '@cornerstonejs/tools';
+import { fillSliceHoles } from '../masks/fillSliceHoles';
 import { MaskHistory, type SliceEdit } from '../masks/MaskHistory';
 import { Emitter } from './Emitter';
 import type { ShownVolumeInfo, ViewerService } from './ViewerService';
@@ -46,6 +47,8 @@ let nextSegmentationNumber = 1;
  */
 export class SegmentationService {
   private shown: ShownMask | undefined;
+  /** The proposal drawn over the mask: its own segmentation, another colour, never edited. */
+  private proposal: { volumeId: string; segmentationId: string } | undefined;
   private readonly history = new MaskHistory();
   private tool: MaskTool = 'navigate';
   private pointerDown = false;
@@ -99,6 +102,49 @@ export class SegmentationService {
     this.fireHistory();
   }
 
+  /**
+   * Shows a model's proposed labelmap over the user's mask, in yellow with an outline (as MONAI Label shows
+   * predictions apart from labels), or removes it (null). The user's mask stays the one the brush edits.
+   */
+  async showProposal(volumeId: string, labels: Uint8Array | null): Promise<void> {
+    this.removeProposal();
+    const volume = this.viewer.getShownVolume();
+    if (!labels || !volume || volume.volumeId !== volumeId) return;
+    const segmentationId = `genseg-proposal-${nextSegmentationNumber++}`;
+    const labelmap = volumeLoader.createAndCacheDerivedLabelmapVolume(volume.cacheId, { volumeId: segmentationId });
+    writeLabelmapArray(labelmap, labels.slice());
+    this.proposal = { volumeId, segmentationId };
+    segmentation.addSegmentations([
+      { segmentationId, representation: { type: ToolEnums.SegmentationRepresentations.Labelmap, data: { volumeId: segmentationId } } }
+    ]);
+    const viewportId = this.viewer.viewportId;
+    await segmentation.addLabelmapRepresentationToViewportMap({ [viewportId]: [{ segmentationId }] });
+    segmentation.config.color.setSegmentIndexColor(viewportId, segmentationId, 1, [255, 214, 0, 255]);
+    segmentation.segmentationStyle.setStyle(
+      { type: ToolEnums.SegmentationRepresentations.Labelmap, viewportId, segmentationId },
+      { fillAlpha: 0.15, fillAlphaInactive: 0.15, renderOutline: true, renderOutlineInactive: true, outlineWidth: 2, outlineWidthInactive: 2 }
+    );
+    segmentation.segmentationStyle.setRenderInactiveSegmentations(viewportId, true);
+    if (this.shown) segmentation.activeSegmentation.setActiveSegmentation(viewportId, this.shown.segmentationId);
+    segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(segmentationId);
+    this.viewer.render();
+  }
+
+  private removeProposal(): void {
+    const proposal = this.proposal;
+    if (!proposal) return;
+    this.proposal = undefined;
+    segmentation.removeSegmentationRepresentations(this.viewer.viewportId, { segmentationId: proposal.segmentationId });
+    segmentation.removeSegmentation(proposal.segmentationId);
+    cache.removeVolumeLoadObject(proposal.segmentationId);
+  }
+
+  /** The labels of slice `k` of the mask on screen (a copy), as last committed. */
+  readSlice(k: number): Uint8Array | null {
+    const shown = this.shown;
+    return shown ? shown.baseline.slice(k * shown.sliceSize, (k + 1) * shown.sliceSize) : null;
+  }
+
   /** The labels of the mask on screen, the whole volume (a copy). */
   readLabels(): Uint8Array | null {
     return this.shown ? this.shown.baseline.slice() : null;
@@ -143,6 +189,21 @@ export class SegmentationService {
       { fillAlpha: opacity, fillAlphaInactive: opacity, renderOutline: outline, outlineWidth: 2 }
     );
     this.viewer.render();
+  }
+
+  /** Fills the holes of the mask on slice `k`: one undo step, saved like a stroke. */
+  fillHoles(k: number): void {
+    this.commitNow();
+    const shown = this.shown;
+    const volume = this.viewer.getShownVolume();
+    if (!shown || !volume) return;
+    const [columns, rows] = volume.dimensions;
+    const labels = readLabelmapArray(shown.labelmap);
+    const start = k * shown.sliceSize;
+    labels.set(fillSliceHoles(labels.slice(start, start + shown.sliceSize), columns, rows), start);
+    writeLabelmapArray(shown.labelmap, labels);
+    segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(shown.segmentationId);
+    this.commitNow();
   }
 
   undo(): void {
@@ -212,6 +273,7 @@ export class SegmentationService {
 
   private removeMask(): void {
     this.commitNow();
+    this.removeProposal();
     const shown = this.shown;
     if (!shown) return;
     this.shown = undefined;

@@ -41,6 +41,11 @@ export class MaskPage {
     });
   }
 
+  /** Fills the holes on the slice shown (F) and waits until main has saved it. */
+  async fillHoles(): Promise<void> {
+    await this.afterSave(() => this.page.getByTestId('mask-fill-holes').click());
+  }
+
   async undo(): Promise<void> {
     await this.afterSave(() => this.page.keyboard.press('Control+z'));
   }

@@ -3,6 +3,8 @@ import { readSignal, waitForSignals } from './readBodySignals';
 import { DicomImportPage } from './DicomImportPage';
 import { LabelsPage } from './LabelsPage';
 import { MaskPage } from './MaskPage';
+import { ReviewPage } from './ReviewPage';
+import { TrainingPage } from './TrainingPage';
 import { ViewportPage } from './ViewportPage';
 
 /** The whole app: the left panel (projects, import, volumes) and the viewport. */
@@ -11,12 +13,16 @@ export class WorkstationPage {
   readonly labels: LabelsPage;
   readonly masks: MaskPage;
   readonly dicom: DicomImportPage;
+  readonly training: TrainingPage;
+  readonly review: ReviewPage;
 
   constructor(readonly page: Page) {
     this.viewport = new ViewportPage(page);
     this.labels = new LabelsPage(page);
     this.masks = new MaskPage(page);
     this.dicom = new DicomImportPage(page);
+    this.training = new TrainingPage(page);
+    this.review = new ReviewPage(page);
   }
 
   /** Opens the app's address and waits until it has reached main and listed the projects. */

@@ -22,7 +22,14 @@ export type SignalName =
   | 'maskSavedCount'
   | 'maskLoadedVolumeId'
   | 'maskTool'
-  | 'dicomImportPhase';
+  | 'dicomImportPhase'
+  | 'trainingState'
+  | 'modelVersionCount'
+  | 'proposalsDone'
+  | 'pendingProposalId'
+  | 'proposalShown'
+  | 'proposalReviews'
+  | 'exportCount';
 
 export interface SignalCondition {
   signal: SignalName;

@@ -1,0 +1,192 @@
+import { defineStore } from 'pinia';
+import { ref, shallowRef, triggerRef, watch } from 'vue';
+import type {
+  ModelVersionSummary,
+  PresetNameInfo,
+  TrainingMethodName,
+  TrainingProgressEvent,
+  TrainingProgressInfo,
+  TrainingStatus
+} from '../../../main/api/contract/types';
+import { useApiClient } from '../api';
+import { setAppSignal } from '../signals/appSignals';
+import { useNotificationsStore } from './notificationsStore';
+import { useProjectsStore } from './projectsStore';
+
+/** Points of the live curves: one series per loss, and validation Dice. */
+export interface TrainingCurves {
+  losses: Map<string, { x: number; y: number }[]>;
+  validationDice: { x: number; y: number }[];
+}
+
+function emptyCurves(): TrainingCurves {
+  return { losses: new Map(), validationDice: [] };
+}
+
+/**
+ * The training job (one at a time, run by main in its own process), its live progress and curves, the project's
+ * model versions, and proposing masks with one of them.
+ */
+export const useTrainingStore = defineStore('training', () => {
+  const projects = useProjectsStore();
+  const notifications = useNotificationsStore();
+  const status = ref<TrainingStatus | null>(null);
+  const versions = ref<ModelVersionSummary[]>([]);
+  const method = ref<TrainingMethodName>('genseg');
+  const preset = ref<PresetNameInfo>('cpu');
+  const advanced = ref(false);
+  /** A time budget; null trains until the user presses Stop (main's default). Stop also keeps a model version. */
+  const maxMinutes = ref<number | null>(null);
+  const starting = ref(false);
+  const proposing = ref<string | null>(null);
+  // Curves grow by thousands of points: shallow, redrawn on an explicit trigger.
+  const curves = shallowRef<TrainingCurves>(emptyCurves());
+
+  function publishStatus(next: TrainingStatus): void {
+    status.value = next;
+    setAppSignal('trainingState', next.state);
+  }
+
+  function addPoint(progress: TrainingProgressInfo): void {
+    const current = curves.value;
+    for (const [name, value] of Object.entries(progress.losses)) {
+      const series = current.losses.get(name) ?? [];
+      if (series.length === 0 || series[series.length - 1]!.x < progress.step) series.push({ x: progress.step, y: value });
+      current.losses.set(name, series);
+    }
+    const dice = progress.validationDice;
+    const last = current.validationDice[current.validationDice.length - 1];
+    if (dice !== null && (!last || last.x < progress.step)) current.validationDice.push({ x: progress.step, y: dice });
+    triggerRef(curves);
+  }
+
+  async function refreshStatus(): Promise<void> {
+    try {
+      publishStatus(await useApiClient().call('getTrainingStatus', {}));
+    } catch (error) {
+      notifications.reportError(error, 'Reading the training status');
+    }
+  }
+
+  async function refreshVersions(): Promise<void> {
+    const projectId = projects.currentProjectId;
+    if (!projectId) {
+      versions.value = [];
+      return;
+    }
+    try {
+      const list = await useApiClient().call('listModelVersions', { projectId });
+      if (projectId === projects.currentProjectId) {
+        versions.value = [...list].sort((a, b) => b.number - a.number);
+        setAppSignal('modelVersionCount', list.length);
+      }
+    } catch (error) {
+      notifications.reportError(error, 'Listing the models');
+    }
+  }
+
+  /** The curves of the run in progress so far, after a reload. */
+  async function loadCurves(): Promise<void> {
+    const projectId = projects.currentProjectId;
+    const runId = status.value?.runId;
+    curves.value = emptyCurves();
+    if (!projectId || !runId || status.value?.projectId !== projectId) return;
+    try {
+      const metrics = await useApiClient().call('getTrainingMetrics', { projectId, runId });
+      const next = emptyCurves();
+      for (const series of metrics) {
+        const points = series.steps.map((x, index) => ({ x, y: series.values[index]! }));
+        if (series.name === 'validationDice') next.validationDice = points;
+        else if (series.name.startsWith('loss.')) next.losses.set(series.name.slice(5), points);
+      }
+      curves.value = next;
+    } catch (error) {
+      notifications.reportError(error, 'Reading the training curves');
+    }
+  }
+
+  async function start(): Promise<void> {
+    const projectId = projects.currentProjectId;
+    if (!projectId) return;
+    starting.value = true;
+    try {
+      const minutes = maxMinutes.value;
+      const options = advanced.value
+        ? { method: method.value, preset: preset.value, ...(minutes && minutes > 0 ? { maxSeconds: minutes * 60 } : {}) }
+        : {};
+      curves.value = emptyCurves();
+      await useApiClient().call('startTraining', { projectId, ...options });
+      await refreshStatus();
+    } catch (error) {
+      notifications.reportError(error, 'Starting the training');
+    } finally {
+      starting.value = false;
+    }
+  }
+
+  async function stop(): Promise<void> {
+    try {
+      publishStatus(await useApiClient().call('stopTraining', {}));
+    } catch (error) {
+      notifications.reportError(error, 'Stopping the training');
+    }
+  }
+
+  async function propose(modelVersionId: string): Promise<void> {
+    const projectId = projects.currentProjectId;
+    if (!projectId) return;
+    proposing.value = modelVersionId;
+    try {
+      const { volumeIds } = await useApiClient().call('proposeMasks', { projectId, modelVersionId });
+      notifications.show('info', `Proposed masks for ${volumeIds.length} scan${volumeIds.length === 1 ? '' : 's'}.`);
+      setAppSignal('proposalsDone', volumeIds.length);
+    } catch (error) {
+      notifications.reportError(error, 'Proposing masks');
+    } finally {
+      proposing.value = null;
+    }
+  }
+
+  subscribeToTrainingEvents({
+    isCurrentProject: (projectId) => projectId === projects.currentProjectId,
+    onProgress: (event) => {
+      if (status.value && event.runId === status.value.runId) status.value = { ...status.value, progress: event.progress };
+      if (event.projectId === projects.currentProjectId) addPoint(event.progress);
+    },
+    onChange: () => void refreshStatus(),
+    onVersions: () => void refreshVersions(),
+    notify: notifications.show
+  });
+
+  watch(
+    () => projects.currentProjectId,
+    async () => {
+      await refreshStatus();
+      await Promise.all([refreshVersions(), loadCurves()]);
+    },
+    { immediate: true }
+  );
+
+  return { status, versions, method, preset, advanced, maxMinutes, starting, proposing, curves, start, stop, propose, refreshVersions };
+});
+
+/** main's training events: progress, run state changes (told to the user), new model versions. */
+function subscribeToTrainingEvents(handlers: {
+  isCurrentProject: (projectId: string) => boolean;
+  onProgress: (event: TrainingProgressEvent) => void;
+  onChange: () => void;
+  onVersions: () => void;
+  notify: (kind: 'error' | 'info', text: string) => void;
+}): void {
+  const api = useApiClient();
+  api.on('onDidTrainingProgress', handlers.onProgress);
+  api.on('onDidChangeTraining', (event) => {
+    handlers.onChange();
+    if (!handlers.isCurrentProject(event.projectId)) return;
+    if (event.status === 'failed') handlers.notify('error', event.message ?? 'The training stopped with an error.');
+    else if (event.status === 'finished') handlers.notify('info', 'Training finished.');
+  });
+  api.on('onDidChangeModelVersions', ({ projectId }) => {
+    if (handlers.isCurrentProject(projectId)) handlers.onVersions();
+  });
+}

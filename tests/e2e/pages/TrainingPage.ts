@@ -1,0 +1,55 @@
+import type { Page } from 'playwright-core';
+import { readNumberSignal, readSignal, waitForSignals } from './readBodySignals';
+
+/** The training panel: Train (with the advanced fold), the live progress, the model versions and "Propose". */
+export class TrainingPage {
+  constructor(private readonly page: Page) {}
+
+  /** Opens "Advanced", chooses method and preset, presses Train and waits until the job runs. */
+  async train({ method, preset, minutes }: { method?: string; preset?: string; minutes?: number } = {}): Promise<void> {
+    if (method || preset || minutes) {
+      await this.page.getByTestId('training-advanced').click();
+      if (method) await this.page.getByTestId('training-method').selectOption(method);
+      if (preset) await this.page.getByTestId('training-preset').selectOption(preset);
+      if (minutes) await this.page.getByTestId('training-minutes').fill(String(minutes));
+    }
+    await this.page.getByTestId('train').click();
+    await waitForSignals(this.page, [{ signal: 'trainingState', is: 'equal', value: 'training' }], { timeout: 60_000 });
+  }
+
+  /** Waits until the first progress of the run is shown (step, curves). */
+  async waitForProgress(timeout = 300_000): Promise<void> {
+    await this.page.getByTestId('training-backend').filter({ hasText: /Running on \w/ }).waitFor({ timeout });
+  }
+
+  async modelVersionCount(): Promise<number> {
+    return (await readSignal(this.page, 'modelVersionCount')) === null ? 0 : readNumberSignal(this.page, 'modelVersionCount');
+  }
+
+  /** Waits until the run has finished and written a model version. */
+  async waitForModelVersion(timeout: number): Promise<void> {
+    await waitForSignals(
+      this.page,
+      [
+        { signal: 'modelVersionCount', is: 'greater', value: 0 },
+        { signal: 'trainingState', is: 'equal', value: 'idle' }
+      ],
+      { timeout }
+    );
+  }
+
+  /** Presses "Propose for all untouched scans" on the newest model and waits until the proposal job has finished. */
+  async proposeWithNewestModel(timeout: number): Promise<void> {
+    await this.page.getByTestId('propose-masks').first().click();
+    await waitForSignals(this.page, [{ signal: 'proposalsDone', is: 'greater', value: 0 }], { timeout: 60_000 });
+    await waitForSignals(this.page, [{ signal: 'trainingState', is: 'equal', value: 'idle' }], { timeout });
+  }
+
+  async panelText(): Promise<string> {
+    return this.page.getByTestId('training-panel').innerText();
+  }
+
+  async screenshot(path: string): Promise<void> {
+    await this.page.getByTestId('training-panel').screenshot({ path });
+  }
+}
