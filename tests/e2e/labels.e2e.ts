@@ -93,6 +93,16 @@ describe('slice tags', () => {
       .poll(() => app.volumeItem('second-phantom').getByTestId('volume-labels').innerText())
       .toBe(`No tumour · ${sliceCount} without`);
     await app.labels.screenshot(join(artifacts, 'labels-absent.png'));
+  });
+
+  it('marks a tumour range by dragging along the strip', async () => {
+    const states = await app.labels.dragStrip(0.3, 0.5);
+    expect(states).toMatch(/^a+p+a+$/);
+    const present = states.split('').filter((state) => state === 'p').length;
+    expect(present).toBeGreaterThanOrEqual(5);
+    expect(present).toBeLessThanOrEqual(8);
+    expect(await app.labels.scanStateText()).toBe('Scan: tumour');
+    await app.labels.screenshot(join(artifacts, 'labels-dragged-range.png'));
     expect(pageErrors).toEqual([]);
   });
 });

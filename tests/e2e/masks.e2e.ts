@@ -141,4 +141,23 @@ describe('masks', () => {
     await app.masks.undo();
     expect(await onSlice()).toBe(ring);
   });
+
+  it('fills the slices between drawn ones by interpolation', async () => {
+    for (let step = 0; step < 4; step++) await app.viewport.press('ArrowUp');
+    // Along the ring's top edge, a few slices up: shapes that overlap, as a tumour's outline does from slice to slice.
+    await app.masks.setBrushRadius(6);
+    await app.masks.drawStroke([
+      { x: -100, y: -100 },
+      { x: 100, y: -100 }
+    ]);
+    const drawn = (await storedMask()).slices;
+    expect(drawn.length).toBeGreaterThanOrEqual(3);
+    await app.masks.interpolate();
+    const { slices } = await storedMask();
+    const first = drawn[0]!;
+    const last = drawn[drawn.length - 1]!;
+    expect(slices).toEqual(Array.from({ length: last - first + 1 }, (_, offset) => first + offset));
+    await app.masks.undo();
+    expect((await storedMask()).slices).toEqual(drawn);
+  });
 });

@@ -18,6 +18,8 @@ export function useMaskEditing() {
   const notifications = useNotificationsStore();
   let service: SegmentationService | undefined;
   let loadRequest = 0;
+  /** The project the mask on screen belongs to: a stroke committed while the user switches project saves there. */
+  let loaded: { projectId: string; volumeId: string } | undefined;
   const unsubscribes: Unsubscribe[] = [];
 
   // Pending slices are keyed "projectId/volumeId": a save lands in the project the stroke was drawn in.
@@ -38,7 +40,7 @@ export function useMaskEditing() {
     service = segmentationService;
     unsubscribes.push(
       service.onDidCommitSlices(({ volumeId, slices }) => {
-        const projectId = projects.currentProjectId;
+        const projectId = loaded?.volumeId === volumeId ? loaded.projectId : projects.currentProjectId;
         if (projectId) queue.enqueue(`${projectId}/${volumeId}`, slices);
       }),
       service.onDidChangeHistory(({ canUndo, canRedo }) => {
@@ -68,6 +70,7 @@ export function useMaskEditing() {
       const mask = await useApiClient().call('getVolumeMask', { projectId, volumeId });
       if (request !== loadRequest || !service) return;
       await service.showMask(volumeId, mask.labels);
+      loaded = { projectId, volumeId };
       service.setStyle({ opacity: settings.opacity, outline: settings.outline });
       setAppSignal('maskLoadedVolumeId', volumeId);
     } catch (error) {
@@ -100,6 +103,10 @@ export function useMaskEditing() {
     service?.fillHoles(k);
   }
 
+  function interpolate(): void {
+    service?.interpolateBetweenSlices();
+  }
+
   function undo(): void {
     service?.undo();
   }
@@ -121,5 +128,5 @@ export function useMaskEditing() {
     service = undefined;
   }
 
-  return { attach, loadMask, showProposal, readSlice, fillHoles, undo, redo, updateThreshold, dispose };
+  return { attach, loadMask, showProposal, readSlice, fillHoles, interpolate, undo, redo, updateThreshold, dispose };
 }

@@ -69,6 +69,11 @@ export const useWeakLabelsStore = defineStore('weakLabels', () => {
     return change('Setting the tumour slices', (target) => useApiClient().call('setTumourRanges', { ...target, ranges }));
   }
 
+  /** Adds a range to the scan's tumour ranges (main merges overlapping ones). */
+  function addRange(range: SliceRangeInfo): Promise<void> {
+    return setRanges([...(labels.value?.tumourRanges ?? []), range]);
+  }
+
   function startTumourAt(sliceIndex: number): Promise<void> {
     return setRanges(startRangeAt(labels.value?.tumourRanges ?? [], sliceIndex));
   }
@@ -99,5 +104,5 @@ export const useWeakLabelsStore = defineStore('weakLabels', () => {
     }
   );
 
-  return { labels, sliceStates, saving, refresh, tagScan, setRanges, startTumourAt, endTumourAt, setSlices, toggleSlice };
+  return { labels, sliceStates, saving, refresh, tagScan, setRanges, addRange, startTumourAt, endTumourAt, setSlices, toggleSlice };
 });

@@ -7,6 +7,7 @@ import {
   WindowLevelTool
 } from '@cornerstonejs/tools';
 import { fillSliceHoles } from '../masks/fillSliceHoles';
+import { interpolateSlices } from '../masks/interpolateSlices';
 import { MaskHistory, type SliceEdit } from '../masks/MaskHistory';
 import { Emitter } from './Emitter';
 import type { ShownVolumeInfo, ViewerService } from './ViewerService';
@@ -201,6 +202,31 @@ export class SegmentationService {
     const labels = readLabelmapArray(shown.labelmap);
     const start = k * shown.sliceSize;
     labels.set(fillSliceHoles(labels.slice(start, start + shown.sliceSize), columns, rows), start);
+    writeLabelmapArray(shown.labelmap, labels);
+    segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(shown.segmentationId);
+    this.commitNow();
+  }
+
+  /**
+   * Fills the empty slices between drawn ones by shape-based interpolation (Slicer's "fill between slices"): every
+   * gap between two consecutive drawn slices; drawn slices are never changed. One undo step, saved like a stroke.
+   */
+  interpolateBetweenSlices(): void {
+    this.commitNow();
+    const shown = this.shown;
+    const volume = this.viewer.getShownVolume();
+    if (!shown || !volume) return;
+    const [columns, rows, sliceCount] = volume.dimensions;
+    const labels = readLabelmapArray(shown.labelmap);
+    const sliceOf = (k: number) => labels.subarray(k * shown.sliceSize, (k + 1) * shown.sliceSize);
+    const drawn = Array.from({ length: sliceCount }, (_, k) => k).filter((k) => sliceOf(k).some((value) => value !== 0));
+    for (let index = 1; index < drawn.length; index++) {
+      const lower = drawn[index - 1]!;
+      const upper = drawn[index]!;
+      if (upper - lower < 2) continue;
+      const between = interpolateSlices(sliceOf(lower).slice(), sliceOf(upper).slice(), upper - lower, columns, rows);
+      between.forEach((slice, offset) => labels.set(slice, (lower + 1 + offset) * shown.sliceSize));
+    }
     writeLabelmapArray(shown.labelmap, labels);
     segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(shown.segmentationId);
     this.commitNow();

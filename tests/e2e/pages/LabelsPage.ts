@@ -46,6 +46,20 @@ export class LabelsPage {
     await waitForSignals(this.page, [{ signal: 'viewerSlice', is: 'different', value: before }]);
   }
 
+  /** Drags along the strip from `from` to `to` (fractions of its height) and waits until main saved the range. */
+  async dragStrip(from: number, to: number): Promise<string> {
+    const box = await this.page.getByTestId('weak-label-strip').boundingBox();
+    if (!box) throw new Error('the tag strip is not on screen');
+    const before = await this.savedCount();
+    const x = box.x + box.width / 2;
+    await this.page.mouse.move(x, box.y + from * box.height);
+    await this.page.mouse.down();
+    await this.page.mouse.move(x, box.y + to * box.height, { steps: 8 });
+    await this.page.mouse.up();
+    await waitForSignals(this.page, [{ signal: 'weakLabelsSaved', is: 'greater', value: before }]);
+    return this.sliceStates();
+  }
+
   async scanStateText(): Promise<string> {
     return this.page.getByTestId('scan-state').innerText();
   }

@@ -46,6 +46,11 @@ export class MaskPage {
     await this.afterSave(() => this.page.getByTestId('mask-fill-holes').click());
   }
 
+  /** Interpolates between the drawn slices (I) and waits until main has saved the new slices. */
+  async interpolate(): Promise<void> {
+    await this.afterSave(() => this.page.getByTestId('mask-interpolate').click());
+  }
+
   async undo(): Promise<void> {
     await this.afterSave(() => this.page.keyboard.press('Control+z'));
   }
