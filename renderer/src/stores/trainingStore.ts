@@ -39,6 +39,8 @@ export const useTrainingStore = defineStore('training', () => {
   const maxMinutes = ref<number | null>(null);
   const starting = ref(false);
   const proposing = ref<string | null>(null);
+  /** The proposal job's progress over the scans it proposes for. */
+  const proposalProgress = ref<{ done: number; total: number } | null>(null);
   // Curves grow by thousands of points: shallow, redrawn on an explicit trigger.
   const curves = shallowRef<TrainingCurves>(emptyCurves());
 
@@ -136,6 +138,7 @@ export const useTrainingStore = defineStore('training', () => {
     const projectId = projects.currentProjectId;
     if (!projectId) return;
     proposing.value = modelVersionId;
+    proposalProgress.value = null;
     try {
       const { volumeIds } = await useApiClient().call('proposeMasks', { projectId, modelVersionId });
       notifications.show('info', `Proposed masks for ${volumeIds.length} scan${volumeIds.length === 1 ? '' : 's'}.`);
@@ -155,6 +158,9 @@ export const useTrainingStore = defineStore('training', () => {
     },
     onChange: () => void refreshStatus(),
     onVersions: () => void refreshVersions(),
+    onProposals: ({ done, total }) => {
+      proposalProgress.value = { done, total };
+    },
     notify: notifications.show
   });
 
@@ -167,7 +173,7 @@ export const useTrainingStore = defineStore('training', () => {
     { immediate: true }
   );
 
-  return { status, versions, method, preset, advanced, maxMinutes, starting, proposing, curves, start, stop, propose, refreshVersions };
+  return { status, versions, method, preset, advanced, maxMinutes, starting, proposing, proposalProgress, curves, start, stop, propose, refreshVersions };
 });
 
 /** main's training events: progress, run state changes (told to the user), new model versions. */
@@ -176,6 +182,7 @@ function subscribeToTrainingEvents(handlers: {
   onProgress: (event: TrainingProgressEvent) => void;
   onChange: () => void;
   onVersions: () => void;
+  onProposals: (progress: { projectId: string; done: number; total: number }) => void;
   notify: (kind: 'error' | 'info', text: string) => void;
 }): void {
   const api = useApiClient();
@@ -188,5 +195,8 @@ function subscribeToTrainingEvents(handlers: {
   });
   api.on('onDidChangeModelVersions', ({ projectId }) => {
     if (handlers.isCurrentProject(projectId)) handlers.onVersions();
+  });
+  api.on('onDidChangeProposals', (event) => {
+    if (handlers.isCurrentProject(event.projectId)) handlers.onProposals(event);
   });
 }
