@@ -114,6 +114,8 @@ export const apiCalls = {
         method: z.enum(['genseg', 'segmentation-only', 'ae-segmentation']).optional(),
         preset: z.enum(['paper', 'cpu', 'tiny']).optional(),
         paperRecipe: z.boolean().optional(),
+        /** Without it, a run stops by itself after the preset's default time (20 min for cpu). */
+        untilStopped: z.boolean().optional(),
         seed: z.number().int().min(0).max(2 ** 31).optional(),
         ...trainingLimits
       })

@@ -4,6 +4,11 @@ import type { PresetName } from '../genseg/presets';
 /** Input size per preset: the paper's brain width on a GPU, CPU-sized otherwise. */
 const inputSizes: Record<PresetName, [number, number]> = { paper: [240, 240], cpu: [96, 96], tiny: [64, 64] };
 const batchSizes: Record<PresetName, number> = { paper: 20, cpu: 8, tiny: 4 };
+/**
+ * One click must end in a model version: without a limit given, a run stops by itself after this long (and Stop ends it
+ * sooner, keeping the best weights so far). `untilStopped` runs without a limit.
+ */
+const defaultSeconds: Record<PresetName, number> = { paper: 2 * 3600, cpu: 20 * 60, tiny: 2 * 60 };
 
 export interface TrainingChoice {
   method?: TrainingMethod;
@@ -17,6 +22,8 @@ export interface TrainingChoice {
   checkpointEverySeconds?: number;
   inputSize?: [number, number];
   batchSize?: number;
+  /** Train until stopped instead of the preset's default time limit. */
+  untilStopped?: boolean;
 }
 
 /**
@@ -38,7 +45,11 @@ export function resolveTrainingOptions(choice: TrainingChoice, gpu: boolean): { 
     augment: true,
     seed: choice.seed ?? 1,
     ...(choice.maxSteps !== undefined ? { maxSteps: choice.maxSteps } : {}),
-    ...(choice.maxSeconds !== undefined ? { maxSeconds: choice.maxSeconds } : {}),
+    ...(choice.maxSeconds !== undefined
+      ? { maxSeconds: choice.maxSeconds }
+      : choice.maxSteps === undefined && !choice.untilStopped
+        ? { maxSeconds: defaultSeconds[preset] }
+        : {}),
     checkpointEverySeconds: choice.checkpointEverySeconds ?? 120,
     progressEverySeconds: 2
   };
