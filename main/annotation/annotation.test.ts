@@ -116,3 +116,25 @@ describe('masks', () => {
     expect((await call('getWeakLabels', { projectId, volumeId })).scan).toBe('unknown');
   });
 });
+
+describe('proposal review', () => {
+  it('remembers per-slice decisions: accepting the rest never re-accepts a slice the user rejected', async () => {
+    const project = await core.workspace.getProject(projectId);
+    await project.store.modelVersions.create({
+      id: 'model1', runId: null, method: 'genseg', preset: 'tiny', config: {}, metrics: {}, dataSnapshot: {}, backend: 'wasm', weightsFolder: 'x', createdAt: 'now'
+    });
+    const labels = new Uint8Array(columns * rows * slices);
+    for (const slice of [2, 3, 4]) labels.fill(1, slice * columns * rows, slice * columns * rows + 6);
+    const areas = Array.from({ length: slices }, (_, slice) => ([2, 3, 4].includes(slice) ? 6 : 0));
+    await project.store.proposals.insert({ id: 'proposal1', volumeId, modelVersionId: 'model1', labels, sliceAreas: areas, status: 'pending', reviewedSlices: {}, createdAt: 'now' });
+    expect((await call('rejectProposal', { projectId, proposalId: 'proposal1', sliceIndices: [3], markAbsent: true })).rejectedSlices).toEqual([3]);
+    expect((await call('listProposals', { projectId, volumeId }))[0]).toMatchObject({ status: 'pending', reviewedSlices: { 3: 'rejected' } });
+    expect((await call('acceptProposal', { projectId, proposalId: 'proposal1' })).acceptedSlices).toEqual([2, 4]);
+    const [proposal] = await call('listProposals', { projectId, volumeId });
+    expect(proposal).toMatchObject({ status: 'reviewed', reviewedSlices: { 2: 'accepted', 3: 'rejected', 4: 'accepted' } });
+    const masks = await call('getMaskSlices', { projectId, volumeId });
+    expect(masks.slices.map((slice) => [slice.sliceIndex, slice.provenance])).toEqual([[2, 'proposal-accepted'], [4, 'proposal-accepted']]);
+    const labelsNow = await call('getWeakLabels', { projectId, volumeId });
+    expect([labelsNow.slices[3], labelsNow.sources[3]]).toEqual(['absent', 'proposal']);
+  });
+});

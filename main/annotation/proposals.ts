@@ -3,10 +3,13 @@ import type { ProjectStore, ProposalRecord, VolumeRecord } from '../db';
 import { saveMaskSlices, type MaskSliceInput } from './masks';
 import { listTumourSlices } from './weakLabels';
 
-/** The slices a proposal found tumour on: the default set to accept or reject. */
-function slicesWithTumour(proposal: ProposalRecord): number[] {
-  return proposal.sliceAreas.flatMap((area, index) => (area > 0 ? [index] : []));
+/** The slices a proposal found tumour on that the user has not decided yet: the default set to accept or reject. */
+function undecidedSlicesWithTumour(proposal: ProposalRecord): number[] {
+  return proposal.sliceAreas.flatMap((area, index) => (area > 0 && proposal.reviewedSlices[index] === undefined ? [index] : []));
 }
+
+const decisionsFor = (slices: number[], decision: 'accepted' | 'rejected') =>
+  Object.fromEntries(slices.map((slice) => [slice, decision])) as Record<number, 'accepted' | 'rejected'>;
 
 /**
  * Accepting turns proposed slices into mask slices with provenance (the model version, accepted as is or edited
@@ -21,7 +24,7 @@ export async function acceptProposal(
   const [columns, rows] = volume.dimensions;
   const sliceSize = columns * rows;
   const edited = new Map((choice.editedSlices ?? []).map((slice) => [slice.sliceIndex, slice.labels]));
-  const chosen = choice.sliceIndices ?? [...new Set([...slicesWithTumour(proposal), ...edited.keys()])];
+  const chosen = choice.sliceIndices ?? [...new Set([...undecidedSlicesWithTumour(proposal), ...edited.keys()])];
   const accepted = chosen.filter((index) => !edited.has(index));
   if (accepted.length > 0) {
     await saveMaskSlices(
@@ -38,8 +41,10 @@ export async function acceptProposal(
       modelVersionId: proposal.modelVersionId
     });
   }
+  const done = [...accepted, ...edited.keys()].sort((a, b) => a - b);
+  await store.proposals.recordReview(proposal.id, decisionsFor(done, 'accepted'));
   if (!choice.sliceIndices) await store.proposals.setStatus(proposal.id, 'reviewed');
-  return [...accepted, ...edited.keys()].sort((a, b) => a - b);
+  return done;
 }
 
 /** Rejecting leaves the masks alone; optionally the rejected slices are marked tumour-absent (never a drawn one). */
@@ -49,7 +54,7 @@ export async function rejectProposal(
   proposal: ProposalRecord,
   choice: { sliceIndices?: number[]; markAbsent?: boolean }
 ): Promise<number[]> {
-  const chosen = choice.sliceIndices ?? slicesWithTumour(proposal);
+  const chosen = choice.sliceIndices ?? undecidedSlicesWithTumour(proposal);
   const outside = chosen.find((index) => index >= volume.dimensions[2]);
   if (outside !== undefined) throw new ApiError('invalid-input', `Slice ${outside + 1} is outside this scan.`);
   if (choice.markAbsent) {
@@ -57,6 +62,7 @@ export async function rejectProposal(
     const slices = chosen.filter((index) => !drawn.has(index)).map((sliceIndex) => ({ sliceIndex, state: 'absent' as const, source: 'proposal' as const }));
     if (slices.length > 0) await store.sliceLabels.setSlices(volume.id, slices);
   }
+  await store.proposals.recordReview(proposal.id, decisionsFor(chosen, 'rejected'));
   if (!choice.sliceIndices) await store.proposals.setStatus(proposal.id, 'reviewed');
   return chosen;
 }

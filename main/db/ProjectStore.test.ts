@@ -132,7 +132,7 @@ describe('ProjectStore', () => {
     expect(await store.modelVersions.create({ ...base, id: 'm1', dataSnapshot: snapshot, weightsFolder: 'models/1', createdAt: 'x' })).toBe(1);
     expect(await store.modelVersions.create({ ...base, id: 'm2', dataSnapshot: snapshot, weightsFolder: 'models/2', createdAt: 'y' })).toBe(2);
     const labels = new Uint8Array(60).map((_, i) => i % 2);
-    await store.proposals.insert({ id: 'p1', volumeId: 'a', modelVersionId: 'm2', labels, sliceAreas: [0, 1, 2, 0, 0], status: 'pending', createdAt: 'z' });
+    await store.proposals.insert({ id: 'p1', volumeId: 'a', modelVersionId: 'm2', labels, sliceAreas: [0, 1, 2, 0, 0], status: 'pending', reviewedSlices: {}, createdAt: 'z' });
     const proposal = await store.proposals.get('p1');
     expect(Array.from(proposal!.labels)).toEqual(Array.from(labels));
     expect((await store.proposals.listForVolume('a')).map((p) => p.id)).toEqual(['p1']);

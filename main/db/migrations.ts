@@ -104,6 +104,7 @@ export const migrations: Migration[] = [
         labels BLOB NOT NULL,                  -- deflate-compressed uint8 labelmap in the volume's grid
         slice_areas TEXT NOT NULL,             -- JSON: predicted tumour area per slice, mm^2
         status TEXT NOT NULL CHECK (status IN ('pending', 'reviewed')),
+        reviewed_slices TEXT NOT NULL DEFAULT '{}', -- JSON {slice: 'accepted' | 'rejected'}
         created_at TEXT NOT NULL
       );
       CREATE INDEX proposals_by_volume ON proposals(volume_id);

@@ -95,6 +95,8 @@ export interface ProposalRecord {
   labels: Uint8Array;
   sliceAreas: number[];
   status: 'pending' | 'reviewed';
+  /** What the user decided per slice so far. */
+  reviewedSlices: Record<number, 'accepted' | 'rejected'>;
   createdAt: string;
 }
 

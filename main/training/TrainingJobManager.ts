@@ -276,6 +276,7 @@ export class TrainingJobManager {
       labels,
       sliceAreas,
       status: 'pending',
+      reviewedSlices: {},
       createdAt: new Date().toISOString()
     });
     await rm(path, { force: true });

@@ -232,6 +232,8 @@ export interface ProposalSummary {
   volumeId: string;
   modelVersionId: string;
   status: 'pending' | 'reviewed';
+  /** The user's decision per slice so far (slice index → accepted or rejected). */
+  reviewedSlices: Record<number, 'accepted' | 'rejected'>;
   /** Predicted tumour area per slice, mm². */
   sliceAreas: number[];
   createdAt: string;

@@ -9,6 +9,7 @@ interface ProposalRow extends Row {
   labels: Uint8Array;
   slice_areas: string;
   status: string;
+  reviewed_slices: string;
   created_at: string;
 }
 
@@ -18,8 +19,8 @@ export class ProposalRepository {
 
   async insert(proposal: ProposalRecord): Promise<void> {
     await this.database.run(
-      `INSERT INTO proposals (id, volume_id, model_version_id, labels, slice_areas, status, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO proposals (id, volume_id, model_version_id, labels, slice_areas, status, reviewed_slices, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         proposal.id,
         proposal.volumeId,
@@ -27,6 +28,7 @@ export class ProposalRepository {
         zlibSync(proposal.labels, { level: 6 }),
         JSON.stringify(proposal.sliceAreas),
         proposal.status,
+        JSON.stringify(proposal.reviewedSlices),
         proposal.createdAt
       ]
     );
@@ -55,6 +57,26 @@ export class ProposalRepository {
   async setStatus(id: string, status: ProposalRecord['status']): Promise<void> {
     await this.database.run('UPDATE proposals SET status = ? WHERE id = ?', [status, id]);
   }
+
+  /** Records the user's decisions for some slices; the proposal is reviewed once every slice it found is decided. */
+  async recordReview(id: string, decisions: Record<number, 'accepted' | 'rejected'>): Promise<ProposalRecord['reviewedSlices']> {
+    return this.database.transaction(async (tx) => {
+      const row = await tx.get<{ reviewed_slices: string; slice_areas: string }>(
+        'SELECT reviewed_slices, slice_areas FROM proposals WHERE id = ?',
+        [id]
+      );
+      if (!row) return {};
+      const reviewed = { ...(JSON.parse(row.reviewed_slices) as ProposalRecord['reviewedSlices']), ...decisions };
+      const areas = JSON.parse(row.slice_areas) as number[];
+      const done = areas.every((area, slice) => area === 0 || reviewed[slice] !== undefined);
+      await tx.run('UPDATE proposals SET reviewed_slices = ?, status = ? WHERE id = ?', [
+        JSON.stringify(reviewed),
+        done ? 'reviewed' : 'pending',
+        id
+      ]);
+      return reviewed;
+    });
+  }
 }
 
 function toRecord(row: ProposalRow): ProposalRecord {
@@ -65,6 +87,7 @@ function toRecord(row: ProposalRow): ProposalRecord {
     labels: unzlibSync(row.labels),
     sliceAreas: JSON.parse(row.slice_areas) as number[],
     status: row.status === 'reviewed' ? 'reviewed' : 'pending',
+    reviewedSlices: JSON.parse(row.reviewed_slices) as ProposalRecord['reviewedSlices'],
     createdAt: row.created_at
   };
 }
