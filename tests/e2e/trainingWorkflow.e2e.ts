@@ -131,12 +131,14 @@ describe('training workflow', () => {
       const [pending] = await api.call('listProposals', { projectId, volumeId });
       expect(pending?.status).toBe('pending');
       const proposedSlices = pending!.sliceAreas.flatMap((area, index) => (area > 0 ? [index] : []));
+      let rejected: number | null = null;
       if (proposedSlices.length >= 2) {
         // Next proposed slice, rejected with X: tumour-absent in the strip.
-        const rejected = await app.review.jumpToProposedSlice(1);
-        expect(proposedSlices).toContain(rejected);
+        const slice = await app.review.jumpToProposedSlice(1);
+        rejected = slice;
+        expect(proposedSlices).toContain(slice);
         await app.review.press('x');
-        await expect.poll(async () => (await app.labels.sliceStates())[rejected]).toBe('a');
+        await expect.poll(async () => (await app.labels.sliceStates())[slice]).toBe('a');
         // Another, corrected with the brush and accepted as edited.
         const edited = await app.review.jumpToProposedSlice(1);
         await app.masks.chooseTool('brush');
@@ -152,9 +154,11 @@ describe('training workflow', () => {
       await app.review.click('accept-all');
       const [reviewed] = await api.call('listProposals', { projectId, volumeId });
       expect(reviewed?.status).toBe('reviewed');
-      const proposed = pending!.sliceAreas.flatMap((area, index) => (area > 0 ? [index] : []));
+      // Accept-all takes every proposed slice the user has not decided: the rejected one stays without a mask.
+      const proposed = proposedSlices.filter((slice) => slice !== rejected);
       const mask = describeMask((await api.call('getVolumeMask', { projectId, volumeId })).labels, sliceSize);
       expect(mask.slices).toEqual(proposed);
+      expect((await api.call('getWeakLabels', { projectId, volumeId })).slices[rejected ?? -1] ?? 'absent').toBe('absent');
       await waitForSignals(page, [{ signal: 'pendingProposalId', is: 'equal', value: '' }]);
     },
     trainingTimeout
