@@ -11,7 +11,9 @@ export function rendererUrl(): string {
 export function isTrustedRendererUrl(url: string): boolean {
   const expected = new URL(rendererUrl());
   const actual = new URL(url);
-  return actual.protocol === expected.protocol && actual.host === expected.host && actual.pathname === expected.pathname;
+  return (
+    actual.protocol === expected.protocol && actual.host === expected.host && actual.pathname === expected.pathname
+  );
 }
 
 export function createMainWindow(): BrowserWindow {

@@ -9,10 +9,14 @@ import type { SpawnWorker } from '../main/training/job/WorkerProcess';
  */
 export function createUtilityWorkerSpawner(): SpawnWorker {
   return () => {
-    const child = utilityProcess.fork(join(import.meta.dirname, 'worker.js'), [], { serviceName: 'GenSeg training', stdio: 'inherit' });
+    const child = utilityProcess.fork(join(import.meta.dirname, 'worker.js'), [], {
+      serviceName: 'GenSeg training',
+      stdio: 'inherit'
+    });
     return {
       send: (message: ParentMessage) => child.postMessage(message),
-      onMessage: (listener: (message: WorkerMessage) => void) => child.on('message', (message) => listener(message as WorkerMessage)),
+      onMessage: (listener: (message: WorkerMessage) => void) =>
+        child.on('message', (message) => listener(message as WorkerMessage)),
       onExit: (listener) => child.on('exit', (code) => listener(code, null)),
       kill: () => void child.kill(),
       get pid() {

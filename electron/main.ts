@@ -8,7 +8,8 @@ import { createAppCore, type AppCore } from '../main/app';
 import { createApplicationMenu } from './createApplicationMenu';
 import { createUtilityWorkerSpawner } from './createUtilityWorkerSpawner';
 import { createMainWindow, isTrustedRendererUrl } from './createMainWindow';
-import { channelOfEvent, registerIpc } from './registerIpc';
+import { channelOfEvent } from '../main/api/contract/names';
+import { registerIpc } from './registerIpc';
 
 const contentSecurityPolicy = [
   "default-src 'self'",
@@ -54,7 +55,10 @@ if (!app.requestSingleInstanceLock()) {
     });
     createApplicationMenu({
       openProjectFolder: async () => {
-        const choice = await dialog.showOpenDialog({ title: 'Open a GenSeg project folder', properties: ['openDirectory'] });
+        const choice = await dialog.showOpenDialog({
+          title: 'Open a GenSeg project folder',
+          properties: ['openDirectory']
+        });
         const folder = choice.filePaths[0];
         if (choice.canceled || !folder) return;
         try {

@@ -9,7 +9,10 @@ import type { ApiBridge, BridgeOutcome } from '../main/api/contract/createBridge
 const bridge: ApiBridge = {
   call(name: string, input: unknown): Promise<BridgeOutcome> {
     if (!isCallName(name)) {
-      return Promise.resolve({ ok: false, error: { code: 'unknown-call', message: `There is no call named ${name}.` } });
+      return Promise.resolve({
+        ok: false,
+        error: { code: 'unknown-call', message: `There is no call named ${name}.` }
+      });
     }
     return ipcRenderer.invoke(channelOfCall(name), input) as Promise<BridgeOutcome>;
   },

@@ -1,5 +1,5 @@
 import { ipcMain, type IpcMainInvokeEvent } from 'electron';
-import { callNames, channelOfCall, channelOfEvent } from '../main/api/contract/contract';
+import { callNames, channelOfCall } from '../main/api/contract/contract';
 import type { BridgeOutcome } from '../main/api/contract/createBridgeClient';
 import type { AppCore } from '../main/app';
 
@@ -22,5 +22,3 @@ export function registerIpc(core: AppCore, isTrustedUrl: (url: string) => boolea
     for (const name of callNames) ipcMain.removeHandler(channelOfCall(name));
   };
 }
-
-export { channelOfEvent };

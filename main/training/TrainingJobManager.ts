@@ -1,7 +1,7 @@
 import { cp, readFile, rm, stat } from 'node:fs/promises';
 import { unzlibSync } from 'fflate';
 import { join } from 'node:path';
-import { ApiError, type ModelVersionSummary, type TrainingEventInfo, type TrainingStatus } from '../api/contract';
+import { ApiError, type TrainingEventInfo, type TrainingStatus } from '../api/contract';
 import type { EventBus } from '../api/EventBus';
 import type { Logger } from '../api/createApiDispatcher';
 import type { Project, Workspace } from '../project';
@@ -16,6 +16,8 @@ interface ActiveJob {
   kind: 'train' | 'propose';
   project: Project;
   runId: string | null;
+  /** The model version a proposal job predicts with. */
+  modelVersionId: string | null;
   worker: WorkerProcess;
   status: TrainingStatus;
   settled: boolean;
@@ -47,7 +49,11 @@ export class TrainingJobManager {
     return this.active?.status ?? idleStatus();
   }
 
-  async startTraining(projectId: string, choice: TrainingChoice = {}, resumeRunId?: string): Promise<{ runId: string }> {
+  async startTraining(
+    projectId: string,
+    choice: TrainingChoice = {},
+    resumeRunId?: string
+  ): Promise<{ runId: string }> {
     this.ensureIdle();
     const project = await this.workspace.getProject(projectId);
     await this.refuseWithoutData(project);
@@ -73,8 +79,14 @@ export class TrainingJobManager {
         startedAt: new Date().toISOString()
       });
     }
-    const request: JobRequest = { kind: 'train', projectFolder: project.folder, runId, options, resume: Boolean(resumeRunId) };
-    this.launch('train', project, runId, request, {
+    const request: JobRequest = {
+      kind: 'train',
+      projectFolder: project.folder,
+      runId,
+      options,
+      resume: Boolean(resumeRunId)
+    };
+    this.launch('train', project, { runId }, request, {
       state: 'training',
       projectId,
       runId,
@@ -100,22 +112,29 @@ export class TrainingJobManager {
     const project = await this.workspace.getProject(projectId);
     const version = await project.store.modelVersions.get(modelVersionId);
     if (!version) throw new ApiError('not-found', 'That model version is not in this project.');
-    const request: JobRequest = { kind: 'propose', projectFolder: project.folder, weightsFolder: version.weightsFolder, volumeIds };
-    this.launch('propose', project, null, request, {
+    const request: JobRequest = {
+      kind: 'propose',
+      projectFolder: project.folder,
+      weightsFolder: version.weightsFolder,
+      volumeIds
+    };
+    this.launch('propose', project, { modelVersionId }, request, {
       ...idleStatus(),
       state: 'proposing',
       projectId,
       method: version.method as TrainingStatus['method'],
       preset: version.preset as TrainingStatus['preset']
     });
-    this.pendingModelVersion.set(projectId, modelVersionId);
   }
 
   /** Runs that were still marked running when the app last stopped are interrupted: say so, keep them resumable. */
   async reconcileInterruptedRuns(project: Project): Promise<void> {
     for (const run of await project.store.trainingRuns.listWithStatus('running')) {
       if (this.active?.runId === run.id) continue;
-      await project.store.trainingRuns.update(run.id, { status: 'interrupted', error: 'The app closed while this run was training.' });
+      await project.store.trainingRuns.update(run.id, {
+        status: 'interrupted',
+        error: 'The app closed while this run was training.'
+      });
     }
   }
 
@@ -124,12 +143,13 @@ export class TrainingJobManager {
     await this.queue;
   }
 
-  private readonly pendingModelVersion = new Map<string, string>();
-
   private ensureIdle(): void {
     if (this.active) {
       const what = this.active.kind === 'train' ? 'A training job' : 'A proposal job';
-      throw new ApiError('busy', `${what} is already running. Stop it or wait until it finishes; one job runs at a time.`);
+      throw new ApiError(
+        'busy',
+        `${what} is already running. Stop it or wait until it finishes; one job runs at a time.`
+      );
     }
   }
 
@@ -151,12 +171,19 @@ export class TrainingJobManager {
     }
   }
 
-  private launch(kind: ActiveJob['kind'], project: Project, runId: string | null, request: JobRequest, status: TrainingStatus): void {
+  private launch(
+    kind: ActiveJob['kind'],
+    project: Project,
+    ids: { runId?: string; modelVersionId?: string },
+    request: JobRequest,
+    status: TrainingStatus
+  ): void {
     const worker = this.spawnWorker();
     const job: ActiveJob = {
       kind,
       project,
-      runId,
+      runId: ids.runId ?? null,
+      modelVersionId: ids.modelVersionId ?? null,
       worker,
       status,
       settled: false,
@@ -165,7 +192,9 @@ export class TrainingJobManager {
     };
     this.active = job;
     worker.onMessage((message) => {
-      this.queue = this.queue.then(() => job.onMessage(message)).catch((error: unknown) => this.logger.error('training message failed', error));
+      this.queue = this.queue
+        .then(() => job.onMessage(message))
+        .catch((error: unknown) => this.logger.error('training message failed', error));
     });
     worker.onExit((code, signal) => {
       this.queue = this.queue
@@ -189,7 +218,10 @@ export class TrainingJobManager {
         this.events.emit('onDidTrainingProgress', { projectId, runId: job.runId ?? '', progress: message.progress });
         break;
       case 'checkpoint':
-        if (job.runId) await job.project.store.trainingRuns.update(job.runId, { checkpointFile: join(runFolderOf(job.runId), 'checkpoint.json') });
+        if (job.runId)
+          await job.project.store.trainingRuns.update(job.runId, {
+            checkpointFile: join(runFolderOf(job.runId), 'checkpoint.json')
+          });
         break;
       case 'log':
         this.appendLog(job, message.line);
@@ -205,7 +237,12 @@ export class TrainingJobManager {
         break;
       case 'failed':
         job.settled = true;
-        if (job.runId) await job.project.store.trainingRuns.update(job.runId, { status: 'failed', error: message.message, endedAt: new Date().toISOString() });
+        if (job.runId)
+          await job.project.store.trainingRuns.update(job.runId, {
+            status: 'failed',
+            error: message.message,
+            endedAt: new Date().toISOString()
+          });
         job.finalEvent = { projectId, runId: job.runId ?? '', status: 'failed', message: message.message };
         break;
     }
@@ -222,15 +259,32 @@ export class TrainingJobManager {
     }
     const reason = signal ? `was stopped by the system (${signal})` : `ended unexpectedly (exit code ${code})`;
     const message = `The training process ${reason}. Resume continues from its last checkpoint.`;
-    await job.project.store.trainingRuns.update(job.runId, { status: 'interrupted', error: message, endedAt: new Date().toISOString() });
-    this.events.emit('onDidChangeTraining', { projectId: job.project.id, runId: job.runId, status: 'interrupted', message });
+    await job.project.store.trainingRuns.update(job.runId, {
+      status: 'interrupted',
+      error: message,
+      endedAt: new Date().toISOString()
+    });
+    this.events.emit('onDidChangeTraining', {
+      projectId: job.project.id,
+      runId: job.runId,
+      status: 'interrupted',
+      message
+    });
   }
 
   private async recordMetrics(job: ActiveJob, progress: NonNullable<TrainingStatus['progress']>): Promise<void> {
-    const points = Object.entries(progress.losses).map(([name, value]) => ({ step: progress.step, name: `loss.${name}`, value }));
+    const points = Object.entries(progress.losses).map(([name, value]) => ({
+      step: progress.step,
+      name: `loss.${name}`,
+      value
+    }));
     points.push({ step: progress.step, name: 'stepsPerSecond', value: progress.stepsPerSecond });
-    if (progress.validationDice !== null) points.push({ step: progress.step, name: 'validationDice', value: progress.validationDice });
-    await job.project.store.trainingRuns.appendMetrics(job.runId!, points.filter((point) => Number.isFinite(point.value)));
+    if (progress.validationDice !== null)
+      points.push({ step: progress.step, name: 'validationDice', value: progress.validationDice });
+    await job.project.store.trainingRuns.appendMetrics(
+      job.runId!,
+      points.filter((point) => Number.isFinite(point.value))
+    );
   }
 
   private async createModelVersion(job: ActiveJob, result: TrainingResult): Promise<void> {
@@ -250,7 +304,12 @@ export class TrainingJobManager {
       method: run?.method ?? 'genseg',
       preset: run?.preset ?? 'cpu',
       config: run?.config ?? {},
-      metrics: { evaluation: result.evaluation, steps: result.step, bestStep: result.bestStep, parameters: result.parameters },
+      metrics: {
+        evaluation: result.evaluation,
+        steps: result.step,
+        bestStep: result.bestStep,
+        parameters: result.parameters
+      },
       dataSnapshot: result.dataSnapshot,
       backend: result.backend,
       weightsFolder,
@@ -258,14 +317,22 @@ export class TrainingJobManager {
     });
     job.settled = true;
     const stopped = job.status.state === 'stopping';
-    await job.project.store.trainingRuns.update(runId, { status: stopped ? 'stopped' : 'finished', endedAt: new Date().toISOString() });
+    await job.project.store.trainingRuns.update(runId, {
+      status: stopped ? 'stopped' : 'finished',
+      endedAt: new Date().toISOString()
+    });
     this.appendLog(job, `Model version ${number} saved.`);
     this.events.emit('onDidChangeModelVersions', { projectId: job.project.id });
-    job.finalEvent = { projectId: job.project.id, runId, status: stopped ? 'stopped' : 'finished', message: `Model version ${number} is ready.` };
+    job.finalEvent = {
+      projectId: job.project.id,
+      runId,
+      status: stopped ? 'stopped' : 'finished',
+      message: `Model version ${number} is ready.`
+    };
   }
 
   private async storeProposal(job: ActiveJob, message: Extract<WorkerMessage, { type: 'proposal' }>): Promise<void> {
-    const modelVersionId = this.pendingModelVersion.get(job.project.id)!;
+    const modelVersionId = job.modelVersionId!;
     const { volumeId, labelsFile, sliceAreas } = message.proposal;
     const path = join(job.project.folder, labelsFile);
     const labels = unzlibSync(await readFile(path));
@@ -280,7 +347,12 @@ export class TrainingJobManager {
       createdAt: new Date().toISOString()
     });
     await rm(path, { force: true });
-    this.events.emit('onDidChangeProposals', { projectId: job.project.id, volumeId, done: message.done, total: message.total });
+    this.events.emit('onDidChangeProposals', {
+      projectId: job.project.id,
+      volumeId,
+      done: message.done,
+      total: message.total
+    });
   }
 
   private appendLog(job: ActiveJob, line: string): void {
@@ -289,7 +361,15 @@ export class TrainingJobManager {
 }
 
 function idleStatus(): TrainingStatus {
-  return { state: 'idle', projectId: null, runId: null, method: null, preset: null, recipe: null, backend: null, progress: null, lastLines: [] };
+  return {
+    state: 'idle',
+    projectId: null,
+    runId: null,
+    method: null,
+    preset: null,
+    recipe: null,
+    backend: null,
+    progress: null,
+    lastLines: []
+  };
 }
-
-export type { ModelVersionSummary };

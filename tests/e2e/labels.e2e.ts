@@ -1,11 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkstationPage } from './pages/WorkstationPage';
+import { closeAppSession, openAppSession, type AppSession } from './support/appSession';
 import { keepScreenshotOfFailures } from './support/keepScreenshotOfFailures';
-import { collectPageErrors, launchBrowser } from './support/launchBrowser';
 import { anatomyShape, writeOrientationPhantom } from './support/writeOrientationPhantom';
 
 const artifacts = resolve(import.meta.dirname, 'artifacts');
@@ -17,21 +15,15 @@ function expectedStates(present: (k: number) => boolean, otherwise: 'a' | 'u'): 
 
 /** Tagging scans and slices with the keys and buttons, seen in the strip and the volume list, kept across a reload. */
 describe('slice tags', () => {
-  let browser: Browser;
+  let session: AppSession | undefined;
   let page: Page;
-  let pageErrors: string[];
   keepScreenshotOfFailures(artifacts, () => page);
   let app: WorkstationPage;
   let folder: string;
 
   beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    folder = mkdtempSync(join(tmpdir(), 'genseg-labels-'));
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
-    pageErrors = collectPageErrors(page);
-    app = new WorkstationPage(page);
-    await app.open(inject('appUrl'));
+    session = await openAppSession('labels');
+    ({ page, app, folder } = session);
     await app.createProject('Tags');
     for (const name of ['tagged-phantom', 'second-phantom']) {
       const path = join(folder, `${name}.nii`);
@@ -42,9 +34,7 @@ describe('slice tags', () => {
   });
 
   afterAll(async () => {
-    writeFileSync(join(artifacts, 'labels-page-errors.txt'), pageErrors.join('\n'));
-    await browser?.close();
-    rmSync(folder, { recursive: true, force: true });
+    await closeAppSession(session, 'labels');
   });
 
   it('starts with every slice unknown', async () => {
@@ -103,6 +93,6 @@ describe('slice tags', () => {
     expect(present).toBeLessThanOrEqual(8);
     expect(await app.labels.scanStateText()).toBe('Scan: tumour');
     await app.labels.screenshot(join(artifacts, 'labels-dragged-range.png'));
-    expect(pageErrors).toEqual([]);
+    expect(session!.pageErrors).toEqual([]);
   });
 });

@@ -1,14 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SocketClient } from '../../main/api/contract';
 import { WorkstationPage } from './pages/WorkstationPage';
 import { connectApi, describeMask, findProjectId } from './support/connectApi';
 import { decodePng } from './support/decodePng';
+import { closeAppSession, openAppSession, type AppSession } from './support/appSession';
 import { keepScreenshotOfFailures } from './support/keepScreenshotOfFailures';
-import { collectPageErrors, launchBrowser } from './support/launchBrowser';
 import { compareImages } from './support/measureImage';
 import { anatomyShape, writeOrientationPhantom } from './support/writeOrientationPhantom';
 
@@ -17,9 +15,8 @@ const sliceSize = anatomyShape[0] * anatomyShape[1];
 
 /** Drawing a mask with the mouse: saved by itself (changed slices only), undone, erased, and the same after a reload. */
 describe('masks', () => {
-  let browser: Browser;
+  let session: AppSession | undefined;
   let page: Page;
-  let pageErrors: string[];
   keepScreenshotOfFailures(artifacts, () => page);
   let app: WorkstationPage;
   let api: SocketClient;
@@ -33,14 +30,9 @@ describe('masks', () => {
   }
 
   beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    folder = mkdtempSync(join(tmpdir(), 'genseg-masks-'));
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
-    pageErrors = collectPageErrors(page);
-    app = new WorkstationPage(page);
+    session = await openAppSession('masks');
+    ({ page, app, folder } = session);
     api = connectApi(inject('appUrl'));
-    await app.open(inject('appUrl'));
     await app.createProject('Masks');
     const path = join(folder, 'mask-phantom.nii');
     writeOrientationPhantom(path, 'ras');
@@ -52,10 +44,8 @@ describe('masks', () => {
   });
 
   afterAll(async () => {
-    writeFileSync(join(artifacts, 'masks-page-errors.txt'), pageErrors.join('\n'));
     api?.close();
-    await browser?.close();
-    rmSync(folder, { recursive: true, force: true });
+    await closeAppSession(session, 'masks');
   });
 
   it('paints with the brush and saves the stroke on the slice shown', async () => {
@@ -118,7 +108,7 @@ describe('masks', () => {
     const after = await storedMask();
     expect(before.voxels.every((voxel) => after.voxels.includes(voxel))).toBe(true);
     expect(after.voxels.length).toBeGreaterThan(before.voxels.length);
-    expect(pageErrors).toEqual([]);
+    expect(session!.pageErrors).toEqual([]);
   });
 
   it('fills the hole of a drawn ring on its slice, as one undoable step', async () => {
@@ -132,7 +122,8 @@ describe('masks', () => {
       { x: -100, y: 100 },
       { x: -100, y: -100 }
     ]);
-    const onSlice = async () => (await storedMask()).voxels.filter((voxel) => Math.floor(voxel / sliceSize) === slice).length;
+    const onSlice = async () =>
+      (await storedMask()).voxels.filter((voxel) => Math.floor(voxel / sliceSize) === slice).length;
     const ring = await onSlice();
     await app.masks.fillHoles();
     const filled = await onSlice();

@@ -1,13 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitForSignals } from './pages/readBodySignals';
 import { WorkstationPage } from './pages/WorkstationPage';
 import { decodePng } from './support/decodePng';
+import { closeAppSession, openAppSession, type AppSession } from './support/appSession';
 import { keepScreenshotOfFailures } from './support/keepScreenshotOfFailures';
-import { collectPageErrors, launchBrowser } from './support/launchBrowser';
 import { locateGreyLevels } from './support/measureImage';
 import { superiorMarkerFirstSlice, writeOrientationPhantom } from './support/writeOrientationPhantom';
 
@@ -15,9 +13,8 @@ const artifacts = resolve(import.meta.dirname, 'artifacts');
 
 /** The mouse and keyboard bindings shown under the viewport, each checked by what it does to the image. */
 describe('viewport navigation', () => {
-  let browser: Browser;
+  let session: AppSession | undefined;
   let page: Page;
-  let pageErrors: string[];
   keepScreenshotOfFailures(artifacts, () => page);
   let app: WorkstationPage;
   let folder: string;
@@ -30,13 +27,8 @@ describe('viewport navigation', () => {
   }
 
   beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    folder = mkdtempSync(join(tmpdir(), 'genseg-navigation-'));
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
-    pageErrors = collectPageErrors(page);
-    app = new WorkstationPage(page);
-    await app.open(inject('appUrl'));
+    session = await openAppSession('navigation');
+    ({ page, app, folder } = session);
     await app.createProject('Navigation');
     const path = join(folder, 'navigation-phantom.nii');
     writeOrientationPhantom(path, 'ras');
@@ -45,9 +37,7 @@ describe('viewport navigation', () => {
   });
 
   afterAll(async () => {
-    writeFileSync(join(artifacts, 'navigation-page-errors.txt'), pageErrors.join('\n'));
-    await browser?.close();
-    rmSync(folder, { recursive: true, force: true });
+    await closeAppSession(session, 'navigation');
   });
 
   it('zooms in with a right-drag downwards (as in OHIF) and resets the view with R', async () => {
@@ -120,6 +110,6 @@ describe('viewport navigation', () => {
     expect((await app.viewport.read()).slice).toBe(start.slice + 2);
     await app.viewport.press('ArrowDown');
     expect((await app.viewport.read()).slice).toBe(start.slice + 1);
-    expect(pageErrors).toEqual([]);
+    expect(session!.pageErrors).toEqual([]);
   });
 });

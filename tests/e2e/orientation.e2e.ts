@@ -1,12 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkstationPage } from './pages/WorkstationPage';
 import { decodePng, type DecodedImage } from './support/decodePng';
+import { closeAppSession, openAppSession, type AppSession } from './support/appSession';
 import { keepScreenshotOfFailures } from './support/keepScreenshotOfFailures';
-import { collectPageErrors, launchBrowser } from './support/launchBrowser';
 import { compareImages, locateGreyLevels } from './support/measureImage';
 import {
   phantomDimensions,
@@ -22,29 +20,21 @@ const artifacts = resolve(import.meta.dirname, 'artifacts');
  * left, anterior up, and the wheel turned away from the user moving towards the head.
  */
 describe('orientation of the acquisition-axis view', () => {
-  let browser: Browser;
+  let session: AppSession | undefined;
   let page: Page;
-  let pageErrors: string[];
   keepScreenshotOfFailures(artifacts, () => page);
   let app: WorkstationPage;
   let folder: string;
   const middleSliceViews = new Map<PhantomStorage, DecodedImage>();
 
   beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    folder = mkdtempSync(join(tmpdir(), 'genseg-phantom-'));
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
-    pageErrors = collectPageErrors(page);
-    app = new WorkstationPage(page);
-    await app.open(inject('appUrl'));
+    session = await openAppSession('orientation');
+    ({ page, app, folder } = session);
     await app.createProject('Orientation phantoms');
   });
 
   afterAll(async () => {
-    writeFileSync(join(artifacts, 'orientation-page-errors.txt'), pageErrors.join('\n'));
-    await browser?.close();
-    rmSync(folder, { recursive: true, force: true });
+    await closeAppSession(session, 'orientation');
   });
 
   const cases: { storage: PhantomStorage; sliceStepTowardsHead: number }[] = [
@@ -83,7 +73,7 @@ describe('orientation of the acquisition-axis view', () => {
       expect((await app.viewport.read()).slice).toBe(middleSlice + sliceStepTowardsHead * notches);
       const superior = decodePng(await app.viewport.screenshot(join(artifacts, `orientation-${storage}-superior.png`)));
       expect(locateGreyLevels(superior, 230, 255, 300).count).toBeGreaterThan(500);
-      expect(pageErrors).toEqual([]);
+      expect(session!.pageErrors).toEqual([]);
     }
   );
 
@@ -111,7 +101,7 @@ describe('orientation of the acquisition-axis view', () => {
     expect(dimBlock.count).toBeGreaterThan(1000);
     expect(dimBlock.x).toBeLessThan(-0.1);
     expect(dimBlock.y).toBeGreaterThan(0.1);
-    expect(pageErrors).toEqual([]);
+    expect(session!.pageErrors).toEqual([]);
   });
 
   it('shows an oblique acquisition as acquired: the voxel grid square to the screen, the labels oblique', async () => {
@@ -127,7 +117,7 @@ describe('orientation of the acquisition-axis view', () => {
     expect(rightAnterior.y).toBeLessThan(-0.1);
     // A square marker not resampled into a turned square (which would fill about 60% of its bounding box).
     expect(rightAnterior.fillOfBoundingBox).toBeGreaterThan(0.85);
-    expect(pageErrors).toEqual([]);
+    expect(session!.pageErrors).toEqual([]);
   });
 
   it('shows the last volume chosen when the user clicks through volumes quickly', async () => {
@@ -137,7 +127,7 @@ describe('orientation of the acquisition-axis view', () => {
     await app.chooseVolume('phantom-ras');
     expect(await app.viewport.orientationLabels()).toEqual({ top: 'A', bottom: 'P', left: 'R', right: 'L' });
     expect(await app.page.getByTestId('viewport-title').innerText()).toBe('phantom-ras');
-    expect(pageErrors).toEqual([]);
+    expect(session!.pageErrors).toEqual([]);
   });
 
   it('draws both storage orders the same, pixel for pixel', () => {

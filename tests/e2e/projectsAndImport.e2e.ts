@@ -1,38 +1,28 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readSignal, waitForSignals } from './pages/readBodySignals';
 import { WorkstationPage } from './pages/WorkstationPage';
+import { closeAppSession, openAppSession, type AppSession } from './support/appSession';
 import { keepScreenshotOfFailures } from './support/keepScreenshotOfFailures';
-import { collectPageErrors, launchBrowser } from './support/launchBrowser';
 import { writeOrientationPhantom } from './support/writeOrientationPhantom';
 
 const artifacts = resolve(import.meta.dirname, 'artifacts');
 
 describe('projects, imports and messages', () => {
-  let browser: Browser;
+  let session: AppSession | undefined;
   let page: Page;
-  let pageErrors: string[];
   keepScreenshotOfFailures(artifacts, () => page);
   let app: WorkstationPage;
   let folder: string;
 
   beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    folder = mkdtempSync(join(tmpdir(), 'genseg-import-'));
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
-    pageErrors = collectPageErrors(page);
-    app = new WorkstationPage(page);
-    await app.open(inject('appUrl'));
+    session = await openAppSession('import');
+    ({ page, app, folder } = session);
   });
 
   afterAll(async () => {
-    writeFileSync(join(artifacts, 'import-page-errors.txt'), pageErrors.join('\n'));
-    await browser?.close();
-    rmSync(folder, { recursive: true, force: true });
+    await closeAppSession(session, 'import');
   });
 
   it('keeps the access token out of the address bar and still connects after a reload', async () => {
@@ -43,7 +33,7 @@ describe('projects, imports and messages', () => {
   });
 
   it('tells the user what to do when the page was opened without its access key', async () => {
-    const strangerPage = await browser.newPage();
+    const strangerPage = await session!.browser.newPage();
     const stranger = new WorkstationPage(strangerPage);
     const address = new URL(inject('appUrl'));
     address.searchParams.delete('token');
@@ -68,7 +58,7 @@ describe('projects, imports and messages', () => {
     const item = await app.importByUpload(path, 'uploaded-phantom');
     expect(await item.innerText()).toContain('40 × 48 × 30 · 2 × 2 × 2 mm · uint8');
     await app.chooseVolume('uploaded-phantom');
-    expect(pageErrors).toEqual([]);
+    expect(session!.pageErrors).toEqual([]);
   });
 
   it('lists the projects and reopens one', async () => {

@@ -1,15 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, Download, Page } from 'playwright-core';
+import type { Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SocketClient } from '../../main/api/contract';
 import { waitForSignals } from './pages/readBodySignals';
 import { WorkstationPage } from './pages/WorkstationPage';
 import { connectApi, describeMask, findProjectId } from './support/connectApi';
+import { closeAppSession, openAppSession, type AppSession } from './support/appSession';
 import { keepScreenshotOfFailures } from './support/keepScreenshotOfFailures';
-import { collectPageErrors, launchBrowser } from './support/launchBrowser';
 import { anatomyShape, writeOrientationPhantom } from './support/writeOrientationPhantom';
 
 const artifacts = resolve(import.meta.dirname, 'artifacts');
@@ -33,9 +31,8 @@ function readNiftiWithNibabel(path: string): { shape: number[]; nonZero: number 
  * propose for the untouched scan, accept the proposal, export and read the exported mask back with nibabel.
  */
 describe('training workflow', () => {
-  let browser: Browser;
+  let session: AppSession | undefined;
   let page: Page;
-  let pageErrors: string[];
   keepScreenshotOfFailures(artifacts, () => page);
   let app: WorkstationPage;
   let api: SocketClient;
@@ -44,15 +41,10 @@ describe('training workflow', () => {
   const downloads: Download[] = [];
 
   beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    folder = mkdtempSync(join(tmpdir(), 'genseg-training-'));
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1100, height: 900 }, acceptDownloads: true });
+    session = await openAppSession('training', { viewport: { width: 1100, height: 900 }, acceptDownloads: true });
+    ({ page, app, folder } = session);
     page.on('download', (download) => downloads.push(download));
-    pageErrors = collectPageErrors(page);
-    app = new WorkstationPage(page);
     api = connectApi(inject('appUrl'));
-    await app.open(inject('appUrl'));
     await app.createProject('Training');
     projectId = await findProjectId(api, 'Training');
     for (const name of ['with-tumour', 'without-tumour', 'untouched']) {
@@ -63,12 +55,10 @@ describe('training workflow', () => {
   });
 
   afterAll(async () => {
-    writeFileSync(join(artifacts, 'training-page-errors.txt'), pageErrors.join('\n'));
     // Leave no job running for the next test file.
     await api?.call('stopTraining', {}).catch(() => undefined);
     api?.close();
-    await browser?.close();
-    rmSync(folder, { recursive: true, force: true });
+    await closeAppSession(session, 'training');
   });
 
   it('refuses to train without labels, in the user’s words', async () => {
@@ -158,7 +148,9 @@ describe('training workflow', () => {
       const proposed = proposedSlices.filter((slice) => slice !== rejected);
       const mask = describeMask((await api.call('getVolumeMask', { projectId, volumeId })).labels, sliceSize);
       expect(mask.slices).toEqual(proposed);
-      expect((await api.call('getWeakLabels', { projectId, volumeId })).slices[rejected ?? -1] ?? 'absent').toBe('absent');
+      expect((await api.call('getWeakLabels', { projectId, volumeId })).slices[rejected ?? -1] ?? 'absent').toBe(
+        'absent'
+      );
       await waitForSignals(page, [{ signal: 'pendingProposalId', is: 'equal', value: '' }]);
     },
     trainingTimeout
@@ -166,7 +158,10 @@ describe('training workflow', () => {
 
   it('exports the masks, downloads each file and nibabel reads the mask back', async () => {
     const withTumour = await app.volumeId('with-tumour');
-    const stored = describeMask((await api.call('getVolumeMask', { projectId, volumeId: withTumour })).labels, sliceSize);
+    const stored = describeMask(
+      (await api.call('getVolumeMask', { projectId, volumeId: withTumour })).labels,
+      sliceSize
+    );
     await page.getByTestId('export-masks').click();
     await waitForSignals(page, [{ signal: 'exportCount', is: 'greater', value: 0 }], { timeout: 120_000 });
     const summary = await page.getByTestId('export-summary').innerText();
@@ -185,6 +180,6 @@ describe('training workflow', () => {
     await app.screenshot(join(artifacts, 'export-summary.png'));
     // vtk.js logs this when a labelmap layer holds one value throughout (a barely trained model proposes tumour
     // everywhere, and it was accepted): harmless, the layer is drawn.
-    expect(pageErrors.filter((error) => !error.includes('attempt to set zero width color range'))).toEqual([]);
+    expect(session!.pageErrors.filter((error) => !error.includes('attempt to set zero width color range'))).toEqual([]);
   });
 });

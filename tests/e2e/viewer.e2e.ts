@@ -1,37 +1,31 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colin27Path } from '../fixtures/fetchFixtures';
 import { WorkstationPage } from './pages/WorkstationPage';
 import { decodePng } from './support/decodePng';
+import { closeAppSession, openAppSession, type AppSession } from './support/appSession';
 import { keepScreenshotOfFailures } from './support/keepScreenshotOfFailures';
-import { collectPageErrors, launchBrowser } from './support/launchBrowser';
 import { measureImage } from './support/measureImage';
 
 const artifacts = resolve(import.meta.dirname, 'artifacts');
 
 describe('viewing an imported NIfTI volume', () => {
-  let browser: Browser;
+  let session: AppSession | undefined;
   let page: Page;
-  let pageErrors: string[];
+  let app: WorkstationPage;
   keepScreenshotOfFailures(artifacts, () => page);
 
   beforeAll(async () => {
-    mkdirSync(artifacts, { recursive: true });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    pageErrors = collectPageErrors(page);
+    session = await openAppSession('viewer', { viewport: { width: 1280, height: 800 } });
+    ({ page, app } = session);
   });
 
   afterAll(async () => {
-    writeFileSync(join(artifacts, 'page-errors.txt'), pageErrors.join('\n'));
-    await browser?.close();
+    await closeAppSession(session, 'viewer');
   });
 
   it('shows Colin27 in radiological orientation, scrolls with the wheel and sets window/level by dragging', async () => {
-    const app = new WorkstationPage(page);
-    await app.open(inject('appUrl'));
     await app.createProject('Brain atlas');
     await app.importFromPath(colin27Path(), 'ch2');
     await app.chooseVolume('ch2');
@@ -74,6 +68,6 @@ describe('viewing an imported NIfTI volume', () => {
     // An axial head is longer from front to back than from side to side: the image is not turned by 90°.
     const { content } = statistics;
     expect(content.bottom - content.top).toBeGreaterThan(content.right - content.left);
-    expect(pageErrors).toEqual([]);
+    expect(session!.pageErrors).toEqual([]);
   });
 });
