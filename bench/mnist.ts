@@ -1,43 +1,119 @@
 /**
- * The paper's synthetic benchmark: cluttered MNIST 48×48 with 1% of training samples masked (genseg.md section 4),
- * GenSeg against segmentation-only and AE+segmentation with the same preset, steps and seeds; test Dice next to the
- * paper's row (0.84 / 0.61 / 0.75). Training batches follow the authors' samplers: uniform over training digits for
- * GenSeg and AE+seg (a sample is labelled when its digit is in the 1%), labelled digits only for segmentation-only.
- *   npm run bench -- mnist [--preset cpu] [--steps 300] [--batch 8] [--seeds 1,2,3] [--test-count 10000]
- *                          [--models genseg,segmentation-only,ae-segmentation] [--seg-weight 0.01] [--backend wasm]
+ * The paper's synthetic benchmark: cluttered MNIST 48×48 with 1% of training samples masked (genseg.md section 4).
+ * Methods: GenSeg with the laptop recipe (the product's default), GenSeg with the paper's recipe, segmentation-only and
+ * AE+segmentation, with the same preset, data and seeds; test Dice next to the paper's row (0.84 / 0.61 / 0.75).
+ *
+ * Two ways to compare:
+ *   equal steps      npm run bench -- mnist --steps 300
+ *   equal wall time  npm run bench -- mnist --minutes 5,15,45   (one run per method and seed up to the longest budget,
+ *                    evaluated on the test set at every budget; evaluation time is not counted as training time)
+ * Other options: [--preset cpu] [--batch 8] [--seeds 1,2,3] [--test-count 10000]
+ *   [--models genseg,genseg-paper,segmentation-only,ae-segmentation] [--backend wasm] [--tag NAME]
+ *   laptop-recipe overrides: [--warm 300] [--seg-per-joint 9] [--joint-labelled 0.5] [--joint-seg-weight 1]
+ *   joining separate runs:   --merge tagA,tagB --tag NAME
+ * Writes bench/results/mnist-<tag>.json and, for a sweep, a plot of test Dice against wall time (SVG, and PNG when
+ * Chromium is installed).
+ *
+ * Training batches follow the authors' samplers: uniform over training digits for GenSeg's joint steps and AE+seg (a
+ * sample is labelled when its digit is in the 1%), labelled digits only for segmentation-only and for GenSeg's
+ * segmentation steps; the laptop recipe draws its share of labelled digits into every joint batch.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectBackend, type BackendCandidate } from '../main/training/backend/selectBackend';
 import { Random } from '../main/training/genseg/random';
-import { createTrainer, type ModelKind, type PresetName, type Trainer, type TrainingBatch } from '../main/training/index';
-import { generateSample, loadMnistDigits, paperClutter, permute, splitDigits, type DigitSet } from './training/clutteredMnist';
+import {
+  createTrainer,
+  labelledPerJointBatch,
+  planStep,
+  resolveRecipe,
+  type ModelKind,
+  type PresetName,
+  type Trainer,
+  type TrainingBatch,
+  type TrainingRecipe
+} from '../main/training/index';
+import {
+  generateSample,
+  loadMnistDigits,
+  paperClutter,
+  permute,
+  splitDigits,
+  type DigitSet
+} from './training/clutteredMnist';
 import { parseOptions, readList, readNumber } from './training/options';
+import { renderSweepPlot } from './training/sweepPlot';
 
-const paperRow: Record<ModelKind, number> = { genseg: 0.84, 'segmentation-only': 0.61, 'ae-segmentation': 0.75 };
-const names: Record<ModelKind, string> = { genseg: 'Proposed (GenSeg)', 'segmentation-only': 'Only segmentation', 'ae-segmentation': 'AE baseline' };
+type Method = 'genseg' | 'genseg-paper' | 'segmentation-only' | 'ae-segmentation';
+const paperRow: Record<Method, number> = {
+  genseg: 0.84,
+  'genseg-paper': 0.84,
+  'segmentation-only': 0.61,
+  'ae-segmentation': 0.75
+};
+const names: Record<Method, string> = {
+  genseg: 'GenSeg, laptop recipe',
+  'genseg-paper': 'GenSeg, paper recipe',
+  'segmentation-only': 'Only segmentation',
+  'ae-segmentation': 'AE baseline'
+};
+const modelOf: Record<Method, ModelKind> = {
+  genseg: 'genseg',
+  'genseg-paper': 'genseg',
+  'segmentation-only': 'segmentation-only',
+  'ae-segmentation': 'ae-segmentation'
+};
 const size = paperClutter.size;
 
-interface RunResult {
-  model: ModelKind;
-  seed: number;
+interface Mark {
+  /** Budget reached: minutes of training (sweep) or steps. */
+  budget: number;
   steps: number;
-  labelledSeen: number;
   trainSeconds: number;
+  labelledSeen: number;
   softDice: number;
   hardDice: number;
 }
 
+interface RunResult {
+  method: Method;
+  seed: number;
+  marks: Mark[];
+}
+
 export default async function runMnistBench(args: string[]): Promise<void> {
   const options = parseOptions(args);
+  if (options.has('merge')) {
+    await mergeReports(readList(options, 'merge', []), options.get('tag') ?? 'merged');
+    return;
+  }
   const preset = (options.get('preset') ?? 'cpu') as PresetName;
+  const minutes = readList(options, 'minutes', []).map(Number);
   const steps = readNumber(options, 'steps', 300);
   const batchSize = readNumber(options, 'batch', 8);
   const seeds = readList(options, 'seeds', ['1']).map(Number);
   const testCount = readNumber(options, 'test-count', 10000);
-  const models = readList(options, 'models', ['genseg', 'segmentation-only', 'ae-segmentation']) as ModelKind[];
-  const segmentationWeight = readNumber(options, 'seg-weight', 0.01);
-  const backendOrder = readList(options, 'backend', ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']) as BackendCandidate[];
+  const methods = readList(options, 'models', [
+    'genseg',
+    'genseg-paper',
+    'segmentation-only',
+    'ae-segmentation'
+  ]) as Method[];
+  const tag = options.get('tag') ?? String(Date.now());
+  const recipe = resolveRecipe('laptop', {
+    ...(options.has('warm') ? { warmStartSteps: readNumber(options, 'warm', 0) } : {}),
+    ...(options.has('seg-per-joint') ? { segmentationStepsPerJointStep: readNumber(options, 'seg-per-joint', 0) } : {}),
+    ...(options.has('joint-labelled')
+      ? { labelledFractionPerJointBatch: readNumber(options, 'joint-labelled', 0) }
+      : {}),
+    ...(options.has('joint-seg-weight') ? { jointSegmentationWeight: readNumber(options, 'joint-seg-weight', 0) } : {})
+  });
+  const backendOrder = readList(options, 'backend', [
+    'tfjs-node-gpu',
+    'tfjs-node',
+    'wasm',
+    'cpu'
+  ]) as BackendCandidate[];
   const backend = await selectBackend(backendOrder);
   const started = Date.now();
   const { train } = splitDigits(loadMnistDigits('train'), 500, 0);
@@ -46,24 +122,27 @@ export default async function runMnistBench(args: string[]): Promise<void> {
   const labelledCount = Math.max(1, Math.floor(0.01 * train.count + 0.5));
   const labelledDigits = permute(train.count, new Random(1234)).slice(0, labelledCount);
   const testSet = generateTestSet(test, Math.min(testCount, test.count));
+  const budgets =
+    minutes.length > 0 ? { unit: 'minutes' as const, marks: minutes } : { unit: 'steps' as const, marks: [steps] };
+  const data = { train, labelledSet: new Set(labelledDigits), labelledDigits, testSet };
   const results: RunResult[] = [];
   for (const seed of seeds) {
-    for (const model of models) {
-      const run = { model, seed, steps, batchSize, preset, segmentationWeight };
-      const result = await trainAndEvaluate(run, train, new Set(labelledDigits), labelledDigits, testSet);
+    for (const method of methods) {
+      const result = await trainAndEvaluate({ method, seed, batchSize, preset, recipe, budgets }, data);
       results.push(result);
-      console.log(`${names[model]} seed ${seed}: test soft Dice ${result.softDice.toFixed(3)}, hard ${result.hardDice.toFixed(3)} (${result.trainSeconds.toFixed(0)} s, ${result.labelledSeen} labelled samples seen)`);
     }
   }
-  const summary = printTable(results, models);
+  const summary = printTable(results, methods, budgets.unit);
   const report = {
     bench: 'mnist',
     preset,
-    steps,
+    budgets,
     batch: `${batchSize}+${batchSize}`,
     seeds,
+    labelledDigits: labelledCount,
+    trainingDigits: train.count,
     testCount: testSet.count,
-    segmentationWeight,
+    laptopRecipe: recipe,
     backend: backend.candidate,
     wallSeconds: (Date.now() - started) / 1000,
     summary,
@@ -72,9 +151,52 @@ export default async function runMnistBench(args: string[]): Promise<void> {
   };
   const folder = join(import.meta.dirname, 'results');
   mkdirSync(folder, { recursive: true });
-  const file = join(folder, `mnist-${Date.now()}.json`);
+  const file = join(folder, `mnist-${tag}.json`);
   writeFileSync(file, JSON.stringify(report, null, 2));
   console.log(`\nJSON: ${file}`);
+  if (budgets.unit === 'minutes') {
+    const series = methods.map((method) => ({
+      name: names[method],
+      points: results
+        .filter((r) => r.method === method)
+        .flatMap((r) => r.marks.map((m) => ({ x: m.budget, y: m.softDice })))
+    }));
+    const title = `Cluttered MNIST 48×48, 1% masks, ${preset} preset, ${backend.candidate}: test Dice against training time`;
+    const written = await renderSweepPlot(join(folder, `mnist-${tag}`), title, 'training minutes', series);
+    console.log(`Plot: ${written.join(', ')}`);
+  }
+}
+
+/**
+ * Joins the JSON of runs made separately (for example one process per core, each pinned with taskset) into one table
+ * and one plot: npm run bench -- mnist --merge tagA,tagB --tag NAME.
+ */
+async function mergeReports(tags: string[], tag: string): Promise<void> {
+  const folder = join(import.meta.dirname, 'results');
+  const reports = tags.map(
+    (name) =>
+      JSON.parse(readFileSync(join(folder, `mnist-${name}.json`), 'utf8')) as {
+        runs: RunResult[];
+        budgets: { unit: 'minutes' | 'steps' };
+        preset: string;
+        backend: string;
+      }
+  );
+  const runs = reports.flatMap((report) => report.runs);
+  const methods = [...new Set(runs.map((run) => run.method))];
+  const unit = reports[0]!.budgets.unit;
+  const summary = printTable(runs, methods, unit);
+  writeFileSync(
+    join(folder, `mnist-${tag}.json`),
+    JSON.stringify({ bench: 'mnist', merged: tags, reports, summary }, null, 2)
+  );
+  const series = methods.map((method) => ({
+    name: names[method],
+    points: runs.filter((r) => r.method === method).flatMap((r) => r.marks.map((m) => ({ x: m.budget, y: m.softDice })))
+  }));
+  const title = `Cluttered MNIST 48×48, 1% masks, ${reports[0]!.preset} preset, ${reports[0]!.backend}: test Dice against training ${unit}`;
+  const written = await renderSweepPlot(join(folder, `mnist-${tag}`), title, `training ${unit}`, series);
+  console.log(`\nJSON: ${join(folder, `mnist-${tag}.json`)}\nPlot: ${written.join(', ')}`);
 }
 
 interface TestSet {
@@ -96,62 +218,95 @@ function generateTestSet(digits: DigitSet, count: number): TestSet {
 }
 
 interface RunSettings {
-  model: ModelKind;
+  method: Method;
   seed: number;
-  steps: number;
   batchSize: number;
   preset: PresetName;
-  segmentationWeight: number;
+  recipe: TrainingRecipe;
+  budgets: { unit: 'minutes' | 'steps'; marks: number[] };
 }
 
-async function trainAndEvaluate(
-  run: RunSettings,
-  train: DigitSet,
-  labelledSet: Set<number>,
-  labelledDigits: number[],
-  testSet: TestSet
-): Promise<RunResult> {
+interface BenchData {
+  train: DigitSet;
+  labelledSet: Set<number>;
+  labelledDigits: number[];
+  testSet: TestSet;
+}
+
+async function trainAndEvaluate(run: RunSettings, data: BenchData): Promise<RunResult> {
+  const model = modelOf[run.method];
   const trainer = createTrainer({
-    model: run.model,
+    model,
     preset: run.preset,
     family: 'mnist48',
     height: size,
     width: size,
     channels: 1,
-    seed: run.seed,
-    losses: { segmentation: run.segmentationWeight }
+    seed: run.seed
   });
+  const recipe = run.method === 'genseg' ? run.recipe : run.method === 'genseg-paper' ? resolveRecipe('paper') : null;
   const random = new Random(run.seed * 7919);
+  const marks: Mark[] = [];
+  const pending = [...run.budgets.marks].sort((a, b) => a - b);
   let labelledSeen = 0;
-  const start = Date.now();
-  for (let step = 0; step < run.steps; step++) {
-    const onlyLabelled = run.model === 'segmentation-only';
-    const batch = sampleBatch(train, labelledSet, onlyLabelled ? labelledDigits : null, run.batchSize, random);
+  let trainSeconds = 0;
+  const reached = (budget: number) =>
+    run.budgets.unit === 'minutes' ? trainSeconds >= budget * 60 : trainer.stepCount >= budget;
+  while (pending.length > 0) {
+    const plan = recipe ? planStep(recipe, trainer.stepCount) : undefined;
+    let batch: TrainingBatch;
+    if (model === 'segmentation-only' || plan?.kind === 'segmentation') {
+      batch = sampleBatch(data, data.labelledDigits.length, run.batchSize, false, random);
+    } else {
+      const labelled = recipe ? labelledPerJointBatch(recipe, run.batchSize) : 0;
+      batch = sampleBatch(data, labelled, run.batchSize, true, random);
+    }
     labelledSeen += batch.labelled.filter(Boolean).length;
-    await trainer.trainStep(batch);
+    const start = performance.now();
+    await trainer.trainStep(batch, plan);
+    trainSeconds += (performance.now() - start) / 1000;
+    while (pending.length > 0 && reached(pending[0]!)) {
+      const budget = pending.shift()!;
+      const dice = await evaluate(trainer, data.testSet);
+      marks.push({ budget, steps: trainer.stepCount, trainSeconds, labelledSeen, ...dice });
+      console.log(
+        `${names[run.method]} seed ${run.seed} at ${budget} ${run.budgets.unit}: test soft Dice ${dice.softDice.toFixed(3)}, hard ${dice.hardDice.toFixed(3)} (${trainer.stepCount} steps, ${trainSeconds.toFixed(0)} s, ${labelledSeen} labelled samples seen)`
+      );
+    }
   }
-  const trainSeconds = (Date.now() - start) / 1000;
-  const { softDice, hardDice } = await evaluate(trainer, testSet);
   trainer.dispose();
-  return { model: run.model, seed: run.seed, steps: run.steps, labelledSeen, trainSeconds, softDice, hardDice };
+  return { method: run.method, seed: run.seed, marks };
 }
 
-/** A batch of presence/absence pairs; digits from `only` when given (labelled-only sampler), else uniform. */
-function sampleBatch(train: DigitSet, labelledSet: Set<number>, only: number[] | null, count: number, random: Random): TrainingBatch {
+/**
+ * A batch: `labelled` samples drawn from the labelled digits (all of them when it equals their count, the
+ * labelled-only sampler), the rest uniform over the training digits; absence images when `withAbsence`.
+ */
+function sampleBatch(
+  data: BenchData,
+  labelled: number,
+  count: number,
+  withAbsence: boolean,
+  random: Random
+): TrainingBatch {
+  const onlyLabelled = labelled >= data.labelledDigits.length;
   const imagesA = new Float32Array(count * size * size);
-  const imagesB = new Float32Array(only ? 0 : count * size * size);
+  const imagesB = new Float32Array(withAbsence ? count * size * size : 0);
   const masksA = new Float32Array(count * size * size);
-  const labelled: boolean[] = [];
+  const flags: boolean[] = [];
   for (let i = 0; i < count; i++) {
-    const digit = only ? only[Math.floor(random.nextUniform() * only.length)] : undefined;
-    const sample = generateSample(train, paperClutter, random, digit);
+    const fromLabelled = onlyLabelled || i < labelled;
+    const digit = fromLabelled
+      ? data.labelledDigits[Math.floor(random.nextUniform() * data.labelledDigits.length)]
+      : undefined;
+    const sample = generateSample(data.train, paperClutter, random, digit);
     imagesA.set(sample.presence, i * size * size);
-    if (!only) imagesB.set(sample.absence, i * size * size);
-    const isLabelled = labelledSet.has(sample.digitIndex);
+    if (withAbsence) imagesB.set(sample.absence, i * size * size);
+    const isLabelled = data.labelledSet.has(sample.digitIndex);
     if (isLabelled) masksA.set(sample.mask, i * size * size);
-    labelled.push(isLabelled);
+    flags.push(isLabelled);
   }
-  return { imagesA, imagesB, masksA, labelled };
+  return { imagesA, imagesB, masksA, labelled: flags };
 }
 
 /** Global Dice over the whole test set, soft (the authors' metric) and thresholded at 0.5. */
@@ -178,17 +333,28 @@ async function evaluate(trainer: Trainer, testSet: TestSet): Promise<{ softDice:
   return { softDice: (2 * intersection) / sums, hardDice: (2 * hardIntersection) / hardSums };
 }
 
-function printTable(results: RunResult[], models: ModelKind[]): Record<string, unknown> {
+function printTable(results: RunResult[], methods: Method[], unit: string): Record<string, unknown> {
   const summary: Record<string, unknown> = {};
-  console.log('\nmethod              steps  seeds  test soft Dice   test hard Dice   paper (1% labels)');
-  for (const model of models) {
-    const runs = results.filter((r) => r.model === model);
-    const soft = describe(runs.map((r) => r.softDice));
-    const hard = describe(runs.map((r) => r.hardDice));
-    summary[model] = { softDice: soft, hardDice: hard, paper: paperRow[model] };
-    console.log(
-      `${names[model].padEnd(19)} ${String(runs[0]?.steps ?? 0).padStart(5)}  ${String(runs.length).padStart(5)}  ${format(soft).padStart(14)}   ${format(hard).padStart(14)}   ${paperRow[model].toFixed(2)}`
-    );
+  const budgets = [...new Set(results.flatMap((r) => r.marks.map((m) => m.budget)))].sort((a, b) => a - b);
+  console.log(
+    `\nmethod                  ${unit.padStart(7)}  steps (mean)  seeds  test soft Dice   test hard Dice   paper (1% labels)`
+  );
+  for (const method of methods) {
+    const rows: Record<string, unknown> = {};
+    for (const budget of budgets) {
+      const marks = results
+        .filter((r) => r.method === method)
+        .flatMap((r) => r.marks.filter((m) => m.budget === budget));
+      if (marks.length === 0) continue;
+      const soft = describe(marks.map((m) => m.softDice));
+      const hard = describe(marks.map((m) => m.hardDice));
+      const stepsMean = describe(marks.map((m) => m.steps)).mean;
+      rows[String(budget)] = { softDice: soft, hardDice: hard, steps: stepsMean, seeds: marks.length };
+      console.log(
+        `${names[method].padEnd(23)} ${String(budget).padStart(7)}  ${stepsMean.toFixed(0).padStart(12)}  ${String(marks.length).padStart(5)}  ${format(soft).padStart(14)}   ${format(hard).padStart(14)}   ${paperRow[method].toFixed(2)}`
+      );
+    }
+    summary[method] = { byBudget: rows, paper: paperRow[method] };
   }
   return summary;
 }

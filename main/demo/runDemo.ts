@@ -6,7 +6,7 @@ import { geometryOf } from '../db';
 import type { AppCore } from '../app';
 import { exportProjectMasks } from '../export';
 import { writeNiftiMask } from '../export/writeNiftiMask';
-import { addImportedVolume } from '../project';
+import { addImportedVolume, type Project } from '../project';
 import type { TrainingMethod } from '../training/job/jobTypes';
 import { buildDemoCases, lesionSlices, type DemoCase } from './buildDemoCases';
 import { scoreProposals, type MethodScore } from './scoreProposals';
@@ -39,20 +39,47 @@ export interface DemoReport {
  * would, draw masks on a few slices, train GenSeg and the segmentation-only baseline for the same time, propose masks
  * for every scan, score them against the exact truth, and export everything as NIfTI.
  */
-export async function runDemo(core: AppCore, options: DemoOptions): Promise<DemoReport> {
-  const started = performance.now();
-  options.progress(0, 'building the sample project');
+export interface DemoProject {
+  projectId: string;
+  project: Project;
+  cases: DemoCase[];
+  /** Volume ids in the order of `cases`. */
+  volumeIds: string[];
+  tumourSlices: number;
+  /** Slices given a drawn mask. */
+  drawn: { volumeId: string; sliceIndex: number }[];
+}
+
+/**
+ * Builds the sample project: the shipped brains with synthetic lesions, every scan tagged (healthy scans absent,
+ * lesion scans present over the lesion's slices), and masks drawn on `maskFraction` of the tumour slices (at least
+ * two), the largest lesions first, one slice per scan before a second one in any scan.
+ */
+export async function prepareDemoProject(
+  core: AppCore,
+  options: { outFolder?: string; maskFraction: number }
+): Promise<DemoProject> {
   const cases = await buildDemoCases();
   const folder = options.outFolder ? join(options.outFolder, 'project') : undefined;
-  const { id: projectId } = await core.workspace.createProject(`GenSeg demo ${new Date().toISOString().slice(0, 16)}`, folder);
+  const { id: projectId } = await core.workspace.createProject(
+    `GenSeg demo ${new Date().toISOString().slice(0, 16)}`,
+    folder
+  );
   const project = await core.workspace.getProject(projectId);
   const volumeIds: string[] = [];
   let tumourSlices = 0;
-  const maskCandidates: { volumeId: string; sliceIndex: number; area: number }[] = [];
+  const maskCandidates: MaskCandidate[] = [];
   for (const demoCase of cases) {
     const summary = await addImportedVolume(
       project,
-      { volume: demoCase.volume, description: { sourceFormat: 'nifti', sourceFiles: [join('resources', 'sample-brains', demoCase.source)], warnings: [] } },
+      {
+        volume: demoCase.volume,
+        description: {
+          sourceFormat: 'nifti',
+          sourceFiles: [join('resources', 'sample-brains', demoCase.source)],
+          warnings: []
+        }
+      },
       demoCase.name
     );
     volumeIds.push(summary.id);
@@ -64,8 +91,13 @@ export async function runDemo(core: AppCore, options: DemoOptions): Promise<Demo
     const slices = lesionSlices(demoCase.truth, record.dimensions);
     tumourSlices += slices.length;
     await setTumourRanges(project.store, record, [{ first: slices[0]!, last: slices.at(-1)! }]);
-    const middle = slices[Math.floor(slices.length / 2)]!;
-    maskCandidates.push({ volumeId: summary.id, sliceIndex: middle, area: sliceArea(demoCase, record.dimensions, middle) });
+    for (const sliceIndex of slices) {
+      maskCandidates.push({
+        volumeId: summary.id,
+        sliceIndex,
+        area: sliceArea(demoCase, record.dimensions, sliceIndex)
+      });
+    }
   }
   const maskCount = Math.max(2, Math.round(tumourSlices * options.maskFraction));
   const drawn = pickSpread(maskCandidates, maskCount);
@@ -76,7 +108,28 @@ export async function runDemo(core: AppCore, options: DemoOptions): Promise<Demo
     const labels = demoCase.truth.slice(sliceIndex * sliceSize, (sliceIndex + 1) * sliceSize);
     await saveMaskSlices(project.store, record, [{ sliceIndex, labels }], { provenance: 'user', author: 'demo' });
   }
-  options.report(`Sample project: ${cases.length} scans (${cases.filter((c) => c.hasLesion).length} with a lesion), ${tumourSlices} tumour slices, masks drawn on ${drawn.length} (${((100 * drawn.length) / tumourSlices).toFixed(1)} %).`);
+  return {
+    projectId,
+    project,
+    cases,
+    volumeIds,
+    tumourSlices,
+    drawn: drawn.map(({ volumeId, sliceIndex }) => ({ volumeId, sliceIndex }))
+  };
+}
+
+/**
+ * The product's main job on the shipped sample brains: build a project with synthetic lesions, tag it as a clinician
+ * would, draw masks on a few slices, train GenSeg and the segmentation-only baseline for the same time, propose masks
+ * for every scan, score them against the exact truth, and export everything as NIfTI.
+ */
+export async function runDemo(core: AppCore, options: DemoOptions): Promise<DemoReport> {
+  const started = performance.now();
+  options.progress(0, 'building the sample project');
+  const { projectId, project, cases, volumeIds, tumourSlices, drawn } = await prepareDemoProject(core, options);
+  options.report(
+    `Sample project: ${cases.length} scans (${cases.filter((c) => c.hasLesion).length} with a lesion), ${tumourSlices} tumour slices, masks drawn on ${drawn.length} (${((100 * drawn.length) / tumourSlices).toFixed(1)} %).`
+  );
 
   const exportFolder = options.outFolder ? join(options.outFolder, 'exports') : join(project.folder, 'exports', 'demo');
   await mkdir(exportFolder, { recursive: true });
@@ -84,10 +137,18 @@ export async function runDemo(core: AppCore, options: DemoOptions): Promise<Demo
   const scores: MethodScore[] = [];
   for (const [index, method] of options.methods.entries()) {
     const share = 1 / options.methods.length;
-    const versionId = await trainFor(core, projectId, method, options, (fraction, label) => options.progress(share * (index + fraction * 0.85), label));
+    const versionId = await trainFor(core, projectId, method, options, (fraction, label) =>
+      options.progress(share * (index + fraction * 0.85), label)
+    );
     options.progress(share * (index + 0.85), `${method}: proposing masks for every scan`);
-    const proposed = core.events.waitFor('onDidChangeProposals', (event) => event.projectId === projectId && event.done === event.total);
-    const failed = core.events.waitFor('onDidChangeTraining', (event) => event.projectId === projectId && event.status === 'failed');
+    const proposed = core.events.waitFor(
+      'onDidChangeProposals',
+      (event) => event.projectId === projectId && event.done === event.total
+    );
+    const failed = core.events.waitFor(
+      'onDidChangeTraining',
+      (event) => event.projectId === projectId && event.status === 'failed'
+    );
     await core.training.proposeMasks(projectId, versionId, volumeIds);
     const outcome = await Promise.race([proposed, failed]);
     if ('status' in outcome) throw new Error(outcome.message ?? 'Proposing masks failed.');
@@ -96,7 +157,9 @@ export async function runDemo(core: AppCore, options: DemoOptions): Promise<Demo
     scores.push(score);
     for (const [position, volumeId] of volumeIds.entries()) {
       const record = (await project.store.volumes.get(volumeId))!;
-      const proposal = (await project.store.proposals.listForVolume(volumeId)).find((p) => p.modelVersionId === versionId)!;
+      const proposal = (await project.store.proposals.listForVolume(volumeId)).find(
+        (p) => p.modelVersionId === versionId
+      )!;
       const file = `${method}/case_${String(position + 1).padStart(4, '0')}_proposal.nii.gz`;
       await mkdir(join(exportFolder, method), { recursive: true });
       await writeNiftiMask(geometryOf(record), proposal.labels, join(exportFolder, file));
@@ -139,9 +202,15 @@ async function trainFor(
     if (name !== 'onDidTrainingProgress') return;
     const { progress: p } = payload as EventPayload<'onDidTrainingProgress'>;
     const dice = p.validationDice === null ? '' : `, validation Dice ${p.validationDice.toFixed(2)}`;
-    progress(Math.min(1, p.elapsedSeconds / seconds), `${method}: step ${p.step}, ${p.stepsPerSecond.toFixed(2)} steps/s on ${p.backend}${dice}`);
+    progress(
+      Math.min(1, p.elapsedSeconds / seconds),
+      `${method}: step ${p.step}, ${p.stepsPerSecond.toFixed(2)} steps/s on ${p.backend}${dice}`
+    );
   });
-  const finished = core.events.waitFor('onDidChangeTraining', (event) => event.projectId === projectId && event.status !== 'running');
+  const finished = core.events.waitFor(
+    'onDidChangeTraining',
+    (event) => event.projectId === projectId && event.status !== 'running'
+  );
   await core.training.startTraining(projectId, { method, preset: 'cpu', maxSeconds: seconds });
   const outcome = await finished;
   unsubscribe();
@@ -150,13 +219,35 @@ async function trainFor(
   return versions.at(-1)!.id;
 }
 
-
 function sliceArea(demoCase: DemoCase, dimensions: [number, number, number], sliceIndex: number): number {
   const sliceSize = dimensions[0] * dimensions[1];
-  return demoCase.truth.subarray(sliceIndex * sliceSize, (sliceIndex + 1) * sliceSize).reduce((sum, value) => sum + value, 0);
+  return demoCase.truth
+    .subarray(sliceIndex * sliceSize, (sliceIndex + 1) * sliceSize)
+    .reduce((sum, value) => sum + value, 0);
 }
 
-/** One masked slice per lesion scan, largest lesions first, as a clinician would pick clear examples. */
-function pickSpread<T extends { area: number }>(candidates: T[], count: number): T[] {
-  return [...candidates].sort((a, b) => b.area - a.area).slice(0, count);
+interface MaskCandidate {
+  volumeId: string;
+  sliceIndex: number;
+  area: number;
+}
+
+/**
+ * Slices to draw, as a clinician picks clear examples: each lesion scan's largest slice first (largest lesions first),
+ * then each scan's next largest, and so on, so masks spread over scans before they pile up in one.
+ */
+function pickSpread(candidates: MaskCandidate[], count: number): MaskCandidate[] {
+  const byVolume = new Map<string, MaskCandidate[]>();
+  for (const candidate of candidates)
+    byVolume.set(candidate.volumeId, [...(byVolume.get(candidate.volumeId) ?? []), candidate]);
+  const queues = [...byVolume.values()].map((list) => [...list].sort((a, b) => b.area - a.area));
+  const picked: MaskCandidate[] = [];
+  for (let round = 0; picked.length < count; round += 1) {
+    const layer = queues
+      .map((queue) => queue[round])
+      .filter((candidate): candidate is MaskCandidate => candidate !== undefined);
+    if (layer.length === 0) break;
+    picked.push(...layer.sort((a, b) => b.area - a.area).slice(0, count - picked.length));
+  }
+  return picked;
 }

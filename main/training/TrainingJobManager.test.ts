@@ -15,10 +15,12 @@ async function call<N extends CallName>(name: N, input: CallInput<N>): Promise<C
   return outcome.result as CallResult<N>;
 }
 
-
 beforeEach(() => {
   folder = mkdtempSync(join(tmpdir(), 'genseg-training-'));
-  core = createAppCore({ workspaceFolder: folder, logger: { info: () => {}, error: (message, error) => console.error(message, error) } });
+  core = createAppCore({
+    workspaceFolder: folder,
+    logger: { info: () => {}, error: (message, error) => console.error(message, error) }
+  });
 });
 
 afterEach(async () => {
@@ -38,9 +40,22 @@ describe('training jobs', { timeout: 300_000 }, () => {
   });
 
   it('trains in its own process, makes a model version with its evaluation, proposes masks and accepts one', async () => {
-    const { projectId } = await createLesionProject(core, { volumes: 6, size: 32, slices: 10, maskedSlicesPerVolume: 2 });
+    const { projectId } = await createLesionProject(core, {
+      volumes: 6,
+      size: 32,
+      slices: 10,
+      maskedSlicesPerVolume: 2
+    });
     const finished = core.events.waitFor('onDidChangeTraining', (event) => event.status !== 'running');
-    const { runId } = await core.training.startTraining(projectId, { preset: 'tiny', maxSteps: 4, inputSize: [32, 32], batchSize: 2 });
+    // A short schedule: a segmentation step, then joint GenSeg steps, so both kinds run in the process.
+    const recipe = { warmStartSteps: 1, segmentationStepsPerJointStep: 0 };
+    const { runId } = await core.training.startTraining(projectId, {
+      preset: 'tiny',
+      maxSteps: 4,
+      inputSize: [32, 32],
+      batchSize: 2,
+      recipe
+    });
     await expect(call('startTraining', { projectId })).rejects.toMatchObject({ code: 'busy' });
     const outcome = await finished;
     expect(outcome).toMatchObject({ runId, status: 'finished' });
@@ -51,7 +66,9 @@ describe('training jobs', { timeout: 300_000 }, () => {
     const runs = await call('listTrainingRuns', { projectId });
     expect(runs[0]).toMatchObject({ id: runId, status: 'finished', backend: expect.any(String) });
     const metrics = await call('getTrainingMetrics', { projectId, runId });
-    expect(metrics.map((series) => series.name)).toContain('loss.generator');
+    expect(metrics.map((series) => series.name)).toEqual(
+      expect.arrayContaining(['loss.generator', 'loss.segmentationOnly'])
+    );
 
     const proposed = core.events.waitFor('onDidChangeProposals', (event) => event.done === event.total);
     const { volumeIds } = await call('proposeMasks', { projectId, modelVersionId: version!.id });
@@ -63,7 +80,11 @@ describe('training jobs', { timeout: 300_000 }, () => {
     const labels = await call('getProposalLabels', { projectId, proposalId: proposal!.id });
     expect(labels.labels.byteLength).toBe(32 * 32 * 10);
     const edited = new Uint8Array(32 * 32).fill(1);
-    const accepted = await call('acceptProposal', { projectId, proposalId: proposal!.id, editedSlices: [{ sliceIndex: 4, labels: edited }] });
+    const accepted = await call('acceptProposal', {
+      projectId,
+      proposalId: proposal!.id,
+      editedSlices: [{ sliceIndex: 4, labels: edited }]
+    });
     expect(accepted.acceptedSlices).toContain(4);
     const mask = await call('getMaskSlices', { projectId, volumeId: volumeIds[0]!, sliceIndices: [4] });
     expect(mask.slices[0]).toMatchObject({ provenance: 'proposal-edited' });
@@ -71,10 +92,21 @@ describe('training jobs', { timeout: 300_000 }, () => {
   });
 
   it('trains the paper baselines through the same job', async () => {
-    const { projectId } = await createLesionProject(core, { volumes: 4, size: 24, slices: 8, maskedSlicesPerVolume: 1 });
+    const { projectId } = await createLesionProject(core, {
+      volumes: 4,
+      size: 24,
+      slices: 8,
+      maskedSlicesPerVolume: 1
+    });
     for (const method of ['segmentation-only', 'ae-segmentation'] as const) {
       const finished = core.events.waitFor('onDidChangeTraining', (event) => event.status !== 'running');
-      await core.training.startTraining(projectId, { method, preset: 'tiny', maxSteps: 2, inputSize: [32, 32], batchSize: 2 });
+      await core.training.startTraining(projectId, {
+        method,
+        preset: 'tiny',
+        maxSteps: 2,
+        inputSize: [32, 32],
+        batchSize: 2
+      });
       expect(await finished).toMatchObject({ status: 'finished' });
     }
     const versions = await call('listModelVersions', { projectId });
@@ -82,8 +114,18 @@ describe('training jobs', { timeout: 300_000 }, () => {
   });
 
   it('survives the training process being killed, and resumes from the last checkpoint', async () => {
-    const { projectId } = await createLesionProject(core, { volumes: 4, size: 32, slices: 8, maskedSlicesPerVolume: 2 });
-    const { runId } = await core.training.startTraining(projectId, { preset: 'tiny', inputSize: [32, 32], batchSize: 2, checkpointEverySeconds: 0.001 });
+    const { projectId } = await createLesionProject(core, {
+      volumes: 4,
+      size: 32,
+      slices: 8,
+      maskedSlicesPerVolume: 2
+    });
+    const { runId } = await core.training.startTraining(projectId, {
+      preset: 'tiny',
+      inputSize: [32, 32],
+      batchSize: 2,
+      checkpointEverySeconds: 0.001
+    });
     await core.events.waitFor('onDidTrainingProgress', (event) => event.progress.step >= 2);
     const killedAfter = (await core.events.waitFor('onDidTrainingProgress', () => true)).progress.step;
     const interrupted = core.events.waitFor('onDidChangeTraining', (event) => event.status === 'interrupted');

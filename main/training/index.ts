@@ -17,8 +17,23 @@ import type { ModelKind, Trainer } from './trainingTypes';
 
 export { selectBackend, defaultBackendOrder } from './backend/selectBackend';
 export type { BackendCandidate, BackendChoice } from './backend/selectBackend';
-export { createGenSegConfig, createPaperConfig, presetWidths, paperLossWeights, paperOptimizer } from './genseg/presets';
+export {
+  createGenSegConfig,
+  createPaperConfig,
+  presetWidths,
+  paperLossWeights,
+  paperOptimizer
+} from './genseg/presets';
 export type { ArchitectureFamily, GenSegConfig, LossWeights, OptimizerSettings, PresetName } from './genseg/presets';
+export {
+  describeRecipe,
+  labelledPerJointBatch,
+  planStep,
+  resolveRecipe,
+  trainingRecipes
+} from './recipe/trainingRecipe';
+export type { RecipeName, StepPlan, TrainingRecipe } from './recipe/trainingRecipe';
+export { nextTrainingStep, type BatchSource } from './recipe/nextTrainingStep';
 export type { Checkpoint, CheckpointManifest, ModelKind, StepReport, Trainer, TrainingBatch } from './trainingTypes';
 
 export interface TrainerOptions {

@@ -2,6 +2,7 @@
  * The contract between the training library and its callers (the training process, benches, tests). Plain arrays in,
  * plain numbers out, so callers need no TensorFlow.js of their own.
  */
+import type { StepPlan } from './recipe/trainingRecipe';
 
 /** One training step's data, NHWC float32 with the model's height, width and channels. */
 export interface TrainingBatch {
@@ -46,7 +47,8 @@ export interface Trainer {
   /** Image geometry the trainer expects: [height, width, channels]. */
   readonly inputShape: [number, number, number];
   readonly stepCount: number;
-  trainStep(batch: TrainingBatch): Promise<StepReport>;
+  /** One step; GenSeg follows the plan (see recipe/trainingRecipe.ts), the baselines have only one kind of step. */
+  trainStep(batch: TrainingBatch, plan?: StepPlan): Promise<StepReport>;
   /** Segmentation probabilities (count × H × W × 1) for count × H × W × C images. */
   predict(images: Float32Array): Promise<Float32Array>;
   saveCheckpoint(): Promise<Checkpoint>;

@@ -24,12 +24,16 @@ describe('checkpoint round trip', () => {
   });
 
   it('makes the next step identical to an uninterrupted run', async () => {
-    const batches = [1, 2, 3].map((seed) => createSyntheticBatch({ count: 2, ...geometry, labelled: [true, seed === 2], seed }));
+    const batches = [1, 2, 3].map((seed) =>
+      createSyntheticBatch({ count: 2, ...geometry, labelled: [true, seed === 2], seed })
+    );
     const uninterrupted = createGenSegTrainer({ config, seed: 11 });
-    await uninterrupted.trainStep(batches[0]!);
+    // A segmentation step, as the laptop recipe interleaves them: its optimizer state must travel too.
+    await uninterrupted.trainStep(batches[0]!, { kind: 'segmentation' });
     await uninterrupted.trainStep(batches[1]!);
     const checkpoint = storeAndReload(await uninterrupted.saveCheckpoint());
     const expectedReport = await uninterrupted.trainStep(batches[2]!);
+    const expectedSegmentation = await uninterrupted.trainStep(batches[0]!, { kind: 'segmentation' });
     const expected = snapshot(uninterrupted);
     uninterrupted.dispose();
 
@@ -40,6 +44,7 @@ describe('checkpoint round trip', () => {
     expect(resumed.stepCount).toBe(2);
     const report = await resumed.trainStep(batches[2]!);
     expect(report).toEqual(expectedReport);
+    expect(await resumed.trainStep(batches[0]!, { kind: 'segmentation' })).toEqual(expectedSegmentation);
     const actual = snapshot(resumed);
     for (const [path, values] of expected) expect(actual.get(path), path).toEqual(values);
     // Loading created the optimizer slots the saved run had; nothing else may remain.
@@ -51,7 +56,9 @@ describe('checkpoint round trip', () => {
     const small = createGenSegTrainer({ config, seed: 1 });
     const checkpoint = await small.saveCheckpoint();
     small.dispose();
-    const other = createGenSegTrainer({ config: createGenSegConfig({ preset: 'tiny', family: 'mnist48', height: 48, width: 48, channels: 1 }) });
+    const other = createGenSegTrainer({
+      config: createGenSegConfig({ preset: 'tiny', family: 'mnist48', height: 48, width: 48, channels: 1 })
+    });
     expect(() => other.loadCheckpoint(checkpoint)).toThrow(/config/);
     other.dispose();
   });

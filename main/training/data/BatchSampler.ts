@@ -51,16 +51,33 @@ export class BatchSampler {
   nextBatch(): TrainingBatch {
     const { batchSize } = this.options;
     const chosen: PreparedSlice[] = [];
-    const wanted = Math.min(this.options.minimumLabelledPerBatch, batchSize, this.domains.labelled.length > 0 ? batchSize : 0);
-    for (let index = 0; index < wanted; index += 1) chosen.push(this.domains.labelled[this.random.integer(this.domains.labelled.length)]!);
+    const wanted = Math.min(
+      this.options.minimumLabelledPerBatch,
+      batchSize,
+      this.domains.labelled.length > 0 ? batchSize : 0
+    );
+    for (let index = 0; index < wanted; index += 1)
+      chosen.push(this.domains.labelled[this.random.integer(this.domains.labelled.length)]!);
     while (chosen.length < batchSize) {
       if (this.cursor >= this.order.length) this.startEpoch();
       chosen.push(this.domains.present[this.order[this.cursor++]!]!);
     }
-    const absent = this.domains.absent.length > 0
-      ? Array.from({ length: batchSize }, () => this.domains.absent[this.random.integer(this.domains.absent.length)]!)
-      : [];
+    const absent =
+      this.domains.absent.length > 0
+        ? Array.from({ length: batchSize }, () => this.domains.absent[this.random.integer(this.domains.absent.length)]!)
+        : [];
     return this.assemble(chosen, absent);
+  }
+
+  /** A batch of labelled slices only, without absence images: for segmentation steps and segmentation-only. */
+  nextLabelledBatch(): TrainingBatch {
+    const { labelled } = this.domains;
+    if (labelled.length === 0) throw new Error('BatchSampler has no labelled slice to draw');
+    const chosen = Array.from(
+      { length: this.options.batchSize },
+      () => labelled[this.random.integer(labelled.length)]!
+    );
+    return this.assemble(chosen, []);
   }
 
   getState(): BatchSamplerState {

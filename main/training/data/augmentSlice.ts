@@ -16,7 +16,14 @@ export interface AugmentationSettings {
 
 /** genseg.md section 4, with the warp's sigma scaled from the paper's 240-pixel height to the model's. */
 export function paperAugmentation(height: number): AugmentationSettings {
-  return { rotationDegrees: 3, zoom: 0.1, intensityShift: 0.1, flipProbability: 0.5, warpSigma: (5 * height) / 240, warpGrid: 3 };
+  return {
+    rotationDegrees: 3,
+    zoom: 0.1,
+    intensityShift: 0.1,
+    flipProbability: 0.5,
+    warpSigma: (5 * height) / 240,
+    warpGrid: 3
+  };
 }
 
 /**
@@ -60,10 +67,16 @@ export function augmentSlice(
 }
 
 /** Random displacements on a coarse grid, interpolated smoothly (cubic Hermite) over the image. */
-function createWarpField(settings: AugmentationSettings, random: SeededRandom): (s: number, t: number) => [number, number] {
+function createWarpField(
+  settings: AugmentationSettings,
+  random: SeededRandom
+): (s: number, t: number) => [number, number] {
   const n = settings.warpGrid;
   if (settings.warpSigma <= 0 || n < 2) return () => [0, 0];
-  const grid = Array.from({ length: n * n }, () => [random.normal() * settings.warpSigma, random.normal() * settings.warpSigma]);
+  const grid = Array.from({ length: n * n }, () => [
+    random.normal() * settings.warpSigma,
+    random.normal() * settings.warpSigma
+  ]);
   const smooth = (f: number) => f * f * (3 - 2 * f);
   return (s, t) => {
     const gx = s * (n - 1);
@@ -74,7 +87,8 @@ function createWarpField(settings: AugmentationSettings, random: SeededRandom): 
     const fy = smooth(gy - j);
     const at = (a: number, b: number) => grid[b * n + a]!;
     const mix = (k: 0 | 1) =>
-      (at(i, j)[k]! * (1 - fx) + at(i + 1, j)[k]! * fx) * (1 - fy) + (at(i, j + 1)[k]! * (1 - fx) + at(i + 1, j + 1)[k]! * fx) * fy;
+      (at(i, j)[k]! * (1 - fx) + at(i + 1, j)[k]! * fx) * (1 - fy) +
+      (at(i, j + 1)[k]! * (1 - fx) + at(i + 1, j + 1)[k]! * fx) * fy;
     return [mix(0), mix(1)];
   };
 }

@@ -66,7 +66,9 @@ export async function planTrainingData(store: ProjectStore): Promise<VolumePlan[
     const labels = await store.sliceLabels.listForVolume(volume.id);
     const masks = await store.masks.getSlices(volume.id);
     const masked = new Map(
-      masks.filter((slice) => slice.labels.some((value) => value !== 0)).map((slice) => [slice.sliceIndex, slice.labels])
+      masks
+        .filter((slice) => slice.labels.some((value) => value !== 0))
+        .map((slice) => [slice.sliceIndex, slice.labels])
     );
     const present = labels.filter((label) => label.state === 'present').map((label) => label.sliceIndex);
     const absent = labels.filter((label) => label.state === 'absent').map((label) => label.sliceIndex);
@@ -124,7 +126,12 @@ export function describeMissingData(set: TrainingSet): string | null {
   return `Training cannot start yet: ${missing.join(', ')}. GenSeg needs tumour-present and tumour-absent scans or slices, and a mask on at least one slice.`;
 }
 
-async function prepareDomains(source: VolumeSource, plans: VolumePlan[], height: number, width: number): Promise<SliceDomains> {
+async function prepareDomains(
+  source: VolumeSource,
+  plans: VolumePlan[],
+  height: number,
+  width: number
+): Promise<SliceDomains> {
   const domains: SliceDomains = { present: [], absent: [], labelled: [] };
   for (const plan of plans) {
     const slicer = await createVolumeSlicer(source, plan.volume, height, width);
@@ -169,7 +176,8 @@ export async function createVolumeSlicer(
   const sliceSize = columns * rows;
   return {
     fit,
-    image: (sliceIndex) => fitSlice(normalized.subarray(sliceIndex * sliceSize, (sliceIndex + 1) * sliceSize), fit, background)
+    image: (sliceIndex) =>
+      fitSlice(normalized.subarray(sliceIndex * sliceSize, (sliceIndex + 1) * sliceSize), fit, background)
   };
 }
 

@@ -13,7 +13,9 @@ import { SeededRandom } from './random';
 import { computeSliceFit, fitMask, fitSlice, unfitSlice } from './sliceFitting';
 
 function disc(columns: number, rows: number, cx: number, cy: number, r: number): Uint8Array {
-  return Uint8Array.from({ length: columns * rows }, (_, i) => (Math.hypot((i % columns) - cx, Math.floor(i / columns) - cy) < r ? 1 : 0));
+  return Uint8Array.from({ length: columns * rows }, (_, i) =>
+    Math.hypot((i % columns) - cx, Math.floor(i / columns) - cy) < r ? 1 : 0
+  );
 }
 
 function dice(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -80,12 +82,21 @@ function makeDomains() {
     mask: labelled ? new Float32Array(16).fill(1) : null
   });
   const present = Array.from({ length: 40 }, (_, i) => slice('a', i, i === 3));
-  return { present, absent: Array.from({ length: 30 }, (_, i) => slice('b', 100 + i, false)), labelled: present.filter((s) => s.mask) };
+  return {
+    present,
+    absent: Array.from({ length: 30 }, (_, i) => slice('b', 100 + i, false)),
+    labelled: present.filter((s) => s.mask)
+  };
 }
 
 describe('batch sampler', () => {
   it('puts the requested number of labelled slices in every batch', () => {
-    const sampler = new BatchSampler(makeDomains(), 4, 4, { batchSize: 8, minimumLabelledPerBatch: 1, augmentation: null, seed: 1 });
+    const sampler = new BatchSampler(makeDomains(), 4, 4, {
+      batchSize: 8,
+      minimumLabelledPerBatch: 1,
+      augmentation: null,
+      seed: 1
+    });
     for (let step = 0; step < 20; step += 1) {
       const batch = sampler.nextBatch();
       expect(batch.labelled.filter(Boolean).length).toBeGreaterThanOrEqual(1);
@@ -96,9 +107,39 @@ describe('batch sampler', () => {
   });
 
   it('samples uniformly when no minimum is asked (the paper recipe): most batches lack a label', () => {
-    const sampler = new BatchSampler(makeDomains(), 4, 4, { batchSize: 8, minimumLabelledPerBatch: 0, augmentation: null, seed: 1 });
-    const withLabel = Array.from({ length: 50 }, () => sampler.nextBatch().labelled.some(Boolean)).filter(Boolean).length;
+    const sampler = new BatchSampler(makeDomains(), 4, 4, {
+      batchSize: 8,
+      minimumLabelledPerBatch: 0,
+      augmentation: null,
+      seed: 1
+    });
+    const withLabel = Array.from({ length: 50 }, () => sampler.nextBatch().labelled.some(Boolean)).filter(
+      Boolean
+    ).length;
     expect(withLabel).toBeLessThan(20);
+  });
+
+  it('draws batches of labelled slices only, without absence images, for segmentation steps', () => {
+    const sampler = new BatchSampler(makeDomains(), 4, 4, {
+      batchSize: 8,
+      minimumLabelledPerBatch: 4,
+      augmentation: null,
+      seed: 2
+    });
+    const batch = sampler.nextLabelledBatch();
+    expect(batch.labelled).toEqual(Array(8).fill(true));
+    expect(batch.imagesB.length).toBe(0);
+    expect(Array.from(batch.masksA).every((value) => value === 1)).toBe(true);
+    expect(sampler.nextBatch().labelled.filter(Boolean).length).toBeGreaterThanOrEqual(4);
+    const empty = { ...makeDomains(), labelled: [] };
+    expect(() =>
+      new BatchSampler(empty, 4, 4, {
+        batchSize: 8,
+        minimumLabelledPerBatch: 0,
+        augmentation: null,
+        seed: 2
+      }).nextLabelledBatch()
+    ).toThrow(/no labelled slice/);
   });
 
   it('continues identically after its state is saved and restored', () => {
@@ -124,18 +165,37 @@ describe('training set from the store', () => {
       const ids: string[] = [];
       for (let v = 0; v < 6; v += 1) {
         const scalars = Uint16Array.from({ length: 20 * 16 * 12 }, (_, i) => (i * (v + 1)) % 300);
-        const volume = { geometry: { dimensions: dims, voxelToPatient: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 3, 0, 0, 0, 0, 1] }, scalars };
-        ids.push((await addImportedVolume(project, { volume, description: { sourceFormat: 'nifti', sourceFiles: [], warnings: [] } }, `v${v}`)).id);
+        const volume = {
+          geometry: { dimensions: dims, voxelToPatient: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 3, 0, 0, 0, 0, 1] },
+          scalars
+        };
+        ids.push(
+          (
+            await addImportedVolume(
+              project,
+              { volume, description: { sourceFormat: 'nifti', sourceFiles: [], warnings: [] } },
+              `v${v}`
+            )
+          ).id
+        );
       }
-      const source = { store: project.store, readVoxels: (volume: { cacheFile: string }) => project.volumeCache.read(volume.cacheFile) };
-      expect(describeMissingData(await buildTrainingSet(source, 16, 16))).toMatch(/no slices are tagged tumour-present.*absent.*no tumour has been drawn/);
+      const source = {
+        store: project.store,
+        readVoxels: (volume: { cacheFile: string }) => project.volumeCache.read(volume.cacheFile)
+      };
+      expect(describeMissingData(await buildTrainingSet(source, 16, 16))).toMatch(
+        /no slices are tagged tumour-present.*absent.*no tumour has been drawn/
+      );
       const volumes = await project.store.volumes.list();
       for (const [index, volume] of volumes.entries()) {
         if (index % 2 === 0) await tagScan(project.store, volume, 'absent');
         else await setTumourRanges(project.store, volume, [{ first: 4, last: 7 }]);
       }
       for (const volume of volumes.filter((_, index) => index % 2 === 1)) {
-        await saveMaskSlices(project.store, volume, [{ sliceIndex: 5, labels: disc(20, 16, 10, 8, 4) }], { provenance: 'user', author: 't' });
+        await saveMaskSlices(project.store, volume, [{ sliceIndex: 5, labels: disc(20, 16, 10, 8, 4) }], {
+          provenance: 'user',
+          author: 't'
+        });
       }
       const set = await buildTrainingSet(source, 16, 16);
       expect(describeMissingData(set)).toBeNull();

@@ -1,5 +1,19 @@
-export { buildTrainingSet, createVolumeSlicer, describeMissingData, inPlaneSpacing, planTrainingData, splitVolumes } from './buildTrainingSet';
-export type { DataSnapshot, PreparedSlice, SliceDomains, TrainingSet, VolumeSlicer, VolumeSource } from './buildTrainingSet';
+export {
+  buildTrainingSet,
+  createVolumeSlicer,
+  describeMissingData,
+  inPlaneSpacing,
+  planTrainingData,
+  splitVolumes
+} from './buildTrainingSet';
+export type {
+  DataSnapshot,
+  PreparedSlice,
+  SliceDomains,
+  TrainingSet,
+  VolumeSlicer,
+  VolumeSource
+} from './buildTrainingSet';
 export { BatchSampler, type BatchSamplerOptions, type BatchSamplerState } from './BatchSampler';
 export { augmentSlice, paperAugmentation, type AugmentationSettings } from './augmentSlice';
 export { computeSliceFit, fitMask, fitSlice, unfitSlice, type SliceFit } from './sliceFitting';

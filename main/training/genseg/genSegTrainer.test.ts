@@ -11,7 +11,10 @@ function tinyConfig(losses = {}) {
   return createGenSegConfig({ preset: 'tiny', family: 'mnist48', ...geometry, losses });
 }
 
-function readVariables(trainer: ReturnType<typeof createGenSegTrainer>, filter: (path: string) => boolean): Map<string, Float32Array> {
+function readVariables(
+  trainer: ReturnType<typeof createGenSegTrainer>,
+  filter: (path: string) => boolean
+): Map<string, Float32Array> {
   const out = new Map<string, Float32Array>();
   for (const entry of trainer.networks.registry.entries) {
     if (filter(entry.path)) out.set(entry.path, entry.variable.dataSync() as Float32Array);
@@ -25,7 +28,8 @@ function expectSame(a: Map<string, Float32Array>, b: Map<string, Float32Array>):
 }
 
 const isSegmentationOnly = (path: string): boolean =>
-  path.startsWith('decoderResidual/') && (/\/mode1\//.test(path) || /outConv1\//.test(path) || /classifier\//.test(path));
+  path.startsWith('decoderResidual/') &&
+  (/\/mode1\//.test(path) || /outConv1\//.test(path) || /classifier\//.test(path));
 
 describe('GenSeg trainer', () => {
   beforeAll(async () => {
@@ -41,7 +45,17 @@ describe('GenSeg trainer', () => {
     expect(tf.memory().numTensors).toBe(before);
     for (const value of Object.values(report.losses)) expect(Number.isFinite(value)).toBe(true);
     expect(Object.keys(report.losses).sort()).toEqual(
-      ['adversarial', 'cycle', 'discriminator', 'discriminatorA', 'discriminatorB', 'generator', 'imageIdentity', 'latentIdentity', 'segmentation'].sort()
+      [
+        'adversarial',
+        'cycle',
+        'discriminator',
+        'discriminatorA',
+        'discriminatorB',
+        'generator',
+        'imageIdentity',
+        'latentIdentity',
+        'segmentation'
+      ].sort()
     );
     const probabilities = await trainer.predict(batch.imagesA);
     expect(probabilities.length).toBe(2 * 32 * 32);
@@ -72,5 +86,56 @@ describe('GenSeg trainer', () => {
       trainer.dispose();
     }
     expectSame(results[0]!, results[1]!);
+  });
+
+  it('trains only the encoder and the residual decoder on a segmentation step, without leaking tensors', async () => {
+    const trainer = createGenSegTrainer({ config: tinyConfig(), seed: 8 });
+    const batch = createSyntheticBatch({ count: 2, ...geometry, labelled: [true, false], seed: 9 });
+    const learns = (path: string): boolean => path.startsWith('encoder/') || path.startsWith('decoderResidual/');
+    const isStill = (path: string): boolean => !learns(path);
+    await trainer.trainStep(batch, { kind: 'segmentation' }); // creates the optimizer slots
+    const stillBefore = readVariables(trainer, isStill);
+    const segmentationBefore = readVariables(trainer, isSegmentationOnly);
+    const numTensors = tf.memory().numTensors;
+    const report = await trainer.trainStep(batch, { kind: 'segmentation' });
+    expect(tf.memory().numTensors).toBe(numTensors);
+    expect(Object.keys(report.losses)).toEqual(['segmentationOnly']);
+    expect(report.losses.segmentationOnly).toBeLessThan(0);
+    expect(trainer.stepCount).toBe(2);
+    expectSame(stillBefore, readVariables(trainer, isStill));
+    const segmentationAfter = readVariables(trainer, isSegmentationOnly);
+    for (const [path, values] of segmentationBefore)
+      expect(Array.from(segmentationAfter.get(path)!), path).not.toEqual(Array.from(values));
+    trainer.dispose();
+  });
+
+  it('does nothing but count the step when a segmentation batch has no label', async () => {
+    const trainer = createGenSegTrainer({ config: tinyConfig(), seed: 10 });
+    const before = readVariables(trainer, () => true);
+    const report = await trainer.trainStep(
+      createSyntheticBatch({ count: 2, ...geometry, labelled: [false, false], seed: 11 }),
+      { kind: 'segmentation' }
+    );
+    expect(report.losses).toEqual({});
+    expectSame(
+      before,
+      readVariables(trainer, () => true)
+    );
+    trainer.dispose();
+  });
+
+  it("uses a joint plan's segmentation weight for that step", async () => {
+    const batch = createSyntheticBatch({ count: 2, ...geometry, labelled: [true, false], seed: 12 });
+    const fromPlan = createGenSegTrainer({ config: tinyConfig(), seed: 13 });
+    const fromConfig = createGenSegTrainer({ config: tinyConfig({ segmentation: 0.5 }), seed: 13 });
+    const planned = await fromPlan.trainStep(batch, { kind: 'joint', segmentationWeight: 0.5 });
+    const configured = await fromConfig.trainStep(batch);
+    expect(planned.losses.segmentation).toBeCloseTo(configured.losses.segmentation!, 6);
+    expectSame(
+      readVariables(fromPlan, () => true),
+      readVariables(fromConfig, () => true)
+    );
+    fromPlan.dispose();
+    fromConfig.dispose();
   });
 });

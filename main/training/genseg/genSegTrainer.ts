@@ -10,10 +10,12 @@ import { readCheckpoint, writeCheckpoint, type CheckpointParts } from '../checkp
 import { clearDerivedFilters } from '../backend/derivedFilterCache';
 import { AmsGrad } from '../optim/amsGrad';
 import type { Checkpoint, StepReport, Trainer, TrainingBatch } from '../trainingTypes';
+import type { StepPlan } from '../recipe/trainingRecipe';
 import { createBatchTensors, disposeBatchTensors } from './batchTensors';
 import { runDecoder } from './decoder';
 import { runEncoder } from './encoder';
 import { runGenerator } from './forward';
+import { computeSoftDiceLoss } from './losses';
 import { computeDiscriminatorTerms, computeGeneratorTerms, sumTerms } from './objectives';
 import { createGenSegNetworks, discriminatorScopes, generatorScopes, type GenSegNetworks } from './networks';
 import type { GenSegConfig } from './presets';
@@ -35,6 +37,11 @@ export class GenSegTrainer implements Trainer {
   private step = 0;
   private readonly generatorOptimizer: AmsGrad;
   private readonly discriminatorOptimizer: AmsGrad;
+  /**
+   * Segmentation steps keep their own moments: a joint step's gradients are far larger, and AMSGrad's running maximum
+   * of them would otherwise shrink every later segmentation step to almost nothing.
+   */
+  private readonly segmentationOptimizer: AmsGrad;
   private readonly generatorVariables: Variable[];
   private readonly discriminatorVariables: Variable[];
 
@@ -47,6 +54,7 @@ export class GenSegTrainer implements Trainer {
     const { learningRateGenerator, learningRateDiscriminator, ...shared } = config.optimizer;
     this.generatorOptimizer = new AmsGrad({ ...shared, learningRate: learningRateGenerator });
     this.discriminatorOptimizer = new AmsGrad({ ...shared, learningRate: learningRateDiscriminator });
+    this.segmentationOptimizer = new AmsGrad({ ...shared, learningRate: learningRateGenerator });
     this.generatorVariables = this.networks.registry.trainableIn(generatorScopes);
     this.discriminatorVariables = this.networks.registry.trainableIn(discriminatorScopes);
   }
@@ -55,7 +63,13 @@ export class GenSegTrainer implements Trainer {
     return this.step;
   }
 
-  async trainStep(batch: TrainingBatch): Promise<StepReport> {
+  /**
+   * One step. Without a plan, or with a joint plan, the full GenSeg step (a joint plan may set λ_seg for this step);
+   * with a segmentation plan, only the shared encoder and the residual decoder in mode 1 learn, from the soft Dice of
+   * the labelled samples (absence images are not needed and are ignored).
+   */
+  async trainStep(batch: TrainingBatch, plan?: StepPlan): Promise<StepReport> {
+    if (plan?.kind === 'segmentation') return this.trainSegmentationStep(batch);
     const tensors = createBatchTensors(batch, this.inputShape);
     if (!tensors.imagesB || tensors.imagesB.shape[0] !== tensors.imagesA.shape[0]) {
       disposeBatchTensors(tensors);
@@ -68,7 +82,8 @@ export class GenSegTrainer implements Trainer {
       const outputs = runGenerator(this.networks, tensors.imagesA, imagesB, context);
       this.stepDiscriminators(tensors.imagesA, imagesB, outputs, reported);
       const labels = { count: tensors.labelledIndices.length, masks: tensors.masks, weights: tensors.labelledWeights };
-      const terms = computeGeneratorTerms(this.networks, tensors.imagesA, imagesB, outputs, labels, context);
+      const weights = plan ? { ...this.config.losses, segmentation: plan.segmentationWeight } : this.config.losses;
+      const terms = computeGeneratorTerms(this.networks, tensors.imagesA, imagesB, outputs, labels, context, weights);
       for (const [name, term] of Object.entries(terms)) reported[name] = tf.keep(term);
       return sumTerms(terms);
     }, this.generatorVariables);
@@ -76,6 +91,25 @@ export class GenSegTrainer implements Trainer {
     reported.generator = value;
     disposeBatchTensors(tensors);
     tf.dispose(grads);
+    this.step += 1;
+    return { step: this.step, losses: await readScalars(reported) };
+  }
+
+  private async trainSegmentationStep(batch: TrainingBatch): Promise<StepReport> {
+    const tensors = createBatchTensors(batch, this.inputShape);
+    const reported: Record<string, Scalar> = {};
+    if (tensors.labelledIndices.length > 0) {
+      const context = { training: true };
+      const { value, grads } = tf.variableGrads(() => {
+        const { code, skips } = runEncoder(this.networks.encoder, tensors.imagesA, context);
+        const probabilities = runDecoder(this.networks.decoderResidual, code, [...skips].reverse(), 1, context);
+        return computeSoftDiceLoss(probabilities, tensors.masks, tensors.labelledWeights);
+      }, this.generatorVariables);
+      this.segmentationOptimizer.applyGradients(collectGradients(grads, this.generatorVariables));
+      reported.segmentationOnly = value;
+      tf.dispose(grads);
+    }
+    disposeBatchTensors(tensors);
     this.step += 1;
     return { step: this.step, losses: await readScalars(reported) };
   }
@@ -111,10 +145,16 @@ export class GenSegTrainer implements Trainer {
     clearDerivedFilters();
     this.generatorOptimizer.dispose();
     this.discriminatorOptimizer.dispose();
+    this.segmentationOptimizer.dispose();
     this.networks.registry.dispose();
   }
 
-  private stepDiscriminators(imagesA: Tensor4D, imagesB: Tensor4D, outputs: ReturnType<typeof runGenerator>, reported: Record<string, Scalar>): void {
+  private stepDiscriminators(
+    imagesA: Tensor4D,
+    imagesB: Tensor4D,
+    outputs: ReturnType<typeof runGenerator>,
+    reported: Record<string, Scalar>
+  ): void {
     const context = { training: true };
     const { value, grads } = tf.variableGrads(() => {
       const terms = computeDiscriminatorTerms(this.networks, imagesA, imagesB, outputs, context);
@@ -133,7 +173,11 @@ export class GenSegTrainer implements Trainer {
       step: this.step,
       random: this.networks.random,
       registry: this.networks.registry,
-      optimizers: { generator: this.generatorOptimizer, discriminator: this.discriminatorOptimizer }
+      optimizers: {
+        generator: this.generatorOptimizer,
+        discriminator: this.discriminatorOptimizer,
+        segmentation: this.segmentationOptimizer
+      }
     };
   }
 }

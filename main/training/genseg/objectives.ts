@@ -15,6 +15,7 @@ import {
   computeSoftDiceLoss
 } from './losses';
 import type { GenSegNetworks } from './networks';
+import type { LossWeights } from './presets';
 
 export interface LabelledMasks {
   /** Number of labelled samples in the batch; the segmentation term is absent when it is 0. */
@@ -37,9 +38,15 @@ export function computeDiscriminatorTerms(
   const fakeAB = detach(outputs.translatedAB);
   // Real before fake and A before B: the authors' call order, which fixes the power-iteration sequence.
   const realA = runDiscriminator(networks.discriminatorA, imagesA, context);
-  const discriminatorA = computeHingeDiscriminatorLoss(realA, runDiscriminator(networks.discriminatorA, fakeBA, context));
+  const discriminatorA = computeHingeDiscriminatorLoss(
+    realA,
+    runDiscriminator(networks.discriminatorA, fakeBA, context)
+  );
   const realB = runDiscriminator(networks.discriminatorB, imagesB, context);
-  const discriminatorB = computeHingeDiscriminatorLoss(realB, runDiscriminator(networks.discriminatorB, fakeAB, context));
+  const discriminatorB = computeHingeDiscriminatorLoss(
+    realB,
+    runDiscriminator(networks.discriminatorB, fakeAB, context)
+  );
   return { discriminatorA, discriminatorB };
 }
 
@@ -49,9 +56,9 @@ export function computeGeneratorTerms(
   imagesB: Tensor4D,
   outputs: GeneratorOutputs,
   labels: LabelledMasks,
-  context: ForwardContext
+  context: ForwardContext,
+  weights: LossWeights = networks.config.losses
 ): Record<string, Scalar> {
-  const weights = networks.config.losses;
   const o = outputs;
   const terms: Record<string, Scalar> = {};
   const mae = computeMeanAbsoluteError;

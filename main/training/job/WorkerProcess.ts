@@ -17,7 +17,9 @@ export type SpawnWorker = () => WorkerProcess;
  * Starts the training process with child_process.fork (plain Node: the web host, the CLI, tests). The Electron host
  * supplies its own spawner built on utilityProcess. Structured-clone serialisation carries typed arrays as they are.
  */
-export function createNodeWorkerSpawner(workerPath = fileURLToPath(new URL('../worker.ts', import.meta.url))): SpawnWorker {
+export function createNodeWorkerSpawner(
+  workerPath = fileURLToPath(new URL('../worker.ts', import.meta.url))
+): SpawnWorker {
   return () => {
     const child = fork(workerPath, [], {
       execArgv: workerPath.endsWith('.ts') ? ['--import', 'tsx'] : [],

@@ -1,5 +1,4 @@
 import { createTrainer as createLibraryTrainer } from '../index';
-import { paperLossWeights } from '../genseg/presets';
 import type { Trainer } from '../trainingTypes';
 import type { TrainingOptions } from './jobTypes';
 
@@ -12,7 +11,6 @@ export function createTrainer(options: TrainingOptions, channels = 1): Trainer {
     height,
     width,
     channels,
-    seed: options.seed,
-    losses: { segmentation: paperLossWeights.segmentation * (options.segmentationWeight ?? 1) }
+    seed: options.seed
   });
 }

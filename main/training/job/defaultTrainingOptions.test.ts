@@ -1,17 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { trainingRecipes } from '../recipe/trainingRecipe';
 import { resolveTrainingOptions } from './defaultTrainingOptions';
 
 describe('one-click training options', () => {
-  it('defaults to GenSeg on the cpu preset with a labelled slice per batch and a time limit, and says so', () => {
+  it('defaults to GenSeg with the laptop recipe on the cpu preset and a time limit, and says so', () => {
     const { options, recipe } = resolveTrainingOptions({}, false);
-    expect(options).toMatchObject({ method: 'genseg', preset: 'cpu', minimumLabelledPerBatch: 1, maxSeconds: 1200, augment: true });
-    expect(recipe).toMatch(/labelled slice in every batch/);
+    expect(options).toMatchObject({ method: 'genseg', preset: 'cpu', maxSeconds: 1200, augment: true });
+    expect(options.recipe).toEqual(trainingRecipes.laptop);
+    expect(recipe).toMatch(/^Laptop recipe: .*\(cpu preset\)$/);
   });
 
   it('uses the paper preset on a GPU and the paper recipe when asked', () => {
     const { options, recipe } = resolveTrainingOptions({ paperRecipe: true }, true);
-    expect(options).toMatchObject({ preset: 'paper', minimumLabelledPerBatch: 0 });
-    expect(recipe).toMatch(/paper's recipe/);
+    expect(options).toMatchObject({ preset: 'paper', recipe: trainingRecipes.paper });
+    expect(recipe).toMatch(/^Paper recipe: /);
   });
 
   it('keeps the limits it is given, and none when asked to run until stopped', () => {

@@ -1,5 +1,6 @@
 import type { TrainingMethod, TrainingOptions } from './jobTypes';
 import type { PresetName } from '../genseg/presets';
+import { describeRecipe, resolveRecipe, type TrainingRecipe } from '../recipe/trainingRecipe';
 
 /** Input size per preset: the paper's brain width on a GPU, CPU-sized otherwise. */
 const inputSizes: Record<PresetName, [number, number]> = { paper: [240, 240], cpu: [96, 96], tiny: [64, 64] };
@@ -16,8 +17,10 @@ export interface TrainingChoice {
   maxSteps?: number;
   maxSeconds?: number;
   seed?: number;
-  /** The paper's exact recipe (uniform sampling, segmentation weight 0.01) instead of the laptop default. */
+  /** The paper's exact recipe (joint steps only, uniform sampling, segmentation weight 0.01) instead of the laptop one. */
   paperRecipe?: boolean;
+  /** Changes to the chosen recipe's schedule (tests, research on a server); the app keeps the recipe as measured. */
+  recipe?: Partial<Omit<TrainingRecipe, 'name'>>;
   /** For tests and servers; the app keeps the defaults. */
   checkpointEverySeconds?: number;
   inputSize?: [number, number];
@@ -27,11 +30,13 @@ export interface TrainingChoice {
 }
 
 /**
- * The defaults of one-click training. The laptop recipe keeps every path and loss of GenSeg and puts at least one
- * labelled slice in every batch (genseg.md section 11: with 1% masks and uniform sampling, nine batches in ten carry
- * no label on a CPU budget).
+ * The defaults of one-click training: GenSeg with the laptop recipe (recipe/trainingRecipe.ts and docs/decisions.md:
+ * the measured winner against segmentation-only at laptop budgets), the cpu preset unless a GPU backend is present.
  */
-export function resolveTrainingOptions(choice: TrainingChoice, gpu: boolean): { options: TrainingOptions; recipe: string } {
+export function resolveTrainingOptions(
+  choice: TrainingChoice,
+  gpu: boolean
+): { options: TrainingOptions; recipe: string } {
   const preset = choice.preset ?? (gpu ? 'paper' : 'cpu');
   const method = choice.method ?? 'genseg';
   const paper = choice.paperRecipe ?? false;
@@ -40,8 +45,7 @@ export function resolveTrainingOptions(choice: TrainingChoice, gpu: boolean): { 
     preset,
     inputSize: choice.inputSize ?? inputSizes[preset],
     batchSize: choice.batchSize ?? batchSizes[preset],
-    minimumLabelledPerBatch: paper ? 0 : 1,
-    segmentationWeight: 1,
+    recipe: resolveRecipe(paper ? 'paper' : 'laptop', choice.recipe),
     augment: true,
     seed: choice.seed ?? 1,
     ...(choice.maxSteps !== undefined ? { maxSteps: choice.maxSteps } : {}),
@@ -53,8 +57,11 @@ export function resolveTrainingOptions(choice: TrainingChoice, gpu: boolean): { 
     checkpointEverySeconds: choice.checkpointEverySeconds ?? 120,
     progressEverySeconds: 2
   };
-  const recipe = paper
-    ? `${method} with the paper's recipe (uniform batches, segmentation weight 0.01), ${preset} preset.`
-    : `${method}, ${preset} preset, with a labelled slice in every batch so that few masks still guide training on a laptop budget.`;
+  const recipe =
+    method === 'genseg'
+      ? `${describeRecipe(options.recipe)} (${preset} preset)`
+      : method === 'segmentation-only'
+        ? `Segmentation-only baseline on the masked slices, ${preset} preset.`
+        : `AE + segmentation baseline, ${preset} preset.`;
   return { options, recipe };
 }

@@ -28,8 +28,18 @@ export async function evaluateModel(trainer: Trainer, heldOut: SliceDomains): Pr
   let auroc: number | null = null;
   if (heldOut.present.length > 0 && heldOut.absent.length > 0) {
     const area = (map: Float32Array) => map.reduce((count, value) => count + (value > 0.5 ? 1 : 0), 0);
-    const presentScores = (await predictSlices(trainer, heldOut.present.map((slice) => slice.image))).map(area);
-    const absentScores = (await predictSlices(trainer, heldOut.absent.map((slice) => slice.image))).map(area);
+    const presentScores = (
+      await predictSlices(
+        trainer,
+        heldOut.present.map((slice) => slice.image)
+      )
+    ).map(area);
+    const absentScores = (
+      await predictSlices(
+        trainer,
+        heldOut.absent.map((slice) => slice.image)
+      )
+    ).map(area);
     auroc = computeAuroc(presentScores, absentScores);
   }
   return {
@@ -42,7 +52,10 @@ export async function evaluateModel(trainer: Trainer, heldOut: SliceDomains): Pr
 }
 
 export async function computeDice(trainer: Trainer, domains: Pick<SliceDomains, 'labelled'>): Promise<number> {
-  const predictions = await predictSlices(trainer, domains.labelled.map((slice) => slice.image));
+  const predictions = await predictSlices(
+    trainer,
+    domains.labelled.map((slice) => slice.image)
+  );
   let overlap = 0;
   let total = 0;
   predictions.forEach((prediction, index) => {
@@ -58,10 +71,13 @@ export async function computeDice(trainer: Trainer, domains: Pick<SliceDomains, 
 
 /** Probability that a random positive scores above a random negative (ties count half): the Mann–Whitney form. */
 export function computeAuroc(positives: number[], negatives: number[]): number {
-  const all = [...positives.map((score) => ({ score, positive: true })), ...negatives.map((score) => ({ score, positive: false }))];
+  const all = [
+    ...positives.map((score) => ({ score, positive: true })),
+    ...negatives.map((score) => ({ score, positive: false }))
+  ];
   all.sort((a, b) => a.score - b.score);
   let rankSumPositive = 0;
-  for (let start = 0; start < all.length; ) {
+  for (let start = 0; start < all.length;) {
     let end = start;
     while (end + 1 < all.length && all[end + 1]!.score === all[start]!.score) end += 1;
     const averageRank = (start + end) / 2 + 1;

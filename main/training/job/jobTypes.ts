@@ -1,6 +1,7 @@
 /** The training process's job descriptions and the messages it exchanges with the app (typed both ways). */
 import type { ModelEvaluationInfo, TrainingProgressInfo } from '../../api/contract/types';
 import type { PresetName } from '../genseg/presets';
+import type { TrainingRecipe } from '../recipe/trainingRecipe';
 import type { ModelKind } from '../trainingTypes';
 
 export type TrainingMethod = ModelKind;
@@ -11,10 +12,11 @@ export interface TrainingOptions {
   /** Model input [height, width]; slices are fitted into it with their aspect kept. */
   inputSize: [number, number];
   batchSize: number;
-  /** 0 reproduces the paper's uniform sampling. */
-  minimumLabelledPerBatch: number;
-  /** Multiplies the paper's segmentation loss weight (recipe choice). */
-  segmentationWeight?: number;
+  /**
+   * How steps are scheduled and batches drawn (recipe/trainingRecipe.ts). GenSeg follows it; the AE baseline takes its
+   * share of labelled slices per batch; segmentation-only always trains on labelled slices only.
+   */
+  recipe: TrainingRecipe;
   augment: boolean;
   seed: number;
   /** The job ends by itself after this many steps or seconds of training (whichever first); undefined = until stopped. */

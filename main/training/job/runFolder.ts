@@ -20,14 +20,25 @@ interface StoredManifest<JobState> {
   byteLength: number;
 }
 
-export async function writeCheckpointFiles(folder: string, name: string, checkpoint: Checkpoint, jobState: unknown): Promise<void> {
+export async function writeCheckpointFiles(
+  folder: string,
+  name: string,
+  checkpoint: Checkpoint,
+  jobState: unknown
+): Promise<void> {
   await mkdir(folder, { recursive: true });
   const dataFile = `${name}-${checkpoint.manifest.step}-${Date.now()}.bin`;
   await writeFileAtomically(join(folder, dataFile), new Uint8Array(checkpoint.data));
-  const manifest: StoredManifest<unknown> = { checkpoint: checkpoint.manifest, job: jobState, dataFile, byteLength: checkpoint.data.byteLength };
+  const manifest: StoredManifest<unknown> = {
+    checkpoint: checkpoint.manifest,
+    job: jobState,
+    dataFile,
+    byteLength: checkpoint.data.byteLength
+  };
   await writeFileAtomically(join(folder, `${name}.json`), new TextEncoder().encode(JSON.stringify(manifest)));
   for (const file of await readdir(folder)) {
-    if (file.startsWith(`${name}-`) && file.endsWith('.bin') && file !== dataFile) await rm(join(folder, file), { force: true });
+    if (file.startsWith(`${name}-`) && file.endsWith('.bin') && file !== dataFile)
+      await rm(join(folder, file), { force: true });
   }
 }
 

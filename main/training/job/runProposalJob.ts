@@ -20,7 +20,11 @@ export async function runProposalJob(request: ProposeJobRequest, hooks: JobHooks
   hooks.send({ type: 'started', backend: backend.candidate, skippedBackends: backend.skipped });
   const saved = await readCheckpointFiles<JobState>(join(request.projectFolder, request.weightsFolder), 'best');
   if (!saved) {
-    hooks.send({ type: 'failed', code: 'not-found', message: 'The weights of this model version are missing from the project folder.' });
+    hooks.send({
+      type: 'failed',
+      code: 'not-found',
+      message: 'The weights of this model version are missing from the project folder.'
+    });
     return;
   }
   const source = await openProjectData(request.projectFolder);
@@ -53,7 +57,12 @@ export async function runProposalJob(request: ProposeJobRequest, hooks: JobHooks
       const labelsFile = join('cache', 'proposals', `${volumeId}-${randomBytes(6).toString('hex')}.zlib`);
       await mkdir(join(request.projectFolder, 'cache', 'proposals'), { recursive: true });
       await writeFileAtomically(join(request.projectFolder, labelsFile), zlibSync(labels, { level: 6 }));
-      hooks.send({ type: 'proposal', proposal: { volumeId, labelsFile, sliceAreas }, done: index + 1, total: request.volumeIds.length });
+      hooks.send({
+        type: 'proposal',
+        proposal: { volumeId, labelsFile, sliceAreas },
+        done: index + 1,
+        total: request.volumeIds.length
+      });
     }
     hooks.send({ type: 'proposed' });
   } finally {

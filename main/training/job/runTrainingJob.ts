@@ -2,7 +2,16 @@ import { join } from 'node:path';
 import { ProjectStore } from '../../db';
 import { VolumeCache } from '../../project/VolumeCache';
 import { selectBackend } from '../backend';
-import { BatchSampler, buildTrainingSet, describeMissingData, paperAugmentation, type BatchSamplerState, type TrainingSet } from '../data';
+import {
+  BatchSampler,
+  buildTrainingSet,
+  describeMissingData,
+  paperAugmentation,
+  type BatchSamplerState,
+  type TrainingSet
+} from '../data';
+import { nextTrainingStep } from '../recipe/nextTrainingStep';
+import { labelledPerJointBatch } from '../recipe/trainingRecipe';
 import type { Trainer } from '../trainingTypes';
 import { createTrainer } from './createTrainer';
 import { computeDice, evaluateModel } from './evaluateModel';
@@ -56,13 +65,19 @@ export async function runTrainingJob(request: TrainJobRequest, hooks: JobHooks):
   }
 }
 
-async function trainLoop(request: TrainJobRequest, hooks: JobHooks, trainer: Trainer, set: TrainingSet, backend: string): Promise<void> {
+async function trainLoop(
+  request: TrainJobRequest,
+  hooks: JobHooks,
+  trainer: Trainer,
+  set: TrainingSet,
+  backend: string
+): Promise<void> {
   const { options } = request;
   const [height, width] = options.inputSize;
   const folder = join(request.projectFolder, runFolderOf(request.runId));
   const sampler = new BatchSampler(set.train, height, width, {
     batchSize: options.batchSize,
-    minimumLabelledPerBatch: options.minimumLabelledPerBatch,
+    minimumLabelledPerBatch: labelledPerJointBatch(options.recipe, options.batchSize),
     augmentation: options.augment ? paperAugmentation(height) : null,
     seed: options.seed
   });
@@ -85,8 +100,18 @@ async function trainLoop(request: TrainJobRequest, hooks: JobHooks, trainer: Tra
     hooks.stopRequested() ||
     (options.maxSteps !== undefined && trainer.stepCount >= options.maxSteps) ||
     (options.maxSeconds !== undefined && elapsed() >= options.maxSeconds);
+  // The newest value of every loss term: a recipe mixes kinds of steps, each reporting its own terms.
+  const latestLosses: Record<string, number> = {};
+  const sendProgress = (now: number) => {
+    const rate = (trainer.stepCount - stepsAtStart) / Math.max(1e-9, (performance.now() - sessionClockStart) / 1000);
+    hooks.send({
+      type: 'progress',
+      progress: describeProgress(trainer, sampler, options, { ...latestLosses }, rate, now, backend, validationDice, state)
+    });
+  };
   while (!finished()) {
-    const lastLosses = (await trainer.trainStep(sampler.nextBatch())).losses;
+    const { batch, plan } = nextTrainingStep(options.method, options.recipe, trainer.stepCount, sampler);
+    Object.assign(latestLosses, (await trainer.trainStep(batch, plan)).losses);
     if (selection && trainer.stepCount % validateEvery === 0) {
       validationDice = await computeDice(trainer, selection);
       if (state.bestDice === null || validationDice > state.bestDice) {
@@ -98,8 +123,7 @@ async function trainLoop(request: TrainJobRequest, hooks: JobHooks, trainer: Tra
     const now = elapsed();
     if (now - lastProgress >= options.progressEverySeconds) {
       lastProgress = now;
-      const rate = (trainer.stepCount - stepsAtStart) / Math.max(1e-9, (performance.now() - sessionClockStart) / 1000);
-      hooks.send({ type: 'progress', progress: describeProgress(trainer, sampler, options, lastLosses, rate, now, backend, validationDice, state) });
+      sendProgress(now);
     }
     if (now - lastCheckpoint >= options.checkpointEverySeconds) {
       lastCheckpoint = now;
@@ -110,6 +134,8 @@ async function trainLoop(request: TrainJobRequest, hooks: JobHooks, trainer: Tra
     }
   }
   state.elapsedSeconds = elapsed();
+  // The last step's numbers, so the panel and the stored curves end where training ended.
+  if (trainer.stepCount > stepsAtStart) sendProgress(state.elapsedSeconds);
   sessionStart = performance.now();
   await saveState('checkpoint');
   hooks.send({ type: 'checkpoint', step: trainer.stepCount });
@@ -144,9 +170,18 @@ async function trainLoop(request: TrainJobRequest, hooks: JobHooks, trainer: Tra
   });
 }
 
-async function restore(folder: string, trainer: Trainer, sampler: BatchSampler, state: JobState, hooks: JobHooks): Promise<void> {
+async function restore(
+  folder: string,
+  trainer: Trainer,
+  sampler: BatchSampler,
+  state: JobState,
+  hooks: JobHooks
+): Promise<void> {
   const saved = await readCheckpointFiles<JobState>(folder, 'checkpoint').catch((error: unknown) => {
-    hooks.send({ type: 'log', line: `The last checkpoint could not be read (${error instanceof Error ? error.message : String(error)}).` });
+    hooks.send({
+      type: 'log',
+      line: `The last checkpoint could not be read (${error instanceof Error ? error.message : String(error)}).`
+    });
     return undefined;
   });
   if (!saved) {
@@ -170,7 +205,8 @@ function describeProgress(
   validationDice: number | null,
   state: JobState
 ): TrainingProgress {
-  const bySteps = options.maxSteps !== undefined ? (options.maxSteps - trainer.stepCount) / Math.max(stepsPerSecond, 1e-9) : Infinity;
+  const bySteps =
+    options.maxSteps !== undefined ? (options.maxSteps - trainer.stepCount) / Math.max(stepsPerSecond, 1e-9) : Infinity;
   const byTime = options.maxSeconds !== undefined ? options.maxSeconds - elapsedSeconds : Infinity;
   const left = Math.min(bySteps, byTime);
   return {
