@@ -27,7 +27,9 @@ describe('viewport navigation', () => {
   }
 
   beforeAll(async () => {
-    session = await openAppSession('navigation');
+    // Wide enough that the acquisition view keeps the room it had before the sagittal and coronal views joined it:
+    // the markers must stay on screen when zoomed and panned.
+    session = await openAppSession('navigation', { viewport: { width: 1500, height: 760 } });
     ({ page, app, folder } = session);
     await app.createProject('Navigation');
     const path = join(folder, 'navigation-phantom.nii');

@@ -100,6 +100,8 @@ describe('training workflow', () => {
       await app.training.waitForProgress(trainingTimeout);
       const running = await app.training.panelText();
       expect(running).toMatch(/Running on \w+/);
+      // One line says which recipe runs and why.
+      expect(running).toMatch(/Laptop recipe: \d+ quick segmentation steps first, .* because /);
       await app.training.screenshot(join(artifacts, 'training-running.png'));
       await app.training.waitForModelVersion(trainingTimeout);
       const panel = await app.training.panelText();

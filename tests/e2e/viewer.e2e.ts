@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colin27Path } from '../fixtures/fetchFixtures';
+import { readSignal, waitForSignals } from './pages/readBodySignals';
 import { WorkstationPage } from './pages/WorkstationPage';
 import { decodePng } from './support/decodePng';
 import { closeAppSession, openAppSession, type AppSession } from './support/appSession';
@@ -68,6 +69,38 @@ describe('viewing an imported NIfTI volume', () => {
     // An axial head is longer from front to back than from side to side: the image is not turned by 90°.
     const { content } = statistics;
     expect(content.bottom - content.top).toBeGreaterThan(content.right - content.left);
+    expect(session!.pageErrors).toEqual([]);
+  });
+
+  it('shows the sagittal and coronal planes beside it, and sets the window from presets for all three', async () => {
+    expect(await readSignal(page, 'viewerReferenceViews')).toBe('sagittal,coronal');
+    const sagittal = measureImage(
+      decodePng(await app.viewport.referenceScreenshot('sagittal', join(artifacts, 'viewport-colin27-sagittal.png')))
+    );
+    const coronal = measureImage(
+      decodePng(await app.viewport.referenceScreenshot('coronal', join(artifacts, 'viewport-colin27-coronal.png')))
+    );
+    for (const plane of [sagittal, coronal]) {
+      expect(plane.nonBlackFraction).toBeGreaterThan(0.1);
+      expect(plane.distinctGreyLevels).toBeGreaterThan(32);
+    }
+    // A head seen from the front is about as tall as it is wide or taller: the coronal plane is not turned by 90°.
+    expect(coronal.content.bottom - coronal.content.top).toBeGreaterThan(
+      0.8 * (coronal.content.right - coronal.content.left)
+    );
+
+    // Key 2 is the CT brain window, as OHIF numbers its presets; the list shows the choice.
+    await app.viewport.press('2');
+    await waitForSignals(page, [{ signal: 'viewerWindowPreset', is: 'equal', value: 'ct-brain' }]);
+    expect(await app.viewport.windowReadoutText()).toBe('W 80 L 40');
+    await app.viewport.chooseWindowPreset('ct-soft-tissue');
+    expect(await app.viewport.windowReadoutText()).toBe('W 400 L 40');
+    // The brain MR preset is the volume's own automatic window, the one it opened with.
+    await app.viewport.chooseWindowPreset('automatic');
+    const automatic = await app.viewport.read();
+    expect(automatic.windowWidth).toBeGreaterThan(0);
+    expect(await app.viewport.windowReadoutText()).not.toBe('W 400 L 40');
+    await app.screenshot(join(artifacts, 'workstation-mpr.png'));
     expect(session!.pageErrors).toEqual([]);
   });
 });

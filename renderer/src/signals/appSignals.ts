@@ -20,6 +20,10 @@ export interface AppSignals {
   viewerHoverValue: string;
   /** Increases with every frame the viewport draws. */
   viewerRenderCount: string;
+  /** The window preset last chosen ('automatic', 'ct-brain', ...). */
+  viewerWindowPreset: string;
+  /** The reference planes shown beside the acquisition view, e.g. 'sagittal,coronal'. */
+  viewerReferenceViews: string;
   /** The weak label of each slice of the volume on screen, one letter per slice: p(resent), a(bsent), u(nknown). */
   weakLabels: string;
   /** Increases each time main confirmed a change of tags (saved on disk). */

@@ -1,11 +1,5 @@
 import { cache, eventTarget, volumeLoader, type Types } from '@cornerstonejs/core';
-import {
-  BrushTool,
-  Enums as ToolEnums,
-  segmentation,
-  ToolGroupManager,
-  WindowLevelTool
-} from '@cornerstonejs/tools';
+import { BrushTool, Enums as ToolEnums, segmentation, ToolGroupManager, WindowLevelTool } from '@cornerstonejs/tools';
 import { fillSliceHoles } from '../masks/fillSliceHoles';
 import { interpolateSlices } from '../masks/interpolateSlices';
 import { MaskHistory, type SliceEdit } from '../masks/MaskHistory';
@@ -93,7 +87,10 @@ export class SegmentationService {
     this.shown = { volumeId, segmentationId, labelmap, baseline: labels.slice(), sliceSize: columns * rows };
     writeLabelmapArray(labelmap, labels.slice());
     segmentation.addSegmentations([
-      { segmentationId, representation: { type: ToolEnums.SegmentationRepresentations.Labelmap, data: { volumeId: segmentationId } } }
+      {
+        segmentationId,
+        representation: { type: ToolEnums.SegmentationRepresentations.Labelmap, data: { volumeId: segmentationId } }
+      }
     ]);
     await segmentation.addLabelmapRepresentationToViewportMap({ [this.viewer.viewportId]: [{ segmentationId }] });
     segmentation.activeSegmentation.setActiveSegmentation(this.viewer.viewportId, segmentationId);
@@ -116,14 +113,24 @@ export class SegmentationService {
     writeLabelmapArray(labelmap, labels.slice());
     this.proposal = { volumeId, segmentationId };
     segmentation.addSegmentations([
-      { segmentationId, representation: { type: ToolEnums.SegmentationRepresentations.Labelmap, data: { volumeId: segmentationId } } }
+      {
+        segmentationId,
+        representation: { type: ToolEnums.SegmentationRepresentations.Labelmap, data: { volumeId: segmentationId } }
+      }
     ]);
     const viewportId = this.viewer.viewportId;
     await segmentation.addLabelmapRepresentationToViewportMap({ [viewportId]: [{ segmentationId }] });
     segmentation.config.color.setSegmentIndexColor(viewportId, segmentationId, 1, [255, 214, 0, 255]);
     segmentation.segmentationStyle.setStyle(
       { type: ToolEnums.SegmentationRepresentations.Labelmap, viewportId, segmentationId },
-      { fillAlpha: 0.15, fillAlphaInactive: 0.15, renderOutline: true, renderOutlineInactive: true, outlineWidth: 2, outlineWidthInactive: 2 }
+      {
+        fillAlpha: 0.15,
+        fillAlphaInactive: 0.15,
+        renderOutline: true,
+        renderOutlineInactive: true,
+        outlineWidth: 2,
+        outlineWidthInactive: 2
+      }
     );
     segmentation.segmentationStyle.setRenderInactiveSegmentations(viewportId, true);
     if (this.shown) segmentation.activeSegmentation.setActiveSegmentation(viewportId, this.shown.segmentationId);
@@ -186,7 +193,11 @@ export class SegmentationService {
   setStyle({ opacity, outline }: { opacity: number; outline: boolean }): void {
     if (!this.shown) return;
     segmentation.segmentationStyle.setStyle(
-      { type: ToolEnums.SegmentationRepresentations.Labelmap, viewportId: this.viewer.viewportId, segmentationId: this.shown.segmentationId },
+      {
+        type: ToolEnums.SegmentationRepresentations.Labelmap,
+        viewportId: this.viewer.viewportId,
+        segmentationId: this.shown.segmentationId
+      },
       { fillAlpha: opacity, fillAlphaInactive: opacity, renderOutline: outline, outlineWidth: 2 }
     );
     this.viewer.render();
@@ -219,7 +230,9 @@ export class SegmentationService {
     const [columns, rows, sliceCount] = volume.dimensions;
     const labels = readLabelmapArray(shown.labelmap);
     const sliceOf = (k: number) => labels.subarray(k * shown.sliceSize, (k + 1) * shown.sliceSize);
-    const drawn = Array.from({ length: sliceCount }, (_, k) => k).filter((k) => sliceOf(k).some((value) => value !== 0));
+    const drawn = Array.from({ length: sliceCount }, (_, k) => k).filter((k) =>
+      sliceOf(k).some((value) => value !== 0)
+    );
     for (let index = 1; index < drawn.length; index++) {
       const lower = drawn[index - 1]!;
       const upper = drawn[index]!;

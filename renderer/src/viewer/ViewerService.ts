@@ -1,5 +1,5 @@
 import { cache, Enums, RenderingEngine, type Types } from '@cornerstonejs/core';
-import { ToolGroupManager } from '@cornerstonejs/tools';
+import { ReferenceLinesTool, ToolGroupManager } from '@cornerstonejs/tools';
 import type { VolumeVoxels } from '../../../main/api/contract/types';
 import { computeAcquisitionOrientation, type ViewOrientation } from './computeAcquisitionOrientation';
 import { createNavigationToolGroup } from './createNavigationToolGroup';
@@ -40,9 +40,22 @@ interface ShownVolume extends ProbedVolume {
 
 let nextServiceNumber = 1;
 
+/** The two reference planes shown beside the acquisition view (MPR), as in 3D Slicer's and OHIF's MPR layouts. */
+export interface ReferenceElements {
+  sagittal: HTMLDivElement;
+  coronal: HTMLDivElement;
+}
+
+const referencePlanes = [
+  { name: 'sagittal', orientation: Enums.OrientationAxis.SAGITTAL },
+  { name: 'coronal', orientation: Enums.OrientationAxis.CORONAL }
+] as const;
+
 /**
- * One viewport showing one volume along its acquisition axis, with the navigation tools. Vue reaches Cornerstone
- * only through this class: methods to act, `onDid...` events that return an unsubscribe handle, and `destroy()`.
+ * One viewport showing one volume along its acquisition axis, with the navigation tools, and optionally the sagittal
+ * and coronal planes of the same volume beside it (each with its own wheel, window/level shared, a line showing where
+ * the acquisition slice cuts it). Vue reaches Cornerstone only through this class: methods to act, `onDid...` events
+ * that return an unsubscribe handle, and `destroy()`.
  */
 export class ViewerService {
   private readonly renderingEngine: RenderingEngine;
@@ -56,6 +69,9 @@ export class ViewerService {
   /** The acquisition plane's camera directions for the volume on screen. */
   private orientation: ViewOrientation | undefined;
   private renderCount = 0;
+  /** Viewport ids of the reference planes (empty without reference elements). */
+  private readonly referenceViewportIds: string[] = [];
+  private readonly referenceToolGroupId: string;
 
   private readonly sliceEmitter = new Emitter<SliceState>();
   private readonly windowEmitter = new Emitter<WindowState>();
@@ -77,7 +93,10 @@ export class ViewerService {
   /** Fires after each frame drawn, with the number of frames drawn so far. */
   readonly onDidRender = this.renderEmitter.event;
 
-  constructor(private readonly element: HTMLDivElement) {
+  constructor(
+    private readonly element: HTMLDivElement,
+    private readonly references?: ReferenceElements
+  ) {
     initializeCornerstone();
     const serviceNumber = nextServiceNumber++;
     this.viewportId = `genseg-viewport-${serviceNumber}`;
@@ -90,6 +109,8 @@ export class ViewerService {
       defaultOptions: { background: [0, 0, 0], orientation: Enums.OrientationAxis.AXIAL }
     });
     createNavigationToolGroup(this.toolGroupId, this.viewportId, this.renderingEngine.id);
+    this.referenceToolGroupId = `${this.toolGroupId}-references`;
+    if (references) this.enableReferenceViews(references);
     element.addEventListener(Enums.Events.CAMERA_MODIFIED, this.handleCameraModified);
     element.addEventListener(Enums.Events.VOI_MODIFIED, this.handleWindowModified);
     element.addEventListener(Enums.Events.IMAGE_RENDERED, this.handleRendered);
@@ -106,6 +127,32 @@ export class ViewerService {
 
   private get viewport(): Types.IVolumeViewport {
     return this.renderingEngine.getViewport(this.viewportId) as Types.IVolumeViewport;
+  }
+
+  private get referenceViewports(): Types.IVolumeViewport[] {
+    return this.referenceViewportIds.map((id) => this.renderingEngine.getViewport(id) as Types.IVolumeViewport);
+  }
+
+  private enableReferenceViews(references: ReferenceElements): void {
+    for (const plane of referencePlanes) {
+      const viewportId = `${this.viewportId}-${plane.name}`;
+      const element = references[plane.name];
+      this.renderingEngine.enableElement({
+        viewportId,
+        type: Enums.ViewportType.ORTHOGRAPHIC,
+        element,
+        defaultOptions: { background: [0, 0, 0], orientation: plane.orientation }
+      });
+      element.addEventListener(Enums.Events.VOI_MODIFIED, this.handleWindowModified);
+      this.referenceViewportIds.push(viewportId);
+    }
+    const toolGroup = createNavigationToolGroup(
+      this.referenceToolGroupId,
+      this.referenceViewportIds,
+      this.renderingEngine.id
+    );
+    toolGroup.addTool(ReferenceLinesTool.toolName, { sourceViewportId: this.viewportId });
+    toolGroup.setToolEnabled(ReferenceLinesTool.toolName);
   }
 
   /**
@@ -127,10 +174,12 @@ export class ViewerService {
     // No ':' in the id: Cornerstone would read a loader scheme from it and try to load the slices it already has.
     const cacheId = `genseg-volume-${voxels.volumeId}-${request}`;
     createVolumeInCache(cacheId, voxels, placement, scalarData);
-    await this.viewport.setVolumes([{ volumeId: cacheId }]);
+    await Promise.all(
+      [this.viewport, ...this.referenceViewports].map((viewport) => viewport.setVolumes([{ volumeId: cacheId }]))
+    );
     if (request !== this.showRequest) {
       // Cleared while loading: show nothing rather than a volume nobody asked for any more.
-      this.viewport.removeAllActors();
+      for (const viewport of [this.viewport, ...this.referenceViewports]) viewport.removeAllActors();
       cache.removeVolumeLoadObject(cacheId);
       return;
     }
@@ -152,6 +201,11 @@ export class ViewerService {
     this.orientation = computeAcquisitionOrientation(placement);
     this.viewport.setOrientation(this.orientation);
     this.viewport.setProperties({ voiRange: this.shown.initialWindow });
+    for (const viewport of this.referenceViewports) {
+      viewport.resetCamera();
+      viewport.setProperties({ voiRange: this.shown.initialWindow });
+      viewport.render();
+    }
     this.setSlice(Math.floor((this.shown.sliceCount - 1) / 2));
     this.windowEmitter.fire(this.getWindow());
   }
@@ -164,9 +218,16 @@ export class ViewerService {
     this.willClearEmitter.fire(shown);
     this.shown = undefined;
     this.lastSlice = undefined;
-    this.viewport.removeAllActors();
-    this.viewport.render();
+    for (const viewport of [this.viewport, ...this.referenceViewports]) {
+      viewport.removeAllActors();
+      viewport.render();
+    }
     cache.removeVolumeLoadObject(shown.cacheId);
+  }
+
+  /** Whether the sagittal and coronal planes are shown beside the acquisition view. */
+  get hasReferenceViews(): boolean {
+    return this.referenceViewportIds.length > 0;
   }
 
   getShownVolume(): ShownVolumeInfo | undefined {
@@ -177,8 +238,6 @@ export class ViewerService {
   render(): void {
     this.viewport.render();
   }
-
-
 
   getSlice(): SliceState | undefined {
     return this.lastSlice;
@@ -217,8 +276,20 @@ export class ViewerService {
   }
 
   setWindow({ width, center }: WindowState): void {
-    this.viewport.setProperties({ voiRange: { lower: center - width / 2, upper: center + width / 2 } });
-    this.viewport.render();
+    this.applyWindowEverywhere({ lower: center - width / 2, upper: center + width / 2 });
+  }
+
+  /** The window the volume opened with (its robust intensity range): the brain MR preset. */
+  resetWindow(): void {
+    if (this.shown) this.applyWindowEverywhere(this.shown.initialWindow);
+  }
+
+  private applyWindowEverywhere(range: Types.VOIRange): void {
+    for (const viewport of [this.viewport, ...this.referenceViewports]) {
+      viewport.setProperties({ voiRange: range });
+      viewport.render();
+    }
+    this.windowEmitter.fire(toWindowState(range));
   }
 
   /** Zoom, pan and window back to how the volume first appeared; the slice stays. */
@@ -227,7 +298,8 @@ export class ViewerService {
     if (!shown) return;
     const slice = this.lastSlice?.index;
     this.viewport.resetCamera();
-    this.viewport.setProperties({ voiRange: shown.initialWindow });
+    for (const viewport of this.referenceViewports) viewport.resetCamera();
+    this.applyWindowEverywhere(shown.initialWindow);
     if (slice !== undefined) this.setSlice(slice);
     this.viewport.render();
   }
@@ -240,6 +312,11 @@ export class ViewerService {
     this.element.removeEventListener(Enums.Events.VOI_MODIFIED, this.handleWindowModified);
     this.element.removeEventListener(Enums.Events.IMAGE_RENDERED, this.handleRendered);
     this.element.removeEventListener(Enums.Events.ACTORS_CHANGED, this.handleActorsChanged);
+    if (this.references) {
+      for (const plane of referencePlanes)
+        this.references[plane.name].removeEventListener(Enums.Events.VOI_MODIFIED, this.handleWindowModified);
+      ToolGroupManager.destroyToolGroup(this.referenceToolGroupId);
+    }
     if (this.shown) this.willClearEmitter.fire(this.shown);
     ToolGroupManager.destroyToolGroup(this.toolGroupId);
     this.renderingEngine.destroy();
@@ -281,9 +358,19 @@ export class ViewerService {
     this.sliceEmitter.fire(this.lastSlice);
   };
 
+  /** A window/level drag in any of the views sets the same window in the others (one window per volume, as in Slicer). */
   private readonly handleWindowModified = (event: Event): void => {
     const { range, viewportId } = (event as Types.EventTypes.VoiModifiedEvent).detail;
-    if (viewportId === this.viewportId && range) this.windowEmitter.fire(toWindowState(range));
+    if (!range) return;
+    if (viewportId !== this.viewportId && !this.referenceViewportIds.includes(viewportId)) return;
+    for (const viewport of [this.viewport, ...this.referenceViewports]) {
+      if (viewport.id === viewportId) continue;
+      const current = viewport.getProperties()?.voiRange;
+      if (current && current.lower === range.lower && current.upper === range.upper) continue;
+      viewport.setProperties({ voiRange: range });
+      viewport.render();
+    }
+    this.windowEmitter.fire(toWindowState(range));
   };
 
   /**

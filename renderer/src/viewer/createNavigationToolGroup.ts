@@ -16,7 +16,7 @@ const { MouseBindings, KeyboardBindings } = ToolEnums;
  */
 export function createNavigationToolGroup(
   toolGroupId: string,
-  viewportId: string,
+  viewportIds: string | string[],
   renderingEngineId: string
 ): ToolTypes.IToolGroup {
   const existing = ToolGroupManager.getToolGroup(toolGroupId);
@@ -33,6 +33,8 @@ export function createNavigationToolGroup(
     ]
   });
   toolGroup.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: MouseBindings.Wheel }] });
-  toolGroup.addViewport(viewportId, renderingEngineId);
+  for (const viewportId of typeof viewportIds === 'string' ? [viewportIds] : viewportIds) {
+    toolGroup.addViewport(viewportId, renderingEngineId);
+  }
   return toolGroup;
 }

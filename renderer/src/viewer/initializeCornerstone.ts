@@ -4,6 +4,7 @@ import {
   BrushTool,
   init as initializeTools,
   PanTool,
+  ReferenceLinesTool,
   StackScrollTool,
   WindowLevelTool,
   ZoomTool
@@ -16,6 +17,7 @@ export function initializeCornerstone(): void {
   if (initialized) return;
   initializeCore();
   initializeTools();
-  for (const Tool of [PanTool, ZoomTool, WindowLevelTool, StackScrollTool, BrushTool]) addTool(Tool);
+  for (const Tool of [PanTool, ZoomTool, WindowLevelTool, StackScrollTool, BrushTool, ReferenceLinesTool])
+    addTool(Tool);
   initialized = true;
 }

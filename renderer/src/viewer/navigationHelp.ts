@@ -9,5 +9,6 @@ export const navigationHelp = [
   { input: 'Right-drag', action: 'zoom (down: in)' },
   { input: 'Middle-drag or Shift + left-drag', action: 'pan' },
   { input: '↑ ↓', action: 'slices' },
-  { input: 'R', action: 'reset view' }
+  { input: 'R', action: 'reset view' },
+  { input: '1–4', action: 'window presets' }
 ] as const;

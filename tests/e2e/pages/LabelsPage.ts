@@ -17,7 +17,9 @@ export class LabelsPage {
   }
 
   private async savedCount(): Promise<number> {
-    return (await readSignal(this.page, 'weakLabelsSaved')) === null ? 0 : readNumberSignal(this.page, 'weakLabelsSaved');
+    return (await readSignal(this.page, 'weakLabelsSaved')) === null
+      ? 0
+      : readNumberSignal(this.page, 'weakLabelsSaved');
   }
 
   /** Presses a tagging key with the viewport focused and waits until main confirmed the change was saved. */

@@ -18,7 +18,9 @@ export class ReviewPage {
   }
 
   private async reviewCount(): Promise<number> {
-    return (await readSignal(this.page, 'proposalReviews')) === null ? 0 : readNumberSignal(this.page, 'proposalReviews');
+    return (await readSignal(this.page, 'proposalReviews')) === null
+      ? 0
+      : readNumberSignal(this.page, 'proposalReviews');
   }
 
   /** Moves to the next (1) or previous (-1) proposed slice with the . and , keys; returns the new slice. */

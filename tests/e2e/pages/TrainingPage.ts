@@ -19,11 +19,16 @@ export class TrainingPage {
 
   /** Waits until the first progress of the run is shown (step, curves). */
   async waitForProgress(timeout = 300_000): Promise<void> {
-    await this.page.getByTestId('training-backend').filter({ hasText: /Running on \w/ }).waitFor({ timeout });
+    await this.page
+      .getByTestId('training-backend')
+      .filter({ hasText: /Running on \w/ })
+      .waitFor({ timeout });
   }
 
   async modelVersionCount(): Promise<number> {
-    return (await readSignal(this.page, 'modelVersionCount')) === null ? 0 : readNumberSignal(this.page, 'modelVersionCount');
+    return (await readSignal(this.page, 'modelVersionCount')) === null
+      ? 0
+      : readNumberSignal(this.page, 'modelVersionCount');
   }
 
   /** Waits until the run has finished and written a model version. */

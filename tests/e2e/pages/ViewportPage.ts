@@ -147,6 +147,17 @@ export class ViewportPage {
     return this.page.getByTestId('window-level-readout').innerText();
   }
 
+  /** Screenshot of a reference plane beside the acquisition view (MPR), as PNG bytes, also written to `path`. */
+  async referenceScreenshot(plane: 'sagittal' | 'coronal', path: string): Promise<Uint8Array> {
+    return this.page.getByTestId(`viewport-${plane}`).screenshot({ path });
+  }
+
+  /** Picks a window preset from the viewer's list and waits until the viewer reports that preset. */
+  async chooseWindowPreset(id: string): Promise<void> {
+    await this.page.getByTestId('window-preset').selectOption(id);
+    await waitForSignals(this.page, [{ signal: 'viewerWindowPreset', is: 'equal', value: id }]);
+  }
+
   /** A screenshot of the viewport element only (not the page), as PNG bytes, also written to `path`. */
   async screenshot(path: string): Promise<Uint8Array> {
     return this.element.screenshot({ path });

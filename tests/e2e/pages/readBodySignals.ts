@@ -16,6 +16,8 @@ export type SignalName =
   | 'viewerHoverVoxel'
   | 'viewerHoverValue'
   | 'viewerRenderCount'
+  | 'viewerWindowPreset'
+  | 'viewerReferenceViews'
   | 'weakLabels'
   | 'weakLabelsSaved'
   | 'maskSaveState'
