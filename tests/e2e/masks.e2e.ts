@@ -48,8 +48,20 @@ describe('masks', () => {
     await closeAppSession(session, 'masks');
   });
 
+  /** Pixels of the mask's colour (reddish; the phantom is grey and the reference line green) in a reference plane. */
+  async function maskPixelsIn(plane: 'sagittal' | 'coronal', name: string): Promise<number> {
+    const { width, height, rgba } = decodePng(await app.viewport.referenceScreenshot(plane, join(artifacts, name)));
+    let count = 0;
+    for (let pixel = 0; pixel < width * height; pixel += 1) {
+      const [r, g, b] = [rgba[pixel * 4]!, rgba[pixel * 4 + 1]!, rgba[pixel * 4 + 2]!];
+      if (r - g > 40 && r - b > 40) count += 1;
+    }
+    return count;
+  }
+
   it('paints with the brush and saves the stroke on the slice shown', async () => {
     const { slice } = await app.viewport.read();
+    const sagittalBefore = await maskPixelsIn('sagittal', 'mask-sagittal-before.png');
     await app.masks.chooseTool('brush');
     await app.masks.setBrushRadius(3);
     await app.masks.drawStroke([
@@ -63,6 +75,8 @@ describe('masks', () => {
     // A drawn tumour makes its slice tumour-present.
     await expect.poll(async () => (await app.labels.sliceStates())[slice]).toBe('p');
     await app.viewport.screenshot(join(artifacts, 'mask-drawn.png'));
+    // The stroke crosses the middle of the image, where the sagittal plane cuts: the mask shows there too.
+    await expect.poll(() => maskPixelsIn('sagittal', 'mask-sagittal.png')).toBeGreaterThan(sagittalBefore + 2);
   });
 
   it('undoes and redoes the stroke, and erases part of it', async () => {

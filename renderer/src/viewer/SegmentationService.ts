@@ -92,8 +92,13 @@ export class SegmentationService {
         representation: { type: ToolEnums.SegmentationRepresentations.Labelmap, data: { volumeId: segmentationId } }
       }
     ]);
-    await segmentation.addLabelmapRepresentationToViewportMap({ [this.viewer.viewportId]: [{ segmentationId }] });
-    segmentation.activeSegmentation.setActiveSegmentation(this.viewer.viewportId, segmentationId);
+    // Drawn in the acquisition view, shown in the sagittal and coronal planes as well.
+    const viewportIds = this.viewer.viewportIds;
+    await segmentation.addLabelmapRepresentationToViewportMap(
+      Object.fromEntries(viewportIds.map((viewportId) => [viewportId, [{ segmentationId }]]))
+    );
+    for (const viewportId of viewportIds)
+      segmentation.activeSegmentation.setActiveSegmentation(viewportId, segmentationId);
     segmentation.segmentIndex.setActiveSegmentIndex(segmentationId, 1);
     segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(segmentationId);
     this.history.clear();
@@ -118,22 +123,26 @@ export class SegmentationService {
         representation: { type: ToolEnums.SegmentationRepresentations.Labelmap, data: { volumeId: segmentationId } }
       }
     ]);
-    const viewportId = this.viewer.viewportId;
-    await segmentation.addLabelmapRepresentationToViewportMap({ [viewportId]: [{ segmentationId }] });
-    segmentation.config.color.setSegmentIndexColor(viewportId, segmentationId, 1, [255, 214, 0, 255]);
-    segmentation.segmentationStyle.setStyle(
-      { type: ToolEnums.SegmentationRepresentations.Labelmap, viewportId, segmentationId },
-      {
-        fillAlpha: 0.15,
-        fillAlphaInactive: 0.15,
-        renderOutline: true,
-        renderOutlineInactive: true,
-        outlineWidth: 2,
-        outlineWidthInactive: 2
-      }
+    const viewportIds = this.viewer.viewportIds;
+    await segmentation.addLabelmapRepresentationToViewportMap(
+      Object.fromEntries(viewportIds.map((viewportId) => [viewportId, [{ segmentationId }]]))
     );
-    segmentation.segmentationStyle.setRenderInactiveSegmentations(viewportId, true);
-    if (this.shown) segmentation.activeSegmentation.setActiveSegmentation(viewportId, this.shown.segmentationId);
+    for (const viewportId of viewportIds) {
+      segmentation.config.color.setSegmentIndexColor(viewportId, segmentationId, 1, [255, 214, 0, 255]);
+      segmentation.segmentationStyle.setStyle(
+        { type: ToolEnums.SegmentationRepresentations.Labelmap, viewportId, segmentationId },
+        {
+          fillAlpha: 0.15,
+          fillAlphaInactive: 0.15,
+          renderOutline: true,
+          renderOutlineInactive: true,
+          outlineWidth: 2,
+          outlineWidthInactive: 2
+        }
+      );
+      segmentation.segmentationStyle.setRenderInactiveSegmentations(viewportId, true);
+      if (this.shown) segmentation.activeSegmentation.setActiveSegmentation(viewportId, this.shown.segmentationId);
+    }
     segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(segmentationId);
     this.viewer.render();
   }
@@ -142,7 +151,9 @@ export class SegmentationService {
     const proposal = this.proposal;
     if (!proposal) return;
     this.proposal = undefined;
-    segmentation.removeSegmentationRepresentations(this.viewer.viewportId, { segmentationId: proposal.segmentationId });
+    for (const viewportId of this.viewer.viewportIds) {
+      segmentation.removeSegmentationRepresentations(viewportId, { segmentationId: proposal.segmentationId });
+    }
     segmentation.removeSegmentation(proposal.segmentationId);
     cache.removeVolumeLoadObject(proposal.segmentationId);
   }
@@ -192,14 +203,12 @@ export class SegmentationService {
 
   setStyle({ opacity, outline }: { opacity: number; outline: boolean }): void {
     if (!this.shown) return;
-    segmentation.segmentationStyle.setStyle(
-      {
-        type: ToolEnums.SegmentationRepresentations.Labelmap,
-        viewportId: this.viewer.viewportId,
-        segmentationId: this.shown.segmentationId
-      },
-      { fillAlpha: opacity, fillAlphaInactive: opacity, renderOutline: outline, outlineWidth: 2 }
-    );
+    for (const viewportId of this.viewer.viewportIds) {
+      segmentation.segmentationStyle.setStyle(
+        { type: ToolEnums.SegmentationRepresentations.Labelmap, viewportId, segmentationId: this.shown.segmentationId },
+        { fillAlpha: opacity, fillAlphaInactive: opacity, renderOutline: outline, outlineWidth: 2 }
+      );
+    }
     this.viewer.render();
   }
 
@@ -316,7 +325,9 @@ export class SegmentationService {
     const shown = this.shown;
     if (!shown) return;
     this.shown = undefined;
-    segmentation.removeSegmentationRepresentations(this.viewer.viewportId, { segmentationId: shown.segmentationId });
+    for (const viewportId of this.viewer.viewportIds) {
+      segmentation.removeSegmentationRepresentations(viewportId, { segmentationId: shown.segmentationId });
+    }
     segmentation.removeSegmentation(shown.segmentationId);
     cache.removeVolumeLoadObject(shown.segmentationId);
     this.history.clear();

@@ -225,6 +225,11 @@ export class ViewerService {
     cache.removeVolumeLoadObject(shown.cacheId);
   }
 
+  /** Every viewport showing the volume: the acquisition view first, then the reference planes. */
+  get viewportIds(): string[] {
+    return [this.viewportId, ...this.referenceViewportIds];
+  }
+
   /** Whether the sagittal and coronal planes are shown beside the acquisition view. */
   get hasReferenceViews(): boolean {
     return this.referenceViewportIds.length > 0;
