@@ -27,16 +27,18 @@ import {
   type Trainer,
   type TrainingRecipe
 } from '../main/training/index';
-import { parseOptions, readList, readNumber } from './training/options';
+import {
+  benchMethodNames,
+  parseOptions,
+  readList,
+  readNumber,
+  readSweepOptions,
+  type BenchMethod
+} from './training/options';
 import { renderSweepPlot } from './training/sweepPlot';
 
-type Method = 'genseg' | 'genseg-paper' | 'segmentation-only' | 'ae-segmentation';
-const names: Record<Method, string> = {
-  genseg: 'GenSeg, laptop recipe',
-  'genseg-paper': 'GenSeg, paper recipe',
-  'segmentation-only': 'Only segmentation',
-  'ae-segmentation': 'AE baseline'
-};
+type Method = BenchMethod;
+const names = benchMethodNames;
 
 interface EvaluationScan {
   hasLesion: boolean;
@@ -57,23 +59,7 @@ export default async function runBrainsBench(args: string[]): Promise<void> {
     .sort((a, b) => a - b);
   const maskFraction = readNumber(options, 'mask-fraction', 0.03);
   const size = readNumber(options, 'size', 96);
-  const batchSize = readNumber(options, 'batch', 8);
-  const seeds = readList(options, 'seeds', ['1']).map(Number);
-  const methods = readList(options, 'models', [
-    'genseg',
-    'genseg-paper',
-    'segmentation-only',
-    'ae-segmentation'
-  ]) as Method[];
-  const tag = options.get('tag') ?? String(Date.now());
-  const laptop = resolveRecipe('laptop', {
-    ...(options.has('warm') ? { warmStartSteps: readNumber(options, 'warm', 0) } : {}),
-    ...(options.has('seg-per-joint') ? { segmentationStepsPerJointStep: readNumber(options, 'seg-per-joint', 0) } : {}),
-    ...(options.has('joint-labelled')
-      ? { labelledFractionPerJointBatch: readNumber(options, 'joint-labelled', 0) }
-      : {}),
-    ...(options.has('joint-seg-weight') ? { jointSegmentationWeight: readNumber(options, 'joint-seg-weight', 0) } : {})
-  });
+  const { batchSize, seeds, methods, tag, laptop } = readSweepOptions(options);
   const backend = await selectBackend();
   const folder = mkdtempSync(join(tmpdir(), 'genseg-bench-brains-'));
   const core = createAppCore({

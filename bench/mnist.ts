@@ -41,22 +41,24 @@ import {
   splitDigits,
   type DigitSet
 } from './training/clutteredMnist';
-import { parseOptions, readList, readNumber } from './training/options';
+import {
+  benchMethodNames,
+  parseOptions,
+  readList,
+  readNumber,
+  readSweepOptions,
+  type BenchMethod
+} from './training/options';
 import { renderSweepPlot } from './training/sweepPlot';
 
-type Method = 'genseg' | 'genseg-paper' | 'segmentation-only' | 'ae-segmentation';
+type Method = BenchMethod;
 const paperRow: Record<Method, number> = {
   genseg: 0.84,
   'genseg-paper': 0.84,
   'segmentation-only': 0.61,
   'ae-segmentation': 0.75
 };
-const names: Record<Method, string> = {
-  genseg: 'GenSeg, laptop recipe',
-  'genseg-paper': 'GenSeg, paper recipe',
-  'segmentation-only': 'Only segmentation',
-  'ae-segmentation': 'AE baseline'
-};
+const names = benchMethodNames;
 const modelOf: Record<Method, ModelKind> = {
   genseg: 'genseg',
   'genseg-paper': 'genseg',
@@ -90,24 +92,8 @@ export default async function runMnistBench(args: string[]): Promise<void> {
   const preset = (options.get('preset') ?? 'cpu') as PresetName;
   const minutes = readList(options, 'minutes', []).map(Number);
   const steps = readNumber(options, 'steps', 300);
-  const batchSize = readNumber(options, 'batch', 8);
-  const seeds = readList(options, 'seeds', ['1']).map(Number);
   const testCount = readNumber(options, 'test-count', 10000);
-  const methods = readList(options, 'models', [
-    'genseg',
-    'genseg-paper',
-    'segmentation-only',
-    'ae-segmentation'
-  ]) as Method[];
-  const tag = options.get('tag') ?? String(Date.now());
-  const recipe = resolveRecipe('laptop', {
-    ...(options.has('warm') ? { warmStartSteps: readNumber(options, 'warm', 0) } : {}),
-    ...(options.has('seg-per-joint') ? { segmentationStepsPerJointStep: readNumber(options, 'seg-per-joint', 0) } : {}),
-    ...(options.has('joint-labelled')
-      ? { labelledFractionPerJointBatch: readNumber(options, 'joint-labelled', 0) }
-      : {}),
-    ...(options.has('joint-seg-weight') ? { jointSegmentationWeight: readNumber(options, 'joint-seg-weight', 0) } : {})
-  });
+  const { batchSize, seeds, methods, tag, laptop: recipe } = readSweepOptions(options);
   const backendOrder = readList(options, 'backend', [
     'tfjs-node-gpu',
     'tfjs-node',

@@ -1,3 +1,5 @@
+import { resolveRecipe, type TrainingRecipe } from '../../main/training/recipe/trainingRecipe';
+
 /** `--key value` / `--flag` command-line options for the benches. */
 export function parseOptions(args: string[]): Map<string, string> {
   const options = new Map<string, string>();
@@ -29,4 +31,41 @@ export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** The laptop recipe with the overrides given on the command line: --warm, --seg-per-joint, --joint-labelled, --joint-seg-weight. */
+export function readLaptopRecipe(options: Map<string, string>): TrainingRecipe {
+  const overrides: Partial<Omit<TrainingRecipe, 'name'>> = {};
+  if (options.has('warm')) overrides.warmStartSteps = readNumber(options, 'warm', 0);
+  if (options.has('seg-per-joint')) overrides.segmentationStepsPerJointStep = readNumber(options, 'seg-per-joint', 0);
+  if (options.has('joint-labelled')) overrides.labelledFractionPerJointBatch = readNumber(options, 'joint-labelled', 0);
+  if (options.has('joint-seg-weight')) overrides.jointSegmentationWeight = readNumber(options, 'joint-seg-weight', 0);
+  return resolveRecipe('laptop', overrides);
+}
+
+/** The methods the training benches compare: GenSeg with each recipe, and the paper's two baselines. */
+export type BenchMethod = 'genseg' | 'genseg-paper' | 'segmentation-only' | 'ae-segmentation';
+
+export const benchMethodNames: Record<BenchMethod, string> = {
+  genseg: 'GenSeg, laptop recipe',
+  'genseg-paper': 'GenSeg, paper recipe',
+  'segmentation-only': 'Only segmentation',
+  'ae-segmentation': 'AE baseline'
+};
+
+/** What every training sweep reads: --batch, --seeds, --models, --tag and the laptop-recipe overrides. */
+export function readSweepOptions(options: Map<string, string>): {
+  batchSize: number;
+  seeds: number[];
+  methods: BenchMethod[];
+  tag: string;
+  laptop: TrainingRecipe;
+} {
+  return {
+    batchSize: readNumber(options, 'batch', 8),
+    seeds: readList(options, 'seeds', ['1']).map(Number),
+    methods: readList(options, 'models', Object.keys(benchMethodNames)) as BenchMethod[],
+    tag: options.get('tag') ?? String(Date.now()),
+    laptop: readLaptopRecipe(options)
+  };
 }
