@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitForSignals } from './pages/readBodySignals';
 import { WorkstationPage } from './pages/WorkstationPage';
 import { closeAppSession, openAppSession, type AppSession } from './support/appSession';
 import { keepScreenshotOfFailures } from './support/keepScreenshotOfFailures';
@@ -93,6 +94,32 @@ describe('slice tags', () => {
     expect(present).toBeLessThanOrEqual(8);
     expect(await app.labels.scanStateText()).toBe('Scan: tumour');
     await app.labels.screenshot(join(artifacts, 'labels-dragged-range.png'));
+    expect(session!.pageErrors).toEqual([]);
+  });
+
+  it('filters the list by tag and text, and jumps to the next untagged scan with U', async () => {
+    const path = join(folder, 'third-phantom.nii');
+    writeOrientationPhantom(path, 'ras');
+    await app.importFromPath(path, 'third-phantom');
+    const thirdId = await app.volumeId('third-phantom');
+    const items = page.getByTestId('volume-item');
+    // Both earlier scans now have a tumour range; the new one is untagged.
+    await page.getByTestId('volume-state-filter').selectOption('present');
+    await expect.poll(() => items.count()).toBe(2);
+    await page.getByTestId('volume-state-filter').selectOption('untagged');
+    await expect.poll(() => items.allInnerTexts()).toEqual([expect.stringContaining('third-phantom')]);
+    await page.getByTestId('volume-state-filter').selectOption('all');
+    await page.getByTestId('volume-filter').fill('second');
+    await expect.poll(() => items.count()).toBe(1);
+    await page.getByTestId('volume-filter').fill('');
+    await expect.poll(() => items.count()).toBe(3);
+    // Keys typed into the filter stay there; outside it, U jumps.
+    await page.getByTestId('volume-filter').blur();
+    await page.keyboard.press('u');
+    await waitForSignals(page, [
+      { signal: 'volumeJump', is: 'equal', value: `untagged:${thirdId}` },
+      { signal: 'viewerVolumeId', is: 'equal', value: thirdId }
+    ]);
     expect(session!.pageErrors).toEqual([]);
   });
 });

@@ -24,6 +24,8 @@ export interface AppSignals {
   viewerWindowPreset: string;
   /** The reference planes shown beside the acquisition view, e.g. 'sagittal,coronal'. */
   viewerReferenceViews: string;
+  /** The last U/V jump in the volume list: 'untagged:<id>' or 'to-review:none'. */
+  volumeJump: string;
   /** The weak label of each slice of the volume on screen, one letter per slice: p(resent), a(bsent), u(nknown). */
   weakLabels: string;
   /** Increases each time main confirmed a change of tags (saved on disk). */

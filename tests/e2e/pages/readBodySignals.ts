@@ -18,6 +18,7 @@ export type SignalName =
   | 'viewerRenderCount'
   | 'viewerWindowPreset'
   | 'viewerReferenceViews'
+  | 'volumeJump'
   | 'weakLabels'
   | 'weakLabelsSaved'
   | 'maskSaveState'
