@@ -95,16 +95,21 @@ export class GenSegTrainer implements Trainer {
     return { step: this.step, losses: await readScalars(reported) };
   }
 
+  /** The segmentation path: the shared encoder, then the residual decoder in mode 1 (probabilities). */
+  private segment(images: Tensor4D, context: { training: boolean }): Tensor4D {
+    const { code, skips } = runEncoder(this.networks.encoder, images, context);
+    return runDecoder(this.networks.decoderResidual, code, [...skips].reverse(), 1, context);
+  }
+
   private async trainSegmentationStep(batch: TrainingBatch): Promise<StepReport> {
     const tensors = createBatchTensors(batch, this.inputShape);
     const reported: Record<string, Scalar> = {};
     if (tensors.labelledIndices.length > 0) {
       const context = { training: true };
-      const { value, grads } = tf.variableGrads(() => {
-        const { code, skips } = runEncoder(this.networks.encoder, tensors.imagesA, context);
-        const probabilities = runDecoder(this.networks.decoderResidual, code, [...skips].reverse(), 1, context);
-        return computeSoftDiceLoss(probabilities, tensors.masks, tensors.labelledWeights);
-      }, this.generatorVariables);
+      const { value, grads } = tf.variableGrads(
+        () => computeSoftDiceLoss(this.segment(tensors.imagesA, context), tensors.masks, tensors.labelledWeights),
+        this.generatorVariables
+      );
       this.segmentationOptimizer.applyGradients(collectGradients(grads, this.generatorVariables));
       reported.segmentationOnly = value;
       tf.dispose(grads);
@@ -117,12 +122,9 @@ export class GenSegTrainer implements Trainer {
   async predict(images: Float32Array): Promise<Float32Array> {
     const [height, width, channels] = this.inputShape;
     const count = images.length / (height * width * channels);
-    const probabilities = tf.tidy(() => {
-      const context = { training: false };
-      const x = tf.tensor4d(images, [count, height, width, channels]);
-      const { code, skips } = runEncoder(this.networks.encoder, x, context);
-      return runDecoder(this.networks.decoderResidual, code, [...skips].reverse(), 1, context);
-    });
+    const probabilities = tf.tidy(() =>
+      this.segment(tf.tensor4d(images, [count, height, width, channels]), { training: false })
+    );
     const values = (await probabilities.data()) as Float32Array;
     probabilities.dispose();
     return values;
