@@ -10,6 +10,8 @@
  * Other options: [--preset cpu] [--batch 8] [--seeds 1,2,3] [--test-count 10000]
  *   [--models genseg,genseg-paper,segmentation-only,ae-segmentation] [--backend wasm] [--tag NAME]
  *   laptop-recipe overrides: [--warm 300] [--seg-per-joint 9] [--joint-labelled 0.5] [--joint-seg-weight 1]
+ *     [--seg-absent F] (absent images with empty masks added to each segmentation batch, fraction of the batch)
+ *   ablation: [--seg-only-absent F] gives segmentation-only the same absent images
  *   joining separate runs:   --merge tagA,tagB --tag NAME
  * Writes bench/results/mnist-<tag>.json and, for a sweep, a plot of test Dice against wall time (SVG, and PNG when
  * Chromium is installed).
@@ -24,6 +26,7 @@ import { selectBackend, type BackendCandidate } from '../main/training/backend/s
 import { Random } from '../main/training/genseg/random';
 import {
   createTrainer,
+  absentPerSegmentationBatch,
   labelledPerJointBatch,
   planStep,
   resolveRecipe,
@@ -114,7 +117,9 @@ export default async function runMnistBench(args: string[]): Promise<void> {
   const results: RunResult[] = [];
   for (const seed of seeds) {
     for (const method of methods) {
-      const result = await trainAndEvaluate({ method, seed, batchSize, preset, recipe, budgets }, data);
+      const segmentationOnlyAbsent = readNumber(options, 'seg-only-absent', 0);
+      const settings = { method, seed, batchSize, preset, recipe, budgets, segmentationOnlyAbsent };
+      const result = await trainAndEvaluate(settings, data);
       results.push(result);
     }
   }
@@ -129,6 +134,7 @@ export default async function runMnistBench(args: string[]): Promise<void> {
     trainingDigits: train.count,
     testCount: testSet.count,
     laptopRecipe: recipe,
+    segmentationOnlyAbsent: readNumber(options, 'seg-only-absent', 0),
     backend: backend.candidate,
     wallSeconds: (Date.now() - started) / 1000,
     summary,
@@ -210,6 +216,8 @@ interface RunSettings {
   preset: PresetName;
   recipe: TrainingRecipe;
   budgets: { unit: 'minutes' | 'steps'; marks: number[] };
+  /** Ablation: absent images with empty masks per segmentation-only batch, as a fraction of the batch. */
+  segmentationOnlyAbsent: number;
 }
 
 interface BenchData {
@@ -242,7 +250,11 @@ async function trainAndEvaluate(run: RunSettings, data: BenchData): Promise<RunR
     const plan = recipe ? planStep(recipe, trainer.stepCount) : undefined;
     let batch: TrainingBatch;
     if (model === 'segmentation-only' || plan?.kind === 'segmentation') {
-      batch = sampleBatch(data, data.labelledDigits.length, run.batchSize, false, random);
+      // Absent images with empty masks: GenSeg's recipe share, or the ablation that gives them to segmentation-only.
+      const absent = recipe
+        ? absentPerSegmentationBatch(recipe, run.batchSize)
+        : Math.round(run.segmentationOnlyAbsent * run.batchSize);
+      batch = sampleBatch(data, data.labelledDigits.length, run.batchSize, false, random, absent);
     } else {
       const labelled = recipe ? labelledPerJointBatch(recipe, run.batchSize) : 0;
       batch = sampleBatch(data, labelled, run.batchSize, true, random);
@@ -273,12 +285,14 @@ function sampleBatch(
   labelled: number,
   count: number,
   withAbsence: boolean,
-  random: Random
+  random: Random,
+  absentAsEmptyMasks = 0
 ): TrainingBatch {
   const onlyLabelled = labelled >= data.labelledDigits.length;
-  const imagesA = new Float32Array(count * size * size);
+  const total = count + absentAsEmptyMasks;
+  const imagesA = new Float32Array(total * size * size);
   const imagesB = new Float32Array(withAbsence ? count * size * size : 0);
-  const masksA = new Float32Array(count * size * size);
+  const masksA = new Float32Array(total * size * size);
   const flags: boolean[] = [];
   for (let i = 0; i < count; i++) {
     const fromLabelled = onlyLabelled || i < labelled;
@@ -291,6 +305,11 @@ function sampleBatch(
     const isLabelled = data.labelledSet.has(sample.digitIndex);
     if (isLabelled) masksA.set(sample.mask, i * size * size);
     flags.push(isLabelled);
+  }
+  // Absence images as labelled samples with an empty mask (their mask rows stay 0).
+  for (let i = count; i < total; i++) {
+    imagesA.set(generateSample(data.train, paperClutter, random).absence, i * size * size);
+    flags.push(true);
   }
   return { imagesA, imagesB, masksA, labelled: flags };
 }

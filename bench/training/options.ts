@@ -33,13 +33,17 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** The laptop recipe with the overrides given on the command line: --warm, --seg-per-joint, --joint-labelled, --joint-seg-weight. */
+/**
+ * The laptop recipe with the overrides given on the command line: --warm, --seg-per-joint, --joint-labelled,
+ * --joint-seg-weight, --seg-absent.
+ */
 export function readLaptopRecipe(options: Map<string, string>): TrainingRecipe {
   const overrides: Partial<Omit<TrainingRecipe, 'name'>> = {};
   if (options.has('warm')) overrides.warmStartSteps = readNumber(options, 'warm', 0);
   if (options.has('seg-per-joint')) overrides.segmentationStepsPerJointStep = readNumber(options, 'seg-per-joint', 0);
   if (options.has('joint-labelled')) overrides.labelledFractionPerJointBatch = readNumber(options, 'joint-labelled', 0);
   if (options.has('joint-seg-weight')) overrides.jointSegmentationWeight = readNumber(options, 'joint-seg-weight', 0);
+  if (options.has('seg-absent')) overrides.absentFractionPerSegmentationBatch = readNumber(options, 'seg-absent', 0);
   return resolveRecipe('laptop', overrides);
 }
 

@@ -27,6 +27,7 @@ export {
 export type { ArchitectureFamily, GenSegConfig, LossWeights, OptimizerSettings, PresetName } from './genseg/presets';
 export {
   describeRecipe,
+  absentPerSegmentationBatch,
   labelledPerJointBatch,
   planStep,
   resolveRecipe,

@@ -40,6 +40,10 @@ export class BatchSampler {
     this.startEpoch();
   }
 
+  get batchSize(): number {
+    return this.options.batchSize;
+  }
+
   get stepsPerEpoch(): number {
     return Math.max(1, Math.ceil(this.domains.present.length / this.options.batchSize));
   }
@@ -69,14 +73,23 @@ export class BatchSampler {
     return this.assemble(chosen, absent);
   }
 
-  /** A batch of labelled slices only, without absence images: for segmentation steps and segmentation-only. */
-  nextLabelledBatch(): TrainingBatch {
-    const { labelled } = this.domains;
+  /**
+   * A batch of `batchSize` labelled slices, without absence images: for segmentation steps and segmentation-only.
+   * `absentCount` slices tagged absent follow them as labelled samples with an empty mask (an absence tag is a mask:
+   * nothing to segment); none when the project has no absent slice.
+   */
+  nextLabelledBatch(absentCount = 0): TrainingBatch {
+    const { labelled, absent } = this.domains;
     if (labelled.length === 0) throw new Error('BatchSampler has no labelled slice to draw');
     const chosen = Array.from(
       { length: this.options.batchSize },
       () => labelled[this.random.integer(labelled.length)]!
     );
+    const negatives = absent.length === 0 ? 0 : absentCount;
+    for (let index = 0; index < negatives; index += 1) {
+      const slice = absent[this.random.integer(absent.length)]!;
+      chosen.push({ ...slice, mask: new Float32Array(this.height * this.width) });
+    }
     return this.assemble(chosen, []);
   }
 

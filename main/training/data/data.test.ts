@@ -142,6 +142,33 @@ describe('batch sampler', () => {
     ).toThrow(/no labelled slice/);
   });
 
+  it('adds absent slices with empty masks to a segmentation batch when asked', () => {
+    const domains = makeDomains();
+    const sampler = new BatchSampler(domains, 4, 4, {
+      batchSize: 8,
+      minimumLabelledPerBatch: 0,
+      augmentation: null,
+      seed: 5
+    });
+    const batch = sampler.nextLabelledBatch(4);
+    expect(batch.labelled).toEqual(Array(12).fill(true));
+    expect(batch.imagesB.length).toBe(0);
+    // The first 8 are the labelled slice (image value 3, mask 1); the last 4 are absent slices (values ≥ 100, mask 0).
+    expect(Array.from(batch.masksA.subarray(0, 8 * 16)).every((value) => value === 1)).toBe(true);
+    expect(Array.from(batch.masksA.subarray(8 * 16)).every((value) => value === 0)).toBe(true);
+    expect(Array.from(batch.imagesA.subarray(8 * 16)).every((value) => value >= 100)).toBe(true);
+    // The store's slices are not touched: absent slices keep no mask.
+    expect(domains.absent.every((slice) => slice.mask === null)).toBe(true);
+    // Without absent slices in the project, the batch is labelled slices only.
+    const noAbsent = new BatchSampler({ ...makeDomains(), absent: [] }, 4, 4, {
+      batchSize: 8,
+      minimumLabelledPerBatch: 0,
+      augmentation: null,
+      seed: 5
+    });
+    expect(noAbsent.nextLabelledBatch(4).labelled.length).toBe(8);
+  });
+
   it('continues identically after its state is saved and restored', () => {
     const options = { batchSize: 8, minimumLabelledPerBatch: 1, augmentation: paperAugmentation(4), seed: 3 };
     const original = new BatchSampler(makeDomains(), 4, 4, options);

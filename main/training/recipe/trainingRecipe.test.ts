@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { describeRecipe, labelledPerJointBatch, planStep, resolveRecipe, trainingRecipes } from './trainingRecipe';
+import type { TrainingBatch } from '../trainingTypes';
+import { nextTrainingStep } from './nextTrainingStep';
+import {
+  absentPerSegmentationBatch,
+  describeRecipe,
+  labelledPerJointBatch,
+  planStep,
+  resolveRecipe,
+  trainingRecipes
+} from './trainingRecipe';
 
 describe('training recipes', () => {
   it('keeps the paper recipe as the authors train: joint steps only, uniform batches, λ_seg 0.01', () => {
@@ -51,12 +60,39 @@ describe('training recipes', () => {
     expect(labelledPerJointBatch(resolveRecipe('laptop', { labelledFractionPerJointBatch: 1 }), 2)).toBe(2);
   });
 
+  it('asks the source for its share of absent slices in segmentation batches only', () => {
+    const recipe = resolveRecipe('laptop', {
+      warmStartSteps: 1,
+      segmentationStepsPerJointStep: 1,
+      absentFractionPerSegmentationBatch: 0.5
+    });
+    expect(absentPerSegmentationBatch(recipe, 8)).toBe(4);
+    expect(absentPerSegmentationBatch(trainingRecipes.paper, 8)).toBe(0);
+    const calls: string[] = [];
+    const batch: TrainingBatch = {
+      imagesA: new Float32Array(0),
+      imagesB: new Float32Array(0),
+      masksA: new Float32Array(0),
+      labelled: []
+    };
+    const source = {
+      batchSize: 8,
+      nextBatch: () => (calls.push('mixed'), batch),
+      nextLabelledBatch: (absent = 0) => (calls.push(`labelled+${absent}`), batch)
+    };
+    for (let index = 0; index < 4; index += 1) nextTrainingStep('genseg', recipe, index, source);
+    nextTrainingStep('segmentation-only', recipe, 0, source);
+    nextTrainingStep('ae-segmentation', recipe, 0, source);
+    expect(calls).toEqual(['labelled+4', 'labelled+4', 'mixed', 'labelled+4', 'labelled+0', 'mixed']);
+  });
+
   it('refuses settings that make no schedule', () => {
     expect(() => resolveRecipe('laptop', { warmStartSteps: -1 })).toThrow(/warmStartSteps/);
     expect(() => resolveRecipe('laptop', { segmentationStepsPerJointStep: 1.5 })).toThrow(
       /segmentationStepsPerJointStep/
     );
     expect(() => resolveRecipe('laptop', { labelledFractionPerJointBatch: 2 })).toThrow(/labelledFraction/);
+    expect(() => resolveRecipe('laptop', { absentFractionPerSegmentationBatch: -1 })).toThrow(/absentFraction/);
   });
 
   it('says in one line which recipe runs and why', () => {

@@ -24,6 +24,12 @@ export interface TrainingRecipe {
   labelledFractionPerJointBatch: number;
   /** λ_seg of the joint steps (the paper's is 0.01). */
   jointSegmentationWeight: number;
+  /**
+   * Slices tagged absent added to each segmentation step's batch, as a fraction of the batch size, with an empty mask
+   * as their target (0 = labelled slices only). An absence tag says "no tumour on this slice", which is a mask; the
+   * pooled Dice then counts every pixel the model paints on a healthy slice as a false positive.
+   */
+  absentFractionPerSegmentationBatch: number;
 }
 
 export type StepPlan = { kind: 'joint'; segmentationWeight: number } | { kind: 'segmentation' };
@@ -34,14 +40,16 @@ export const trainingRecipes: Record<RecipeName, TrainingRecipe> = {
     warmStartSteps: 0,
     segmentationStepsPerJointStep: 0,
     labelledFractionPerJointBatch: 0,
-    jointSegmentationWeight: 0.01
+    jointSegmentationWeight: 0.01,
+    absentFractionPerSegmentationBatch: 0
   },
   laptop: {
     name: 'laptop',
     warmStartSteps: 300,
     segmentationStepsPerJointStep: 9,
     labelledFractionPerJointBatch: 0.5,
-    jointSegmentationWeight: 1
+    jointSegmentationWeight: 1,
+    absentFractionPerSegmentationBatch: 0
   }
 };
 
@@ -56,6 +64,9 @@ export function resolveRecipe(name: RecipeName, overrides: Partial<Omit<Training
     throw new Error('labelledFractionPerJointBatch must lie in [0, 1]');
   }
   if (!(recipe.jointSegmentationWeight >= 0)) throw new Error('jointSegmentationWeight must be ≥ 0');
+  if (!(recipe.absentFractionPerSegmentationBatch >= 0 && recipe.absentFractionPerSegmentationBatch <= 4)) {
+    throw new Error('absentFractionPerSegmentationBatch must lie in [0, 4]');
+  }
   return recipe;
 }
 
@@ -75,6 +86,11 @@ export function planStep(recipe: TrainingRecipe, index: number): StepPlan {
 export function labelledPerJointBatch(recipe: TrainingRecipe, batchSize: number): number {
   if (recipe.labelledFractionPerJointBatch === 0) return 0;
   return Math.min(batchSize, Math.max(1, Math.round(recipe.labelledFractionPerJointBatch * batchSize)));
+}
+
+/** Absent slices (empty-mask targets) to add to a segmentation batch of `batchSize` labelled slices. */
+export function absentPerSegmentationBatch(recipe: TrainingRecipe, batchSize: number): number {
+  return Math.round(recipe.absentFractionPerSegmentationBatch * batchSize);
 }
 
 /** One line for the training panel: which recipe runs and why. */
