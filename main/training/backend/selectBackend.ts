@@ -7,6 +7,7 @@ import { tf } from '../tf';
 import { registerConv2dBackpropFilterKernel } from './conv2dBackpropFilterKernel';
 import { registerConv2dBackpropInputKernel } from './conv2dBackpropInputKernel';
 import { registerAliasingIdentityKernel } from './aliasingIdentityKernel';
+import { registerCopyKernels } from './copyKernels';
 
 export type BackendCandidate = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
 
@@ -53,6 +54,7 @@ export async function activateBackend(candidate: BackendCandidate): Promise<stri
     if (!wasmKernelsReplaced) {
       registerConv2dBackpropInputKernel('wasm');
       registerAliasingIdentityKernel('wasm');
+      registerCopyKernels('wasm');
     }
     wasmKernelsReplaced = true;
     return 'wasm';
