@@ -101,7 +101,7 @@ describe('training workflow', () => {
       const running = await app.training.panelText();
       expect(running).toMatch(/Running on \w+/);
       // One line says which recipe runs and why.
-      expect(running).toMatch(/Laptop recipe: \d+ quick segmentation steps first, .* because /);
+      expect(running).toMatch(/Laptop recipe: quick segmentation steps on .*, \d+ first, then .* because /);
       await app.training.screenshot(join(artifacts, 'training-running.png'));
       await app.training.waitForModelVersion(trainingTimeout);
       const panel = await app.training.panelText();
