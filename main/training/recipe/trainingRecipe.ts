@@ -46,7 +46,7 @@ export const trainingRecipes: Record<RecipeName, TrainingRecipe> = {
   laptop: {
     name: 'laptop',
     warmStartSteps: 300,
-    segmentationStepsPerJointStep: 9,
+    segmentationStepsPerJointStep: 19,
     labelledFractionPerJointBatch: 0.5,
     jointSegmentationWeight: 1,
     absentFractionPerSegmentationBatch: 0
