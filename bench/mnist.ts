@@ -9,7 +9,7 @@
  *                    evaluated on the test set at every budget; evaluation time is not counted as training time)
  * Other options: [--preset cpu] [--batch 8] [--seeds 1,2,3] [--test-count 10000]
  *   [--models genseg,genseg-paper,segmentation-only,ae-segmentation] [--backend wasm] [--tag NAME]
- *   laptop-recipe overrides: [--warm 300] [--seg-per-joint 9] [--joint-labelled 0.5] [--joint-seg-weight 1]
+ *   laptop-recipe overrides: [--warm 300] [--seg-per-joint 19] [--joint-labelled 0.5] [--joint-seg-weight 1]
  *     [--seg-absent F] (absent images with empty masks added to each segmentation batch, fraction of the batch)
  *   ablation: [--seg-only-absent F] gives segmentation-only the same absent images
  *   joining separate runs:   --merge tagA,tagB --tag NAME

@@ -21,7 +21,7 @@ export interface VolumeRecord {
   scalarType: ScalarTypeName;
   minValue: number;
   maxValue: number;
-  /** Suggested first display window (robust percentiles of the tissue). */
+  /** First display window: the DICOM file's suggested window, else robust percentiles of the tissue. */
   windowCenter: number;
   windowWidth: number;
   /** Relative to the project folder. */

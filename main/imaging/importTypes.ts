@@ -14,6 +14,8 @@ export interface VolumeDescription {
   sourceFiles: string[];
   /** Things the user should know about the data (uneven slice spacing, gantry tilt, chosen 4D volume...). */
   warnings: string[];
+  /** The display window the file suggests (DICOM 0028,1050/1051), to open the volume with. */
+  window?: { center: number; width: number };
 }
 
 export interface ImportedVolume {

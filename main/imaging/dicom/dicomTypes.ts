@@ -57,6 +57,16 @@ export interface DicomSeriesIdentity {
   acquisitionType?: string;
   /** Echo-planar imaging (ScanningSequence contains EP, or EchoPulseSequence YES), which dcm2niix never reorients. */
   isEchoPlanar?: boolean;
+  /**
+   * The display window the scanner suggests (0028,1050 / 0028,1051; the first of several), in modality values
+   * (after rescale). Absent when missing or meaningless (width below 1, as DICOM requires at least 1).
+   */
+  window?: DisplayWindow;
+}
+
+export interface DisplayWindow {
+  center: number;
+  width: number;
 }
 
 export interface SeriesSummary extends DicomSeriesIdentity {

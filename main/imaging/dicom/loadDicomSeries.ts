@@ -175,8 +175,13 @@ function describeSeries(series: SeriesSummary, paths: string[], warnings: string
       'The images were stored inverted (MONOCHROME1) and have been converted so that brighter means higher values.'
     );
   }
+  const converted = series.frames.some(
+    (frame) => frame.format.samplesPerPixel === 3 || frame.format.photometricInterpretation === 'MONOCHROME1'
+  );
   if (series.frames.some((frame) => frame.format.samplesPerPixel === 3))
     warnings.push('Colour images were converted to grey.');
+  // The scanner's window is in the stored values; it no longer fits images that were inverted or turned grey.
+  if (series.window && !converted) description.window = { ...series.window };
   return description;
 }
 

@@ -166,6 +166,10 @@ function readIdentity(dataSet: DicomDataSet, path: string): DicomSeriesIdentity 
     if (value !== undefined && !Number.isNaN(value)) Object.assign(identity, { [key]: value });
   if (/EP/.test(text(TAG.scanningSequence) ?? '') || /^Y/i.test(text(TAG.echoPlanarPulseSequence) ?? ''))
     identity.isEchoPlanar = true;
+  const center = dataSet.floatString(TAG.windowCenter, 0);
+  const width = dataSet.floatString(TAG.windowWidth, 0);
+  if (center !== undefined && width !== undefined && Number.isFinite(center) && Number.isFinite(width) && width >= 1)
+    identity.window = { center, width };
   return identity;
 }
 

@@ -99,6 +99,8 @@ export function describeRecipe(recipe: TrainingRecipe): string {
     return 'Paper recipe: every step trains translation and segmentation together on uniform batches (segmentation weight 0.01); it needs long GPU training to pay off.';
   }
   const slices =
-    recipe.absentFractionPerSegmentationBatch > 0 ? 'masked slices and slices tagged absent (kept empty)' : 'masked slices';
+    recipe.absentFractionPerSegmentationBatch > 0
+      ? 'masked slices and slices tagged absent (kept empty)'
+      : 'masked slices';
   return `Laptop recipe: quick segmentation steps on ${slices}, ${recipe.warmStartSteps} first, then one full GenSeg step (half its batch masked) after every ${recipe.segmentationStepsPerJointStep} of them, because with few masks it learns within minutes on a CPU, where the paper's recipe needs hours.`;
 }

@@ -156,19 +156,20 @@ export class ViewerService {
   }
 
   /**
-   * Shows the volume's middle acquired slice, in the standard radiological orientation, with an automatic window.
-   * Calls run one after the other; one overtaken by a later call (or by `clear`) before it starts does nothing.
+   * Shows the volume's middle acquired slice, in the standard radiological orientation, with `window` (the one the
+   * project stored: the DICOM file's, or the tissue's robust range), or a robust window of the voxels when none is
+   * given. Calls run one after the other; one overtaken by a later call (or by `clear`) before it starts does nothing.
    */
-  showVolume(voxels: VolumeVoxels): Promise<void> {
+  showVolume(voxels: VolumeVoxels, window?: WindowState): Promise<void> {
     const request = ++this.showRequest;
     const run = this.showQueue.then(() =>
-      request === this.showRequest ? this.replaceVolume(voxels, request) : undefined
+      request === this.showRequest ? this.replaceVolume(voxels, request, window) : undefined
     );
     this.showQueue = run.catch(() => undefined);
     return run;
   }
 
-  private async replaceVolume(voxels: VolumeVoxels, request: number): Promise<void> {
+  private async replaceVolume(voxels: VolumeVoxels, request: number, window?: WindowState): Promise<void> {
     const placement = placementFromAffine(voxels.geometry.voxelToPatient);
     const scalarData = toScalarArray(voxels.bytes, voxels.scalarType);
     // No ':' in the id: Cornerstone would read a loader scheme from it and try to load the slices it already has.
@@ -191,7 +192,10 @@ export class ViewerService {
       dimensions: voxels.geometry.dimensions,
       scalarData,
       sliceCount: voxels.geometry.dimensions[2],
-      initialWindow: computeInitialWindowRange(scalarData)
+      initialWindow:
+        window && window.width > 0
+          ? { lower: window.center - window.width / 2, upper: window.center + window.width / 2 }
+          : computeInitialWindowRange(scalarData)
     };
     if (previous) {
       this.willClearEmitter.fire(previous);

@@ -1,6 +1,7 @@
 /**
  * Window/level presets, each on a number key as in OHIF. MR intensities have no fixed scale, so the brain MR preset is
- * the volume's own robust window (the one it opened with); the CT presets are the usual Hounsfield windows.
+ * the window the volume opened with (the one its DICOM files suggest, else its robust range); the CT presets are the
+ * usual Hounsfield windows.
  */
 export interface WindowPreset {
   id: 'automatic' | 'ct-brain' | 'ct-soft-tissue' | 'ct-bone';
