@@ -1,12 +1,14 @@
 /**
  * GenSeg against its baselines on the demo's brains (the shipped sample brains with synthetic lesions, tagged and with
- * a few drawn masks exactly as `npm run demo` builds them), at equal wall time, in one process per method and seed.
+ * a few drawn masks exactly as `npm run demo` builds them), at equal wall time. The project is built once per
+ * invocation and its train/validation split follows the volumes' random ids, so compare methods within one invocation
+ * (`--models a,b`): two invocations train on different splits.
  * Training uses the product's own data path (buildTrainingSet: per-volume normalisation, aspect-kept fitting, the
  * stable split by volume, augmentation) and the same batch/plan choice as the training job; evaluation predicts every
  * slice of every scan and compares with the exact lesion masks in the model's input grid.
  *   npm run bench -- brains --minutes 2,5,10 [--mask-fraction 0.03] [--size 96] [--batch 8] [--seeds 1]
  *                           [--models genseg,genseg-paper,segmentation-only,ae-segmentation] [--tag NAME]
- *   laptop-recipe overrides: [--warm N] [--seg-per-joint N] [--joint-labelled F] [--joint-seg-weight W]
+ *   laptop-recipe overrides: [--warm N] [--seg-per-joint N] [--joint-labelled F] [--joint-seg-weight W] [--seg-absent F]
  * Prints a table (hard Dice pooled over lesion scans, mean per-scan Dice, false-alarm pixels per healthy scan) and
  * writes bench/results/brains-<tag>.json with a plot of Dice against training minutes.
  */
