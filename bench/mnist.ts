@@ -114,10 +114,10 @@ export default async function runMnistBench(args: string[]): Promise<void> {
   const budgets =
     minutes.length > 0 ? { unit: 'minutes' as const, marks: minutes } : { unit: 'steps' as const, marks: [steps] };
   const data = { train, labelledSet: new Set(labelledDigits), labelledDigits, testSet };
+  const segmentationOnlyAbsent = readNumber(options, 'seg-only-absent', 0);
   const results: RunResult[] = [];
   for (const seed of seeds) {
     for (const method of methods) {
-      const segmentationOnlyAbsent = readNumber(options, 'seg-only-absent', 0);
       const settings = { method, seed, batchSize, preset, recipe, budgets, segmentationOnlyAbsent };
       const result = await trainAndEvaluate(settings, data);
       results.push(result);
@@ -134,7 +134,7 @@ export default async function runMnistBench(args: string[]): Promise<void> {
     trainingDigits: train.count,
     testCount: testSet.count,
     laptopRecipe: recipe,
-    segmentationOnlyAbsent: readNumber(options, 'seg-only-absent', 0),
+    segmentationOnlyAbsent,
     backend: backend.candidate,
     wallSeconds: (Date.now() - started) / 1000,
     summary,

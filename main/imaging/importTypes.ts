@@ -15,7 +15,13 @@ export interface VolumeDescription {
   /** Things the user should know about the data (uneven slice spacing, gantry tilt, chosen 4D volume...). */
   warnings: string[];
   /** The display window the file suggests (DICOM 0028,1050/1051), to open the volume with. */
-  window?: { center: number; width: number };
+  window?: DisplayWindow;
+}
+
+/** A display window in the volume's values. */
+export interface DisplayWindow {
+  center: number;
+  width: number;
 }
 
 export interface ImportedVolume {

@@ -2,6 +2,7 @@
  * Plain-data descriptions of what a folder scan found. Everything here is JSON-serialisable, so a scan result can be
  * shown in the UI, stored, and handed back to `loadDicomSeries` without scanning again.
  */
+import type { DisplayWindow } from '../importTypes';
 import type { Vec3 } from '../volume';
 
 /** How the pixels of one DICOM object are stored. */
@@ -62,11 +63,6 @@ export interface DicomSeriesIdentity {
    * (after rescale). Absent when missing or meaningless (width below 1, as DICOM requires at least 1).
    */
   window?: DisplayWindow;
-}
-
-export interface DisplayWindow {
-  center: number;
-  width: number;
 }
 
 export interface SeriesSummary extends DicomSeriesIdentity {

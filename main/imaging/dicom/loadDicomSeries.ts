@@ -170,18 +170,16 @@ function describeSeries(series: SeriesSummary, paths: string[], warnings: string
     'modality'
   ] as const;
   for (const key of copy) if (series[key] !== undefined) Object.assign(description, { [key]: series[key] });
-  if (series.frames.some((frame) => frame.format.photometricInterpretation === 'MONOCHROME1')) {
+  const inverted = series.frames.some((frame) => frame.format.photometricInterpretation === 'MONOCHROME1');
+  const colour = series.frames.some((frame) => frame.format.samplesPerPixel === 3);
+  if (inverted) {
     warnings.push(
       'The images were stored inverted (MONOCHROME1) and have been converted so that brighter means higher values.'
     );
   }
-  const converted = series.frames.some(
-    (frame) => frame.format.samplesPerPixel === 3 || frame.format.photometricInterpretation === 'MONOCHROME1'
-  );
-  if (series.frames.some((frame) => frame.format.samplesPerPixel === 3))
-    warnings.push('Colour images were converted to grey.');
+  if (colour) warnings.push('Colour images were converted to grey.');
   // The scanner's window is in the stored values; it no longer fits images that were inverted or turned grey.
-  if (series.window && !converted) description.window = { ...series.window };
+  if (series.window && !inverted && !colour) description.window = { ...series.window };
   return description;
 }
 

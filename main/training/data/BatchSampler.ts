@@ -85,10 +85,11 @@ export class BatchSampler {
       { length: this.options.batchSize },
       () => labelled[this.random.integer(labelled.length)]!
     );
-    const negatives = absent.length === 0 ? 0 : absentCount;
-    for (let index = 0; index < negatives; index += 1) {
-      const slice = absent[this.random.integer(absent.length)]!;
-      chosen.push({ ...slice, mask: new Float32Array(this.height * this.width) });
+    if (absent.length > 0 && absentCount > 0) {
+      // One empty mask serves them all: masks are only read (augmentation writes new arrays).
+      const empty = new Float32Array(this.height * this.width);
+      for (let index = 0; index < absentCount; index += 1)
+        chosen.push({ ...absent[this.random.integer(absent.length)]!, mask: empty });
     }
     return this.assemble(chosen, []);
   }
