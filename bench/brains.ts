@@ -8,7 +8,10 @@
  * slice of every scan and compares with the exact lesion masks in the model's input grid.
  *   npm run bench -- brains --minutes 2,5,10 [--mask-fraction 0.03] [--size 96] [--batch 8] [--seeds 1]
  *                           [--models genseg,genseg-paper,segmentation-only,ae-segmentation] [--tag NAME]
- *   laptop-recipe overrides: [--warm N] [--seg-per-joint N] [--joint-labelled F] [--joint-seg-weight W] [--seg-absent F]
+ *   laptop-recipe overrides: [--warm N] [--seg-per-joint N] [--joint-labelled F] [--joint-seg-weight W]
+ *   [--seg-absent F[,F…]]: slices tagged absent added to each segmentation batch as empty masks, as a fraction of the
+ *     batch; with a list, GenSeg (laptop recipe) and segmentation-only run once per value on the same split, so
+ *     `--seg-absent 0,0.5` pairs each method with and without them.
  * Prints a table (hard Dice pooled over lesion scans, mean per-scan Dice, false-alarm pixels per healthy scan) and
  * writes bench/results/brains-<tag>.json with a plot of Dice against training minutes.
  */
@@ -21,6 +24,7 @@ import { selectBackend } from '../main/training/backend/selectBackend';
 import { BatchSampler, buildTrainingSet, createVolumeSlicer, fitMask, paperAugmentation } from '../main/training/data';
 import { openProjectData } from '../main/training/job/runTrainingJob';
 import {
+  absentPerSegmentationBatch,
   createTrainer,
   labelledPerJointBatch,
   nextTrainingStep,
@@ -62,6 +66,16 @@ export default async function runBrainsBench(args: string[]): Promise<void> {
   const maskFraction = readNumber(options, 'mask-fraction', 0.03);
   const size = readNumber(options, 'size', 96);
   const { batchSize, seeds, methods, tag, laptop } = readSweepOptions(options);
+  const absentFractions = readList(options, 'seg-absent', [String(laptop.absentFractionPerSegmentationBatch)]).map(
+    Number
+  );
+  const variants = methods.flatMap((method) =>
+    method === 'genseg' || method === 'segmentation-only'
+      ? absentFractions.map((absent) => ({ method, absent }))
+      : [{ method, absent: 0 }]
+  );
+  const variantName = ({ method, absent }: { method: Method; absent: number }) =>
+    absentFractions.length > 1 || absent > 0 ? `${names[method]} + absent ${absent}` : names[method];
   const backend = await selectBackend();
   const folder = mkdtempSync(join(tmpdir(), 'genseg-bench-brains-'));
   const core = createAppCore({
@@ -90,10 +104,20 @@ export default async function runBrainsBench(args: string[]): Promise<void> {
     console.log(
       `Demo brains: ${demo.cases.length} scans, ${demo.tumourSlices} tumour slices, ${demo.drawn.length} drawn masks (${((100 * demo.drawn.length) / demo.tumourSlices).toFixed(1)} %); training data ${JSON.stringify(set.snapshot)}; backend ${backend.candidate}`
     );
-    const runs: { method: Method; seed: number; marks: ({ minutes: number; steps: number } & Scores)[] }[] = [];
+    const runs: {
+      method: Method;
+      variant: string;
+      absentFraction: number;
+      seed: number;
+      marks: ({ minutes: number; steps: number } & Scores)[];
+    }[] = [];
     for (const seed of seeds) {
-      for (const method of methods) {
-        const recipe = method === 'genseg-paper' ? resolveRecipe('paper') : laptop;
+      for (const variant of variants) {
+        const { method, absent } = variant;
+        const recipe =
+          method === 'genseg-paper'
+            ? resolveRecipe('paper')
+            : { ...laptop, absentFractionPerSegmentationBatch: absent };
         const model: ModelKind = method === 'genseg-paper' ? 'genseg' : method;
         const trainer = createTrainer({ model, preset: 'cpu', height: size, width: size, channels: 1, seed });
         const sampler = new BatchSampler(set.train, size, size, {
@@ -103,22 +127,24 @@ export default async function runBrainsBench(args: string[]): Promise<void> {
           seed
         });
         const marks = await trainWithMarks(trainer, model, recipe, sampler, minutes, scans, (line) =>
-          console.log(`${names[method]} seed ${seed} ${line}`)
+          console.log(`${variantName(variant)} seed ${seed} ${line}`)
         );
-        runs.push({ method, seed, marks });
+        runs.push({ method, variant: variantName(variant), absentFraction: absent, seed, marks });
         trainer.dispose();
       }
     }
-    console.log('\nmethod                   minutes   steps   pooled Dice   mean Dice   false pixels / healthy scan');
-    for (const method of methods) {
+    console.log(
+      '\nmethod                              minutes   steps   pooled Dice   mean Dice   false pixels / healthy scan'
+    );
+    for (const variant of variants.map(variantName)) {
       for (const budget of minutes) {
         const marks = runs
-          .filter((r) => r.method === method)
+          .filter((r) => r.variant === variant)
           .flatMap((r) => r.marks.filter((m) => m.minutes === budget));
         const mean = (pick: (m: (typeof marks)[number]) => number) =>
           marks.reduce((sum, m) => sum + pick(m), 0) / marks.length;
         console.log(
-          `${names[method].padEnd(23)} ${String(budget).padStart(8)} ${mean((m) => m.steps)
+          `${variant.padEnd(34)} ${String(budget).padStart(8)} ${mean((m) => m.steps)
             .toFixed(0)
             .padStart(7)}   ${mean((m) => m.pooledDice)
             .toFixed(3)
@@ -148,10 +174,10 @@ export default async function runBrainsBench(args: string[]): Promise<void> {
       date: new Date().toISOString()
     };
     writeFileSync(join(results, `brains-${tag}.json`), JSON.stringify(report, null, 2));
-    const series = methods.map((method) => ({
-      name: names[method],
+    const series = variants.map(variantName).map((variant) => ({
+      name: variant,
       points: runs
-        .filter((r) => r.method === method)
+        .filter((r) => r.variant === variant)
         .flatMap((r) => r.marks.map((m) => ({ x: m.minutes, y: m.pooledDice })))
     }));
     const title = `Demo brains, ${demo.drawn.length} drawn masks (${((100 * demo.drawn.length) / demo.tumourSlices).toFixed(1)} % of tumour slices), ${size}×${size}, cpu preset: pooled Dice`;
@@ -175,7 +201,12 @@ async function trainWithMarks(
   const marks: ({ minutes: number; steps: number } & Scores)[] = [];
   let seconds = 0;
   while (pending.length > 0) {
-    const { batch, plan } = nextTrainingStep(model, recipe, trainer.stepCount, sampler);
+    // Segmentation-only is the paper's baseline (labelled slices only) unless the run gives it absent slices too.
+    const absent = absentPerSegmentationBatch(recipe, sampler.batchSize);
+    const { batch, plan } =
+      model === 'segmentation-only' && absent > 0
+        ? { batch: sampler.nextLabelledBatch(absent), plan: undefined }
+        : nextTrainingStep(model, recipe, trainer.stepCount, sampler);
     const start = performance.now();
     await trainer.trainStep(batch, plan);
     seconds += (performance.now() - start) / 1000;

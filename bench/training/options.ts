@@ -43,7 +43,9 @@ export function readLaptopRecipe(options: Map<string, string>): TrainingRecipe {
   if (options.has('seg-per-joint')) overrides.segmentationStepsPerJointStep = readNumber(options, 'seg-per-joint', 0);
   if (options.has('joint-labelled')) overrides.labelledFractionPerJointBatch = readNumber(options, 'joint-labelled', 0);
   if (options.has('joint-seg-weight')) overrides.jointSegmentationWeight = readNumber(options, 'joint-seg-weight', 0);
-  if (options.has('seg-absent')) overrides.absentFractionPerSegmentationBatch = readNumber(options, 'seg-absent', 0);
+  // The brains bench takes a list here (one run per value); the recipe carries the first.
+  if (options.has('seg-absent'))
+    overrides.absentFractionPerSegmentationBatch = Number(readList(options, 'seg-absent', ['0'])[0]);
   return resolveRecipe('laptop', overrides);
 }
 
