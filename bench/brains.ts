@@ -69,7 +69,7 @@ export default async function runBrainsBench(args: string[]): Promise<void> {
   const absentFractions = readList(options, 'seg-absent', [String(laptop.absentFractionPerSegmentationBatch)]).map(
     Number
   );
-  const variants = methods.flatMap((method) =>
+  const variants = methods.flatMap((method): { method: Method; absent: number }[] =>
     method === 'genseg' || method === 'segmentation-only'
       ? absentFractions.map((absent) => ({ method, absent }))
       : [{ method, absent: 0 }]
