@@ -12,10 +12,11 @@
  *   [--seg-absent F[,F…]]: slices tagged absent added to each segmentation batch as empty masks, as a fraction of the
  *     batch; with a list, GenSeg (laptop recipe) and segmentation-only run once per value on the same split, so
  *     `--seg-absent 0,0.5` pairs each method with and without them.
+ *   npm run bench -- brains --merge tagA,tagB[,…] --tag NAME: one table and plot of runs made separately
  * Prints a table (hard Dice pooled over lesion scans, mean per-scan Dice, false-alarm pixels per healthy scan) and
  * writes bench/results/brains-<tag>.json with a plot of Dice against training minutes.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAppCore } from '../main/app';
@@ -58,8 +59,18 @@ interface Scores {
   falsePixelsPerHealthyScan: number;
 }
 
+interface BrainsRun {
+  method: Method;
+  /** The method with its share of absent slices, as the table and the plot name it. */
+  variant: string;
+  absentFraction: number;
+  seed: number;
+  marks: ({ minutes: number; steps: number } & Scores)[];
+}
+
 export default async function runBrainsBench(args: string[]): Promise<void> {
   const options = parseOptions(args);
+  if (options.has('merge')) return mergeReports(readList(options, 'merge', []), options.get('tag') ?? 'merged');
   const minutes = readList(options, 'minutes', ['2', '5'])
     .map(Number)
     .sort((a, b) => a - b);
@@ -104,13 +115,7 @@ export default async function runBrainsBench(args: string[]): Promise<void> {
     console.log(
       `Demo brains: ${demo.cases.length} scans, ${demo.tumourSlices} tumour slices, ${demo.drawn.length} drawn masks (${((100 * demo.drawn.length) / demo.tumourSlices).toFixed(1)} %); training data ${JSON.stringify(set.snapshot)}; backend ${backend.candidate}`
     );
-    const runs: {
-      method: Method;
-      variant: string;
-      absentFraction: number;
-      seed: number;
-      marks: ({ minutes: number; steps: number } & Scores)[];
-    }[] = [];
+    const runs: BrainsRun[] = [];
     for (const seed of seeds) {
       for (const variant of variants) {
         const { method, absent } = variant;
@@ -133,29 +138,7 @@ export default async function runBrainsBench(args: string[]): Promise<void> {
         trainer.dispose();
       }
     }
-    console.log(
-      '\nmethod                              minutes   steps   pooled Dice   mean Dice   false pixels / healthy scan'
-    );
-    for (const variant of variants.map(variantName)) {
-      for (const budget of minutes) {
-        const marks = runs
-          .filter((r) => r.variant === variant)
-          .flatMap((r) => r.marks.filter((m) => m.minutes === budget));
-        const mean = (pick: (m: (typeof marks)[number]) => number) =>
-          marks.reduce((sum, m) => sum + pick(m), 0) / marks.length;
-        console.log(
-          `${variant.padEnd(34)} ${String(budget).padStart(8)} ${mean((m) => m.steps)
-            .toFixed(0)
-            .padStart(7)}   ${mean((m) => m.pooledDice)
-            .toFixed(3)
-            .padStart(11)}   ${mean((m) => m.meanDice)
-            .toFixed(3)
-            .padStart(9)}   ${mean((m) => m.falsePixelsPerHealthyScan)
-            .toFixed(0)
-            .padStart(10)}`
-        );
-      }
-    }
+    printTable(runs, minutes);
     const results = join(import.meta.dirname, 'results');
     mkdirSync(results, { recursive: true });
     const report = {
@@ -174,18 +157,87 @@ export default async function runBrainsBench(args: string[]): Promise<void> {
       date: new Date().toISOString()
     };
     writeFileSync(join(results, `brains-${tag}.json`), JSON.stringify(report, null, 2));
-    const series = variants.map(variantName).map((variant) => ({
-      name: variant,
-      points: runs
-        .filter((r) => r.variant === variant)
-        .flatMap((r) => r.marks.map((m) => ({ x: m.minutes, y: m.pooledDice })))
-    }));
     const title = `Demo brains, ${demo.drawn.length} drawn masks (${((100 * demo.drawn.length) / demo.tumourSlices).toFixed(1)} % of tumour slices), ${size}×${size}, cpu preset: pooled Dice`;
-    const written = await renderSweepPlot(join(results, `brains-${tag}`), title, 'training minutes', series);
+    const written = await plotRuns(join(results, `brains-${tag}`), title, runs);
     console.log(`\nJSON: ${join(results, `brains-${tag}.json`)}\nPlot: ${written.join(', ')}`);
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
+}
+
+/** Mean over seeds of each variant at each budget: steps, pooled Dice, mean Dice, false pixels per healthy scan. */
+function printTable(runs: BrainsRun[], minutes: number[]): void {
+  console.log(
+    '\nmethod                                minutes  seeds   steps   pooled Dice   mean Dice   false pixels / healthy scan'
+  );
+  for (const variant of [...new Set(runs.map((run) => run.variant))]) {
+    for (const budget of minutes) {
+      const marks = runs
+        .filter((r) => r.variant === variant)
+        .flatMap((r) => r.marks.filter((m) => m.minutes === budget));
+      const mean = (pick: (m: (typeof marks)[number]) => number) =>
+        marks.reduce((sum, m) => sum + pick(m), 0) / marks.length;
+      console.log(
+        [
+          variant.padEnd(36),
+          String(budget).padStart(8),
+          String(marks.length).padStart(6),
+          mean((m) => m.steps)
+            .toFixed(0)
+            .padStart(7),
+          mean((m) => m.pooledDice)
+            .toFixed(3)
+            .padStart(13),
+          mean((m) => m.meanDice)
+            .toFixed(3)
+            .padStart(11),
+          mean((m) => m.falsePixelsPerHealthyScan)
+            .toFixed(0)
+            .padStart(12)
+        ].join(' ')
+      );
+    }
+  }
+}
+
+function plotRuns(path: string, title: string, runs: BrainsRun[]): Promise<string[]> {
+  const series = [...new Set(runs.map((run) => run.variant))].map((variant) => ({
+    name: variant,
+    points: runs
+      .filter((r) => r.variant === variant)
+      .flatMap((r) => r.marks.map((m) => ({ x: m.minutes, y: m.pooledDice })))
+  }));
+  return renderSweepPlot(path, title, 'training minutes', series);
+}
+
+/**
+ * Joins runs made by separate invocations (one per core, or one per seed) into one table and one plot:
+ * npm run bench -- brains --merge tagA,tagB --tag NAME. Each invocation draws its own split, so each seed's methods
+ * are paired with each other, not across invocations.
+ */
+async function mergeReports(tags: string[], tag: string): Promise<void> {
+  const folder = join(import.meta.dirname, 'results');
+  const reports = tags.map(
+    (name) =>
+      JSON.parse(readFileSync(join(folder, `brains-${name}.json`), 'utf8')) as {
+        minutes: number[];
+        drawnMasks: number;
+        tumourSlices: number;
+        size: number;
+        runs: BrainsRun[];
+      }
+  );
+  const runs = reports.flatMap((report) => report.runs);
+  const minutes = [...new Set(reports.flatMap((report) => report.minutes))].sort((a, b) => a - b);
+  printTable(runs, minutes);
+  writeFileSync(
+    join(folder, `brains-${tag}.json`),
+    JSON.stringify({ bench: 'brains', merged: tags, reports }, null, 2)
+  );
+  const { drawnMasks, tumourSlices, size } = reports[0]!;
+  const title = `Demo brains, ${drawnMasks} drawn masks (${((100 * drawnMasks) / tumourSlices).toFixed(1)} % of tumour slices), ${size}×${size}, cpu preset, ${reports.length} splits: pooled Dice`;
+  const written = await plotRuns(join(folder, `brains-${tag}`), title, runs);
+  console.log(`\nJSON: ${join(folder, `brains-${tag}.json`)}\nPlot: ${written.join(', ')}`);
 }
 
 async function trainWithMarks(
