@@ -10,7 +10,8 @@
  * Other options: [--preset cpu] [--batch 8] [--seeds 1,2,3] [--test-count 10000]
  *   [--models genseg,genseg-paper,segmentation-only,ae-segmentation] [--backend wasm] [--tag NAME]
  *   laptop-recipe overrides: [--warm 300] [--seg-per-joint 19] [--joint-labelled 0.5] [--joint-seg-weight 1]
- *     [--seg-absent F] (absent images with empty masks added to each segmentation batch, fraction of the batch)
+ *     [--seg-absent F] (absent images with empty masks added to each segmentation batch, fraction of the batch;
+ *     the product's default 0.25; 0 for the digits-only recipe of earlier sessions' runs)
  *   ablation: [--seg-only-absent F] gives segmentation-only the same absent images
  *   joining separate runs:   --merge tagA,tagB --tag NAME
  * Writes bench/results/mnist-<tag>.json and, for a sweep, a plot of test Dice against wall time (SVG, and PNG when

@@ -24,7 +24,7 @@ export async function renderSweepPlot(
   if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
     const browser = await launchBrowser();
     try {
-      const page = await browser.newPage({ viewport: { width: 900, height: 560 } });
+      const page = await browser.newPage({ viewport: { width: plotWidth(series), height: 560 } });
       await page.setContent(`<html><body style="margin:0;background:#fff">${svg}</body></html>`);
       await page.screenshot({ path: `${basePath}.png` });
       written.push(`${basePath}.png`);
@@ -35,10 +35,15 @@ export async function renderSweepPlot(
   return written;
 }
 
+/** Wide enough for the longest legend entry (about 7 px a character at 13 px). */
+function plotWidth(series: PlotSeries[]): number {
+  return 670 + Math.max(230, 70 + 7 * Math.max(0, ...series.map((s) => s.name.length)));
+}
+
 function buildSvg(title: string, xLabel: string, series: PlotSeries[]): string {
-  const width = 900;
+  const width = plotWidth(series);
   const height = 560;
-  const margin = { left: 70, right: 230, top: 50, bottom: 60 };
+  const margin = { left: 70, right: width - 670, top: 50, bottom: 60 };
   const xs = series.flatMap((s) => s.points.map((p) => p.x));
   const xMax = Math.max(1, ...xs);
   const plotW = width - margin.left - margin.right;

@@ -95,6 +95,12 @@ describe('training recipes', () => {
     expect(() => resolveRecipe('laptop', { absentFractionPerSegmentationBatch: -1 })).toThrow(/absentFraction/);
   });
 
+  it('trains segmentation steps on slices tagged absent too by default, two per batch of eight', () => {
+    expect(absentPerSegmentationBatch(trainingRecipes.laptop, 8)).toBe(2);
+    expect(describeRecipe(trainingRecipes.laptop)).toMatch(/slices tagged absent \(kept empty\)/);
+    expect(describeRecipe(resolveRecipe('laptop', { absentFractionPerSegmentationBatch: 0 }))).not.toMatch(/absent/);
+  });
+
   it('says in one line which recipe runs and why', () => {
     expect(describeRecipe(trainingRecipes.laptop)).toMatch(/^Laptop recipe: .* because .*$/);
     expect(describeRecipe(trainingRecipes.paper)).toMatch(/^Paper recipe: /);

@@ -6,8 +6,10 @@
  * - `paper`: every step is a joint GenSeg step on a uniformly drawn batch, segmentation weight 0.01, as the authors
  *   train. With 1% masks, nine batches in ten carry no label; it wins only after long GPU training.
  * - `laptop`: a warm start of segmentation steps (the shared encoder and the residual decoder in mode 1, on labelled
- *   slices only: a tenth of a joint step's cost), then segmentation steps interleaved with joint GenSeg steps whose
- *   batches always carry labelled slices, with a segmentation weight that makes those labels count.
+ *   slices plus a quarter as many slices tagged absent, whose target is an empty mask: a tenth of a joint step's
+ *   cost), then segmentation steps interleaved with joint GenSeg steps whose batches always carry labelled slices,
+ *   with a segmentation weight that makes those labels count. The absent slices are what keeps proposals off healthy
+ *   slices (decisions.md, 18).
  *
  * The plan of a step is a pure function of the recipe and the step's index, so a resumed run continues the schedule
  * exactly where it stopped.
@@ -49,7 +51,7 @@ export const trainingRecipes: Record<RecipeName, TrainingRecipe> = {
     segmentationStepsPerJointStep: 19,
     labelledFractionPerJointBatch: 0.5,
     jointSegmentationWeight: 1,
-    absentFractionPerSegmentationBatch: 0
+    absentFractionPerSegmentationBatch: 0.25
   }
 };
 
@@ -102,5 +104,9 @@ export function describeRecipe(recipe: TrainingRecipe): string {
     recipe.absentFractionPerSegmentationBatch > 0
       ? 'masked slices and slices tagged absent (kept empty)'
       : 'masked slices';
-  return `Laptop recipe: quick segmentation steps on ${slices}, ${recipe.warmStartSteps} first, then one full GenSeg step (half its batch masked) after every ${recipe.segmentationStepsPerJointStep} of them, because with few masks it learns within minutes on a CPU, where the paper's recipe needs hours.`;
+  const absentReason =
+    recipe.absentFractionPerSegmentationBatch > 0
+      ? ', and the absent slices keep its proposals off healthy tissue'
+      : '';
+  return `Laptop recipe: quick segmentation steps on ${slices}, ${recipe.warmStartSteps} first, then one full GenSeg step (half its batch masked) after every ${recipe.segmentationStepsPerJointStep} of them, because with few masks it learns within minutes on a CPU, where the paper's recipe needs hours${absentReason}.`;
 }
