@@ -41,6 +41,8 @@ describe('masks', () => {
     projectId = await findProjectId(api, 'Masks');
     volumeId = await app.volumeId('mask-phantom');
     await app.masks.waitForMaskLoaded(volumeId);
+    // An empty mask is not drawn while navigating: no labelmap layer to render on every frame.
+    expect(await app.masks.isDrawn()).toBe(false);
   });
 
   afterAll(async () => {
@@ -63,6 +65,7 @@ describe('masks', () => {
     const { slice } = await app.viewport.read();
     const sagittalBefore = await maskPixelsIn('sagittal', 'mask-sagittal-before.png');
     await app.masks.chooseTool('brush');
+    expect(await app.masks.isDrawn()).toBe(true);
     await app.masks.setBrushRadius(3);
     await app.masks.drawStroke([
       { x: -120, y: -20 },
@@ -106,6 +109,7 @@ describe('masks', () => {
     await app.openProject('Masks');
     await app.chooseVolume('mask-phantom');
     await app.masks.waitForMaskLoaded(volumeId);
+    expect(await app.masks.isDrawn()).toBe(true);
     expect(await app.labels.waitForStates()).toBe(states);
     expect(await app.labels.scanStateText()).toBe('Scan: tumour');
     const frames = (await app.viewport.read()).renderCount;

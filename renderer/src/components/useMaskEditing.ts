@@ -57,6 +57,7 @@ export function useMaskEditing() {
     service.setBrushRadius(settings.brushRadiusMillimetres);
     service.setStyle({ opacity: settings.opacity, outline: settings.outline });
     setAppSignal('maskTool', settings.tool);
+    setAppSignal('maskDrawn', String(service.isMaskDrawn));
   }
 
   /** Fills the labelmap of the volume now on screen with main's mask. */
@@ -72,6 +73,7 @@ export function useMaskEditing() {
       await service.showMask(volumeId, mask.labels);
       loaded = { projectId, volumeId };
       service.setStyle({ opacity: settings.opacity, outline: settings.outline });
+      setAppSignal('maskDrawn', String(service.isMaskDrawn));
       setAppSignal('maskLoadedVolumeId', volumeId);
     } catch (error) {
       notifications.reportError(error, 'Loading the mask');

@@ -36,6 +36,8 @@ export interface AppSignals {
   maskSavedCount: string;
   /** The volume whose mask from main is in the viewer's labelmap. */
   maskLoadedVolumeId: string;
+  /** 'true' when the mask is drawn in the viewports; an empty mask is not while navigating. */
+  maskDrawn: string;
   /** 'navigate' | 'brush' | 'eraser' | 'threshold' */
   maskTool: string;
   /** 'idle' | 'scanning' | 'scanned' | 'importing' */

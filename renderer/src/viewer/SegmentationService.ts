@@ -25,6 +25,11 @@ interface ShownMask {
   /** Labels as of the last committed edit: strokes are diffed against it, slice by slice. */
   baseline: Uint8Array;
   sliceSize: number;
+  /**
+   * Whether the labelmap is drawn in the viewports. An empty mask is not, until a drawing tool is chosen or labels
+   * arrive: in software WebGL the labelmap layer doubles the cost of every frame, and most scans have no mask.
+   */
+  mounted: boolean;
 }
 
 const toolNames: Record<Exclude<MaskTool, 'navigate'>, string> = {
@@ -46,6 +51,7 @@ export class SegmentationService {
   private proposal: { volumeId: string; segmentationId: string } | undefined;
   private readonly history = new MaskHistory();
   private tool: MaskTool = 'navigate';
+  private style = { opacity: 0.5, outline: true };
   private pointerDown = false;
   private commitTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly commitEmitter = new Emitter<MaskSlices>();
@@ -84,7 +90,14 @@ export class SegmentationService {
     const segmentationId = `genseg-mask-${nextSegmentationNumber++}`;
     const labelmap = volumeLoader.createAndCacheDerivedLabelmapVolume(volume.cacheId, { volumeId: segmentationId });
     const [columns, rows] = volume.dimensions;
-    this.shown = { volumeId, segmentationId, labelmap, baseline: labels.slice(), sliceSize: columns * rows };
+    this.shown = {
+      volumeId,
+      segmentationId,
+      labelmap,
+      baseline: labels.slice(),
+      sliceSize: columns * rows,
+      mounted: false
+    };
     writeLabelmapArray(labelmap, labels.slice());
     segmentation.addSegmentations([
       {
@@ -92,17 +105,33 @@ export class SegmentationService {
         representation: { type: ToolEnums.SegmentationRepresentations.Labelmap, data: { volumeId: segmentationId } }
       }
     ]);
-    // Drawn in the acquisition view, shown in the sagittal and coronal planes as well.
+    segmentation.segmentIndex.setActiveSegmentIndex(segmentationId, 1);
+    if (this.tool !== 'navigate' || labels.some((value) => value !== 0)) this.mountMask();
+    this.history.clear();
+    this.fireHistory();
+  }
+
+  /** Draws the mask in every viewport (once): before any drawing tool acts or any label is written. */
+  private mountMask(): void {
+    const shown = this.shown;
+    if (!shown || shown.mounted) return;
+    shown.mounted = true;
+    const { segmentationId } = shown;
+    // Drawn in the acquisition view, shown in the sagittal and coronal planes as well. Registering the representation
+    // is synchronous: a stroke that starts right after this finds its segmentation.
     const viewportIds = this.viewer.viewportIds;
-    await segmentation.addLabelmapRepresentationToViewportMap(
+    segmentation.addLabelmapRepresentationToViewportMap(
       Object.fromEntries(viewportIds.map((viewportId) => [viewportId, [{ segmentationId }]]))
     );
     for (const viewportId of viewportIds)
       segmentation.activeSegmentation.setActiveSegmentation(viewportId, segmentationId);
-    segmentation.segmentIndex.setActiveSegmentIndex(segmentationId, 1);
+    this.applyStyle();
     segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(segmentationId);
-    this.history.clear();
-    this.fireHistory();
+  }
+
+  /** Whether the mask is drawn in the viewports (false while it is empty and no drawing tool is chosen). */
+  get isMaskDrawn(): boolean {
+    return this.shown?.mounted ?? false;
   }
 
   /**
@@ -141,7 +170,8 @@ export class SegmentationService {
         }
       );
       segmentation.segmentationStyle.setRenderInactiveSegmentations(viewportId, true);
-      if (this.shown) segmentation.activeSegmentation.setActiveSegmentation(viewportId, this.shown.segmentationId);
+      if (this.shown?.mounted)
+        segmentation.activeSegmentation.setActiveSegmentation(viewportId, this.shown.segmentationId);
     }
     segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(segmentationId);
     this.viewer.render();
@@ -176,6 +206,7 @@ export class SegmentationService {
     if (tool === 'navigate') {
       toolGroup.setToolActive(WindowLevelTool.toolName, { bindings: primary });
     } else {
+      this.mountMask();
       toolGroup.setToolPassive(WindowLevelTool.toolName);
       if (tool === 'threshold') this.updateThresholdRange();
       toolGroup.setToolActive(toolNames[tool], { bindings: primary });
@@ -201,8 +232,14 @@ export class SegmentationService {
     });
   }
 
-  setStyle({ opacity, outline }: { opacity: number; outline: boolean }): void {
-    if (!this.shown) return;
+  setStyle(style: { opacity: number; outline: boolean }): void {
+    this.style = style;
+    this.applyStyle();
+  }
+
+  private applyStyle(): void {
+    const { opacity, outline } = this.style;
+    if (!this.shown?.mounted) return;
     for (const viewportId of this.viewer.viewportIds) {
       segmentation.segmentationStyle.setStyle(
         { type: ToolEnums.SegmentationRepresentations.Labelmap, viewportId, segmentationId: this.shown.segmentationId },
@@ -219,6 +256,7 @@ export class SegmentationService {
     const volume = this.viewer.getShownVolume();
     if (!shown || !volume) return;
     const [columns, rows] = volume.dimensions;
+    this.mountMask();
     const labels = readLabelmapArray(shown.labelmap);
     const start = k * shown.sliceSize;
     labels.set(fillSliceHoles(labels.slice(start, start + shown.sliceSize), columns, rows), start);
@@ -237,6 +275,7 @@ export class SegmentationService {
     const volume = this.viewer.getShownVolume();
     if (!shown || !volume) return;
     const [columns, rows, sliceCount] = volume.dimensions;
+    this.mountMask();
     const labels = readLabelmapArray(shown.labelmap);
     const sliceOf = (k: number) => labels.subarray(k * shown.sliceSize, (k + 1) * shown.sliceSize);
     const drawn = Array.from({ length: sliceCount }, (_, k) => k).filter((k) =>
@@ -269,6 +308,7 @@ export class SegmentationService {
   private applyEdits(step: SliceEdit[], which: 'before' | 'after'): void {
     const shown = this.shown;
     if (!shown) return;
+    this.mountMask();
     const labels = readLabelmapArray(shown.labelmap);
     for (const edit of step) {
       const offset = edit.sliceIndex * shown.sliceSize;
@@ -325,8 +365,10 @@ export class SegmentationService {
     const shown = this.shown;
     if (!shown) return;
     this.shown = undefined;
-    for (const viewportId of this.viewer.viewportIds) {
-      segmentation.removeSegmentationRepresentations(viewportId, { segmentationId: shown.segmentationId });
+    if (shown.mounted) {
+      for (const viewportId of this.viewer.viewportIds) {
+        segmentation.removeSegmentationRepresentations(viewportId, { segmentationId: shown.segmentationId });
+      }
     }
     segmentation.removeSegmentation(shown.segmentationId);
     cache.removeVolumeLoadObject(shown.segmentationId);

@@ -16,6 +16,11 @@ export class MaskPage {
     await waitForSignals(this.page, [{ signal: 'maskTool', is: 'equal', value: tool }]);
   }
 
+  /** Whether the mask is drawn in the viewports (an empty mask is not while navigating). */
+  async isDrawn(): Promise<boolean> {
+    return (await readSignal(this.page, 'maskDrawn')) === 'true';
+  }
+
   async setBrushRadius(millimetres: number): Promise<void> {
     await this.page.getByTestId('brush-radius').fill(String(millimetres));
   }

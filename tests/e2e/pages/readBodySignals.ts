@@ -24,6 +24,7 @@ export type SignalName =
   | 'maskSaveState'
   | 'maskSavedCount'
   | 'maskLoadedVolumeId'
+  | 'maskDrawn'
   | 'maskTool'
   | 'dicomImportPhase'
   | 'trainingState'
