@@ -16,7 +16,7 @@
  * Prints a table (hard Dice pooled over lesion scans, mean per-scan Dice, false-alarm pixels per healthy scan) and
  * writes bench/results/brains-<tag>.json with a plot of Dice against training minutes.
  */
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAppCore } from '../main/app';
@@ -42,6 +42,7 @@ import {
   readSweepOptions,
   type BenchMethod
 } from './training/options';
+import { readReports, resultsFolder } from './training/reports';
 import { renderSweepPlot } from './training/sweepPlot';
 
 type Method = BenchMethod;
@@ -139,7 +140,7 @@ export default async function runBrainsBench(args: string[]): Promise<void> {
       }
     }
     printTable(runs, minutes);
-    const results = join(import.meta.dirname, 'results');
+    const results = resultsFolder;
     mkdirSync(results, { recursive: true });
     const report = {
       bench: 'brains',
@@ -216,17 +217,14 @@ function plotRuns(path: string, title: string, runs: BrainsRun[]): Promise<strin
  * are paired with each other, not across invocations.
  */
 async function mergeReports(tags: string[], tag: string): Promise<void> {
-  const folder = join(import.meta.dirname, 'results');
-  const reports = tags.map(
-    (name) =>
-      JSON.parse(readFileSync(join(folder, `brains-${name}.json`), 'utf8')) as {
-        minutes: number[];
-        drawnMasks: number;
-        tumourSlices: number;
-        size: number;
-        runs: BrainsRun[];
-      }
-  );
+  const folder = resultsFolder;
+  const reports = readReports<{
+    minutes: number[];
+    drawnMasks: number;
+    tumourSlices: number;
+    size: number;
+    runs: BrainsRun[];
+  }>('brains', tags);
   const runs = reports.flatMap((report) => report.runs);
   const minutes = [...new Set(reports.flatMap((report) => report.minutes))].sort((a, b) => a - b);
   printTable(runs, minutes);

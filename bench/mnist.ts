@@ -21,7 +21,7 @@
  * sample is labelled when its digit is in the 1%), labelled digits only for segmentation-only and for GenSeg's
  * segmentation steps; the laptop recipe draws its share of labelled digits into every joint batch.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectBackend, type BackendCandidate } from '../main/training/backend/selectBackend';
 import { Random } from '../main/training/genseg/random';
@@ -53,6 +53,7 @@ import {
   readSweepOptions,
   type BenchMethod
 } from './training/options';
+import { readReports, resultsFolder } from './training/reports';
 import { renderSweepPlot } from './training/sweepPlot';
 
 type Method = BenchMethod;
@@ -142,7 +143,7 @@ export default async function runMnistBench(args: string[]): Promise<void> {
     runs: results,
     date: new Date().toISOString()
   };
-  const folder = join(import.meta.dirname, 'results');
+  const folder = resultsFolder;
   mkdirSync(folder, { recursive: true });
   const file = join(folder, `mnist-${tag}.json`);
   writeFileSync(file, JSON.stringify(report, null, 2));
@@ -165,16 +166,13 @@ export default async function runMnistBench(args: string[]): Promise<void> {
  * and one plot: npm run bench -- mnist --merge tagA,tagB --tag NAME.
  */
 async function mergeReports(tags: string[], tag: string): Promise<void> {
-  const folder = join(import.meta.dirname, 'results');
-  const reports = tags.map(
-    (name) =>
-      JSON.parse(readFileSync(join(folder, `mnist-${name}.json`), 'utf8')) as {
-        runs: RunResult[];
-        budgets: { unit: 'minutes' | 'steps' };
-        preset: string;
-        backend: string;
-      }
-  );
+  const folder = resultsFolder;
+  const reports = readReports<{
+    runs: RunResult[];
+    budgets: { unit: 'minutes' | 'steps' };
+    preset: string;
+    backend: string;
+  }>('mnist', tags);
   const runs = reports.flatMap((report) => report.runs);
   const methods = [...new Set(runs.map((run) => run.method))];
   const unit = reports[0]!.budgets.unit;

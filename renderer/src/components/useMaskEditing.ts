@@ -72,7 +72,7 @@ export function useMaskEditing() {
       if (request !== loadRequest || !service) return;
       await service.showMask(volumeId, mask.labels);
       loaded = { projectId, volumeId };
-      service.setStyle({ opacity: settings.opacity, outline: settings.outline });
+      // The service keeps the style set by applySettings and draws the mask with it once the mask is shown.
       setAppSignal('maskDrawn', String(service.isMaskDrawn));
       setAppSignal('maskLoadedVolumeId', volumeId);
     } catch (error) {
