@@ -14,8 +14,8 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(import.meta.dirname, 'electron/main.ts'),
-          // The training process runs as its own entry (utilityProcess.fork(out/main/worker.js)).
-          worker: resolve(import.meta.dirname, 'main/training/worker.ts'),
+          // The training process runs as its own entry (utilityProcess.fork(out/main/jobWorker.js)).
+          jobWorker: resolve(import.meta.dirname, 'main/app/jobWorker.ts'),
           // DICOM decoding in worker threads; without it compressed series decode on the main thread.
           decodeWorker: resolve(import.meta.dirname, 'main/imaging/dicom/decodeWorker.ts')
         },

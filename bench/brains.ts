@@ -30,7 +30,7 @@ import {
   labelledPerJointBatch,
   nextTrainingStep,
   resolveRecipe,
-  type ModelKind,
+  type TrainingMethod,
   type Trainer,
   type TrainingRecipe
 } from '../main/training/index';
@@ -124,7 +124,7 @@ export default async function runBrainsBench(args: string[]): Promise<void> {
           method === 'genseg-paper'
             ? resolveRecipe('paper')
             : { ...laptop, absentFractionPerSegmentationBatch: absent };
-        const model: ModelKind = method === 'genseg-paper' ? 'genseg' : method;
+        const model: TrainingMethod = method === 'genseg-paper' ? 'genseg' : method;
         const trainer = createTrainer({ model, preset: 'cpu', height: size, width: size, channels: 1, seed });
         const sampler = new BatchSampler(set.train, size, size, {
           batchSize,
@@ -240,7 +240,7 @@ async function mergeReports(tags: string[], tag: string): Promise<void> {
 
 async function trainWithMarks(
   trainer: Trainer,
-  model: ModelKind,
+  model: TrainingMethod,
   recipe: TrainingRecipe,
   sampler: BatchSampler,
   minutes: number[],

@@ -12,9 +12,9 @@ import { writeNiftiMask } from '../main/export/writeNiftiMask';
 import { loadDicomSeries } from '../main/imaging/dicom/loadDicomSeries';
 import { scanDicomFolder } from '../main/imaging/dicom/scanDicomFolder';
 import { crossProduct } from '../main/imaging/geometry';
-import { daikonFile, daikonSeriesFiles } from '../main/imaging/testSupport/dicomFixtures';
-import { formatDecimalString, rewriteDicomElements } from '../main/imaging/testSupport/rewriteDicomElements';
-import { createTemporaryFolder, removeTemporaryFolders } from '../main/imaging/testSupport/temporaryFolders';
+import { daikonFile, daikonSeriesFiles } from '../main/imaging/testing/dicomFixtures';
+import { formatDecimalString, rewriteDicomElements } from '../main/imaging/testing/rewriteDicomElements';
+import { createTemporaryFolder, removeTemporaryFolders } from '../main/imaging/testing/temporaryFolders';
 import type { Vec3 } from '../main/imaging/volume';
 import dicomParser from 'dicom-parser';
 

@@ -24,14 +24,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectBackend, type BackendCandidate } from '../main/training/backend/selectBackend';
-import { Random } from '../main/training/genseg/random';
+import { Random } from '../main/common';
 import {
   createTrainer,
   absentPerSegmentationBatch,
   labelledPerJointBatch,
   planStep,
   resolveRecipe,
-  type ModelKind,
+  type TrainingMethod,
   type PresetName,
   type Trainer,
   type TrainingBatch,
@@ -64,7 +64,7 @@ const paperRow: Record<Method, number> = {
   'ae-segmentation': 0.75
 };
 const names = benchMethodNames;
-const modelOf: Record<Method, ModelKind> = {
+const modelOf: Record<Method, TrainingMethod> = {
   genseg: 'genseg',
   'genseg-paper': 'genseg',
   'segmentation-only': 'segmentation-only',
@@ -296,7 +296,7 @@ function sampleBatch(
   for (let i = 0; i < count; i++) {
     const fromLabelled = onlyLabelled || i < labelled;
     const digit = fromLabelled
-      ? data.labelledDigits[Math.floor(random.nextUniform() * data.labelledDigits.length)]
+      ? data.labelledDigits[Math.floor(random.next() * data.labelledDigits.length)]
       : undefined;
     const sample = generateSample(data.train, paperClutter, random, digit);
     imagesA.set(sample.presence, i * size * size);

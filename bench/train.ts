@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { activateBackend, type BackendCandidate } from '../main/training/backend/selectBackend';
 import { readConvMacCount } from '../main/training/genseg/layers/conv';
-import { createTrainer, type ModelKind, type PresetName } from '../main/training/index';
+import { createTrainer, type TrainingMethod, type PresetName } from '../main/training/index';
 import { createSyntheticBatch } from '../main/training/testing/syntheticBatch';
 import { median, parseOptions, readList, readNumber } from './training/options';
 
@@ -30,7 +30,7 @@ export default async function runTrainBench(args: string[]): Promise<void> {
   const options = parseOptions(args);
   const backends = readList(options, 'backends', ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']) as BackendCandidate[];
   const presets = readList(options, 'presets', ['tiny', 'cpu', 'paper']) as PresetName[];
-  const models = readList(options, 'models', ['segmentation-only', 'ae-segmentation', 'genseg']) as ModelKind[];
+  const models = readList(options, 'models', ['segmentation-only', 'ae-segmentation', 'genseg']) as TrainingMethod[];
   const steps = readNumber(options, 'steps', 5);
   const batchSize = readNumber(options, 'batch', 8);
   const maxSeconds = readNumber(options, 'max-seconds', 120);
@@ -73,7 +73,7 @@ export default async function runTrainBench(args: string[]): Promise<void> {
 async function timeConfiguration(
   backend: string,
   preset: PresetName,
-  model: ModelKind,
+  model: TrainingMethod,
   limits: { steps: number; batchSize: number; maxSeconds: number }
 ): Promise<Row> {
   const labelled = new Array<boolean>(limits.batchSize).fill(false);
@@ -124,7 +124,7 @@ async function timeConfiguration(
  * forward. For GenSeg the discriminator step's passes on detached fakes need no input gradient, so this slightly
  * overestimates; it is the same rule as genseg.md section 7.
  */
-function estimateStepGflop(model: ModelKind, forwardMacs: number): number {
+function estimateStepGflop(model: TrainingMethod, forwardMacs: number): number {
   void model;
   return (2 * 3 * forwardMacs) / 1e9;
 }

@@ -1,7 +1,6 @@
 import { utilityProcess } from 'electron';
 import { join } from 'node:path';
-import type { ParentMessage, WorkerMessage } from '../main/training/job/jobTypes';
-import type { SpawnWorker } from '../main/training/job/WorkerProcess';
+import type { SpawnWorker } from '../main/jobs';
 
 /**
  * Starts the training process as an Electron utility process (a Node child that Chromium's process model manages):
@@ -9,14 +8,13 @@ import type { SpawnWorker } from '../main/training/job/WorkerProcess';
  */
 export function createUtilityWorkerSpawner(): SpawnWorker {
   return () => {
-    const child = utilityProcess.fork(join(import.meta.dirname, 'worker.js'), [], {
+    const child = utilityProcess.fork(join(import.meta.dirname, 'jobWorker.js'), [], {
       serviceName: 'GenSeg training',
       stdio: 'inherit'
     });
     return {
-      send: (message: ParentMessage) => child.postMessage(message),
-      onMessage: (listener: (message: WorkerMessage) => void) =>
-        child.on('message', (message) => listener(message as WorkerMessage)),
+      send: (message) => child.postMessage(message),
+      onMessage: (listener) => child.on('message', listener),
       onExit: (listener) => child.on('exit', (code) => listener(code, null)),
       kill: () => void child.kill(),
       get pid() {

@@ -8,7 +8,7 @@ import { createAppCore, type AppCore } from '../main/app';
 import { createApplicationMenu } from './createApplicationMenu';
 import { createUtilityWorkerSpawner } from './createUtilityWorkerSpawner';
 import { createMainWindow, isTrustedRendererUrl } from './createMainWindow';
-import { channelOfEvent } from '../main/api/contract/names';
+import { channelOfEvent } from '../main/contract/names';
 import { registerIpc } from './registerIpc';
 
 const contentSecurityPolicy = [

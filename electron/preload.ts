@@ -3,8 +3,8 @@
  * the API contract. Nothing else from Node or Electron reaches the page.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { channelOfCall, channelOfEvent, isCallName, isEventName } from '../main/api/contract/names';
-import type { ApiBridge, BridgeOutcome } from '../main/api/contract/createBridgeClient';
+import { channelOfCall, channelOfEvent, isCallName, isEventName } from '../main/contract/names';
+import type { ApiBridge, BridgeOutcome } from '../main/contract/createBridgeClient';
 
 const bridge: ApiBridge = {
   call(name: string, input: unknown): Promise<BridgeOutcome> {

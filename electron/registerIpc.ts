@@ -1,6 +1,6 @@
 import { ipcMain, type IpcMainInvokeEvent } from 'electron';
-import { callNames, channelOfCall } from '../main/api/contract/contract';
-import type { BridgeOutcome } from '../main/api/contract/createBridgeClient';
+import { callNames, channelOfCall } from '../main/contract/contract';
+import type { BridgeOutcome } from '../main/contract/createBridgeClient';
 import type { AppCore } from '../main/app';
 
 /**

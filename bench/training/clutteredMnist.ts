@@ -7,7 +7,7 @@
  * samples are the same kind, not the same bytes.
  */
 import { readFileSync } from 'node:fs';
-import { Random } from '../../main/training/genseg/random';
+import { Random } from '../../main/common';
 import { npmPackageFile } from '../../tests/fixtures/fetchFixtures';
 
 export interface DigitSet {
@@ -50,7 +50,7 @@ export function splitDigits(digits: DigitSet, validationCount: number, seed: num
 export function permute(count: number, random: Random): number[] {
   const order = Array.from({ length: count }, (_, i) => i);
   for (let i = count - 1; i > 0; i--) {
-    const j = Math.floor(random.nextUniform() * (i + 1));
+    const j = Math.floor(random.next() * (i + 1));
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
   return order;
@@ -66,11 +66,11 @@ export interface ClutteredSample {
 /** One sample: digit `digitIndex` (random when omitted) with clutter from the same split. */
 export function generateSample(digits: DigitSet, options: ClutterOptions, random: Random, digitIndex?: number): ClutteredSample {
   const { size } = options;
-  const index = digitIndex ?? Math.floor(random.nextUniform() * digits.count);
-  const presence = random.normal(size * size, 0, options.noise);
+  const index = digitIndex ?? Math.floor(random.next() * digits.count);
+  const presence = random.normalArray(size * size, 0, options.noise);
   const mask = new Float32Array(size * size);
-  const top = Math.floor(random.nextUniform() * (size - 28));
-  const left = Math.floor(random.nextUniform() * (size - 28));
+  const top = Math.floor(random.next() * (size - 28));
+  const left = Math.floor(random.next() * (size - 28));
   for (let y = 0; y < 28; y++) {
     for (let x = 0; x < 28; x++) {
       const value = digits.pixels[index * 784 + y * 28 + x]!;
@@ -80,7 +80,7 @@ export function generateSample(digits: DigitSet, options: ClutterOptions, random
     }
   }
   addClutter(presence, digits, options, random);
-  const absence = random.normal(size * size, 0, options.noise);
+  const absence = random.normalArray(size * size, 0, options.noise);
   addClutter(absence, digits, options, random);
   return { presence, absence, mask, digitIndex: index };
 }
@@ -88,11 +88,11 @@ export function generateSample(digits: DigitSet, options: ClutterOptions, random
 function addClutter(image: Float32Array, digits: DigitSet, options: ClutterOptions, random: Random): void {
   const { size, clutterSize } = options;
   for (let c = 0; c < options.clutterCount; c++) {
-    const source = Math.floor(random.nextUniform() * digits.count);
-    const targetTop = Math.floor(random.nextUniform() * (size - clutterSize));
-    const targetLeft = Math.floor(random.nextUniform() * (size - clutterSize));
-    const sourceTop = Math.floor(random.nextUniform() * (28 - clutterSize));
-    const sourceLeft = Math.floor(random.nextUniform() * (28 - clutterSize));
+    const source = Math.floor(random.next() * digits.count);
+    const targetTop = Math.floor(random.next() * (size - clutterSize));
+    const targetLeft = Math.floor(random.next() * (size - clutterSize));
+    const sourceTop = Math.floor(random.next() * (28 - clutterSize));
+    const sourceLeft = Math.floor(random.next() * (28 - clutterSize));
     for (let y = 0; y < clutterSize; y++) {
       for (let x = 0; x < clutterSize; x++) {
         const value = digits.pixels[source * 784 + (sourceTop + y) * 28 + sourceLeft + x]!;

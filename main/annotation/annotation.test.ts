@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CallInput, CallName, CallResult } from '../api/contract';
+import type { CallInput, CallName, CallResult } from '../contract';
 import { createAppCore, type AppCore } from '../app';
 import { addImportedVolume } from '../project';
 
@@ -121,7 +121,7 @@ describe('proposal review', () => {
   it('remembers per-slice decisions: accepting the rest never re-accepts a slice the user rejected', async () => {
     const project = await core.workspace.getProject(projectId);
     await project.store.modelVersions.create({
-      id: 'model1', runId: null, method: 'genseg', preset: 'tiny', config: {}, metrics: {}, dataSnapshot: {}, backend: 'wasm', weightsFolder: 'x', createdAt: 'now'
+      id: 'model1', runId: null, method: 'genseg', preset: 'tiny', config: {}, metrics: { evaluation: { dice: null, auroc: null, heldOutLabelledSlices: 0, heldOutPresentSlices: 0, heldOutAbsentSlices: 0 }, steps: 1, bestStep: 1, parameters: {} }, dataSnapshot: {}, backend: 'wasm', weightsFolder: 'x', createdAt: 'now'
     });
     const labels = new Uint8Array(columns * rows * slices);
     for (const slice of [2, 3, 4]) labels.fill(1, slice * columns * rows, slice * columns * rows + 6);

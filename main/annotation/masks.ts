@@ -1,4 +1,4 @@
-import { ApiError } from '../api/contract';
+import { ApiError } from '../contract';
 import type { MaskProvenance, ProjectStore, SliceLabel, VolumeRecord } from '../db';
 
 export interface MaskSliceInput {

@@ -1,4 +1,4 @@
-import { ApiError } from '../api/contract';
+import { ApiError } from '../contract';
 import type { ProjectStore, ProposalRecord, VolumeRecord } from '../db';
 import { saveMaskSlices, type MaskSliceInput } from './masks';
 import { listTumourSlices } from './weakLabels';

@@ -1,4 +1,4 @@
-import { ApiError } from '../api/contract';
+import { ApiError } from '../contract';
 import type { ProjectStore, SliceLabel, SliceRange, SliceState, VolumeRecord } from '../db';
 
 /**

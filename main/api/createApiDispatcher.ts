@@ -1,13 +1,9 @@
 import { z } from 'zod';
-import { ApiError, apiCalls, isCallName, type ApiErrorShape } from './contract';
+import { ApiError, apiCalls, isCallName, type ApiErrorShape } from '../contract';
+import type { Logger } from '../common';
 import type { ApiHandlers, CallContext } from './createApiHandlers';
 
 export type DispatchOutcome = { ok: true; result: unknown } | { ok: false; error: ApiErrorShape };
-
-export interface Logger {
-  error(message: string, error?: unknown): void;
-  info(message: string): void;
-}
 
 /**
  * The one entry point both hosts use: refuse unknown names, validate the input against the contract's schema, run

@@ -1,4 +1,4 @@
-import type { CallName } from './contract';
+import type { CallName } from '../contract';
 import { createAnnotationHandlers } from './handlers/createAnnotationHandlers';
 import { createExportHandlers } from './handlers/createExportHandlers';
 import { createProjectHandlers } from './handlers/createProjectHandlers';

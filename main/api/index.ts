@@ -1,4 +1,5 @@
-export * from './contract';
-export { EventBus } from './EventBus';
+export * from '../contract';
+export { EventBus } from '../common';
 export { createApiHandlers, type ApiHandlers, type CallContext, type CoreServices } from './createApiHandlers';
-export { createApiDispatcher, type ApiDispatcher, type DispatchOutcome, type Logger } from './createApiDispatcher';
+export { createApiDispatcher, type ApiDispatcher, type DispatchOutcome } from './createApiDispatcher';
+export type { Logger } from '../common';

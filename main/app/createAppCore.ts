@@ -1,10 +1,13 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createApiDispatcher, createApiHandlers, EventBus, type ApiDispatcher, type Logger } from '../api';
+import { createLogger } from '../common';
+import type { TrainingStatus } from '../contract';
+import { ProposalJobs } from '../inference';
+import { createNodeWorkerSpawner, JobSlot, type SpawnWorker } from '../jobs';
 import { DicomImportJobs, Workspace } from '../project';
-import { createNodeWorkerSpawner, type SpawnWorker } from '../training/job/WorkerProcess';
-import { TrainingJobManager } from '../training/TrainingJobManager';
-import { createLogger } from './createLogger';
+import { TrainingRuns } from '../training';
 import { appVersion } from './appVersion';
 
 export interface AppCore {
@@ -12,7 +15,9 @@ export interface AppCore {
   events: EventBus;
   dispatch: ApiDispatcher;
   logger: Logger;
-  training: TrainingJobManager;
+  jobs: JobSlot<TrainingStatus>;
+  training: TrainingRuns;
+  proposals: ProposalJobs;
   close(): Promise<void>;
 }
 
@@ -30,20 +35,31 @@ export function createAppCore(options: AppCoreOptions = {}): AppCore {
   const logger = options.logger ?? createLogger(join(workspaceFolder, 'logs'));
   const workspace = new Workspace(workspaceFolder);
   const events = new EventBus();
-  const training = new TrainingJobManager(workspace, events, options.spawnWorker ?? createNodeWorkerSpawner(), logger);
-  const dispatch = createApiDispatcher(createApiHandlers({ workspace, events, appVersion, training, dicomImports: new DicomImportJobs(events) }), logger);
+  const jobs = new JobSlot<TrainingStatus>(options.spawnWorker ?? createNodeWorkerSpawner(jobWorkerPath()), logger);
+  const training = new TrainingRuns(workspace, events, jobs);
+  const proposals = new ProposalJobs(workspace, events, jobs);
+  const services = { workspace, events, appVersion, jobs, training, proposals, dicomImports: new DicomImportJobs(events) };
+  const dispatch = createApiDispatcher(createApiHandlers(services), logger);
   return {
     workspace,
     events,
     dispatch,
     logger,
+    jobs,
     training,
+    proposals,
     close: async () => {
-      training.stop();
-      await training.waitForIdle();
+      jobs.stop();
+      await jobs.whenIdle();
       await workspace.close();
     }
   };
+}
+
+/** The job process's entry beside this file: TypeScript under tsx, JavaScript once built. */
+function jobWorkerPath(): string {
+  const here = fileURLToPath(import.meta.url);
+  return join(here, '..', here.endsWith('.ts') ? 'jobWorker.ts' : 'jobWorker.js');
 }
 
 export function defaultWorkspaceFolder(): string {

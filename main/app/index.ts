@@ -1,3 +1,3 @@
 export { createAppCore, defaultWorkspaceFolder, type AppCore, type AppCoreOptions } from './createAppCore';
-export { createLogger } from './createLogger';
+export { createLogger } from '../common';
 export { appVersion } from './appVersion';

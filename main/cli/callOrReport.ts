@@ -1,4 +1,4 @@
-import { ApiError, type CallInput, type CallName, type CallResult } from '../api/contract';
+import { ApiError, type CallInput, type CallName, type CallResult } from '../contract';
 import { exitCodes, type CommandContext } from './Command';
 
 /** Runs one API call through the same dispatcher as the hosts and prints its result (text or JSON). */

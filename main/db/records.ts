@@ -1,5 +1,6 @@
+import type { ModelVersionMetrics, PresetName, TrainingMethod, TrainingRunStatus } from '../contract';
 /** Plain records the repositories read and write. They carry no database handles. */
-import type { NiftiLayout, ScalarTypeName } from '../imaging/volume';
+import type { NiftiLayout, ScalarTypeName } from '../imaging';
 
 export type { ScalarTypeName };
 
@@ -52,14 +53,22 @@ export interface MaskSlice {
   updatedAt: string;
 }
 
-export type TrainingRunStatus = 'queued' | 'running' | 'stopped' | 'failed' | 'finished' | 'interrupted';
+export type { TrainingRunStatus } from '../contract';
+
+/** What a run was asked to do, stored with it so that it can resume with the same options. */
+export interface StoredRunConfig {
+  /** The job's options (main/training/job/jobTypes.ts, TrainingOptions), as JSON. */
+  options?: object;
+  /** The recipe's line for the training panel. */
+  recipe?: string | null;
+}
 
 export interface TrainingRunRecord {
   id: string;
   status: TrainingRunStatus;
-  method: string;
-  preset: string;
-  config: Record<string, unknown>;
+  method: TrainingMethod;
+  preset: PresetName;
+  config: StoredRunConfig;
   backend: string | null;
   checkpointFile: string | null;
   error: string | null;
@@ -77,11 +86,11 @@ export interface ModelVersionRecord {
   id: string;
   number: number;
   runId: string | null;
-  method: string;
-  preset: string;
-  config: Record<string, unknown>;
-  metrics: Record<string, unknown>;
-  dataSnapshot: Record<string, unknown>;
+  method: TrainingMethod;
+  preset: PresetName;
+  config: StoredRunConfig;
+  metrics: ModelVersionMetrics;
+  dataSnapshot: Record<string, number>;
   backend: string;
   weightsFolder: string;
   createdAt: string;

@@ -1,4 +1,4 @@
-import type { VolumeGeometry } from '../imaging/volume';
+import type { VolumeGeometry } from '../imaging';
 import type { VolumeRecord } from './records';
 
 /** The stored volume's geometry as the imaging and export code takes it (with its NIfTI voxel order, when it has one). */

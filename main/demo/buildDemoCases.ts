@@ -1,9 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { readNiftiFile } from '../imaging/nifti/readNiftiFile';
-import { computeSpacing } from '../imaging/geometry';
-import { createScalarArray, scalarTypeNameOf, type Vec3, type Volume } from '../imaging/volume';
-import { SeededRandom } from '../training/data/random';
+import { readNiftiFile } from '../imaging';
+import { computeSpacing } from '../imaging';
+import { createScalarArray, scalarTypeNameOf, type Vec3, type Volume } from '../imaging';
+import { Random } from '../common';
 import { chooseLesionCentre, insertLesion } from './insertLesion';
 
 export interface DemoCase {
@@ -22,7 +22,7 @@ export const sampleBrainsFolder = resolve(import.meta.dirname, '../../resources/
  * mirrored left-right, so the two look like different patients). Seeded: the same cases every run.
  */
 export async function buildDemoCases(seed = 7, folder = sampleBrainsFolder): Promise<DemoCase[]> {
-  const random = new SeededRandom(seed);
+  const random = new Random(seed);
   const files = (await readdir(folder)).filter((name) => name.endsWith('.nii.gz')).sort();
   const cases: DemoCase[] = [];
   for (const file of files) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { transformPoint } from '../imaging/geometry';
-import type { Vec3, Volume } from '../imaging/volume';
-import { SeededRandom } from '../training/data/random';
+import { transformPoint } from '../imaging';
+import type { Vec3, Volume } from '../imaging';
+import { Random } from '../common';
 import { buildDemoCases, lesionSlices } from './buildDemoCases';
 import { downsampleVolume } from './downsampleVolume';
 import { insertLesion } from './insertLesion';
@@ -35,8 +35,8 @@ describe('sample brains', () => {
   it('inserts a lesion inside the brain only, brighter than the tissue, reproducibly', () => {
     const volume = ball(32);
     const spec = { centre: [16, 16, 16] as Vec3, radii: [4, 5, 3] as Vec3, contrast: 0.6, massEffect: 2 };
-    const first = insertLesion(volume, spec, new SeededRandom(3));
-    const again = insertLesion(volume, spec, new SeededRandom(3));
+    const first = insertLesion(volume, spec, new Random(3));
+    const again = insertLesion(volume, spec, new Random(3));
     const lesionVoxels = first.mask.reduce((sum, value) => sum + value, 0);
     expect(lesionVoxels).toBeGreaterThan(100);
     expect(Array.from(first.mask)).toEqual(Array.from(again.mask));

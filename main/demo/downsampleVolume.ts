@@ -1,4 +1,4 @@
-import { createScalarArray, scalarTypeNameOf, type Vec3, type Volume } from '../imaging/volume';
+import { createScalarArray, scalarTypeNameOf, type Vec3, type Volume } from '../imaging';
 
 /**
  * Block-averages a volume by integer factors along i, j, k, keeping its scalar type. The affine's columns grow by the

@@ -1,5 +1,5 @@
-import type { SeededRandom } from '../training/data/random';
-import { createScalarArray, scalarTypeNameOf, type Vec3, type Volume } from '../imaging/volume';
+import type { Random } from '../common';
+import { createScalarArray, scalarTypeNameOf, type Vec3, type Volume } from '../imaging';
 
 export interface LesionSpec {
   /** Centre in voxel coordinates. */
@@ -17,7 +17,7 @@ export interface LesionSpec {
  * harmonics) limited to the brain, a bright textured core with a less bright rim, and a little mass effect that pushes
  * neighbouring tissue outwards. Returns the new volume and the exact lesion mask.
  */
-export function insertLesion(volume: Volume, spec: LesionSpec, random: SeededRandom): { volume: Volume; mask: Uint8Array } {
+export function insertLesion(volume: Volume, spec: LesionSpec, random: Random): { volume: Volume; mask: Uint8Array } {
   const [ni, nj, nk] = volume.geometry.dimensions;
   const source = volume.scalars;
   const brainMean = meanOfNonzero(source);
@@ -92,7 +92,7 @@ function maxOfType(array: ArrayLike<number>): number {
 }
 
 /** A lesion centre well inside the brain: a random voxel whose neighbourhood is brain, away from the edges. */
-export function chooseLesionCentre(volume: Volume, radii: Vec3, random: SeededRandom): Vec3 {
+export function chooseLesionCentre(volume: Volume, radii: Vec3, random: Random): Vec3 {
   const [ni, nj, nk] = volume.geometry.dimensions;
   const threshold = meanOfNonzero(volume.scalars) * 0.5;
   const at = (i: number, j: number, k: number) => volume.scalars[(Math.round(k) * nj + Math.round(j)) * ni + Math.round(i)]!;

@@ -1,13 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EventPayload } from '../api/contract';
+import type { EventPayload } from '../contract';
 import { saveMaskSlices, setTumourRanges, tagScan } from '../annotation';
 import { geometryOf } from '../db';
 import type { AppCore } from '../app';
 import { exportProjectMasks } from '../export';
-import { writeNiftiMask } from '../export/writeNiftiMask';
+import { writeNiftiMask } from '../export';
 import { addImportedVolume, type Project } from '../project';
-import type { TrainingMethod } from '../training/job/jobTypes';
+import type { TrainingMethod } from '../training';
 import { buildDemoCases, lesionSlices, type DemoCase } from './buildDemoCases';
 import { scoreProposals, type MethodScore } from './scoreProposals';
 
@@ -149,10 +149,10 @@ export async function runDemo(core: AppCore, options: DemoOptions): Promise<Demo
       'onDidChangeTraining',
       (event) => event.projectId === projectId && event.status === 'failed'
     );
-    await core.training.proposeMasks(projectId, versionId, volumeIds);
+    await core.proposals.proposeMasks(projectId, versionId, volumeIds);
     const outcome = await Promise.race([proposed, failed]);
     if ('status' in outcome) throw new Error(outcome.message ?? 'Proposing masks failed.');
-    await core.training.waitForIdle();
+    await core.jobs.whenIdle();
     const score = await scoreProposals(project, method, versionId, volumeIds, cases);
     scores.push(score);
     for (const [position, volumeId] of volumeIds.entries()) {

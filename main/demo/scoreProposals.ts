@@ -47,7 +47,7 @@ export async function scoreProposals(
     }
   }
   const version = await project.store.modelVersions.get(modelVersionId);
-  const evaluation = (version?.metrics as { evaluation?: { dice: number | null } } | undefined)?.evaluation;
+  const evaluation = version?.metrics.evaluation;
   return {
     method,
     modelVersionId,

@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readVolumeMask } from '../annotation/masks';
-import { geometryOf } from '../db/volumeGeometry';
-import { createScalarArray } from '../imaging/volume';
-import type { Project } from '../project/Project';
-import { writeFileAtomically } from '../project/atomicWrite';
+import { readVolumeMask } from '../annotation';
+import { geometryOf } from '../db';
+import { createScalarArray } from '../imaging';
+import type { Project } from '../project';
+import { writeFileAtomically } from '../common';
 import { writeNiftiImage } from './writeNiftiImage';
 import { writeNiftiMask } from './writeNiftiMask';
 

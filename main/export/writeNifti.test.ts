@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTemporaryFolder, removeTemporaryFolders } from '../imaging/testSupport/temporaryFolders';
+import { createTemporaryFolder, removeTemporaryFolders } from '../imaging/testing';
 import { colin27Path } from '../../tests/fixtures/fetchFixtures';
-import { convertLpsRas, createAffineFromColumns, transformPoint } from '../imaging/geometry';
-import { ImagingError } from '../imaging/ImagingError';
-import { readNiftiFile } from '../imaging/nifti/readNiftiFile';
-import { readWithNibabel } from '../imaging/testSupport/runPythonOracle';
-import type { Matrix4, NiftiLayout, Vec3, VolumeGeometry } from '../imaging/volume';
+import { convertLpsRas, createAffineFromColumns, transformPoint } from '../imaging';
+import { ImagingError } from '../imaging';
+import { readNiftiFile } from '../imaging';
+import { readWithNibabel } from '../imaging/testing';
+import type { Matrix4, NiftiLayout, Vec3, VolumeGeometry } from '../imaging';
 import { writeNiftiImage } from './writeNiftiImage';
 import { writeNiftiMask } from './writeNiftiMask';
 

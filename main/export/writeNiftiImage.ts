@@ -1,6 +1,6 @@
 /** Scans leave the application as NIfTI images in their stored scalar type, on their own grid. */
-import { writeNiftiFile } from '../imaging/nifti/writeNiftiFile';
-import type { Volume } from '../imaging/volume';
+import { writeNiftiFile } from '../imaging';
+import type { Volume } from '../imaging';
 
 export async function writeNiftiImage(
   volume: Volume,

@@ -2,10 +2,10 @@
  * Masks leave the application as NIfTI label maps: uint8 labels on exactly the source volume's voxel grid, so they
  * overlay the source (or, for DICOM, dcm2niix's conversion of it) voxel for voxel in any NIfTI viewer.
  */
-import { countVoxels } from '../imaging/geometry';
-import { ImagingError } from '../imaging/ImagingError';
-import { writeNiftiFile } from '../imaging/nifti/writeNiftiFile';
-import type { VolumeGeometry } from '../imaging/volume';
+import { countVoxels } from '../imaging';
+import { ImagingError } from '../imaging';
+import { writeNiftiFile } from '../imaging';
+import type { VolumeGeometry } from '../imaging';
 
 const NIFTI_INTENT_LABEL = 1002;
 

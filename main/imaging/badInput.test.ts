@@ -6,14 +6,14 @@ import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeTemporaryFolders } from './testSupport/temporaryFolders';
+import { removeTemporaryFolders } from './testing/temporaryFolders';
 import { colin27Path } from '../../tests/fixtures/fetchFixtures';
 import { loadDicomSeries } from './dicom/loadDicomSeries';
 import { scanDicomFolder } from './dicom/scanDicomFolder';
 import { ImagingError, type ImagingErrorCode } from './ImagingError';
 import { readNiftiFile } from './nifti/readNiftiFile';
-import { createTemporaryFolder, daikonSeriesFiles, writeDerivedSeries } from './testSupport/dicomFixtures';
-import { rewriteDicomElements } from './testSupport/rewriteDicomElements';
+import { createTemporaryFolder, daikonSeriesFiles, writeDerivedSeries } from './testing/dicomFixtures';
+import { rewriteDicomElements } from './testing/rewriteDicomElements';
 
 async function expectImagingError(
   promise: Promise<unknown>,

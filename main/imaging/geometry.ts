@@ -54,10 +54,6 @@ export function getAxisStep(matrix: Matrix4, axis: 0 | 1 | 2): Vec3 {
   return [matrix[axis]!, matrix[4 + axis]!, matrix[8 + axis]!];
 }
 
-export function getOrigin(matrix: Matrix4): Vec3 {
-  return [matrix[3]!, matrix[7]!, matrix[11]!];
-}
-
 /** Voxel size in millimetres along i, j and k (column norms, so correct for oblique and sheared grids). */
 export function computeSpacing(matrix: Matrix4): Vec3 {
   return ([0, 1, 2] as const).map((axis) => vectorLength(getAxisStep(matrix, axis))) as Vec3;

@@ -14,3 +14,4 @@ export type {
   DicomFrameReference,
   DicomPixelFormat
 } from './dicom/dicomTypes';
+export { computeSpacing, convertLpsRas, countVoxels, createAffineFromColumns, transformPoint } from './geometry';

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { npmPackageFile } from '../../tests/fixtures/fetchFixtures';
-import type { CallInput, CallName, CallResult, ImportProgress } from '../api/contract';
+import type { CallInput, CallName, CallResult, ImportProgress } from '../contract';
 import { createAppCore, type AppCore } from '../app';
-import { writeDerivedSeries } from '../imaging/testSupport/dicomFixtures';
+import { writeDerivedSeries } from '../imaging/testing';
 
 let folder: string;
 let core: AppCore;
@@ -90,7 +90,7 @@ describe('DICOM import jobs', { timeout: 120_000 }, () => {
 
 describe('ids', () => {
   it('are 12 letters or digits, so a command line never reads one as an option', async () => {
-    const { createId } = await import('./Workspace');
+    const { createId } = await import('../common');
     const ids = Array.from({ length: 2000 }, () => createId());
     for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9]{12}$/);
     expect(new Set(ids).size).toBe(ids.length);

@@ -1,9 +1,9 @@
-import { ApiError, type DicomScanSummary, type ImportResult } from '../api/contract';
-import type { EventBus } from '../api/EventBus';
-import type { DicomScanResult } from '../imaging/dicom/dicomTypes';
-import { isImagingError } from '../imaging/ImagingError';
-import { loadDicomSeries } from '../imaging/dicom/loadDicomSeries';
-import { scanDicomFolder } from '../imaging/dicom/scanDicomFolder';
+import { ApiError, type DicomScanSummary, type ImportResult } from '../contract';
+import type { EventBus } from '../common';
+import type { DicomScanResult } from '../imaging';
+import { isImagingError } from '../imaging';
+import { loadDicomSeries } from '../imaging';
+import { scanDicomFolder } from '../imaging';
 import { addImportedVolume } from './importVolume';
 import type { Project } from './Project';
 

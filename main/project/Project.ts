@@ -1,8 +1,8 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApiError } from '../api/contract';
+import { ApiError } from '../contract';
 import { ProjectStore } from '../db';
-import { writeFileAtomically } from './atomicWrite';
+import { writeFileAtomically } from '../common';
 import { VolumeCache } from './VolumeCache';
 
 export interface ProjectManifest {

@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ScalarArray } from '../imaging/volume';
-import { writeFileAtomically } from './atomicWrite';
+import type { ScalarArray } from '../imaging';
+import { writeFileAtomically } from '../common';
 
 /**
  * Decoded volumes as raw little-endian voxel files inside the project folder, so that reopening a project never

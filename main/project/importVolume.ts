@@ -1,12 +1,12 @@
 import { basename } from 'node:path';
-import { ApiError, type ImportProblem, type ImportResult, type VolumeLabelState, type VolumeSummary } from '../api/contract';
+import { ApiError, type ImportProblem, type ImportResult, type VolumeLabelState, type VolumeSummary } from '../contract';
 import type { VolumeRecord } from '../db';
-import type { ImportedVolume } from '../imaging/importTypes';
-import { isImagingError } from '../imaging/ImagingError';
-import { scalarTypeNameOf, type ScalarArray } from '../imaging/volume';
-import { readNiftiFile } from '../imaging/nifti/readNiftiFile';
+import type { ImportedVolume } from '../imaging';
+import { isImagingError } from '../imaging';
+import { scalarTypeNameOf, type ScalarArray } from '../imaging';
+import { readNiftiFile } from '../imaging';
 import type { Project } from './Project';
-import { createId } from './Workspace';
+import { createId } from '../common';
 
 /**
  * Imports one NIfTI file into a project: decode, write the voxel cache, then insert the volume row. The row is the

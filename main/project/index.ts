@@ -1,6 +1,6 @@
-export { Workspace, createId } from './Workspace';
+export { Workspace } from './Workspace';
 export { Project } from './Project';
 export type { ProjectManifest } from './Project';
 export { importNiftiFile, addImportedVolume, toVolumeSummary } from './importVolume';
-export { writeFileAtomically } from './atomicWrite';
 export { DicomImportJobs } from './DicomImportJobs';
+export { VolumeCache } from './VolumeCache';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { colin27Path, npmPackageFile } from '../../tests/fixtures/fetchFixtures';
-import { createSocketClient, type SocketClient, type SocketLike } from '../api/contract';
+import { createSocketClient, type SocketClient, type SocketLike } from '../contract';
 import { createAppCore, type AppCore } from '../app';
 import { startWebHost, type WebHost } from './startWebHost';
 

@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { decodeMessage, encodeMessage, type ServerMessage } from '../api/contract';
+import { decodeMessage, encodeMessage, type ServerMessage } from '../contract';
 import type { AppCore } from '../app';
 import { serveStaticFile } from './serveStaticFile';
 

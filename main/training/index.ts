@@ -3,17 +3,6 @@
  * arrays, predict, and save/restore checkpoints as a JSON manifest plus an ArrayBuffer. No file paths here: callers
  * decide where data and checkpoints live. See README.md.
  */
-import { BaselineTrainer } from './baselines/baselineTrainer';
-import { createGenSegTrainer } from './genseg/genSegTrainer';
-import {
-  createGenSegConfig,
-  type ArchitectureFamily,
-  type GenSegConfig,
-  type LossWeights,
-  type OptimizerSettings,
-  type PresetName
-} from './genseg/presets';
-import type { ModelKind, Trainer } from './trainingTypes';
 
 export { selectBackend, defaultBackendOrder } from './backend/selectBackend';
 export type { BackendCandidate, BackendChoice } from './backend/selectBackend';
@@ -35,34 +24,14 @@ export {
 } from './recipe/trainingRecipe';
 export type { RecipeName, StepPlan, TrainingRecipe } from './recipe/trainingRecipe';
 export { nextTrainingStep, type BatchSource } from './recipe/nextTrainingStep';
-export type { Checkpoint, CheckpointManifest, ModelKind, StepReport, Trainer, TrainingBatch } from './trainingTypes';
+export type { Checkpoint, CheckpointManifest, TrainingMethod, StepReport, Trainer, TrainingBatch } from './trainingTypes';
 
-export interface TrainerOptions {
-  model: ModelKind;
-  preset: PresetName;
-  /** Image geometry; the architecture family defaults from it (≥ 96 px: brain layout, else MNIST-48 layout). */
-  height: number;
-  width: number;
-  channels: number;
-  family?: ArchitectureFamily;
-  /** Overrides the preset's width factor. */
-  widthFactor?: number;
-  seed?: number;
-  /** GenSeg loss weights (paper values by default). */
-  losses?: Partial<LossWeights>;
-  optimizer?: Partial<OptimizerSettings>;
-  /** Baseline loss weights (λ_rec, λ_seg; 1 and 1 by default). */
-  baselineWeights?: { reconstruction: number; segmentation: number };
-}
-
-/** Builds a trainer; the active tfjs backend is used (call selectBackend() first). */
-export function createTrainer(options: TrainerOptions): Trainer {
-  const config: GenSegConfig = createGenSegConfig(options);
-  if (options.model === 'genseg') return createGenSegTrainer({ config, seed: options.seed });
-  return new BaselineTrainer({
-    config,
-    withReconstruction: options.model === 'ae-segmentation',
-    seed: options.seed,
-    weights: options.baselineWeights
-  });
-}
+export { createTrainer, type TrainerOptions } from './createTrainer';
+export { TrainingRuns } from './TrainingRuns';
+export { idleTrainingStatus } from './idleTrainingStatus';
+export { createVolumeSlicer, inPlaneSpacing, unfitSlice } from './data';
+export { predictSlices } from './job/evaluateModel';
+export { readCheckpointFiles } from './job/runFolder';
+export { openProjectData, runTrainingJob, type TrainingJobHooks, type JobState as TrainingJobState } from './job/runTrainingJob';
+export { toTrainerOptions } from './job/toTrainerOptions';
+export type { JobRequest, ProposeJobRequest, VolumeProposal, WorkerMessage } from './job/jobTypes';

@@ -40,10 +40,12 @@ export interface CheckpointManifest {
   optimizerSteps: Record<string, number>;
 }
 
-export type ModelKind = 'genseg' | 'segmentation-only' | 'ae-segmentation';
+import type { TrainingMethod } from '../contract';
+
+export type { TrainingMethod };
 
 export interface Trainer {
-  readonly kind: ModelKind;
+  readonly kind: TrainingMethod;
   /** Image geometry the trainer expects: [height, width, channels]. */
   readonly inputShape: [number, number, number];
   readonly stepCount: number;

@@ -1,4 +1,4 @@
-import type { ApiBridge } from '../../main/api/contract/createBridgeClient';
+import type { ApiBridge } from '../../main/contract/createBridgeClient';
 
 declare global {
   interface Window {

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { SocketClient } from '../../main/api/contract';
+import type { SocketClient } from '../../main/contract';
 import { WorkstationPage } from './pages/WorkstationPage';
 import { connectApi, describeMask, findProjectId } from './support/connectApi';
 import { decodePng } from './support/decodePng';

@@ -1,7 +1,9 @@
-import type { CallName, CallResult, ParsedCallInput } from '../contract';
-import type { EventBus } from '../EventBus';
+import type { CallName, CallResult, ParsedCallInput, TrainingStatus } from '../../contract';
+import type { EventBus } from '../../common';
 import type { DicomImportJobs, Workspace } from '../../project';
-import type { TrainingJobManager } from '../../training/TrainingJobManager';
+import type { ProposalJobs } from '../../inference';
+import type { JobSlot } from '../../jobs';
+import type { TrainingRuns } from '../../training';
 
 export interface CallContext {
   host: 'electron' | 'web';
@@ -15,6 +17,9 @@ export interface CoreServices {
   workspace: Workspace;
   events: EventBus;
   appVersion: string;
-  training: TrainingJobManager;
+  /** The one job slot that training and proposal jobs share. */
+  jobs: JobSlot<TrainingStatus>;
+  training: TrainingRuns;
+  proposals: ProposalJobs;
   dicomImports: DicomImportJobs;
 }

@@ -1,4 +1,4 @@
-import type { WeakLabels } from '../contract';
+import type { WeakLabels } from '../../contract';
 import { readVolumeMask, saveMaskSlices, setSliceStates, setTumourRanges, tagScan } from '../../annotation';
 import type { ProjectStore, VolumeRecord } from '../../db';
 import type { CoreServices, HandlersFor } from './HandlerTypes';

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApiError } from '../contract';
+import { ApiError } from '../../contract';
 import { exportProjectMasks } from '../../export';
-import { createId } from '../../project';
+import { createId } from '../../common';
 import type { CoreServices, HandlersFor } from './HandlerTypes';
 
 /** Exports go to `exports/<id>/` inside the project; the browser downloads them file by file. */

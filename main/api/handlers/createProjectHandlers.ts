@@ -1,8 +1,9 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
-import { ApiError, type VolumeSummary } from '../contract';
+import { ApiError, type VolumeSummary } from '../../contract';
 import type { VolumeRecord } from '../../db';
-import { createId, importNiftiFile, toVolumeSummary, writeFileAtomically, type Project } from '../../project';
+import { createId, writeFileAtomically } from '../../common';
+import { importNiftiFile, toVolumeSummary, type Project } from '../../project';
 import type { CoreServices, HandlersFor } from './HandlerTypes';
 import { findVolume } from './findVolume';
 

@@ -1,6 +1,7 @@
-import { ApiError, type ModelVersionSummary, type TrainingRunSummary } from '../contract';
+import { ApiError, type ModelVersionSummary, type TrainingRunSummary } from '../../contract';
 import { acceptProposal, rejectProposal } from '../../annotation';
 import type { ModelVersionRecord, TrainingRunRecord } from '../../db';
+import { idleTrainingStatus } from '../../training';
 import type { CoreServices, HandlersFor } from './HandlerTypes';
 import { findVolume } from './findVolume';
 
@@ -18,7 +19,7 @@ type TrainingCalls =
   | 'acceptProposal'
   | 'rejectProposal';
 
-export function createTrainingHandlers({ workspace, events, training }: CoreServices): HandlersFor<TrainingCalls> {
+export function createTrainingHandlers({ workspace, events, jobs, training, proposals }: CoreServices): HandlersFor<TrainingCalls> {
   const findProposal = async (projectId: string, proposalId: string) => {
     const project = await workspace.getProject(projectId);
     const proposal = await project.store.proposals.get(proposalId);
@@ -33,12 +34,12 @@ export function createTrainingHandlers({ workspace, events, training }: CoreServ
   };
 
   return {
-    getTrainingStatus: async () => training.getStatus(),
+    getTrainingStatus: async () => jobs.current?.status ?? idleTrainingStatus(),
     startTraining: ({ projectId, ...choice }) => training.startTraining(projectId, choice),
     resumeTraining: ({ projectId, runId, ...limits }) => training.startTraining(projectId, limits, runId),
     stopTraining: async () => {
-      training.stop();
-      return training.getStatus();
+      jobs.stop();
+      return jobs.current?.status ?? idleTrainingStatus();
     },
     listTrainingRuns: async ({ projectId }) => {
       const project = await workspace.getProject(projectId);
@@ -64,7 +65,7 @@ export function createTrainingHandlers({ workspace, events, training }: CoreServ
       const project = await workspace.getProject(projectId);
       const masked = await project.store.masks.countMaskedSlicesByVolume();
       const chosen = volumeIds ?? (await project.store.volumes.list()).filter((volume) => !masked.has(volume.id)).map((volume) => volume.id);
-      await training.proposeMasks(projectId, modelVersionId, chosen);
+      await proposals.proposeMasks(projectId, modelVersionId, chosen);
       return { volumeIds: chosen };
     },
     listProposals: async ({ projectId, volumeId }) => {
@@ -111,7 +112,6 @@ function toRunSummary(run: TrainingRunRecord): TrainingRunSummary {
 }
 
 function toVersionSummary(version: ModelVersionRecord): ModelVersionSummary {
-  const metrics = version.metrics as { evaluation?: ModelVersionSummary['evaluation']; steps?: number; bestStep?: number };
   return {
     id: version.id,
     number: version.number,
@@ -120,9 +120,9 @@ function toVersionSummary(version: ModelVersionRecord): ModelVersionSummary {
     preset: version.preset,
     backend: version.backend,
     createdAt: version.createdAt,
-    evaluation: metrics.evaluation ?? { dice: null, auroc: null, heldOutLabelledSlices: 0, heldOutPresentSlices: 0, heldOutAbsentSlices: 0 },
-    dataSnapshot: version.dataSnapshot as Record<string, number>,
-    steps: metrics.steps ?? 0,
-    bestStep: metrics.bestStep ?? 0
+    evaluation: version.metrics.evaluation,
+    dataSnapshot: version.dataSnapshot,
+    steps: version.metrics.steps,
+    bestStep: version.metrics.bestStep
   };
 }

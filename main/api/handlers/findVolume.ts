@@ -1,4 +1,4 @@
-import { ApiError } from '../contract';
+import { ApiError } from '../../contract';
 import type { VolumeRecord } from '../../db';
 import type { Project, Workspace } from '../../project';
 

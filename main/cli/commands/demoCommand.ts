@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runDemo } from '../../demo/runDemo';
-import type { TrainingMethod } from '../../training/job/jobTypes';
+import { runDemo } from '../../demo';
+import type { TrainingMethod } from '../../training';
 import { exitCodes, type Command } from '../Command';
 
 const paperRow: Record<string, string> = { genseg: '0.84', 'segmentation-only': '0.61', 'ae-segmentation': '0.75' };
@@ -23,7 +23,7 @@ export const demoCommand: Command = {
       ...(values.out ? { outFolder: resolve(values.out) } : {}),
       minutesPerMethod: minutes,
       maskFraction,
-      methods: ['genseg', 'segmentation-only'] as TrainingMethod[],
+      methods: ['genseg', 'segmentation-only'] satisfies TrainingMethod[],
       report: (line) => context.err(`${line}\n`),
       progress: (fraction, label) => {
         const now = Date.now();

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { EventPayload, TrainingEventInfo } from '../../api/contract';
+import type { EventPayload, TrainingEventInfo } from '../../contract';
 import { exitCodes, type Command } from '../Command';
 import { callOrReport, resolveProject } from '../callOrReport';
 
@@ -58,7 +58,7 @@ export const trainCommand: Command = {
     const event: TrainingEventInfo = await ended;
     unsubscribe();
     process.removeListener('SIGINT', stopOnInterrupt);
-    await context.core().training.waitForIdle();
+    await context.core().jobs.whenIdle();
     const versions = await context.core().dispatch('listModelVersions', { projectId }, { host: 'web' });
     const latest = versions.ok ? (versions.result as { id: string; number: number }[]).at(-1) : undefined;
     context.out(context.json ? `${JSON.stringify({ ...event, modelVersion: latest ?? null })}\n` : `${event.status}\t${event.message ?? ''}\n`);
@@ -93,7 +93,7 @@ export const proposeCommand: Command = {
       { projectId, modelVersionId, ...(values.volume ? { volumeIds: values.volume } : {}) },
       (result) => `proposing for ${result.volumeIds.length} volume(s)`
     );
-    await context.core().training.waitForIdle();
+    await context.core().jobs.whenIdle();
     return code;
   }
 };

@@ -1,5 +1,7 @@
 import type { Database, Row } from '../Database';
-import type { ModelVersionRecord } from '../records';
+import type { ModelVersionMetrics } from '../../contract';
+import type { ModelVersionRecord, StoredRunConfig } from '../records';
+import { readJsonObject, readModelVersionMetrics, readNumberRecord, readPresetName, readTrainingMethod } from './readStoredValues';
 
 interface VersionRow extends Row {
   id: string;
@@ -54,7 +56,7 @@ export class ModelVersionRepository {
     return row ? toRecord(row) : undefined;
   }
 
-  async updateMetrics(id: string, metrics: Record<string, unknown>): Promise<void> {
+  async updateMetrics(id: string, metrics: ModelVersionMetrics): Promise<void> {
     await this.database.run('UPDATE model_versions SET metrics = ? WHERE id = ?', [JSON.stringify(metrics), id]);
   }
 }
@@ -64,11 +66,11 @@ function toRecord(row: VersionRow): ModelVersionRecord {
     id: row.id,
     number: row.number,
     runId: row.run_id,
-    method: row.method,
-    preset: row.preset,
-    config: JSON.parse(row.config) as Record<string, unknown>,
-    metrics: JSON.parse(row.metrics) as Record<string, unknown>,
-    dataSnapshot: JSON.parse(row.data_snapshot) as Record<string, unknown>,
+    method: readTrainingMethod(row.method),
+    preset: readPresetName(row.preset),
+    config: readJsonObject(row.config) as StoredRunConfig,
+    metrics: readModelVersionMetrics(row.metrics),
+    dataSnapshot: readNumberRecord(row.data_snapshot),
     backend: row.backend,
     weightsFolder: row.weights_folder,
     createdAt: row.created_at

@@ -1,5 +1,6 @@
 import type { Database } from '../Database';
-import type { MetricPoint, TrainingRunRecord, TrainingRunStatus } from '../records';
+import type { MetricPoint, StoredRunConfig, TrainingRunRecord, TrainingRunStatus } from '../records';
+import { readJsonObject, readPresetName, readRunStatus, readTrainingMethod } from './readStoredValues';
 
 interface RunRow {
   [key: string]: string | null;
@@ -82,10 +83,10 @@ export class TrainingRunRepository {
 function toRecord(row: RunRow): TrainingRunRecord {
   return {
     id: row.id,
-    status: row.status as TrainingRunStatus,
-    method: row.method,
-    preset: row.preset,
-    config: JSON.parse(row.config) as Record<string, unknown>,
+    status: readRunStatus(row.status),
+    method: readTrainingMethod(row.method),
+    preset: readPresetName(row.preset),
+    config: readJsonObject(row.config) as StoredRunConfig,
     backend: row.backend,
     checkpointFile: row.checkpoint_file,
     error: row.error,

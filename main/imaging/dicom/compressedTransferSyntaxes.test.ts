@@ -5,10 +5,10 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTemporaryFolder, daikonFile } from '../testSupport/dicomFixtures';
-import { readPixelsWithPydicom } from '../testSupport/dicomOracles';
-import { expectSameAsDcm2niix } from '../testSupport/expectSameAsDcm2niix';
-import { removeTemporaryFolders } from '../testSupport/temporaryFolders';
+import { createTemporaryFolder, daikonFile } from '../testing/dicomFixtures';
+import { readPixelsWithPydicom } from '../testing/dicomOracles';
+import { expectSameAsDcm2niix } from '../testing/expectSameAsDcm2niix';
+import { removeTemporaryFolders } from '../testing/temporaryFolders';
 import { loadDicomSeries } from './loadDicomSeries';
 import { scanDicomFolder } from './scanDicomFolder';
 

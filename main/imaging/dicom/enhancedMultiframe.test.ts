@@ -2,12 +2,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeNiftiImage } from '../../export/writeNiftiImage';
-import { createEnhancedMrFile } from '../testSupport/createEnhancedMrFile';
-import { createTemporaryFolder, daikonSeriesFolder } from '../testSupport/dicomFixtures';
-import { convertWithDcm2niix, readPixelsWithPydicom } from '../testSupport/dicomOracles';
-import { readWithNibabel } from '../testSupport/runPythonOracle';
-import { removeTemporaryFolders } from '../testSupport/temporaryFolders';
+import { writeNiftiFile } from '../nifti/writeNiftiFile';
+import { createEnhancedMrFile } from '../testing/createEnhancedMrFile';
+import { createTemporaryFolder, daikonSeriesFolder } from '../testing/dicomFixtures';
+import { convertWithDcm2niix, readPixelsWithPydicom } from '../testing/dicomOracles';
+import { readWithNibabel } from '../testing/runPythonOracle';
+import { removeTemporaryFolders } from '../testing/temporaryFolders';
 import { loadDicomSeries } from './loadDicomSeries';
 import { scanDicomFolder } from './scanDicomFolder';
 
@@ -32,7 +32,7 @@ describe('enhanced multi-frame DICOM', () => {
     expect(imported.volume.geometry.dimensions).toEqual([256, 256, 20]);
     readPixelsWithPydicom([join(folder, 'enhanced.dcm')]); // valid for pydicom
     const ours = join(folder, 'ours.nii');
-    await writeNiftiImage(imported.volume, ours);
+    await writeNiftiFile(ours, imported.volume);
     const [referencePath] = convertWithDcm2niix(folder);
     const [mine, reference] = [readWithNibabel(ours), readWithNibabel(referencePath!)];
     mine.affine.flat().forEach((value, n) => expect(Math.abs(value - reference.affine.flat()[n]!)).toBeLessThan(1e-3));

@@ -183,14 +183,4 @@ function describeNonImage(dataSet: DicomDataSet): string {
   return 'object without pixel data';
 }
 
-export function readVector(dataSet: DicomDataSet, tag: string, count: number): number[] | undefined {
-  const values: number[] = [];
-  for (let index = 0; index < count; index++) {
-    const value = dataSet.floatString(tag, index);
-    if (value === undefined || !Number.isFinite(value)) return undefined;
-    values.push(value);
-  }
-  return values;
-}
-
 export type { Vec3 };

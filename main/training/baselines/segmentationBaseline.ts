@@ -11,7 +11,7 @@ import type { ForwardContext } from '../genseg/layers/forwardContext';
 import { VariableRegistry } from '../genseg/layers/variableRegistry';
 import { computeMeanAbsoluteError, computeSoftDiceLoss } from '../genseg/losses';
 import type { GenSegConfig } from '../genseg/presets';
-import { Random } from '../genseg/random';
+import { Random } from '../../common';
 import { tf, type Scalar, type Tensor4D } from '../tf';
 
 export interface BaselineNetworks {

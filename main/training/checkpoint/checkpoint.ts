@@ -5,7 +5,7 @@
  */
 import { tf, type Variable } from '../tf';
 import type { VariableRegistry } from '../genseg/layers/variableRegistry';
-import type { Random } from '../genseg/random';
+import type { Random } from '../../common';
 import type { AmsGrad } from '../optim/amsGrad';
 import type { Checkpoint, CheckpointManifest } from '../trainingTypes';
 

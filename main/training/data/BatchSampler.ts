@@ -1,7 +1,7 @@
 import type { TrainingBatch } from '../trainingTypes';
 import { augmentSlice, type AugmentationSettings } from './augmentSlice';
 import type { PreparedSlice, SliceDomains } from './buildTrainingSet';
-import { SeededRandom } from './random';
+import { Random, type RandomState } from '../../common';
 
 export interface BatchSamplerOptions {
   batchSize: number;
@@ -12,7 +12,7 @@ export interface BatchSamplerOptions {
 }
 
 export interface BatchSamplerState {
-  random: number;
+  random: RandomState | number;
   epoch: number;
   cursor: number;
   order: number[];
@@ -24,7 +24,7 @@ export interface BatchSamplerState {
  * Deterministic from its seed; its state can be saved in a checkpoint and restored.
  */
 export class BatchSampler {
-  private readonly random: SeededRandom;
+  private readonly random: Random;
   private epoch = 0;
   private cursor = 0;
   private order: number[] = [];
@@ -36,7 +36,7 @@ export class BatchSampler {
     private readonly options: BatchSamplerOptions
   ) {
     if (domains.present.length === 0) throw new Error('BatchSampler needs at least one present slice');
-    this.random = new SeededRandom(options.seed);
+    this.random = new Random(options.seed);
     this.startEpoch();
   }
 

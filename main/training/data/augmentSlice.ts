@@ -1,4 +1,4 @@
-import type { SeededRandom } from './random';
+import type { Random } from '../../common';
 
 export interface AugmentationSettings {
   /** Maximum rotation, degrees. */
@@ -37,7 +37,7 @@ export function augmentSlice(
   height: number,
   width: number,
   settings: AugmentationSettings,
-  random: SeededRandom
+  random: Random
 ): { image: Float32Array; mask: Float32Array | null } {
   const angle = (random.uniform(-1, 1) * settings.rotationDegrees * Math.PI) / 180;
   const scale = 1 + random.uniform(-1, 1) * settings.zoom;
@@ -69,7 +69,7 @@ export function augmentSlice(
 /** Random displacements on a coarse grid, interpolated smoothly (cubic Hermite) over the image. */
 function createWarpField(
   settings: AugmentationSettings,
-  random: SeededRandom
+  random: Random
 ): (s: number, t: number) => [number, number] {
   const n = settings.warpGrid;
   if (settings.warpSigma <= 0 || n < 2) return () => [0, 0];

@@ -1,6 +1,6 @@
 import type { ProjectStore, VolumeRecord } from '../../db';
-import { createScalarArray } from '../../imaging/volume';
-import { hashToUnit } from './random';
+import { createScalarArray } from '../../imaging';
+import { hashToUnit } from '../../common';
 import { computeSliceFit, fitMask, fitSlice, type SliceFit } from './sliceFitting';
 import { normalizeVolume, normalizedBackground } from './normalizeVolume';
 

@@ -9,7 +9,7 @@ import { augmentSlice, paperAugmentation } from './augmentSlice';
 import { BatchSampler } from './BatchSampler';
 import { buildTrainingSet, describeMissingData } from './buildTrainingSet';
 import { normalizeVolume } from './normalizeVolume';
-import { SeededRandom } from './random';
+import { Random } from '../../common';
 import { computeSliceFit, fitMask, fitSlice, unfitSlice } from './sliceFitting';
 
 function disc(columns: number, rows: number, cx: number, cy: number, r: number): Uint8Array {
@@ -66,8 +66,8 @@ describe('augmentation', () => {
   it('moves the mask exactly with the image and is reproducible from its seed', () => {
     const mask = Float32Array.from(disc(32, 32, 12, 18, 6));
     const settings = paperAugmentation(32);
-    const first = augmentSlice(mask, mask, 32, 32, { ...settings, intensityShift: 0 }, new SeededRandom(7));
-    const again = augmentSlice(mask, mask, 32, 32, { ...settings, intensityShift: 0 }, new SeededRandom(7));
+    const first = augmentSlice(mask, mask, 32, 32, { ...settings, intensityShift: 0 }, new Random(7));
+    const again = augmentSlice(mask, mask, 32, 32, { ...settings, intensityShift: 0 }, new Random(7));
     expect(Array.from(first.image)).toEqual(Array.from(first.mask!));
     expect(Array.from(first.image)).toEqual(Array.from(again.image));
     expect(Array.from(first.image)).not.toEqual(Array.from(mask));

@@ -18,4 +18,4 @@ export { BatchSampler, type BatchSamplerOptions, type BatchSamplerState } from '
 export { augmentSlice, paperAugmentation, type AugmentationSettings } from './augmentSlice';
 export { computeSliceFit, fitMask, fitSlice, unfitSlice, type SliceFit } from './sliceFitting';
 export { normalizeVolume } from './normalizeVolume';
-export { SeededRandom, hashToUnit } from './random';
+export { Random, hashToUnit } from '../../common';

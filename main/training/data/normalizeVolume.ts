@@ -1,4 +1,4 @@
-import type { ScalarArray } from '../../imaging/volume';
+import type { ScalarArray } from '../../imaging';
 
 /**
  * Per-volume intensity normalisation of genseg.md section 4: over the nonzero voxels, subtract the mean and divide by

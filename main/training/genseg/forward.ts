@@ -87,5 +87,5 @@ export function runGenerator(
 function sampleUniqueCode(networks: GenSegNetworks, batchSize: number): Tensor4D {
   const [height, width] = networks.config.codeSize;
   const shape: [number, number, number, number] = [batchSize, height, width, networks.config.uniqueChannels];
-  return tf.tensor4d(networks.random.normal(shape.reduce((a, b) => a * b, 1)), shape);
+  return tf.tensor4d(networks.random.normalArray(shape.reduce((a, b) => a * b, 1)), shape);
 }

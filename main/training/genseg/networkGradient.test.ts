@@ -11,7 +11,7 @@ import { runGenerator } from './forward';
 import { createGenSegNetworks } from './networks';
 import { computeGeneratorTerms, sumTerms } from './objectives';
 import { createGenSegConfig } from './presets';
-import { Random } from './random';
+import { Random } from '../../common';
 
 // Unit weights keep the loss near 1, where float32 differences resolve small gradients.
 const unitWeights = { adversarial: 1, imageIdentity: 1, cycle: 1, latentIdentity: 1, segmentation: 1 };
@@ -48,7 +48,7 @@ describe('GenSeg generator loss gradient', () => {
       const analytic = grads[variable.name]!.dataSync();
       tf.dispose(grads);
       for (let s = 0; s < 3; s++) {
-        const index = Math.floor(random.nextUniform() * variable.size);
+        const index = Math.floor(random.next() * variable.size);
         const numeric = centralDifference(variable, index, loss);
         // ReLU and |x| kinks make single differences of a deep network noisy by a few percent: bound each loosely...
         expect(Math.abs(analytic[index]! - numeric), `${path}[${index}] ${analytic[index]} vs ${numeric}`).toBeLessThan(

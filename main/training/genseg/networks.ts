@@ -7,7 +7,7 @@ import { createDiscriminator, type Discriminator } from './discriminator';
 import { createEncoder, type Encoder } from './encoder';
 import { VariableRegistry } from './layers/variableRegistry';
 import type { GenSegConfig } from './presets';
-import { Random } from './random';
+import { Random } from '../../common';
 
 export interface GenSegNetworks {
   config: GenSegConfig;

@@ -4,7 +4,9 @@
  * count by the width (genseg.md 9.6): round half up, at least 1, the unique code round(N/4) of the code's N channels;
  * one-channel skip projections and image channels are not scaled.
  */
-export type PresetName = 'paper' | 'cpu' | 'tiny';
+import type { PresetName } from '../../contract';
+
+export type { PresetName };
 export type ArchitectureFamily = 'brain' | 'mnist48' | 'mnist128';
 
 export const presetWidths: Record<PresetName, number> = { paper: 1, cpu: 0.25, tiny: 0.125 };

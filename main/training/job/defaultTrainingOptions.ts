@@ -1,4 +1,5 @@
-import type { TrainingMethod, TrainingOptions } from './jobTypes';
+import type { TrainingMethod } from '../../contract';
+import type { TrainingOptions } from './jobTypes';
 import type { PresetName } from '../genseg/presets';
 import { describeRecipe, resolveRecipe, type TrainingRecipe } from '../recipe/trainingRecipe';
 

@@ -1,10 +1,7 @@
 /** The training process's job descriptions and the messages it exchanges with the app (typed both ways). */
-import type { ModelEvaluationInfo, TrainingProgressInfo } from '../../api/contract/types';
+import type { ModelEvaluationInfo, TrainingMethod, TrainingProgressInfo } from '../../contract';
 import type { PresetName } from '../genseg/presets';
 import type { TrainingRecipe } from '../recipe/trainingRecipe';
-import type { ModelKind } from '../trainingTypes';
-
-export type TrainingMethod = ModelKind;
 
 export interface TrainingOptions {
   method: TrainingMethod;
@@ -82,4 +79,3 @@ export type WorkerMessage =
   | { type: 'proposed' }
   | { type: 'failed'; code: string; message: string };
 
-export type ParentMessage = { type: 'run'; request: JobRequest } | { type: 'stop' };

@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomically } from '../../project/atomicWrite';
+import { writeFileAtomically } from '../../common';
 import type { Checkpoint, CheckpointManifest } from '../trainingTypes';
 
 /**

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ProjectStore } from '../../db';
-import { VolumeCache } from '../../project/VolumeCache';
+import { VolumeCache } from '../../project';
 import { selectBackend } from '../backend';
 import {
   BatchSampler,
@@ -12,16 +12,15 @@ import {
 } from '../data';
 import { nextTrainingStep } from '../recipe/nextTrainingStep';
 import { labelledPerJointBatch } from '../recipe/trainingRecipe';
+import type { JobHooks } from '../../jobs';
 import type { Trainer } from '../trainingTypes';
-import { createTrainer } from './createTrainer';
+import { createTrainer } from '../createTrainer';
+import { toTrainerOptions } from './toTrainerOptions';
 import { computeDice, evaluateModel } from './evaluateModel';
 import type { TrainJobRequest, TrainingProgress, WorkerMessage } from './jobTypes';
 import { readCheckpointFiles, runFolderOf, writeCheckpointFiles } from './runFolder';
 
-export interface JobHooks {
-  send(message: WorkerMessage): void;
-  stopRequested(): boolean;
-}
+export type TrainingJobHooks = JobHooks<WorkerMessage>;
 
 export interface JobState {
   /** What the weights are: the proposal job rebuilds the trainer from these. */
@@ -44,7 +43,7 @@ export async function openProjectData(projectFolder: string) {
  * reached, validates, checkpoints on a timer and at the end, keeps the best weights by validation Dice, and reports the
  * best model's two-headed evaluation. Resumes from the run folder's checkpoint when asked.
  */
-export async function runTrainingJob(request: TrainJobRequest, hooks: JobHooks): Promise<void> {
+export async function runTrainingJob(request: TrainJobRequest, hooks: TrainingJobHooks): Promise<void> {
   const backend = await selectBackend();
   hooks.send({ type: 'started', backend: backend.candidate, skippedBackends: backend.skipped });
   const source = await openProjectData(request.projectFolder);
@@ -57,7 +56,7 @@ export async function runTrainingJob(request: TrainJobRequest, hooks: JobHooks):
       hooks.send({ type: 'failed', code: 'missing-data', message: missing });
       return;
     }
-    trainer = createTrainer(request.options);
+    trainer = createTrainer(toTrainerOptions(request.options));
     await trainLoop(request, hooks, trainer, set, backend.candidate);
   } finally {
     trainer?.dispose();
@@ -67,7 +66,7 @@ export async function runTrainingJob(request: TrainJobRequest, hooks: JobHooks):
 
 async function trainLoop(
   request: TrainJobRequest,
-  hooks: JobHooks,
+  hooks: TrainingJobHooks,
   trainer: Trainer,
   set: TrainingSet,
   backend: string
@@ -175,7 +174,7 @@ async function restore(
   trainer: Trainer,
   sampler: BatchSampler,
   state: JobState,
-  hooks: JobHooks
+  hooks: TrainingJobHooks
 ): Promise<void> {
   const saved = await readCheckpointFiles<JobState>(folder, 'checkpoint').catch((error: unknown) => {
     hooks.send({

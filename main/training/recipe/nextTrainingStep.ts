@@ -1,4 +1,4 @@
-import type { ModelKind, TrainingBatch } from '../trainingTypes';
+import type { TrainingMethod, TrainingBatch } from '../trainingTypes';
 import { absentPerSegmentationBatch, planStep, type StepPlan, type TrainingRecipe } from './trainingRecipe';
 
 /** Where batches come from: mixed presence/absence batches, and batches of labelled slices only. */
@@ -16,7 +16,7 @@ export interface BatchSource {
  * mixed batches. The mixed batches carry the recipe's share of labelled slices (the source is built with it).
  */
 export function nextTrainingStep(
-  method: ModelKind,
+  method: TrainingMethod,
   recipe: TrainingRecipe,
   stepIndex: number,
   source: BatchSource

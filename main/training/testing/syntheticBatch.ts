@@ -2,7 +2,7 @@
  * Synthetic presence/absence data for tests and speed benches: a noisy textured background; presence images add a
  * bright disc whose pixels form the mask. Deterministic for a given seed.
  */
-import { Random } from '../genseg/random';
+import { Random } from '../../common';
 import type { TrainingBatch } from '../trainingTypes';
 
 export interface SyntheticBatchOptions {
@@ -25,9 +25,9 @@ export function createSyntheticBatch(options: SyntheticBatchOptions): TrainingBa
   for (let n = 0; n < count; n++) {
     fillBackground(imagesA.subarray(n * imageSize, (n + 1) * imageSize), random, options);
     fillBackground(imagesB.subarray(n * imageSize, (n + 1) * imageSize), random, options);
-    const radius = Math.max(2, Math.min(height, width) * (0.12 + 0.1 * random.nextUniform()));
-    const centreY = radius + random.nextUniform() * (height - 2 * radius);
-    const centreX = radius + random.nextUniform() * (width - 2 * radius);
+    const radius = Math.max(2, Math.min(height, width) * (0.12 + 0.1 * random.next()));
+    const centreY = radius + random.next() * (height - 2 * radius);
+    const centreX = radius + random.next() * (width - 2 * radius);
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
         if ((y - centreY) ** 2 + (x - centreX) ** 2 > radius ** 2) continue;
@@ -41,8 +41,8 @@ export function createSyntheticBatch(options: SyntheticBatchOptions): TrainingBa
 
 function fillBackground(target: Float32Array, random: Random, options: SyntheticBatchOptions): void {
   const { height, width, channels } = options;
-  const phase = random.nextUniform() * Math.PI * 2;
-  const noise = random.normal(target.length, 0, 0.05);
+  const phase = random.next() * Math.PI * 2;
+  const noise = random.normalArray(target.length, 0, 0.05);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const texture = -0.4 + 0.2 * Math.sin((x + y) / 3 + phase);

@@ -1,4 +1,4 @@
-import type { SocketLike } from '../../../main/api/contract/createSocketClient';
+import type { SocketLike } from '../../../main/contract/createSocketClient';
 
 /**
  * The browser's WebSocket as the contract's `SocketLike`. The DOM types its handlers with `this: WebSocket` and DOM

@@ -1,4 +1,4 @@
-import type { ApiClient } from '../../../main/api/contract/contract';
+import type { ApiClient } from '../../../main/contract/contract';
 
 let installed: ApiClient | undefined;
 

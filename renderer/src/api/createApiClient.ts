@@ -1,7 +1,7 @@
-import type { ApiClient } from '../../../main/api/contract/contract';
-import { createBridgeClient } from '../../../main/api/contract/createBridgeClient';
-import { ApiError } from '../../../main/api/contract/errors';
-import { createSocketClient } from '../../../main/api/contract/createSocketClient';
+import type { ApiClient } from '../../../main/contract/contract';
+import { createBridgeClient } from '../../../main/contract/createBridgeClient';
+import { ApiError } from '../../../main/contract/errors';
+import { createSocketClient } from '../../../main/contract/createSocketClient';
 import { adaptBrowserSocket } from './adaptBrowserSocket';
 import { readWebHostToken } from './readWebHostToken';
 

@@ -1,4 +1,4 @@
-import { isApiErrorShape } from '../../../main/api/contract/errors';
+import { isApiErrorShape } from '../../../main/contract/errors';
 
 /**
  * What the user reads when something fails: main's own message for expected failures (they are written for users),

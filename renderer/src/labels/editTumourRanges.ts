@@ -1,4 +1,4 @@
-import type { SliceRangeInfo } from '../../../main/api/contract/types';
+import type { SliceRangeInfo } from '../../../main/contract/types';
 
 /**
  * "Tumour starts here" at slice k: the range holding k now starts at k; otherwise a new one-slice range begins at k

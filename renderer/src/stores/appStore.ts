@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { AppInfo } from '../../../main/api/contract/types';
+import type { AppInfo } from '../../../main/contract/types';
 import { useApiClient } from '../api';
 import { useNotificationsStore } from './notificationsStore';
 

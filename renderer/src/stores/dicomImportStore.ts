@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { DicomScanSummary, ImportProgress } from '../../../main/api/contract/types';
-import { isApiErrorShape } from '../../../main/api/contract/errors';
+import type { DicomScanSummary, ImportProgress } from '../../../main/contract/types';
+import { isApiErrorShape } from '../../../main/contract/errors';
 import { useApiClient } from '../api';
 import { setAppSignal } from '../signals/appSignals';
 import { useNotificationsStore } from './notificationsStore';

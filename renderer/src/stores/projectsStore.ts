@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { ProjectSummary } from '../../../main/api/contract/types';
+import type { ProjectSummary } from '../../../main/contract/types';
 import { useApiClient } from '../api';
 import { useNotificationsStore } from './notificationsStore';
 

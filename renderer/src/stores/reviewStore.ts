@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
-import type { ProposalSummary } from '../../../main/api/contract/types';
+import type { ProposalSummary } from '../../../main/contract/types';
 import { useApiClient } from '../api';
 import { setAppSignal } from '../signals/appSignals';
 import { useNotificationsStore } from './notificationsStore';

@@ -2,12 +2,12 @@ import { defineStore } from 'pinia';
 import { ref, shallowRef, triggerRef, watch } from 'vue';
 import type {
   ModelVersionSummary,
-  PresetNameInfo,
-  TrainingMethodName,
+  PresetName,
+  TrainingMethod,
   TrainingProgressEvent,
   TrainingProgressInfo,
   TrainingStatus
-} from '../../../main/api/contract/types';
+} from '../../../main/contract/types';
 import { useApiClient } from '../api';
 import { setAppSignal } from '../signals/appSignals';
 import { useNotificationsStore } from './notificationsStore';
@@ -32,8 +32,8 @@ export const useTrainingStore = defineStore('training', () => {
   const notifications = useNotificationsStore();
   const status = ref<TrainingStatus | null>(null);
   const versions = ref<ModelVersionSummary[]>([]);
-  const method = ref<TrainingMethodName>('genseg');
-  const preset = ref<PresetNameInfo>('cpu');
+  const method = ref<TrainingMethod>('genseg');
+  const preset = ref<PresetName>('cpu');
   const advanced = ref(false);
   /** A time budget; null trains until the user presses Stop (main's default). Stop also keeps a model version. */
   const maxMinutes = ref<number | null>(null);

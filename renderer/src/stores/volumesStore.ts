@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
-import type { ImportResult, VolumeSummary, VolumeVoxels } from '../../../main/api/contract/types';
+import type { ImportResult, VolumeSummary, VolumeVoxels } from '../../../main/contract/types';
 import { useApiClient } from '../api';
 import { useNotificationsStore } from './notificationsStore';
 import { useProjectsStore } from './projectsStore';

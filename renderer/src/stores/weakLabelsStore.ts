@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
-import type { SliceRangeInfo, SliceStateName, WeakLabels } from '../../../main/api/contract/types';
+import type { SliceRangeInfo, SliceStateName, WeakLabels } from '../../../main/contract/types';
 import { useApiClient } from '../api';
 import { endRangeAt, startRangeAt } from '../labels/editTumourRanges';
 import { setAppSignal } from '../signals/appSignals';

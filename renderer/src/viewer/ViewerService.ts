@@ -1,6 +1,6 @@
 import { cache, Enums, RenderingEngine, type Types } from '@cornerstonejs/core';
 import { ReferenceLinesTool, ToolGroupManager } from '@cornerstonejs/tools';
-import type { VolumeVoxels } from '../../../main/api/contract/types';
+import type { VolumeVoxels } from '../../../main/contract/types';
 import { computeAcquisitionOrientation, type ViewOrientation } from './computeAcquisitionOrientation';
 import { createNavigationToolGroup } from './createNavigationToolGroup';
 import { createVolumeInCache } from './createVolumeInCache';

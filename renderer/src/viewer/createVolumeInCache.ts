@@ -1,5 +1,5 @@
 import { Enums, utilities, volumeLoader, type Types } from '@cornerstonejs/core';
-import type { VolumeVoxels } from '../../../main/api/contract/types';
+import type { VolumeVoxels } from '../../../main/contract/types';
 import { add, axisStep, scale, type VolumePlacement } from './volumeGeometry';
 import type { ViewerScalarArray } from './toScalarArray';
 

@@ -1,4 +1,4 @@
-import type { ScalarTypeName } from '../../../main/api/contract/types';
+import type { ScalarTypeName } from '../../../main/contract/types';
 
 /** The typed arrays Cornerstone can hold as a local volume. */
 export type ViewerScalarArray = Uint8Array | Int16Array | Uint16Array | Float32Array;

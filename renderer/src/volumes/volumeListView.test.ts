@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { VolumeSummary } from '../../../main/api/contract/types';
+import type { VolumeSummary } from '../../../main/contract/types';
 import { nextVolume, viewVolumes } from './volumeListView';
 
 function volume(

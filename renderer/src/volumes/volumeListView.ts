@@ -2,7 +2,7 @@
  * What the volume list shows: filtered by text (name, patient, descriptions, modality) and by weak-label state, in the
  * chosen order; and which volume the "next untagged" / "next to review" keys go to. Pure, so it is tested without a DOM.
  */
-import type { VolumeSummary } from '../../../main/api/contract/types';
+import type { VolumeSummary } from '../../../main/contract/types';
 
 export type VolumeStateFilter = 'all' | 'untagged' | 'present' | 'absent' | 'to-review';
 export type VolumeOrder = 'imported' | 'name' | 'state';

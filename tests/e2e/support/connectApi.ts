@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { createSocketClient, type SocketClient, type SocketLike } from '../../../main/api/contract';
+import { createSocketClient, type SocketClient, type SocketLike } from '../../../main/contract';
 
 /**
  * A second client of the web host, as the page has, for tests to read back what main stored (masks, exports) without

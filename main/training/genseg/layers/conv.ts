@@ -43,10 +43,10 @@ export function createConv(scope: VariableScope, options: ConvOptions): ConvLaye
   const bound = 1 / Math.sqrt(fanIn);
   const weightValues =
     full.init === 'kaimingNormal'
-      ? scope.random.normal(fanIn * outChannels, 0, Math.sqrt(2 / fanIn))
-      : scope.random.uniform(fanIn * outChannels, -bound, bound);
+      ? scope.random.normalArray(fanIn * outChannels, 0, Math.sqrt(2 / fanIn))
+      : scope.random.uniformArray(fanIn * outChannels, -bound, bound);
   const weight = scope.add('weight', weightValues, [kernelSize, kernelSize, inChannels, outChannels]);
-  const bias = scope.add('bias', scope.random.uniform(outChannels, -bound, bound), [outChannels]);
+  const bias = scope.add('bias', scope.random.uniformArray(outChannels, -bound, bound), [outChannels]);
   const spectral = full.spectralNorm ? createSpectralState(scope, outChannels, fanIn) : null;
   return { options: full, weight, bias, spectral };
 }

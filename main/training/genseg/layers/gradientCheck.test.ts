@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activateBackend } from '../../backend/selectBackend';
 import { tf, type Scalar, type Tensor, type Tensor4D } from '../../tf';
-import { Random } from '../random';
+import { Random } from '../../../common';
 import { applyInstanceNorm, applyLayerNorm, createLayerNorm } from './normalization';
 import { padSpatially } from './padding';
 import { adjustToSize, averagePoolExcludingPadding, upsampleNearest } from './resampling';
@@ -15,7 +15,7 @@ import { VariableRegistry } from './variableRegistry';
 const random = new Random(5);
 
 function randomTensor(shape: number[], scale = 1): Tensor {
-  return tf.tensor(random.normal(shape.reduce((a, b) => a * b, 1), 0, scale), shape);
+  return tf.tensor(random.normalArray(shape.reduce((a, b) => a * b, 1), 0, scale), shape);
 }
 
 /** Compares the gradient of `f` at `x` with central differences at `samples` coordinates. */
@@ -25,7 +25,7 @@ function expectGradientMatches(f: (x: Tensor) => Scalar, x: Tensor, samples = 12
   const epsilon = 1e-2;
   const evaluate = (values: Float32Array): number => tf.tidy(() => f(tf.tensor(values, x.shape)).dataSync()[0]!);
   for (let s = 0; s < samples; s++) {
-    const index = Math.floor(random.nextUniform() * base.length);
+    const index = Math.floor(random.next() * base.length);
     const plus = base.slice();
     plus[index] += epsilon;
     const minus = base.slice();

@@ -31,7 +31,7 @@ export function createLayerNorm(scope: VariableScope, channels: number, modeCoun
   for (let mode = 0; mode < modeCount; mode++) {
     const modeScope = modeCount === 1 ? scope : scope.child(`mode${mode}`);
     modes.push({
-      gamma: modeScope.add('gamma', scope.random.uniform(channels), [channels]),
+      gamma: modeScope.add('gamma', scope.random.uniformArray(channels), [channels]),
       beta: modeScope.add('beta', new Float32Array(channels), [channels])
     });
   }

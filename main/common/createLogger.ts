@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from '../api';
+import type { Logger } from './Logger';
 
 /**
  * One logger per process. Messages never include patient data or file paths by default: callers log ids and codes.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
-import { ApiError } from '../api/contract';
+import { ApiError } from '../contract';
 
 /**
  * Writes a file so that a crash or a full disk leaves either the old file or the new one, never half of one:

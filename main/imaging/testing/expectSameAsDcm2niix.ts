@@ -1,7 +1,7 @@
 /** Shared assertions of the DICOM tests: our NIfTI export against dcm2niix's conversion of the same folder. */
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { writeNiftiImage } from '../../export/writeNiftiImage';
+import { writeNiftiFile } from '../nifti/writeNiftiFile';
 import { computeDirections } from '../geometry';
 import type { ImportedVolume } from '../importTypes';
 import { convertWithDcm2niix } from './dicomOracles';
@@ -24,7 +24,7 @@ export function countDifferences(actual: ArrayLike<number>, expected: ArrayLike<
  */
 export async function expectSameAsDcm2niix(imported: ImportedVolume, folder: string): Promise<void> {
   const oursPath = join(createTemporaryFolder('ours'), 'volume.nii');
-  await writeNiftiImage(imported.volume, oursPath);
+  await writeNiftiFile(oursPath, imported.volume);
   const [referencePath] = convertWithDcm2niix(folder);
   const ours = readWithNibabel(oursPath);
   const reference = readWithNibabel(referencePath!);

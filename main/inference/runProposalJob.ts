@@ -2,23 +2,30 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { zlibSync } from 'fflate';
-import { writeFileAtomically } from '../../project/atomicWrite';
-import { selectBackend } from '../backend';
-import { createVolumeSlicer, inPlaneSpacing, unfitSlice } from '../data';
-import { createTrainer } from './createTrainer';
-import { predictSlices } from './evaluateModel';
-import type { ProposeJobRequest } from './jobTypes';
-import { readCheckpointFiles } from './runFolder';
-import { openProjectData, type JobHooks, type JobState } from './runTrainingJob';
+import { writeFileAtomically } from '../common';
+import {
+  createTrainer,
+  createVolumeSlicer,
+  inPlaneSpacing,
+  openProjectData,
+  predictSlices,
+  readCheckpointFiles,
+  selectBackend,
+  toTrainerOptions,
+  unfitSlice,
+  type ProposeJobRequest,
+  type TrainingJobHooks,
+  type TrainingJobState
+} from '../training';
 
 /**
  * Proposes masks with a model version: every slice of each volume is fitted into the model's input, predicted, taken
  * back to the volume's own grid and thresholded at 0.5. One message per volume, so the app stores each as it comes.
  */
-export async function runProposalJob(request: ProposeJobRequest, hooks: JobHooks): Promise<void> {
+export async function runProposalJob(request: ProposeJobRequest, hooks: TrainingJobHooks): Promise<void> {
   const backend = await selectBackend();
   hooks.send({ type: 'started', backend: backend.candidate, skippedBackends: backend.skipped });
-  const saved = await readCheckpointFiles<JobState>(join(request.projectFolder, request.weightsFolder), 'best');
+  const saved = await readCheckpointFiles<TrainingJobState>(join(request.projectFolder, request.weightsFolder), 'best');
   if (!saved) {
     hooks.send({
       type: 'failed',
@@ -28,7 +35,7 @@ export async function runProposalJob(request: ProposeJobRequest, hooks: JobHooks
     return;
   }
   const source = await openProjectData(request.projectFolder);
-  const trainer = createTrainer(saved.jobState.options);
+  const trainer = createTrainer(toTrainerOptions(saved.jobState.options));
   try {
     trainer.loadCheckpoint(saved.checkpoint);
     const [height, width] = saved.jobState.options.inputSize;

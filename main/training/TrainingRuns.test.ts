@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CallInput, CallName, CallResult } from '../api/contract';
+import type { CallInput, CallName, CallResult } from '../contract';
 import { createAppCore, type AppCore } from '../app';
 import { createLesionProject } from './testing/createLesionProject';
 
@@ -74,7 +74,7 @@ describe('training jobs', { timeout: 300_000 }, () => {
     const { volumeIds } = await call('proposeMasks', { projectId, modelVersionId: version!.id });
     expect(volumeIds.length).toBe(3);
     await proposed;
-    await core.training.waitForIdle();
+    await core.jobs.whenIdle();
     const [proposal] = await call('listProposals', { projectId, volumeId: volumeIds[0]! });
     expect(proposal?.sliceAreas).toHaveLength(10);
     const labels = await call('getProposalLabels', { projectId, proposalId: proposal!.id });
@@ -129,10 +129,10 @@ describe('training jobs', { timeout: 300_000 }, () => {
     await core.events.waitFor('onDidTrainingProgress', (event) => event.progress.step >= 2);
     const killedAfter = (await core.events.waitFor('onDidTrainingProgress', () => true)).progress.step;
     const interrupted = core.events.waitFor('onDidChangeTraining', (event) => event.status === 'interrupted');
-    const pid = (core.training as unknown as { active?: { worker: { pid: number } } }).active!.worker.pid;
+    const pid = core.jobs.current!.worker!.pid!;
     process.kill(pid, 'SIGKILL');
     expect((await interrupted).message).toMatch(/SIGKILL.*Resume/);
-    await core.training.waitForIdle();
+    await core.jobs.whenIdle();
     expect((await call('getTrainingStatus', {})).state).toBe('idle');
     const [run] = await call('listTrainingRuns', { projectId });
     expect(run).toMatchObject({ id: runId, status: 'interrupted', resumable: true });

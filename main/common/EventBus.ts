@@ -1,4 +1,4 @@
-import type { EventName, EventPayload } from './contract';
+import type { EventName, EventPayload } from '../contract';
 
 export type EventListener = <N extends EventName>(name: N, payload: EventPayload<N>) => void;
 

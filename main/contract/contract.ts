@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { defineCall, defineEvent } from './defineContract';
 import { callNameList, eventNameList, type CallName, type EventName } from './names';
+import { presetNames, trainingMethods } from './types';
 import type {
   AppInfo,
   DicomScanSummary,
@@ -111,8 +112,8 @@ export const apiCalls = {
     z
       .object({
         ...projectScoped,
-        method: z.enum(['genseg', 'segmentation-only', 'ae-segmentation']).optional(),
-        preset: z.enum(['paper', 'cpu', 'tiny']).optional(),
+        method: z.enum(trainingMethods).optional(),
+        preset: z.enum(presetNames).optional(),
         paperRecipe: z.boolean().optional(),
         /** Without it, a run stops by itself after the preset's default time (20 min for cpu). */
         untilStopped: z.boolean().optional(),

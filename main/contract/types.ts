@@ -134,8 +134,24 @@ export interface MaskChanged {
   sliceIndices: number[];
 }
 
-export type TrainingMethodName = 'genseg' | 'segmentation-only' | 'ae-segmentation';
-export type PresetNameInfo = 'paper' | 'cpu' | 'tiny';
+/** The methods a project can train: GenSeg, and the paper's two baselines (docs/genseg.md). Declared once, here. */
+export const trainingMethods = ['genseg', 'segmentation-only', 'ae-segmentation'] as const;
+export type TrainingMethod = (typeof trainingMethods)[number];
+
+/** Model sizes: the paper's widths, a quarter of them for CPUs, an eighth for tests. */
+export const presetNames = ['paper', 'cpu', 'tiny'] as const;
+export type PresetName = (typeof presetNames)[number];
+
+export const trainingRunStatuses = ['running', 'stopped', 'failed', 'finished', 'interrupted'] as const;
+export type TrainingRunStatus = (typeof trainingRunStatuses)[number];
+
+/** What a model version measured, as stored with it. */
+export interface ModelVersionMetrics {
+  evaluation: ModelEvaluationInfo;
+  steps: number;
+  bestStep: number;
+  parameters: Record<string, number>;
+}
 
 export interface TrainingProgressInfo {
   step: number;
@@ -164,8 +180,8 @@ export interface TrainingStatus {
   state: 'idle' | 'training' | 'stopping' | 'proposing';
   projectId: string | null;
   runId: string | null;
-  method: TrainingMethodName | null;
-  preset: PresetNameInfo | null;
+  method: TrainingMethod | null;
+  preset: PresetName | null;
   /** Which recipe runs and why, in one line for the training panel. */
   recipe: string | null;
   backend: string | null;
@@ -176,9 +192,9 @@ export interface TrainingStatus {
 
 export interface TrainingRunSummary {
   id: string;
-  status: 'queued' | 'running' | 'stopped' | 'failed' | 'finished' | 'interrupted';
-  method: string;
-  preset: string;
+  status: TrainingRunStatus;
+  method: TrainingMethod;
+  preset: PresetName;
   backend: string | null;
   error: string | null;
   startedAt: string;
@@ -191,8 +207,8 @@ export interface ModelVersionSummary {
   id: string;
   number: number;
   runId: string | null;
-  method: string;
-  preset: string;
+  method: TrainingMethod;
+  preset: PresetName;
   backend: string;
   createdAt: string;
   evaluation: ModelEvaluationInfo;

@@ -1,0 +1,3 @@
+export { writeDerivedSeries } from './dicomFixtures';
+export { readWithNibabel } from './runPythonOracle';
+export { createTemporaryFolder, removeTemporaryFolders } from './temporaryFolders';

@@ -1,0 +1,87 @@
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { unzlibSync } from 'fflate';
+import { ApiError, type TrainingStatus } from '../contract';
+import { createId, type EventBus } from '../common';
+import type { JobSlot } from '../jobs';
+import type { Project, Workspace } from '../project';
+import { idleTrainingStatus, type ProposeJobRequest, type WorkerMessage } from '../training';
+
+interface ProposalRun {
+  project: Project;
+  modelVersionId: string;
+  settled: boolean;
+}
+
+/**
+ * Proposal jobs: a model version predicts masks for chosen volumes in the job slot's process; each volume's labelmap
+ * is stored as a pending proposal as it arrives, so a job stopped half-way keeps what it made.
+ */
+export class ProposalJobs {
+  constructor(
+    private readonly workspace: Workspace,
+    private readonly events: EventBus,
+    private readonly jobs: JobSlot<TrainingStatus>
+  ) {}
+
+  async proposeMasks(projectId: string, modelVersionId: string, volumeIds: string[]): Promise<void> {
+    const claim = this.jobs.claim('A proposal job', { ...idleTrainingStatus(), state: 'proposing', projectId });
+    try {
+      const project = await this.workspace.getProject(projectId);
+      const version = await project.store.modelVersions.get(modelVersionId);
+      if (!version) throw new ApiError('not-found', 'That model version is not in this project.');
+      Object.assign(claim.status, { method: version.method, preset: version.preset });
+      const run: ProposalRun = { project, modelVersionId, settled: false };
+      const request: ProposeJobRequest = { kind: 'propose', projectFolder: project.folder, weightsFolder: version.weightsFolder, volumeIds };
+      claim.start<ProposeJobRequest, WorkerMessage>(request, {
+        onMessage: (message) => this.handleMessage(run, message),
+        onExit: async (code, signal) => this.handleExit(run, code, signal)
+      });
+    } catch (error) {
+      claim.release();
+      throw error;
+    }
+  }
+
+  private async handleMessage(run: ProposalRun, message: WorkerMessage): Promise<void> {
+    switch (message.type) {
+      case 'started':
+        this.jobs.current!.status.backend = message.backend;
+        break;
+      case 'proposal':
+        await this.storeProposal(run, message);
+        break;
+      case 'proposed':
+      case 'failed':
+        run.settled = true;
+        break;
+      default:
+        break;
+    }
+  }
+
+  private handleExit(run: ProposalRun, code: number | null, signal: string | null): void {
+    if (run.settled) return;
+    const reason = signal ? `was stopped by the system (${signal})` : `ended unexpectedly (exit code ${code})`;
+    const message = `Proposing masks stopped: the process ${reason}.`;
+    this.events.emit('onDidChangeTraining', { projectId: run.project.id, runId: '', status: 'failed', message });
+  }
+
+  private async storeProposal(run: ProposalRun, message: Extract<WorkerMessage, { type: 'proposal' }>): Promise<void> {
+    const { volumeId, labelsFile, sliceAreas } = message.proposal;
+    const path = join(run.project.folder, labelsFile);
+    const labels = unzlibSync(await readFile(path));
+    await run.project.store.proposals.insert({
+      id: createId(),
+      volumeId,
+      modelVersionId: run.modelVersionId,
+      labels,
+      sliceAreas,
+      status: 'pending',
+      reviewedSlices: {},
+      createdAt: new Date().toISOString()
+    });
+    await rm(path, { force: true });
+    this.events.emit('onDidChangeProposals', { projectId: run.project.id, volumeId, done: message.done, total: message.total });
+  }
+}

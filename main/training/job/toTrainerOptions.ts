@@ -1,0 +1,8 @@
+import type { TrainerOptions } from '../createTrainer';
+import type { TrainingOptions } from './jobTypes';
+
+/** What a job's options ask of the trainer: the chosen method and preset at the job's input size. */
+export function toTrainerOptions(options: TrainingOptions, channels = 1): TrainerOptions {
+  const [height, width] = options.inputSize;
+  return { model: options.method, preset: options.preset, height, width, channels, seed: options.seed };
+}

@@ -1,0 +1,1 @@
+export { createLesionProject } from './createLesionProject';
