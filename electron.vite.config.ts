@@ -4,8 +4,8 @@ import { defineConfig } from 'electron-vite';
 
 /**
  * One build for the three Electron bundles. The renderer bundle is also what the web host serves (out/renderer).
- * Cornerstone3D needs: the `events` package (xmlbuilder2 in vtk.js extends EventEmitter), ES workers, and the
- * optimizeDeps settings from docs/stack-notes in dev mode.
+ * Cornerstone3D needs: the `events` package (xmlbuilder2 in vtk.js extends EventEmitter), ES workers, and in dev mode
+ * the optimizeDeps exclusion below (pre-bundled, two copies of @cornerstonejs/metadata lose the pixel data).
  */
 export default defineConfig({
   main: {

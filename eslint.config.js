@@ -1,4 +1,4 @@
-// Lint rules, including the process boundaries of docs/conventions.md as errors.
+// Lint rules, including the process and floor boundaries of docs/architecture.md as errors.
 import js from '@eslint/js';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import { importX } from 'eslint-plugin-import-x';

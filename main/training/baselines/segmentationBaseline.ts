@@ -1,5 +1,5 @@
 /**
- * The paper's baselines (genseg.md section 6), from the authors' ae_segmentation model with ae_004_sc settings:
+ * The paper's baselines (docs/genseg.md#baselines), from the authors' ae_segmentation model with ae_004_sc settings:
  * the same encoder as GenSeg (no spectral norm in these configs); a segmentation decoder with skinny-cat long skips,
  * short residual skips, plain layer norm and a sigmoid head, trained with Dice; and, for the AE baseline, a
  * reconstruction decoder with short skips and no long skips, trained with L1 on the presence and absence images

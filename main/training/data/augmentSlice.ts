@@ -14,7 +14,7 @@ export interface AugmentationSettings {
   warpGrid: number;
 }
 
-/** genseg.md section 4, with the warp's sigma scaled from the paper's 240-pixel height to the model's. */
+/** docs/genseg.md#brats-2017, with the warp's sigma scaled from the paper's 240-pixel height to the model's. */
 export function paperAugmentation(height: number): AugmentationSettings {
   return {
     rotationDegrees: 3,

@@ -56,9 +56,9 @@ interface VolumePlan {
 }
 
 /**
- * Derives the training data from the store (architecture.md, Data): present slices form domain A, absent slices
- * domain B, slices with a drawn tumour the labelled subset. The split into training and validation is by volume and
- * depends only on each volume's id, so it is stable across runs.
+ * Derives the training data from the store (docs/architecture.md#training-data): present slices form domain A, absent
+ * slices domain B, slices with a drawn tumour the labelled subset. The split into training and validation is by volume
+ * and depends only on each volume's id, so it is stable across runs.
  */
 export async function planTrainingData(store: ProjectStore): Promise<VolumePlan[]> {
   const plans: VolumePlan[] = [];

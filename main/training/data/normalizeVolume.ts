@@ -1,8 +1,8 @@
 import type { ScalarArray } from '../../imaging';
 
 /**
- * Per-volume intensity normalisation of genseg.md section 4: over the nonzero voxels, subtract the mean and divide by
- * five standard deviations, then clip to [-1, 1]. Returns the normalised volume as float32.
+ * Per-volume intensity normalisation of docs/genseg.md#brats-2017: over the nonzero voxels, subtract the mean and
+ * divide by five standard deviations, then clip to [-1, 1]. Returns the normalised volume as float32.
  */
 export function normalizeVolume(scalars: ScalarArray): Float32Array {
   let count = 0;

@@ -1,8 +1,9 @@
 /**
- * MUNIT-style multi-scale patch discriminator with hinge outputs. Per scale: conv4 s2 (reflect pad 1), then
- * [LReLU → conv4 s2], then [LN → LReLU → conv4 s2]..., then LN → LReLU → conv1×1 to one channel. The strided convs
- * after the first self-pad inputs smaller than the kernel with the authors' swapped axes (genseg.md 9.1). Scales have
- * independent weights; the input is reduced between scales by 3×3/2 average pooling that excludes padding.
+ * MUNIT-style multi-scale patch discriminator with hinge outputs. Per scale: conv4 s2 (reflect pad 1), then [LReLU →
+ * conv4 s2], then [LN → LReLU → conv4 s2]..., then LN → LReLU → conv1×1 to one channel. The strided convs after the
+ * first self-pad inputs smaller than the kernel with the authors' swapped axes
+ * (docs/genseg.md#details-that-decide-exactness, 1). Scales have independent weights; the input is reduced between
+ * scales by 3×3/2 average pooling that excludes padding.
  */
 import { tf, type Tensor4D } from '../tf';
 import { applyConv, createConv, type ConvLayer } from './layers/conv';

@@ -1,5 +1,5 @@
 /**
- * GenSeg's forward paths (genseg.md section 1, "Forward paths"), in the authors' call order, which fixes the order of
+ * GenSeg's forward paths (docs/genseg.md#forward-paths), in the authors' call order, which fixes the order of
  * spectral-norm power iterations and random draws: f(x_A), f(x_B), g_res(s_A), g_res(s_A, mode 1), g_com(c_A),
  * g_com(c_B), g_res(z_BA), then f(x_BA), f(x_AA), f(x_AB), f(x_BB), and g_com(c_BA) for the cycle.
  */

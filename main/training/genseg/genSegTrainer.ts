@@ -1,8 +1,8 @@
 /**
- * Training and prediction for GenSeg. One step follows the authors' order (genseg.md section 2): the full generator
- * forward; one discriminator step (AMSGrad) on detached fakes; the generator loss evaluated with the *updated*
- * discriminators; one generator step. Both happen inside the generator's gradient tape so the forward runs once;
- * the discriminator step's own graph is cut from the generator's, so it contributes nothing to the generator's
+ * Training and prediction for GenSeg. One step follows the authors' order (docs/genseg.md#losses-and-optimisation): the
+ * full generator forward; one discriminator step (AMSGrad) on detached fakes; the generator loss evaluated with the
+ * *updated* discriminators; one generator step. Both happen inside the generator's gradient tape so the forward runs
+ * once; the discriminator step's own graph is cut from the generator's, so it contributes nothing to the generator's
  * gradients.
  */
 import { tf, type Scalar, type Tensor, type Tensor4D, type Variable } from '../tf';

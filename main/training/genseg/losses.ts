@@ -1,6 +1,6 @@
 /**
- * Loss terms of GenSeg and the baselines (genseg.md section 2). Every image loss is a mean absolute error averaged
- * per sample then over the batch, which for equal-sized samples is the mean over everything.
+ * Loss terms of GenSeg and the baselines (docs/genseg.md#losses-and-optimisation). Every image loss is a mean absolute
+ * error averaged per sample then over the batch, which for equal-sized samples is the mean over everything.
  */
 import { tf, type Scalar, type Tensor, type Tensor4D } from '../tf';
 

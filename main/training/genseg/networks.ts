@@ -49,7 +49,8 @@ export function createGenSegNetworks(config: GenSegConfig, seed: number): GenSeg
       channels: config.encoderChannels,
       spectralNorm: true
     }),
-    // g_com carries a mode-1 affine set and out_conv that are never used, as the authors' does (genseg.md 9.3).
+    // g_com carries a mode-1 affine set and out_conv that are never used, as the authors' does
+    // (docs/genseg.md#details-that-decide-exactness, 3).
     decoderCommon: createDecoder(registry.scope('decoderCommon'), {
       ...decoderBase,
       inChannels: codeChannels - config.uniqueChannels,

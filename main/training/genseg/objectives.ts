@@ -1,7 +1,7 @@
 /**
  * GenSeg's objectives built from the forward outputs: the discriminators' hinge loss on detached fakes, and the
- * generator's terms with the paper's weights (genseg.md section 2). Terms are returned separately so they can be
- * reported, and tested for where their gradients go.
+ * generator's terms with the paper's weights (docs/genseg.md#losses-and-optimisation). Terms are returned separately so
+ * they can be reported, and tested for where their gradients go.
  */
 import { tf, type Scalar, type Tensor4D } from '../tf';
 import { runDiscriminator } from './discriminator';

@@ -1,8 +1,9 @@
 /**
  * GenSeg configurations. One builder takes the preset (a width factor), the architecture family and the input size;
- * `paper` at width 1 reproduces the authors' configs exactly (genseg.md section 3), the others scale every channel
- * count by the width (genseg.md 9.6): round half up, at least 1, the unique code round(N/4) of the code's N channels;
- * one-channel skip projections and image channels are not scaled.
+ * `paper` at width 1 reproduces the authors' configs exactly (docs/genseg.md#layer-sizes-and-parameter-counts), the
+ * others scale every channel count by the width (docs/genseg.md#details-that-decide-exactness, 6): round half up, at
+ * least 1, the unique code round(N/4) of the code's N channels; one-channel skip projections and image channels are not
+ * scaled.
  */
 import type { PresetName } from '../../contract';
 
@@ -82,7 +83,8 @@ export const paperLossWeights: LossWeights = {
   segmentation: 0.01
 };
 
-// lr_D: the README command passes 1e-2 while its experiment name says 1e-3 (genseg.md section 2); the value passed wins.
+// lr_D: the authors' README command passes 1e-2 while its experiment name says 1e-3
+// (docs/genseg.md#losses-and-optimisation); the value passed wins.
 export const paperOptimizer: OptimizerSettings = {
   learningRateGenerator: 1e-3,
   learningRateDiscriminator: 1e-2,
@@ -104,7 +106,7 @@ export function createGenSegConfig(options: GenSegConfigOptions): GenSegConfig {
   const codeChannels = encoderChannels[encoderChannels.length - 1]!;
   const codeSize = computeCodeSize(options.height, options.width, encoderChannels.length - 1);
   if (codeSize[0] < 2 || codeSize[1] < 2) {
-    // Instance norm over a 1×1 map is undefined (genseg.md 9.5).
+    // Instance norm over a 1×1 map is undefined (docs/genseg.md#details-that-decide-exactness, 5).
     throw new Error(`input ${options.height}×${options.width} is too small for ${family}: code would be ${codeSize.join('×')}`);
   }
   return {

@@ -1,7 +1,8 @@
 /**
- * The whole method trains: a tiny GenSeg on synthetic discs drives the thresholded Dice on its own training masks
- * above 0.9. Per genseg.md 9.7 the segmentation weight is raised (0.01 makes Dice ~0.1% of L_G, too little for a
- * short run), and the generator's learning rate too, so that this fits the CI budget; every path and loss still runs.
+ * The whole method trains: a tiny GenSeg on synthetic discs drives the thresholded Dice on its own training masks above
+ * 0.9. Per docs/genseg.md#details-that-decide-exactness (7) the segmentation weight is raised (0.01 makes Dice ~0.1% of
+ * L_G, too little for a short run), and the generator's learning rate too, so that this fits the CI budget; every path
+ * and loss still runs.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activateBackend } from '../backend/selectBackend';

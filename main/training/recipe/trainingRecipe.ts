@@ -1,7 +1,7 @@
 /**
  * Training recipes: how the steps of one run are scheduled. Every recipe keeps GenSeg's networks, forward paths and
- * losses; they differ in what each step trains and on which batch (genseg.md section 11, issue "GenSeg must beat its
- * own baseline on a laptop budget").
+ * losses; they differ in what each step trains and on which batch (docs/genseg.md#the-papers-recipe-on-a-laptop-budget,
+ * issue "GenSeg must beat its own baseline on a laptop budget").
  *
  * - `paper`: every step is a joint GenSeg step on a uniformly drawn batch, segmentation weight 0.01, as the authors
  *   train. With 1% masks, nine batches in ten carry no label; it wins only after long GPU training.
@@ -9,7 +9,7 @@
  *   slices plus a quarter as many slices tagged absent, whose target is an empty mask: a tenth of a joint step's
  *   cost), then segmentation steps interleaved with joint GenSeg steps whose batches always carry labelled slices,
  *   with a segmentation weight that makes those labels count. The absent slices are what keeps proposals off healthy
- *   slices (decisions.md, 18).
+ *   slices (docs/decisions.md, 18).
  *
  * The plan of a step is a pure function of the recipe and the step's index, so a resumed run continues the schedule
  * exactly where it stopped.

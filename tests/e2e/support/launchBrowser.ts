@@ -1,6 +1,6 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-/** Debian's Chromium, headless, with WebGL2 on SwiftShader (docs/stack-notes, section 6). */
+/** Debian's Chromium, headless; WebGL2 still works with --disable-gpu, on SwiftShader (Cornerstone renders on it). */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

@@ -1,8 +1,9 @@
 /**
- * Padding as the authors' convolution wrapper applies it (fcn_maker / genseg `convolution`): reflect padding that
- * falls back to zero padding when any pad is at least as large as a spatial side, and the discriminator's "autopad"
- * for inputs smaller than the kernel, which pads height by the width deficit and width by the height deficit
- * (torch's F.pad takes the last dimension first and the original code lists height first). genseg.md 9.1-9.2.
+ * Padding as the authors' convolution wrapper applies it (fcn_maker / genseg `convolution`): reflect padding that falls
+ * back to zero padding when any pad is at least as large as a spatial side, and the discriminator's "autopad" for
+ * inputs smaller than the kernel, which pads height by the width deficit and width by the height deficit (torch's F.pad
+ * takes the last dimension first and the original code lists height first).
+ * docs/genseg.md#details-that-decide-exactness, 1-2.
  */
 import type { GradSaveFunc } from '@tensorflow/tfjs-core';
 import { tf, type Tensor, type Tensor4D } from '../../tf';
