@@ -6,6 +6,7 @@ import type { SocketClient } from '../../main/contract';
 import { waitForSignals } from './pages/readBodySignals';
 import { WorkstationPage } from './pages/WorkstationPage';
 import { connectApi, describeMask, findProjectId } from './support/connectApi';
+import { replacePendingProposal } from './support/replacePendingProposal';
 import { closeAppSession, openAppSession, type AppSession } from './support/appSession';
 import { keepScreenshotOfFailures } from './support/keepScreenshotOfFailures';
 import { anatomyShape, writeOrientationPhantom } from './support/writeOrientationPhantom';
@@ -91,6 +92,22 @@ describe('training workflow', () => {
     await app.labels.waitForStates();
     await app.labels.pressKey('a');
     await app.screenshot(join(artifacts, 'training-labelled.png'));
+
+    // What main stored, read back through a second client: a present scan with one range of three slices, a mask
+    // on the slice below the range's end (drawn after one ArrowDown), and a scan tagged absent on every slice.
+    const withTumour = await api.call('getWeakLabels', { projectId, volumeId });
+    expect(withTumour.scan).toBe('present');
+    expect(withTumour.tumourRanges).toHaveLength(1);
+    const [range] = withTumour.tumourRanges;
+    expect(range!.last - range!.first).toBe(2);
+    for (let slice = range!.first; slice <= range!.last; slice += 1) expect(withTumour.slices[slice]).toBe('present');
+    const mask = describeMask((await api.call('getVolumeMask', { projectId, volumeId })).labels, sliceSize);
+    expect(mask.slices).toEqual([range!.last - 1]);
+    expect(mask.voxels.length).toBeGreaterThan(20);
+    const absentId = await app.volumeId('without-tumour');
+    const withoutTumour = await api.call('getWeakLabels', { projectId, volumeId: absentId });
+    expect(withoutTumour.scan).toBe('absent');
+    expect(new Set(withoutTumour.slices)).toEqual(new Set(['absent']));
   });
 
   it(
@@ -120,39 +137,49 @@ describe('training workflow', () => {
       const volumeId = await app.volumeId('untouched');
       await app.review.waitForProposal(volumeId);
       await app.viewport.screenshot(join(artifacts, 'review-proposal.png'));
-      const [pending] = await api.call('listProposals', { projectId, volumeId });
-      expect(pending?.status).toBe('pending');
-      const proposedSlices = pending!.sliceAreas.flatMap((area, index) => (area > 0 ? [index] : []));
-      let rejected: number | null = null;
-      if (proposedSlices.length >= 2) {
-        // Next proposed slice, rejected with X: tumour-absent in the strip.
-        const slice = await app.review.jumpToProposedSlice(1);
-        rejected = slice;
-        expect(proposedSlices).toContain(slice);
-        await app.review.press('x');
-        await expect.poll(async () => (await app.labels.sliceStates())[slice]).toBe('a');
-        // Another, corrected with the brush and accepted as edited.
-        const edited = await app.review.jumpToProposedSlice(1);
-        await app.masks.chooseTool('brush');
-        await app.masks.drawStroke([
-          { x: -40, y: 0 },
-          { x: 0, y: 0 }
-        ]);
-        await app.masks.chooseTool('navigate');
-        await app.review.click('accept-edited');
-        const { slices } = await api.call('getMaskSlices', { projectId, volumeId, sliceIndices: [edited] });
-        expect(slices[0]?.provenance).toBe('proposal-edited');
+      const [modelProposal] = await api.call('listProposals', { projectId, volumeId });
+      expect(modelProposal?.status).toBe('pending');
+      expect(modelProposal!.sliceAreas).toHaveLength(anatomyShape[2]);
+      // The fixture guarantees slices to review: the same model version "proposes" a square on four slices.
+      const labels = new Uint8Array(sliceSize * anatomyShape[2]);
+      for (const slice of [12, 13, 14, 15]) {
+        const sliceStart = slice * sliceSize;
+        for (let row = 18; row < 30; row += 1) labels.fill(1, sliceStart + row * anatomyShape[0] + 14, sliceStart + row * anatomyShape[0] + 26);
       }
+      const workspace = inject('workspaceFolder');
+      const proposedSlices = await replacePendingProposal(workspace, projectId, volumeId, labels, sliceSize);
+      expect(proposedSlices).toEqual([12, 13, 14, 15]);
+      await app.chooseVolume('with-tumour');
+      await app.chooseVolume('untouched');
+      await waitForSignals(page, [{ signal: 'pendingProposalId', is: 'equal', value: `${modelProposal!.id}-fixture` }]);
+      await app.review.waitForProposal(volumeId);
+      await app.viewport.screenshot(join(artifacts, 'review-proposal.png'));
+      // Next proposed slice, rejected with X: tumour-absent in the strip.
+      const rejected = await app.review.jumpToProposedSlice(1);
+      expect(proposedSlices).toContain(rejected);
+      await app.review.press('x');
+      await expect.poll(async () => (await app.labels.sliceStates())[rejected]).toBe('a');
+      // Another, corrected with the brush and accepted as edited.
+      const edited = await app.review.jumpToProposedSlice(1);
+      expect(proposedSlices).toContain(edited);
+      expect(edited).not.toBe(rejected);
+      await app.masks.chooseTool('brush');
+      await app.masks.drawStroke([
+        { x: -40, y: 0 },
+        { x: 0, y: 0 }
+      ]);
+      await app.masks.chooseTool('navigate');
+      await app.review.click('accept-edited');
+      const { slices } = await api.call('getMaskSlices', { projectId, volumeId, sliceIndices: [edited] });
+      expect(slices[0]?.provenance).toBe('proposal-edited');
       await app.review.click('accept-all');
-      const [reviewed] = await api.call('listProposals', { projectId, volumeId });
-      expect(reviewed?.status).toBe('reviewed');
+      const reviewed = await api.call('listProposals', { projectId, volumeId });
+      expect(reviewed.map((proposal) => proposal.status)).toEqual(['reviewed', 'reviewed']);
       // Accept-all takes every proposed slice the user has not decided: the rejected one stays without a mask.
       const proposed = proposedSlices.filter((slice) => slice !== rejected);
       const mask = describeMask((await api.call('getVolumeMask', { projectId, volumeId })).labels, sliceSize);
       expect(mask.slices).toEqual(proposed);
-      expect((await api.call('getWeakLabels', { projectId, volumeId })).slices[rejected ?? -1] ?? 'absent').toBe(
-        'absent'
-      );
+      expect((await api.call('getWeakLabels', { projectId, volumeId })).slices[rejected]).toBe('absent');
       await waitForSignals(page, [{ signal: 'pendingProposalId', is: 'equal', value: '' }]);
     },
     trainingTimeout

@@ -14,6 +14,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** The page address with its token, as `npm run serve` prints it. */
     appUrl: string;
+    /** The host's workspace, for fixtures that must put data in a project as the job process would. */
+    workspaceFolder: string;
   }
 }
 
@@ -27,6 +29,7 @@ export default async function startTestHost(project: TestProject): Promise<() =>
   const core = createAppCore({ workspaceFolder });
   const host = await startWebHost({ core, rendererFolder });
   project.provide('appUrl', host.url);
+  project.provide('workspaceFolder', workspaceFolder);
   return async () => {
     await host.close();
     await core.close();

@@ -1,0 +1,43 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ProjectStore } from '../../../main/db';
+
+/**
+ * Replaces the pending proposal of a volume with `labels` from the same model version, as if that model had proposed
+ * them: the store is opened beside the host (SQLite in WAL mode), the model's own proposal is set aside as reviewed.
+ * A tiny model trained for a minute may propose nothing; the review steps need proposed slices to act on.
+ */
+export async function replacePendingProposal(
+  workspaceFolder: string,
+  projectId: string,
+  volumeId: string,
+  labels: Uint8Array,
+  sliceSize: number
+): Promise<number[]> {
+  const registry = JSON.parse(await readFile(join(workspaceFolder, 'projects.json'), 'utf8')) as { id: string; folder: string }[];
+  const folder = registry.find((entry) => entry.id === projectId)?.folder;
+  if (!folder) throw new Error(`project ${projectId} is not in the workspace`);
+  const store = await ProjectStore.open(join(folder, 'project.sqlite'));
+  try {
+    const pending = (await store.proposals.listForVolume(volumeId)).filter((proposal) => proposal.status === 'pending');
+    if (pending.length !== 1) throw new Error(`expected one pending proposal, found ${pending.length}`);
+    const [modelProposal] = pending;
+    await store.proposals.setStatus(modelProposal!.id, 'reviewed');
+    const slices = labels.length / sliceSize;
+    const sliceAreas = Array.from({ length: slices }, (_, slice) =>
+      labels.subarray(slice * sliceSize, (slice + 1) * sliceSize).reduce((sum, value) => sum + (value ? 1 : 0), 0)
+    );
+    await store.proposals.insert({
+      ...modelProposal!,
+      id: `${modelProposal!.id}-fixture`,
+      labels,
+      sliceAreas,
+      status: 'pending',
+      reviewedSlices: {},
+      createdAt: new Date().toISOString()
+    });
+    return sliceAreas.flatMap((area, slice) => (area > 0 ? [slice] : []));
+  } finally {
+    await store.close();
+  }
+}
