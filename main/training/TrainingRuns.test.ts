@@ -148,4 +148,25 @@ describe('training jobs', { timeout: 300_000 }, () => {
     const [version] = await call('listModelVersions', { projectId });
     expect(version?.steps).toBe(killedAfter + 4);
   });
+
+  it('stops within one step of the cpu preset while the process is busy, keeping the best model so far', async () => {
+    const { projectId } = await createLesionProject(core, { volumes: 4, size: 48, slices: 10, maskedSlicesPerVolume: 2 });
+    const steps: number[] = [];
+    core.events.subscribe((name, payload) => {
+      if (name === 'onDidTrainingProgress') steps.push((payload as { progress: { step: number } }).progress.step);
+    });
+    await core.training.startTraining(projectId, { preset: 'cpu', maxSeconds: 900, progressEverySeconds: 0 });
+    await core.events.waitFor('onDidTrainingProgress', (event) => event.progress.step >= 2);
+    const finished = core.events.waitFor('onDidChangeTraining', (event) => event.status !== 'running');
+    const stepAtStop = steps.at(-1)!;
+    expect(core.jobs.stop()).toBe(true);
+    const status = await call('getTrainingStatus', {});
+    expect(status.state).toBe('stopping');
+    expect(status.lastLines.at(-1)).toMatch(/Stopping after the current step, keeping the best model so far/);
+    expect(await finished).toMatchObject({ status: 'stopped', message: expect.stringMatching(/Model version 1 is ready/) });
+    const [version] = await call('listModelVersions', { projectId });
+    // The step in flight when Stop arrived finishes; no other starts.
+    expect(version!.steps).toBeLessThanOrEqual(stepAtStop + 1);
+    expect(version!.preset).toBe('cpu');
+  });
 });

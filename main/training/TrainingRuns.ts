@@ -67,6 +67,7 @@ export class TrainingRuns {
         onExit: (code, signal) => this.handleExit(run, code, signal),
         onStopRequested: () => {
           run.status.state = 'stopping';
+          appendLogLine(run.status, 'Stopping after the current step, keeping the best model so far.');
         }
       });
       this.events.emit('onDidChangeTraining', { projectId, runId, status: 'running', message: null });

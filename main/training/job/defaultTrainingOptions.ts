@@ -24,6 +24,7 @@ export interface TrainingChoice {
   recipe?: Partial<Omit<TrainingRecipe, 'name'>>;
   /** For tests and servers; the app keeps the defaults. */
   checkpointEverySeconds?: number;
+  progressEverySeconds?: number;
   inputSize?: [number, number];
   batchSize?: number;
   /** Train until stopped instead of the preset's default time limit. */
@@ -56,7 +57,7 @@ export function resolveTrainingOptions(
         ? { maxSeconds: defaultSeconds[preset] }
         : {}),
     checkpointEverySeconds: choice.checkpointEverySeconds ?? 120,
-    progressEverySeconds: 2
+    progressEverySeconds: choice.progressEverySeconds ?? 2
   };
   const recipe =
     method === 'genseg'

@@ -2,12 +2,28 @@ import type { SliceDomains } from '../data';
 import type { Trainer } from '../trainingTypes';
 import type { ModelEvaluation } from './jobTypes';
 
-/** Predicts slices in small batches so memory stays bounded whatever the number of slices. */
-export async function predictSlices(trainer: Trainer, images: Float32Array[], batchSize = 8): Promise<Float32Array[]> {
+/** Lets the process's event loop run (a stop message, an IPC disconnect) between two pieces of synchronous work. */
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Asked between batches: true ends the work early (the user pressed Stop). */
+export type ShouldStop = () => boolean;
+
+/**
+ * Predicts slices in small batches so memory stays bounded whatever the number of slices. Between batches it yields
+ * to the event loop and, when `shouldStop` says so, returns what it has (fewer outputs than images).
+ */
+export async function predictSlices(
+  trainer: Trainer,
+  images: Float32Array[],
+  batchSize = 8,
+  shouldStop: ShouldStop = () => false
+): Promise<Float32Array[]> {
   const [height, width, channels] = trainer.inputShape;
   const size = height * width * channels;
   const outputs: Float32Array[] = [];
   for (let start = 0; start < images.length; start += batchSize) {
+    await yieldToEventLoop();
+    if (shouldStop()) break;
     const chunk = images.slice(start, start + batchSize);
     const batch = new Float32Array(chunk.length * size);
     chunk.forEach((image, index) => batch.set(image, index * size));
@@ -19,12 +35,31 @@ export async function predictSlices(trainer: Trainer, images: Float32Array[], ba
   return outputs;
 }
 
+/** At most this many held-out present and absent slices each are scored for AUROC once the user has pressed Stop. */
+export const stoppedEvaluationSlices = 64;
+
+/** Every `step`-th item, so that a shortened evaluation still spans the held-out volumes. */
+function spread<T>(items: T[], limit: number): T[] {
+  if (items.length <= limit) return items;
+  const step = items.length / limit;
+  return Array.from({ length: limit }, (_, index) => items[Math.floor(index * step)]!);
+}
+
 /**
  * The two heads of every model version's evaluation: Dice on the held-out masked slices, and the AUROC of the
- * predicted tumour area as a present-versus-absent score on the held-out tagged slices.
+ * predicted tumour area as a present-versus-absent score on the held-out tagged slices. After a Stop the user waits
+ * for it, so it reuses a Dice already measured on the same slices (`knownDice`) and scores AUROC on a spread sample
+ * of at most `stoppedEvaluationSlices` per domain; the counts it returns say how many slices it scored.
  */
-export async function evaluateModel(trainer: Trainer, heldOut: SliceDomains): Promise<ModelEvaluation> {
-  const dice = heldOut.labelled.length > 0 ? await computeDice(trainer, heldOut) : null;
+export async function evaluateModel(
+  trainer: Trainer,
+  validation: SliceDomains,
+  options: { stopped?: boolean; knownDice?: number | null } = {}
+): Promise<ModelEvaluation> {
+  const limit = options.stopped ? stoppedEvaluationSlices : Infinity;
+  const heldOut = { labelled: validation.labelled, present: spread(validation.present, limit), absent: spread(validation.absent, limit) };
+  const dice =
+    heldOut.labelled.length === 0 ? null : options.stopped && options.knownDice != null ? options.knownDice : await computeDice(trainer, heldOut);
   let auroc: number | null = null;
   if (heldOut.present.length > 0 && heldOut.absent.length > 0) {
     const area = (map: Float32Array) => map.reduce((count, value) => count + (value > 0.5 ? 1 : 0), 0);
@@ -51,11 +86,19 @@ export async function evaluateModel(trainer: Trainer, heldOut: SliceDomains): Pr
   };
 }
 
-export async function computeDice(trainer: Trainer, domains: Pick<SliceDomains, 'labelled'>): Promise<number> {
+/** Global Dice over the labelled slices; null when `shouldStop` cut the prediction short. */
+export async function computeDice(
+  trainer: Trainer,
+  domains: Pick<SliceDomains, 'labelled'>,
+  shouldStop: ShouldStop = () => false
+): Promise<number | null> {
   const predictions = await predictSlices(
     trainer,
-    domains.labelled.map((slice) => slice.image)
+    domains.labelled.map((slice) => slice.image),
+    8,
+    shouldStop
   );
+  if (predictions.length < domains.labelled.length) return null;
   let overlap = 0;
   let total = 0;
   predictions.forEach((prediction, index) => {

@@ -16,7 +16,7 @@ import type { JobHooks } from '../../jobs';
 import type { Trainer } from '../trainingTypes';
 import { createTrainer } from '../createTrainer';
 import { toTrainerOptions } from './toTrainerOptions';
-import { computeDice, evaluateModel } from './evaluateModel';
+import { computeDice, evaluateModel, yieldToEventLoop } from './evaluateModel';
 import type { TrainJobRequest, TrainingProgress, WorkerMessage } from './jobTypes';
 import { readCheckpointFiles, runFolderOf, writeCheckpointFiles } from './runFolder';
 
@@ -111,8 +111,12 @@ async function trainLoop(
   while (!finished()) {
     const { batch, plan } = nextTrainingStep(options.method, options.recipe, trainer.stepCount, sampler);
     Object.assign(latestLosses, (await trainer.trainStep(batch, plan)).losses);
+    // A step is synchronous work: let the stop message in before the next one.
+    await yieldToEventLoop();
     if (selection && trainer.stepCount % validateEvery === 0) {
-      validationDice = await computeDice(trainer, selection);
+      const dice = await computeDice(trainer, selection, hooks.stopRequested);
+      if (dice === null) break;
+      validationDice = dice;
       if (state.bestDice === null || validationDice > state.bestDice) {
         state.bestDice = validationDice;
         state.bestStep = trainer.stepCount;
@@ -138,10 +142,12 @@ async function trainLoop(
   sessionStart = performance.now();
   await saveState('checkpoint');
   hooks.send({ type: 'checkpoint', step: trainer.stepCount });
-  if (selection && trainer.stepCount !== state.bestStep) {
+  const stopped = hooks.stopRequested();
+  if (stopped) hooks.send({ type: 'log', line: `Stopped at step ${trainer.stepCount}; keeping the best model so far (step ${state.bestStep || trainer.stepCount}).` });
+  if (selection && trainer.stepCount !== state.bestStep && !(stopped && state.bestDice !== null)) {
     // A last validation, so that the final weights compete with the best so far.
     const finalDice = await computeDice(trainer, selection);
-    if (state.bestDice === null || finalDice > state.bestDice) {
+    if (finalDice !== null && (state.bestDice === null || finalDice > state.bestDice)) {
       state.bestDice = finalDice;
       state.bestStep = trainer.stepCount;
       await saveState('best');
@@ -154,7 +160,7 @@ async function trainLoop(
   const finalStep = trainer.stepCount;
   const best = await readCheckpointFiles<JobState>(folder, 'best');
   if (best) trainer.loadCheckpoint(best.checkpoint);
-  const evaluation = await evaluateModel(trainer, set.validation);
+  const evaluation = await evaluateModel(trainer, set.validation, { stopped, knownDice: state.bestDice });
   hooks.send({
     type: 'trained',
     result: {
