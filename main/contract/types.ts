@@ -95,7 +95,10 @@ export interface VolumeLabelState {
   presentSlices: number;
   absentSlices: number;
   maskedSlices: number;
+  /** 0 or 1: one live proposal per scan, from the newest model that proposed for it. */
   pendingProposals: number;
+  /** The scan is tagged no tumour but the newest model that proposed for it found some. */
+  disagreement: boolean;
 }
 
 export interface WeakLabels {
@@ -243,11 +246,21 @@ export interface ProposalsChanged {
   total: number;
 }
 
+/**
+ * A proposal is `pending` until every slice it found is decided (`reviewed`); a newer proposal for the same scan
+ * `supersedes` it; on a scan the user tagged no tumour, a model that finds tumour makes a `disagreement` (a second
+ * read the user can open), never a queue item.
+ */
+export const proposalStatuses = ['pending', 'reviewed', 'superseded', 'disagreement'] as const;
+export type ProposalStatus = (typeof proposalStatuses)[number];
+
 export interface ProposalSummary {
   id: string;
   volumeId: string;
   modelVersionId: string;
-  status: 'pending' | 'reviewed';
+  /** The model version's number, as the training panel names it ("Model 3"). */
+  modelVersionNumber: number;
+  status: ProposalStatus;
   /** The user's decision per slice so far (slice index → accepted or rejected). */
   reviewedSlices: Record<number, 'accepted' | 'rejected'>;
   /** Predicted tumour area per slice, mm². */

@@ -1,6 +1,7 @@
 export { Database } from './Database';
 export type { Transaction, SqlValue, Row } from './Database';
 export { migrate } from './migrate';
+export { migrations, type Migration } from './migrations';
 export { ProjectStore } from './ProjectStore';
 export { geometryOf } from './volumeGeometry';
 export type * from './records';

@@ -134,5 +134,33 @@ export const migrations: Migration[] = [
         PRIMARY KEY (volume_id, slice_index, version)
       );
     `
+  },
+  {
+    version: 2,
+    name: 'one live proposal per scan; disagreements on scans tagged no tumour',
+    sql: `
+      CREATE TABLE proposals_v2 (
+        id TEXT PRIMARY KEY,
+        volume_id TEXT NOT NULL REFERENCES volumes(id) ON DELETE CASCADE,
+        model_version_id TEXT NOT NULL REFERENCES model_versions(id) ON DELETE CASCADE,
+        labels BLOB NOT NULL,
+        slice_areas TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'reviewed', 'superseded', 'disagreement')),
+        reviewed_slices TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL
+      );
+      INSERT INTO proposals_v2 SELECT id, volume_id, model_version_id, labels, slice_areas, status, reviewed_slices, created_at
+        FROM proposals;
+      DROP TABLE proposals;
+      ALTER TABLE proposals_v2 RENAME TO proposals;
+      CREATE INDEX proposals_by_volume ON proposals(volume_id);
+      -- Proposals piled up per model: only the newest pending one of each scan stays in the queue.
+      UPDATE proposals SET status = 'superseded'
+        WHERE status = 'pending' AND EXISTS (
+          SELECT 1 FROM proposals AS newer
+          WHERE newer.volume_id = proposals.volume_id AND newer.status = 'pending'
+            AND (newer.created_at > proposals.created_at OR (newer.created_at = proposals.created_at AND newer.id > proposals.id))
+        );
+    `
   }
 ];

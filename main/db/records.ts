@@ -1,4 +1,4 @@
-import type { ModelVersionMetrics, PresetName, TrainingMethod, TrainingRunStatus } from '../contract';
+import type { ModelVersionMetrics, PresetName, ProposalStatus, TrainingMethod, TrainingRunStatus } from '../contract';
 /** Plain records the repositories read and write. They carry no database handles. */
 import type { NiftiLayout, ScalarTypeName } from '../imaging';
 
@@ -103,7 +103,7 @@ export interface ProposalRecord {
   /** Uncompressed uint8 labelmap in the volume's grid. */
   labels: Uint8Array;
   sliceAreas: number[];
-  status: 'pending' | 'reviewed';
+  status: ProposalStatus;
   /** What the user decided per slice so far. */
   reviewedSlices: Record<number, 'accepted' | 'rejected'>;
   createdAt: string;

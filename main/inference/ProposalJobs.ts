@@ -69,18 +69,28 @@ export class ProposalJobs {
 
   private async storeProposal(run: ProposalRun, message: Extract<WorkerMessage, { type: 'proposal' }>): Promise<void> {
     const { volumeId, labelsFile, sliceAreas } = message.proposal;
+    const store = run.project.store;
     const path = join(run.project.folder, labelsFile);
     const labels = unzlibSync(await readFile(path));
-    await run.project.store.proposals.insert({
-      id: createId(),
+    // One live proposal per scan. On a scan the user tagged no tumour there is nothing to review: a model that finds
+    // tumour there disagrees with the user, which the list flags as a second read.
+    const taggedAbsent = (await store.sliceLabels.getScanLabel(volumeId)).state === 'absent';
+    const foundTumour = sliceAreas.some((area) => area > 0);
+    await store.proposals.replaceLive(
       volumeId,
-      modelVersionId: run.modelVersionId,
-      labels,
-      sliceAreas,
-      status: 'pending',
-      reviewedSlices: {},
-      createdAt: new Date().toISOString()
-    });
+      taggedAbsent && !foundTumour
+        ? null
+        : {
+            id: createId(),
+            volumeId,
+            modelVersionId: run.modelVersionId,
+            labels,
+            sliceAreas,
+            status: taggedAbsent ? 'disagreement' : 'pending',
+            reviewedSlices: {},
+            createdAt: new Date().toISOString()
+          }
+    );
     await rm(path, { force: true });
     this.events.emit('onDidChangeProposals', { projectId: run.project.id, volumeId, done: message.done, total: message.total });
   }

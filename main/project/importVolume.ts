@@ -58,7 +58,7 @@ export async function addImportedVolume(project: Project, imported: ImportedVolu
   return toVolumeSummary(record);
 }
 
-const unlabelled: VolumeLabelState = { scan: 'unknown', presentSlices: 0, absentSlices: 0, maskedSlices: 0, pendingProposals: 0 };
+const unlabelled: VolumeLabelState = { scan: 'unknown', presentSlices: 0, absentSlices: 0, maskedSlices: 0, pendingProposals: 0, disagreement: false };
 
 export function toVolumeSummary(record: VolumeRecord, labels: VolumeLabelState = unlabelled): VolumeSummary {
   return {

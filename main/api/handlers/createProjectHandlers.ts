@@ -91,6 +91,7 @@ async function summariseVolumes(project: Project, records: VolumeRecord[]): Prom
   const labelCounts = await project.store.sliceLabels.summariseByVolume();
   const maskCounts = await project.store.masks.countMaskedSlicesByVolume();
   const pending = await project.store.proposals.countPendingByVolume();
+  const disagreements = await project.store.proposals.listDisagreements();
   return records.map((record) => {
     const counts = labelCounts.get(record.id);
     return toVolumeSummary(record, {
@@ -98,7 +99,8 @@ async function summariseVolumes(project: Project, records: VolumeRecord[]): Prom
       presentSlices: counts?.present ?? 0,
       absentSlices: counts?.absent ?? 0,
       maskedSlices: maskCounts.get(record.id) ?? 0,
-      pendingProposals: pending.get(record.id) ?? 0
+      pendingProposals: pending.get(record.id) ?? 0,
+      disagreement: disagreements.has(record.id)
     });
   });
 }

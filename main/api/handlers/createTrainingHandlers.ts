@@ -70,7 +70,11 @@ export function createTrainingHandlers({ workspace, events, jobs, training, prop
     },
     listProposals: async ({ projectId, volumeId }) => {
       const { project } = await findVolume(workspace, projectId, volumeId);
-      return (await project.store.proposals.listForVolume(volumeId)).map(({ labels: _labels, ...summary }) => summary);
+      const numbers = new Map((await project.store.modelVersions.list()).map((version) => [version.id, version.number]));
+      return (await project.store.proposals.listForVolume(volumeId)).map(({ labels: _labels, ...summary }) => ({
+        ...summary,
+        modelVersionNumber: numbers.get(summary.modelVersionId) ?? 0
+      }));
     },
     getProposalLabels: async ({ projectId, proposalId }) => {
       const { proposal } = await findProposal(projectId, proposalId);

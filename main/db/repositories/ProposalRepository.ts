@@ -1,6 +1,7 @@
 import { unzlibSync, zlibSync } from 'fflate';
-import type { Database, Row } from '../Database';
+import type { Database, Row, SqlValue } from '../Database';
 import type { ProposalRecord } from '../records';
+import { readProposalStatus } from './readStoredValues';
 
 interface ProposalRow extends Row {
   id: string;
@@ -21,16 +22,7 @@ export class ProposalRepository {
     await this.database.run(
       `INSERT INTO proposals (id, volume_id, model_version_id, labels, slice_areas, status, reviewed_slices, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        proposal.id,
-        proposal.volumeId,
-        proposal.modelVersionId,
-        zlibSync(proposal.labels, { level: 6 }),
-        JSON.stringify(proposal.sliceAreas),
-        proposal.status,
-        JSON.stringify(proposal.reviewedSlices),
-        proposal.createdAt
-      ]
+      toParameters(proposal)
     );
   }
 
@@ -47,6 +39,33 @@ export class ProposalRepository {
     return row ? toRecord(row) : undefined;
   }
 
+  /**
+   * Makes `proposal` the scan's one live proposal: older pending proposals and disagreements of the same scan are
+   * superseded in the same transaction. With `null`, the scan is only cleared (a model found nothing on a scan the
+   * user tagged no tumour).
+   */
+  async replaceLive(volumeId: string, proposal: ProposalRecord | null): Promise<void> {
+    await this.database.transaction(async (tx) => {
+      await tx.run(
+        "UPDATE proposals SET status = 'superseded' WHERE volume_id = ? AND status IN ('pending', 'disagreement')",
+        [volumeId]
+      );
+      if (!proposal) return;
+      await tx.run(
+        `INSERT INTO proposals (id, volume_id, model_version_id, labels, slice_areas, status, reviewed_slices, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        toParameters(proposal)
+      );
+    });
+  }
+
+  async listDisagreements(): Promise<Set<string>> {
+    const rows = await this.database.all<{ volume_id: string }>(
+      "SELECT DISTINCT volume_id FROM proposals WHERE status = 'disagreement'"
+    );
+    return new Set(rows.map((row) => row.volume_id));
+  }
+
   async countPendingByVolume(): Promise<Map<string, number>> {
     const rows = await this.database.all<{ volume_id: string; n: number }>(
       "SELECT volume_id, COUNT(*) AS n FROM proposals WHERE status = 'pending' GROUP BY volume_id"
@@ -61,8 +80,8 @@ export class ProposalRepository {
   /** Records the user's decisions for some slices; the proposal is reviewed once every slice it found is decided. */
   async recordReview(id: string, decisions: Record<number, 'accepted' | 'rejected'>): Promise<ProposalRecord['reviewedSlices']> {
     return this.database.transaction(async (tx) => {
-      const row = await tx.get<{ reviewed_slices: string; slice_areas: string }>(
-        'SELECT reviewed_slices, slice_areas FROM proposals WHERE id = ?',
+      const row = await tx.get<{ reviewed_slices: string; slice_areas: string; status: string }>(
+        'SELECT reviewed_slices, slice_areas, status FROM proposals WHERE id = ?',
         [id]
       );
       if (!row) return {};
@@ -71,12 +90,25 @@ export class ProposalRepository {
       const done = areas.every((area, slice) => area === 0 || reviewed[slice] !== undefined);
       await tx.run('UPDATE proposals SET reviewed_slices = ?, status = ? WHERE id = ?', [
         JSON.stringify(reviewed),
-        done ? 'reviewed' : 'pending',
+        done ? 'reviewed' : row.status,
         id
       ]);
       return reviewed;
     });
   }
+}
+
+function toParameters(proposal: ProposalRecord): SqlValue[] {
+  return [
+    proposal.id,
+    proposal.volumeId,
+    proposal.modelVersionId,
+    zlibSync(proposal.labels, { level: 6 }),
+    JSON.stringify(proposal.sliceAreas),
+    proposal.status,
+    JSON.stringify(proposal.reviewedSlices),
+    proposal.createdAt
+  ];
 }
 
 function toRecord(row: ProposalRow): ProposalRecord {
@@ -86,7 +118,7 @@ function toRecord(row: ProposalRow): ProposalRecord {
     modelVersionId: row.model_version_id,
     labels: unzlibSync(row.labels),
     sliceAreas: JSON.parse(row.slice_areas) as number[],
-    status: row.status === 'reviewed' ? 'reviewed' : 'pending',
+    status: readProposalStatus(row.status),
     reviewedSlices: JSON.parse(row.reviewed_slices) as ProposalRecord['reviewedSlices'],
     createdAt: row.created_at
   };

@@ -1,9 +1,11 @@
 import {
   presetNames,
+  proposalStatuses,
   trainingMethods,
   trainingRunStatuses,
   type ModelVersionMetrics,
   type PresetName,
+  type ProposalStatus,
   type TrainingMethod,
   type TrainingRunStatus
 } from '../../contract';
@@ -20,6 +22,8 @@ function readChoice<T extends string>(value: string, choices: readonly T[], what
 export const readTrainingMethod = (value: string): TrainingMethod => readChoice(value, trainingMethods, 'training method');
 export const readPresetName = (value: string): PresetName => readChoice(value, presetNames, 'model preset');
 export const readRunStatus = (value: string): TrainingRunStatus => readChoice(value, trainingRunStatuses, 'run status');
+
+export const readProposalStatus = (value: string): ProposalStatus => readChoice(value, proposalStatuses, 'proposal status');
 
 export function readJsonObject(text: string): Record<string, unknown> {
   const value: unknown = JSON.parse(text);

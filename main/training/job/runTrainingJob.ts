@@ -144,19 +144,7 @@ async function trainLoop(
   hooks.send({ type: 'checkpoint', step: trainer.stepCount });
   const stopped = hooks.stopRequested();
   if (stopped) hooks.send({ type: 'log', line: `Stopped at step ${trainer.stepCount}; keeping the best model so far (step ${state.bestStep || trainer.stepCount}).` });
-  if (selection && trainer.stepCount !== state.bestStep && !(stopped && state.bestDice !== null)) {
-    // A last validation, so that the final weights compete with the best so far.
-    const finalDice = await computeDice(trainer, selection);
-    if (finalDice !== null && (state.bestDice === null || finalDice > state.bestDice)) {
-      state.bestDice = finalDice;
-      state.bestStep = trainer.stepCount;
-      await saveState('best');
-    }
-  } else if (!selection) {
-    // Without held-out masks there is nothing to select on: the last weights are the model.
-    state.bestStep = trainer.stepCount;
-    await saveState('best');
-  }
+  await chooseFinalWeights(trainer, state, selection, stopped, saveState);
   const finalStep = trainer.stepCount;
   const best = await readCheckpointFiles<JobState>(folder, 'best');
   if (best) trainer.loadCheckpoint(best.checkpoint);
@@ -173,6 +161,31 @@ async function trainLoop(
       parameters: trainer.countParameters()
     }
   });
+}
+
+/**
+ * The final weights compete with the best so far in a last validation (skipped after a Stop when a best is known);
+ * without held-out masks there is nothing to select on, and the last weights are the model.
+ */
+async function chooseFinalWeights(
+  trainer: Trainer,
+  state: JobState,
+  selection: TrainingSet['validation'] | null,
+  stopped: boolean,
+  saveState: (name: 'checkpoint' | 'best') => Promise<void>
+): Promise<void> {
+  if (!selection) {
+    state.bestStep = trainer.stepCount;
+    await saveState('best');
+    return;
+  }
+  if (trainer.stepCount === state.bestStep || (stopped && state.bestDice !== null)) return;
+  const finalDice = await computeDice(trainer, selection);
+  if (finalDice !== null && (state.bestDice === null || finalDice > state.bestDice)) {
+    state.bestDice = finalDice;
+    state.bestStep = trainer.stepCount;
+    await saveState('best');
+  }
 }
 
 async function restore(

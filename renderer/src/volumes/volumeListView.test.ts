@@ -16,7 +16,7 @@ function volume(
     studyDescription: null,
     seriesDescription: null,
     modality: null,
-    labels: { scan: 'unknown', presentSlices: 0, absentSlices: 0, maskedSlices: 0, pendingProposals: 0, ...labels },
+    labels: { scan: 'unknown', presentSlices: 0, absentSlices: 0, maskedSlices: 0, pendingProposals: 0, disagreement: false, ...labels },
     ...extra
   } as VolumeSummary;
 }
