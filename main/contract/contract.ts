@@ -117,6 +117,8 @@ export const apiCalls = {
         paperRecipe: z.boolean().optional(),
         /** Without it, a run stops by itself after the preset's default time (20 min for cpu). */
         untilStopped: z.boolean().optional(),
+        /** Keep training in the background: new tags and masks reach the model, new versions propose as they come. */
+        continuous: z.boolean().optional(),
         seed: z.number().int().min(0).max(2 ** 31).optional(),
         ...trainingLimits
       })

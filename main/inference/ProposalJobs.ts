@@ -1,8 +1,6 @@
-import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { unzlibSync } from 'fflate';
+import { recordProposal } from '../annotation';
+import type { EventBus } from '../common';
 import { ApiError, type TrainingStatus } from '../contract';
-import { createId, type EventBus } from '../common';
 import type { JobSlot } from '../jobs';
 import type { Project, Workspace } from '../project';
 import { idleTrainingStatus, type ProposeJobRequest, type WorkerMessage } from '../training';
@@ -68,30 +66,12 @@ export class ProposalJobs {
   }
 
   private async storeProposal(run: ProposalRun, message: Extract<WorkerMessage, { type: 'proposal' }>): Promise<void> {
-    const { volumeId, labelsFile, sliceAreas } = message.proposal;
-    const store = run.project.store;
-    const path = join(run.project.folder, labelsFile);
-    const labels = unzlibSync(await readFile(path));
-    // One live proposal per scan. On a scan the user tagged no tumour there is nothing to review: a model that finds
-    // tumour there disagrees with the user, which the list flags as a second read.
-    const taggedAbsent = (await store.sliceLabels.getScanLabel(volumeId)).state === 'absent';
-    const foundTumour = sliceAreas.some((area) => area > 0);
-    await store.proposals.replaceLive(
-      volumeId,
-      taggedAbsent && !foundTumour
-        ? null
-        : {
-            id: createId(),
-            volumeId,
-            modelVersionId: run.modelVersionId,
-            labels,
-            sliceAreas,
-            status: taggedAbsent ? 'disagreement' : 'pending',
-            reviewedSlices: {},
-            createdAt: new Date().toISOString()
-          }
-    );
-    await rm(path, { force: true });
-    this.events.emit('onDidChangeProposals', { projectId: run.project.id, volumeId, done: message.done, total: message.total });
+    await recordProposal(run.project, run.modelVersionId, message.proposal);
+    this.events.emit('onDidChangeProposals', {
+      projectId: run.project.id,
+      volumeId: message.proposal.volumeId,
+      done: message.done,
+      total: message.total
+    });
   }
 }

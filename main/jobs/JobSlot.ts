@@ -83,6 +83,15 @@ export class JobSlot<Status> {
     return true;
   }
 
+  /** Tells the running job that the data it reads has changed; false when nothing runs. */
+  notifyDataChanged(): boolean {
+    const job = this.active;
+    if (!job?.worker) return false;
+    const refresh: ParentMessage<never> = { type: 'refresh' };
+    job.worker.send(refresh);
+    return true;
+  }
+
   /** Resolves once no job runs and every message of the last one has been handled. */
   async whenIdle(): Promise<void> {
     if (this.active) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));

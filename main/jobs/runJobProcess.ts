@@ -20,6 +20,7 @@ export function runJobProcess<Request, Message>(runJob: RunJob<Request, Message>
   const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
   const inFlight = new Set<Promise<void>>();
   let stopRequested = false;
+  let refreshRequested = false;
   let started = false;
 
   /** Sends a message; under fork the promise settles once Node has handed it to the IPC channel. */
@@ -41,9 +42,18 @@ export function runJobProcess<Request, Message>(runJob: RunJob<Request, Message>
       stopRequested = true;
       return;
     }
+    if (message.type === 'refresh') {
+      refreshRequested = true;
+      return;
+    }
     if (started) return;
     started = true;
-    runJob(message.request, { send, stopRequested: () => stopRequested })
+    const takeRefreshRequest = () => {
+      const asked = refreshRequested;
+      refreshRequested = false;
+      return asked;
+    };
+    runJob(message.request, { send, stopRequested: () => stopRequested, takeRefreshRequest })
       .catch((error: unknown) => {
         const text = error instanceof Error ? error.message : String(error);
         send({ type: 'log', line: error instanceof Error ? (error.stack ?? text) : text });

@@ -9,6 +9,15 @@ import { createLesionProject } from './testing/createLesionProject';
 let folder: string;
 let core: AppCore;
 
+/** Resolves with the first status line matching `pattern` that the running job logs. */
+async function waitForLine(pattern: RegExp): Promise<string> {
+  for (;;) {
+    const line = core.jobs.current?.status.lastLines.find((candidate) => pattern.test(candidate));
+    if (line) return line;
+    await core.events.waitFor('onDidTrainingProgress', () => true);
+  }
+}
+
 async function call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallResult<N>> {
   const outcome = await core.dispatch(name, input, { host: 'web' });
   if (!outcome.ok) throw Object.assign(new Error(outcome.error.message), outcome.error);
@@ -168,5 +177,47 @@ describe('training jobs', { timeout: 300_000 }, () => {
     // The step in flight when Stop arrived finishes; no other starts.
     expect(version!.steps).toBeLessThanOrEqual(stepAtStop + 1);
     expect(version!.preset).toBe('cpu');
+  });
+
+  it('keeps training in the background: new masks reach it without a restart, versions come with proposals', async () => {
+    const { projectId, truth } = await createLesionProject(core, { volumes: 6, size: 32, slices: 10, maskedSlicesPerVolume: 1 });
+    const versions: number[] = [];
+    core.events.subscribe((name) => {
+      if (name === 'onDidChangeModelVersions') versions.push(versions.length + 1);
+    });
+    await core.training.startTraining(projectId, {
+      preset: 'tiny',
+      inputSize: [32, 32],
+      batchSize: 2,
+      continuous: true,
+      continuousSettings: { refreshEverySeconds: 3600, versionEverySeconds: 0 },
+      progressEverySeconds: 0
+    });
+    await core.events.waitFor('onDidTrainingProgress', (event) => event.progress.step >= 1);
+    const pid = core.jobs.current!.worker!.pid;
+    // A clinician draws on one more slice of a lesion scan while the model trains.
+    const [volumeId, labels] = [...truth.entries()].find(([, mask]) => mask.some((value) => value > 0))!;
+    const slice = Array.from({ length: 10 }, (_, index) => index).find(
+      (index) => labels.subarray(index * 32 * 32, (index + 1) * 32 * 32).some((value) => value > 0)
+    )!;
+    const before = (await call('getWeakLabels', { projectId, volumeId })).sources.filter((source) => source === 'mask').length;
+    const refreshed = waitForLine(/Training data refreshed: (\d+) masked/);
+    await call('saveMaskSlices', { projectId, volumeId, slices: [{ sliceIndex: slice + 1, labels: labels.slice((slice + 1) * 1024, (slice + 2) * 1024) }] });
+    expect((await call('getWeakLabels', { projectId, volumeId })).sources.filter((source) => source === 'mask').length).toBe(before + 1);
+    const line = await refreshed;
+    expect(line).toMatch(/refreshed: \d+ masked.*\(was \d+/);
+    const [, now, was] = /refreshed: (\d+) masked.*\(was (\d+)/.exec(line)!;
+    expect(Number(now)).toBe(Number(was) + 1);
+    expect(core.jobs.current!.worker!.pid).toBe(pid);
+    // A version is published while training goes on, with proposals for the scans nobody drew on.
+    const proposed = core.events.waitFor('onDidChangeProposals', (event) => event.done === event.total);
+    await core.events.waitFor('onDidChangeModelVersions', () => true);
+    expect((await call('getTrainingStatus', {})).state).toBe('training');
+    await proposed;
+    const finished = core.events.waitFor('onDidChangeTraining', (event) => event.status !== 'running');
+    core.jobs.stop();
+    expect(await finished).toMatchObject({ status: 'stopped' });
+    const listed = await call('listModelVersions', { projectId });
+    expect(listed.length).toBeGreaterThanOrEqual(2);
   });
 });

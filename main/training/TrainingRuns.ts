@@ -1,5 +1,6 @@
 import { cp, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { recordProposal } from '../annotation';
 import { ApiError, type TrainingEventInfo, type TrainingStatus } from '../contract';
 import { createId, type EventBus } from '../common';
 import type { JobSlot } from '../jobs';
@@ -18,6 +19,10 @@ interface RunState {
   settled: boolean;
   /** The run's final event, sent once the process has exited so that listeners see the job slot free. */
   finalEvent: TrainingEventInfo | null;
+  /** The newest model version this run made: continuous training's proposals come from it. */
+  latestVersionId: string | null;
+  /** Ends the run's subscription to the project's data changes (continuous training). */
+  unsubscribe: () => void;
 }
 
 /**
@@ -60,8 +65,15 @@ export class TrainingRuns {
         });
       }
       Object.assign(claim.status, { runId, method: options.method, preset: options.preset, recipe });
-      const run: RunState = { project, runId, status: claim.status, settled: false, finalEvent: null };
+      const run: RunState = { project, runId, status: claim.status, settled: false, finalEvent: null, latestVersionId: null, unsubscribe: () => {} };
       const request: TrainJobRequest = { kind: 'train', projectFolder: project.folder, runId, options, resume: Boolean(resumeRunId) };
+      if (options.continuous) {
+        request.initialWeightsFolder = await this.findStartingVersion(project, options);
+        run.unsubscribe = this.events.subscribe((name, payload) => {
+          const changed = name === 'onDidChangeMask' || name === 'onDidChangeWeakLabels';
+          if (changed && (payload as { projectId: string }).projectId === projectId) this.jobs.notifyDataChanged();
+        });
+      }
       claim.start<TrainJobRequest, WorkerMessage>(request, {
         onMessage: (message) => this.handleMessage(run, message),
         onExit: (code, signal) => this.handleExit(run, code, signal),
@@ -90,6 +102,21 @@ export class TrainingRuns {
     }
   }
 
+  /** The newest model version that continuous training can start from: same method, preset and input size. */
+  private async findStartingVersion(project: Project, options: TrainJobRequest['options']): Promise<string | undefined> {
+    const versions = (await project.store.modelVersions.list()).sort((a, b) => b.number - a.number);
+    const fits = versions.find((version) => {
+      const stored = version.config.options as Partial<TrainJobRequest['options']> | undefined;
+      return (
+        version.method === options.method &&
+        version.preset === options.preset &&
+        stored?.inputSize?.[0] === options.inputSize[0] &&
+        stored?.inputSize?.[1] === options.inputSize[1]
+      );
+    });
+    return fits?.weightsFolder;
+  }
+
   private async handleMessage(run: RunState, message: WorkerMessage): Promise<void> {
     const store = run.project.store;
     switch (message.type) {
@@ -110,7 +137,20 @@ export class TrainingRuns {
         appendLogLine(run.status, message.line);
         break;
       case 'trained':
-        await this.createModelVersion(run, message.result);
+        await this.createModelVersion(run, message.result, { final: true });
+        break;
+      case 'version':
+        await this.createModelVersion(run, message.result, { final: false });
+        break;
+      case 'proposal':
+        if (!run.latestVersionId) break;
+        await recordProposal(run.project, run.latestVersionId, message.proposal);
+        this.events.emit('onDidChangeProposals', {
+          projectId: run.project.id,
+          volumeId: message.proposal.volumeId,
+          done: message.done,
+          total: message.total
+        });
         break;
       case 'failed':
         run.settled = true;
@@ -123,6 +163,7 @@ export class TrainingRuns {
   }
 
   private async handleExit(run: RunState, code: number | null, signal: string | null): Promise<void> {
+    run.unsubscribe();
     if (run.finalEvent) this.events.emit('onDidChangeTraining', run.finalEvent);
     if (run.settled) return;
     const reason = signal ? `was stopped by the system (${signal})` : `ended unexpectedly (exit code ${code})`;
@@ -141,7 +182,8 @@ export class TrainingRuns {
     );
   }
 
-  private async createModelVersion(run: RunState, result: TrainingResult): Promise<void> {
+  /** A frozen copy of the run's best weights as a numbered version; the final one also ends the run. */
+  private async createModelVersion(run: RunState, result: TrainingResult, { final }: { final: boolean }): Promise<void> {
     const { project, runId } = run;
     const record = await project.store.trainingRuns.get(runId);
     const id = createId();
@@ -164,6 +206,12 @@ export class TrainingRuns {
       weightsFolder,
       createdAt: new Date().toISOString()
     });
+    run.latestVersionId = id;
+    if (!final) {
+      appendLogLine(run.status, `Model version ${number} saved; training goes on.`);
+      this.events.emit('onDidChangeModelVersions', { projectId: project.id });
+      return;
+    }
     run.settled = true;
     const stopped = run.status.state === 'stopping';
     await project.store.trainingRuns.update(runId, { status: stopped ? 'stopped' : 'finished', endedAt: new Date().toISOString() });

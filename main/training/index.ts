@@ -29,9 +29,9 @@ export type { Checkpoint, CheckpointManifest, TrainingMethod, StepReport, Traine
 export { createTrainer, type TrainerOptions } from './createTrainer';
 export { TrainingRuns } from './TrainingRuns';
 export { idleTrainingStatus } from './idleTrainingStatus';
-export { createVolumeSlicer, inPlaneSpacing, unfitSlice } from './data';
 export { predictSlices } from './job/evaluateModel';
 export { readCheckpointFiles } from './job/runFolder';
 export { openProjectData, runTrainingJob, type TrainingJobHooks, type JobState as TrainingJobState } from './job/runTrainingJob';
 export { toTrainerOptions } from './job/toTrainerOptions';
+export { proposeVolume } from './job/proposeVolume';
 export type { JobRequest, ProposeJobRequest, VolumeProposal, WorkerMessage } from './job/jobTypes';

@@ -2,6 +2,7 @@ import type { TrainingMethod } from '../../contract';
 import type { TrainingOptions } from './jobTypes';
 import type { PresetName } from '../genseg/presets';
 import { describeRecipe, resolveRecipe, type TrainingRecipe } from '../recipe/trainingRecipe';
+import { defaultContinuousSettings, type ContinuousSettings } from './ContinuousTraining';
 
 /** Input size per preset: the paper's brain width on a GPU, CPU-sized otherwise. */
 const inputSizes: Record<PresetName, [number, number]> = { paper: [240, 240], cpu: [96, 96], tiny: [64, 64] };
@@ -29,6 +30,10 @@ export interface TrainingChoice {
   batchSize?: number;
   /** Train until stopped instead of the preset's default time limit. */
   untilStopped?: boolean;
+  /** Keep training in the background as the user annotates (until stopped, unless a limit is given). */
+  continuous?: boolean;
+  /** For tests: how often continuous training re-reads the data and may publish a version. */
+  continuousSettings?: ContinuousSettings;
 }
 
 /**
@@ -53,17 +58,19 @@ export function resolveTrainingOptions(
     ...(choice.maxSteps !== undefined ? { maxSteps: choice.maxSteps } : {}),
     ...(choice.maxSeconds !== undefined
       ? { maxSeconds: choice.maxSeconds }
-      : choice.maxSteps === undefined && !choice.untilStopped
+      : choice.maxSteps === undefined && !choice.untilStopped && !choice.continuous
         ? { maxSeconds: defaultSeconds[preset] }
         : {}),
     checkpointEverySeconds: choice.checkpointEverySeconds ?? 120,
-    progressEverySeconds: choice.progressEverySeconds ?? 2
+    progressEverySeconds: choice.progressEverySeconds ?? 2,
+    ...(choice.continuous ? { continuous: choice.continuousSettings ?? defaultContinuousSettings } : {})
   };
   const recipe =
-    method === 'genseg'
+    (choice.continuous ? 'In the background, learning from each tag and mask as you save it. ' : '') +
+    (method === 'genseg'
       ? `${describeRecipe(options.recipe)} (${preset} preset)`
       : method === 'segmentation-only'
         ? `Segmentation-only baseline on the masked slices, ${preset} preset.`
-        : `AE + segmentation baseline, ${preset} preset.`;
+        : `AE + segmentation baseline, ${preset} preset.`);
   return { options, recipe };
 }

@@ -23,6 +23,8 @@ export interface TrainingOptions {
   progressEverySeconds: number;
   /** Validation runs every this many steps (at least once an epoch's worth of steps by default). */
   validateEverySteps?: number;
+  /** Keep training in the background: refresh the data as the user annotates, publish versions and proposals. */
+  continuous?: { refreshEverySeconds: number; versionEverySeconds: number };
 }
 
 export interface TrainJobRequest {
@@ -32,6 +34,8 @@ export interface TrainJobRequest {
   options: TrainingOptions;
   /** Continue from this run folder's checkpoint. */
   resume: boolean;
+  /** Start from this model version's weights (its folder, relative to the project), not from scratch. */
+  initialWeightsFolder?: string;
 }
 
 export interface ProposeJobRequest {
@@ -75,6 +79,8 @@ export type WorkerMessage =
   | { type: 'checkpoint'; step: number }
   | { type: 'log'; line: string }
   | { type: 'trained'; result: TrainingResult }
+  /** A model version published while training goes on (continuous training). */
+  | { type: 'version'; result: TrainingResult }
   | { type: 'proposal'; proposal: VolumeProposal; done: number; total: number }
   | { type: 'proposed' }
   | { type: 'failed'; code: string; message: string };

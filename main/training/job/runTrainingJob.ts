@@ -19,6 +19,7 @@ import { toTrainerOptions } from './toTrainerOptions';
 import { computeDice, evaluateModel, yieldToEventLoop } from './evaluateModel';
 import type { TrainJobRequest, TrainingProgress, WorkerMessage } from './jobTypes';
 import { readCheckpointFiles, runFolderOf, writeCheckpointFiles } from './runFolder';
+import { ContinuousTraining } from './ContinuousTraining';
 
 export type TrainingJobHooks = JobHooks<WorkerMessage>;
 
@@ -57,7 +58,8 @@ export async function runTrainingJob(request: TrainJobRequest, hooks: TrainingJo
       return;
     }
     trainer = createTrainer(toTrainerOptions(request.options));
-    await trainLoop(request, hooks, trainer, set, backend.candidate);
+    if (request.initialWeightsFolder && !request.resume) await startFromVersion(request, trainer, hooks);
+    await trainLoop(request, hooks, trainer, set, backend.candidate, source);
   } finally {
     trainer?.dispose();
     await source.store.close();
@@ -68,22 +70,18 @@ async function trainLoop(
   request: TrainJobRequest,
   hooks: TrainingJobHooks,
   trainer: Trainer,
-  set: TrainingSet,
-  backend: string
+  initialSet: TrainingSet,
+  backend: string,
+  source: ProjectData
 ): Promise<void> {
   const { options } = request;
-  const [height, width] = options.inputSize;
   const folder = join(request.projectFolder, runFolderOf(request.runId));
-  const sampler = new BatchSampler(set.train, height, width, {
-    batchSize: options.batchSize,
-    minimumLabelledPerBatch: labelledPerJointBatch(options.recipe, options.batchSize),
-    augmentation: options.augment ? paperAugmentation(height) : null,
-    seed: options.seed
-  });
+  let set = initialSet;
+  let sampler = createSampler(set, options, options.seed);
   const state: JobState = { options, elapsedSeconds: 0, bestDice: null, bestStep: 0, sampler: sampler.getState() };
   if (request.resume) await restore(folder, trainer, sampler, state, hooks);
-  const selection = set.validation.labelled.length > 0 ? set.validation : null;
-  const validateEvery = options.validateEverySteps ?? sampler.stepsPerEpoch;
+  let selection = set.validation.labelled.length > 0 ? set.validation : null;
+  const validateEvery = () => options.validateEverySteps ?? sampler.stepsPerEpoch;
   const saveState = async (name: 'checkpoint' | 'best') => {
     state.sampler = sampler.getState();
     await writeCheckpointFiles(folder, name, await trainer.saveCheckpoint(), state);
@@ -95,6 +93,7 @@ async function trainLoop(
   let validationDice: number | null = null;
   const stepsAtStart = trainer.stepCount;
   const sessionClockStart = performance.now();
+  const continuous = options.continuous ? new ContinuousTraining(options.continuous, request, hooks, source, elapsed()) : null;
   const finished = () =>
     hooks.stopRequested() ||
     (options.maxSteps !== undefined && trainer.stepCount >= options.maxSteps) ||
@@ -109,21 +108,33 @@ async function trainLoop(
     });
   };
   while (!finished()) {
+    const fresh = continuous?.shouldRefresh(elapsed()) ? await continuous.refresh(elapsed(), set) : null;
+    if (fresh) {
+      set = fresh;
+      sampler = createSampler(set, options, options.seed + trainer.stepCount);
+      selection = set.validation.labelled.length > 0 ? set.validation : null;
+    }
     const { batch, plan } = nextTrainingStep(options.method, options.recipe, trainer.stepCount, sampler);
     Object.assign(latestLosses, (await trainer.trainStep(batch, plan)).losses);
     // A step is synchronous work: let the stop message in before the next one.
     await yieldToEventLoop();
-    if (selection && trainer.stepCount % validateEvery === 0) {
+    let improved = false;
+    if (selection && trainer.stepCount % validateEvery() === 0) {
       const dice = await computeDice(trainer, selection, hooks.stopRequested);
       if (dice === null) break;
       validationDice = dice;
       if (state.bestDice === null || validationDice > state.bestDice) {
         state.bestDice = validationDice;
         state.bestStep = trainer.stepCount;
+        improved = true;
         await saveState('best');
       }
     }
     const now = elapsed();
+    if (continuous?.shouldPublish(now, improved, selection !== null)) {
+      if (!selection) await saveState('best');
+      await continuous.publish(now, trainer, set, state.bestDice, backend);
+    }
     if (now - lastProgress >= options.progressEverySeconds) {
       lastProgress = now;
       sendProgress(now);
@@ -142,17 +153,33 @@ async function trainLoop(
   sessionStart = performance.now();
   await saveState('checkpoint');
   hooks.send({ type: 'checkpoint', step: trainer.stepCount });
+  await reportFinalModel({ request, hooks, trainer, set, selection, state, saveState, backend });
+}
+
+interface FinalModelContext {
+  request: TrainJobRequest;
+  hooks: TrainingJobHooks;
+  trainer: Trainer;
+  set: TrainingSet;
+  selection: TrainingSet['validation'] | null;
+  state: JobState;
+  saveState: (name: 'checkpoint' | 'best') => Promise<void>;
+  backend: string;
+}
+
+/** Chooses the final weights, loads the best ones and sends the model version's result with its evaluation. */
+async function reportFinalModel({ request, hooks, trainer, set, selection, state, saveState, backend }: FinalModelContext): Promise<void> {
   const stopped = hooks.stopRequested();
   if (stopped) hooks.send({ type: 'log', line: `Stopped at step ${trainer.stepCount}; keeping the best model so far (step ${state.bestStep || trainer.stepCount}).` });
   await chooseFinalWeights(trainer, state, selection, stopped, saveState);
   const finalStep = trainer.stepCount;
-  const best = await readCheckpointFiles<JobState>(folder, 'best');
+  const best = await readCheckpointFiles<JobState>(join(request.projectFolder, runFolderOf(request.runId)), 'best');
   if (best) trainer.loadCheckpoint(best.checkpoint);
   const evaluation = await evaluateModel(trainer, set.validation, { stopped, knownDice: state.bestDice });
   hooks.send({
     type: 'trained',
     result: {
-      weightsFolder: join(runFolderOf(request.runId)),
+      weightsFolder: runFolderOf(request.runId),
       step: finalStep,
       bestStep: state.bestStep,
       evaluation,
@@ -161,6 +188,31 @@ async function trainLoop(
       parameters: trainer.countParameters()
     }
   });
+}
+
+type ProjectData = Awaited<ReturnType<typeof openProjectData>>;
+
+function createSampler(set: TrainingSet, options: TrainJobRequest['options'], seed: number): BatchSampler {
+  const [height] = options.inputSize;
+  return new BatchSampler(set.train, height, options.inputSize[1], {
+    batchSize: options.batchSize,
+    minimumLabelledPerBatch: labelledPerJointBatch(options.recipe, options.batchSize),
+    augmentation: options.augment ? paperAugmentation(height) : null,
+    seed
+  });
+}
+
+/** Continuous training starts from the newest model version's weights when it fits (same method, preset, size). */
+async function startFromVersion(request: TrainJobRequest, trainer: Trainer, hooks: TrainingJobHooks): Promise<void> {
+  const saved = await readCheckpointFiles<JobState>(join(request.projectFolder, request.initialWeightsFolder!), 'best').catch(
+    () => undefined
+  );
+  if (!saved) {
+    hooks.send({ type: 'log', line: 'The last model version could not be read: training starts from the beginning.' });
+    return;
+  }
+  trainer.loadCheckpoint(saved.checkpoint);
+  hooks.send({ type: 'log', line: `Continuing from the last model version (step ${trainer.stepCount}).` });
 }
 
 /**
