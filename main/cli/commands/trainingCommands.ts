@@ -7,7 +7,7 @@ import { callOrReport, resolveProject } from '../callOrReport';
 export const trainCommand: Command = {
   name: 'train',
   summary: 'Train a model on the project (GenSeg by default) and save it as a new model version',
-  usage: 'train --project ID|NAME [--method genseg|segmentation-only|ae-segmentation] [--preset cpu|tiny|paper] [--minutes N | --steps N] [--paper-recipe] [--resume RUN]',
+  usage: 'train --project ID|NAME [--method genseg|segmentation-only|ae-segmentation] [--preset cpu|tiny|paper] [--minutes N | --steps N] [--paper-recipe] [--continuous] [--resume RUN]',
   async run(args, context) {
     const { values } = parseArgs({
       args,
@@ -18,6 +18,8 @@ export const trainCommand: Command = {
         minutes: { type: 'string' },
         steps: { type: 'string' },
         'paper-recipe': { type: 'boolean' },
+        // Keeps training until Ctrl-C, re-reading the project's tags and masks every minute (another app may edit it).
+        continuous: { type: 'boolean' },
         resume: { type: 'string' }
       }
     });
@@ -46,7 +48,8 @@ export const trainCommand: Command = {
           ...limits,
           ...(values.method ? { method: values.method as 'genseg' } : {}),
           ...(values.preset ? { preset: values.preset as 'cpu' } : {}),
-          ...(values['paper-recipe'] ? { paperRecipe: true } : {})
+          ...(values['paper-recipe'] ? { paperRecipe: true } : {}),
+          ...(values.continuous ? { continuous: true } : {})
         };
     const outcome = await context.core().dispatch(values.resume ? 'resumeTraining' : 'startTraining', input, { host: 'web' });
     if (!outcome.ok) {

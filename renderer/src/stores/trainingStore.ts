@@ -37,6 +37,8 @@ export const useTrainingStore = defineStore('training', () => {
   const advanced = ref(false);
   /** A time budget; null trains until the user presses Stop (main's default). Stop also keeps a model version. */
   const maxMinutes = ref<number | null>(null);
+  /** Keep training in the background as the user annotates (until Stop). */
+  const continuous = ref(false);
   const starting = ref(false);
   const proposing = ref<string | null>(null);
   /** The proposal job's progress over the scans it proposes for. */
@@ -117,7 +119,7 @@ export const useTrainingStore = defineStore('training', () => {
         ? { method: method.value, preset: preset.value, ...(minutes && minutes > 0 ? { maxSeconds: minutes * 60 } : {}) }
         : {};
       curves.value = emptyCurves();
-      await useApiClient().call('startTraining', { projectId, ...options });
+      await useApiClient().call('startTraining', { projectId, ...options, ...(continuous.value ? { continuous: true } : {}) });
       await refreshStatus();
     } catch (error) {
       notifications.reportError(error, 'Starting the training');
@@ -173,7 +175,7 @@ export const useTrainingStore = defineStore('training', () => {
     { immediate: true }
   );
 
-  return { status, versions, method, preset, advanced, maxMinutes, starting, proposing, proposalProgress, curves, start, stop, propose, refreshVersions };
+  return { status, versions, method, preset, advanced, maxMinutes, continuous, starting, proposing, proposalProgress, curves, start, stop, propose, refreshVersions };
 });
 
 /** main's training events: progress, run state changes (told to the user), new model versions. */
