@@ -9,9 +9,10 @@ import { exitCodes, type Command, type CommandContext } from './Command';
 import { exportCommand, tagCommand } from './commands/annotationCommands';
 import { demoCommand } from './commands/demoCommand';
 import { importCommand, projectsCommand, volumesCommand } from './commands/projectCommands';
+import { suggestCommand } from './commands/suggestCommand';
 import { proposeCommand, trainCommand } from './commands/trainingCommands';
 
-export const commands: Command[] = [projectsCommand, importCommand, volumesCommand, tagCommand, trainCommand, proposeCommand, exportCommand, demoCommand];
+export const commands: Command[] = [projectsCommand, importCommand, volumesCommand, tagCommand, trainCommand, proposeCommand, suggestCommand, exportCommand, demoCommand];
 
 function helpText(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

@@ -15,6 +15,7 @@ import type {
   ModelVersionSummary,
   ProposalLabels,
   ProposalSummary,
+  AnnotationSuggestion,
   ProposalsChanged,
   TrainingEventInfo,
   TrainingProgressEvent,
@@ -134,6 +135,25 @@ export const apiCalls = {
     z.object({ ...projectScoped, modelVersionId: id, volumeIds: z.array(id).max(100_000).optional() }).strict()
   ),
   listProposals: defineCall<ProposalSummary[]>()(z.object(volumeScoped).strict()),
+  /** What to annotate next: actions ranked by expected value per second of the user's time, each with its reason. */
+  suggestNext: defineCall<AnnotationSuggestion[]>()(
+    z
+      .object({
+        ...projectScoped,
+        limit: z.number().int().min(1).max(1000).optional(),
+        costs: z
+          .object({
+            tagScan: z.number().positive().max(3600),
+            markRange: z.number().positive().max(3600),
+            drawMaskSlice: z.number().positive().max(3600),
+            reviewProposalSlice: z.number().positive().max(3600)
+          })
+          .partial()
+          .strict()
+          .optional()
+      })
+      .strict()
+  ),
   getProposalLabels: defineCall<ProposalLabels>()(z.object({ ...projectScoped, proposalId: id }).strict()),
   acceptProposal: defineCall<{ acceptedSlices: number[] }>()(
     z

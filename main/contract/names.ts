@@ -33,6 +33,7 @@ export const callNameList = [
   'getProposalLabels',
   'acceptProposal',
   'rejectProposal',
+  'suggestNext',
   'exportMasks',
   'getExportFile'
 ] as const;

@@ -268,6 +268,28 @@ export interface ProposalSummary {
   createdAt: string;
 }
 
+/** Seconds a clinician spends on each kind of action, for ranking what to annotate next. */
+export interface AnnotationCosts {
+  tagScan: number;
+  markRange: number;
+  drawMaskSlice: number;
+  reviewProposalSlice: number;
+}
+
+/** One next action, ranked by expected value per second of the user's time, with the reason it was chosen. */
+export interface AnnotationSuggestion {
+  kind: 'tag-scan' | 'mark-range' | 'draw-mask' | 'review-proposal';
+  volumeId: string;
+  volumeName: string;
+  /** The slice to draw on (draw-mask), zero-based. */
+  sliceIndex?: number;
+  /** What it costs, in seconds. */
+  seconds: number;
+  /** Expected value (in drawn-mask-slice equivalents) per second; only the order is meaningful. */
+  valuePerSecond: number;
+  reason: string;
+}
+
 export interface ProposalLabels {
   proposalId: string;
   volumeId: string;

@@ -1,6 +1,7 @@
 import { ApiError, type ModelVersionSummary, type TrainingRunSummary } from '../../contract';
 import { acceptProposal, rejectProposal } from '../../annotation';
 import type { ModelVersionRecord, TrainingRunRecord } from '../../db';
+import { suggestNext } from '../../inference';
 import { idleTrainingStatus } from '../../training';
 import type { CoreServices, HandlersFor } from './HandlerTypes';
 import { findVolume } from './findVolume';
@@ -15,6 +16,7 @@ type TrainingCalls =
   | 'listModelVersions'
   | 'proposeMasks'
   | 'listProposals'
+  | 'suggestNext'
   | 'getProposalLabels'
   | 'acceptProposal'
   | 'rejectProposal';
@@ -67,6 +69,11 @@ export function createTrainingHandlers({ workspace, events, jobs, training, prop
       const chosen = volumeIds ?? (await project.store.volumes.list()).filter((volume) => !masked.has(volume.id)).map((volume) => volume.id);
       await proposals.proposeMasks(projectId, modelVersionId, chosen);
       return { volumeIds: chosen };
+    },
+    suggestNext: async ({ projectId, limit, costs }) => {
+      const project = await workspace.getProject(projectId);
+      const newest = (await project.store.modelVersions.list()).sort((a, b) => b.number - a.number)[0];
+      return suggestNext(project.store, { limit: limit ?? 20, costs, modelDice: newest?.metrics.evaluation.dice ?? null });
     },
     listProposals: async ({ projectId, volumeId }) => {
       const { project } = await findVolume(workspace, projectId, volumeId);
