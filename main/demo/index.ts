@@ -1,1 +1,1 @@
-export { runDemo } from './runDemo';
+export { runDemo, demoMethods, type DemoMethod } from './runDemo';

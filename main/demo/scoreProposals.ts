@@ -11,6 +11,8 @@ export interface MethodScore {
   /** Voxels proposed in scans without a lesion (false alarms), per scan. */
   falseVoxelsPerHealthyScan: number;
   validationDice: number | null;
+  /** Pooled Dice over the lesion scans nobody drew a mask on: the model saw only their tags. */
+  unannotatedDice: number | null;
 }
 
 /** Scores one model version's proposals against the exact synthetic truth. */
@@ -19,21 +21,25 @@ export async function scoreProposals(
   method: string,
   modelVersionId: string,
   volumeIds: string[],
-  cases: DemoCase[]
+  cases: DemoCase[],
+  drawnVolumes: ReadonlySet<string>
 ): Promise<MethodScore> {
+  let unannotatedOverlap = 0;
+  let unannotatedTotal = 0;
   const dices: number[] = [];
   let overlap = 0;
   let total = 0;
   let falseVoxels = 0;
   let healthy = 0;
   for (const [index, volumeId] of volumeIds.entries()) {
+    // A scan tagged no tumour where the model found nothing keeps no proposal: an empty one.
     const proposal = (await project.store.proposals.listForVolume(volumeId)).find((p) => p.modelVersionId === modelVersionId);
-    if (!proposal) continue;
     const truth = cases[index]!.truth;
+    const labels = proposal?.labels ?? new Uint8Array(truth.length);
     let both = 0;
     let sum = 0;
     for (let voxel = 0; voxel < truth.length; voxel += 1) {
-      const p = proposal.labels[voxel]! > 0 ? 1 : 0;
+      const p = labels[voxel]! > 0 ? 1 : 0;
       both += p & truth[voxel]!;
       sum += p + truth[voxel]!;
     }
@@ -41,6 +47,10 @@ export async function scoreProposals(
       dices.push(sum === 0 ? 1 : (2 * both) / sum);
       overlap += both;
       total += sum;
+      if (!drawnVolumes.has(volumeId)) {
+        unannotatedOverlap += both;
+        unannotatedTotal += sum;
+      }
     } else {
       falseVoxels += sum;
       healthy += 1;
@@ -54,6 +64,7 @@ export async function scoreProposals(
     meanDice: dices.reduce((a, b) => a + b, 0) / Math.max(1, dices.length),
     pooledDice: total === 0 ? 1 : (2 * overlap) / total,
     falseVoxelsPerHealthyScan: falseVoxels / Math.max(1, healthy),
-    validationDice: evaluation?.dice ?? null
+    validationDice: evaluation?.dice ?? null,
+    unannotatedDice: unannotatedTotal === 0 ? null : (2 * unannotatedOverlap) / unannotatedTotal
   };
 }

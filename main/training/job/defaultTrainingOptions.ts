@@ -30,6 +30,8 @@ export interface TrainingChoice {
   batchSize?: number;
   /** Train until stopped instead of the preset's default time limit. */
   untilStopped?: boolean;
+  /** Segmentation-only given slices tagged absent as empty masks too (the strong baseline of docs/decisions.md 18). */
+  baselineWithAbsentSlices?: boolean;
   /** Keep training in the background as the user annotates (until stopped, unless a limit is given). */
   continuous?: boolean;
   /** For tests: how often continuous training re-reads the data and may publish a version. */
@@ -63,6 +65,7 @@ export function resolveTrainingOptions(
         : {}),
     checkpointEverySeconds: choice.checkpointEverySeconds ?? 120,
     progressEverySeconds: choice.progressEverySeconds ?? 2,
+    ...(choice.baselineWithAbsentSlices ? { baselineWithAbsentSlices: true } : {}),
     ...(choice.continuous ? { continuous: choice.continuousSettings ?? defaultContinuousSettings } : {})
   };
   const recipe =
@@ -70,7 +73,7 @@ export function resolveTrainingOptions(
     (method === 'genseg'
       ? `${describeRecipe(options.recipe)} (${preset} preset)`
       : method === 'segmentation-only'
-        ? `Segmentation-only baseline on the masked slices, ${preset} preset.`
+        ? `Segmentation-only baseline on the masked slices${choice.baselineWithAbsentSlices ? ' and slices tagged absent (kept empty)' : ''}, ${preset} preset.`
         : `AE + segmentation baseline, ${preset} preset.`);
   return { options, recipe };
 }

@@ -23,6 +23,8 @@ export interface TrainingOptions {
   progressEverySeconds: number;
   /** Validation runs every this many steps (at least once an epoch's worth of steps by default). */
   validateEverySteps?: number;
+  /** Segmentation-only trains on the recipe's share of slices tagged absent too (the strong baseline). */
+  baselineWithAbsentSlices?: boolean;
   /** Keep training in the background: refresh the data as the user annotates, publish versions and proposals. */
   continuous?: { refreshEverySeconds: number; versionEverySeconds: number };
 }

@@ -114,7 +114,7 @@ async function trainLoop(
       sampler = createSampler(set, options, options.seed + trainer.stepCount);
       selection = set.validation.labelled.length > 0 ? set.validation : null;
     }
-    const { batch, plan } = nextTrainingStep(options.method, options.recipe, trainer.stepCount, sampler);
+    const { batch, plan } = nextTrainingStep(options.method, options.recipe, trainer.stepCount, sampler, options.baselineWithAbsentSlices);
     Object.assign(latestLosses, (await trainer.trainStep(batch, plan)).losses);
     // A step is synchronous work: let the stop message in before the next one.
     await yieldToEventLoop();

@@ -19,9 +19,13 @@ export function nextTrainingStep(
   method: TrainingMethod,
   recipe: TrainingRecipe,
   stepIndex: number,
-  source: BatchSource
+  source: BatchSource,
+  /** The strong baseline: segmentation-only given the recipe's share of absent slices as empty masks too. */
+  baselineWithAbsentSlices = false
 ): { batch: TrainingBatch; plan?: StepPlan } {
-  if (method === 'segmentation-only') return { batch: source.nextLabelledBatch() };
+  if (method === 'segmentation-only') {
+    return { batch: source.nextLabelledBatch(baselineWithAbsentSlices ? absentPerSegmentationBatch(recipe, source.batchSize) : 0) };
+  }
   if (method !== 'genseg') return { batch: source.nextBatch() };
   const plan = planStep(recipe, stepIndex);
   if (plan.kind === 'joint') return { batch: source.nextBatch(), plan };

@@ -82,8 +82,9 @@ describe('training recipes', () => {
     };
     for (let index = 0; index < 4; index += 1) nextTrainingStep('genseg', recipe, index, source);
     nextTrainingStep('segmentation-only', recipe, 0, source);
+    nextTrainingStep('segmentation-only', recipe, 0, source, true);
     nextTrainingStep('ae-segmentation', recipe, 0, source);
-    expect(calls).toEqual(['labelled+4', 'labelled+4', 'mixed', 'labelled+4', 'labelled+0', 'mixed']);
+    expect(calls).toEqual(['labelled+4', 'labelled+4', 'mixed', 'labelled+4', 'labelled+0', 'labelled+4', 'mixed']);
   });
 
   it('refuses settings that make no schedule', () => {
