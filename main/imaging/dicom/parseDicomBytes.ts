@@ -5,6 +5,7 @@
 import dicomParser from 'dicom-parser';
 import { ImagingError } from '../ImagingError';
 import { TRANSFER_SYNTAX } from './dicomTags';
+import { diagnoseDicomBytes, formatBytes } from './diagnoseDicomBytes';
 
 export type DicomDataSet = dicomParser.DataSet;
 export type DicomElement = dicomParser.Element;
@@ -66,20 +67,39 @@ function describeParserError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function describeParseFailure(failure: DicomParseFailure, path: string): ImagingError {
-  if (failure.kind === 'incomplete') {
+/**
+ * Why a whole file cannot be read, in a user's words: cut short (and where), or damaged (and how), told apart by
+ * walking the bytes (diagnoseDicomBytes), never from the mere fact that a buffer ended.
+ */
+export function describeParseFailure(
+  failure: DicomParseFailure | undefined,
+  path: string,
+  bytes: Uint8Array
+): ImagingError {
+  const diagnosis = diagnoseDicomBytes(bytes);
+  const options = failure ? { cause: failure } : {};
+  if (diagnosis.kind === 'truncated') {
+    const where = diagnosis.tag === 'an element' ? 'an element' : `element ${diagnosis.tag}`;
     return new ImagingError(
       'file-truncated',
-      `${path} is cut short: the file ends before its DICOM contents do (it was probably not copied completely).`,
+      `${path} is cut short: the file ends inside ${where} that starts at byte ${diagnosis.offset}, ${formatBytes(diagnosis.missing)} before that element's end (it was probably not copied completely).`,
       path,
-      { cause: failure }
+      options
+    );
+  }
+  if (diagnosis.kind === 'damaged') {
+    return new ImagingError(
+      'damaged-header',
+      `${path} starts like a DICOM file but is damaged from byte ${diagnosis.offset} on: ${diagnosis.why}.`,
+      path,
+      options
     );
   }
   return new ImagingError(
     'damaged-header',
     `${path} starts like a DICOM file but its contents are damaged and cannot be read.`,
     path,
-    { cause: failure }
+    options
   );
 }
 

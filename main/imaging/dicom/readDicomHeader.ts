@@ -1,6 +1,7 @@
 /**
  * Reads what a folder scan needs from one file (identity, pixel format and the geometry of every frame) without
- * reading its pixels: only the first 16 KB, more only when the header is longer (enhanced multi-frame objects).
+ * reading its pixels: the first 16 KB, more whenever the pixel data has not been reached (enhanced multi-frame
+ * objects, long private headers), up to the whole file.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { describeFileSystemError, ImagingError } from '../ImagingError';
@@ -9,6 +10,7 @@ import type { DicomFrameReference, DicomPixelFormat, DicomSeriesIdentity } from 
 import { NATIVE_TRANSFER_SYNTAXES, TAG, TRANSFER_SYNTAX } from './dicomTags';
 import { canDecodePixelFormat, describeUndecodableFormat } from './decodeDicomFrame';
 import { readFrameGeometries } from './readFrameGeometries';
+import { diagnoseDicomBytes } from './diagnoseDicomBytes';
 import {
   DicomParseFailure,
   describeParseFailure,
@@ -38,12 +40,27 @@ export async function readDicomHeader(path: string): Promise<DicomFileHeader> {
     if (!hasDicomSignature(first) && !looksLikeBareDataSet(first))
       throw new ImagingError('not-dicom', `${path} is not a DICOM file.`, path);
     const size = first.length < READ_STEPS[0]! ? first.length : (await handle.stat()).size;
+    // Private data (CSA headers, vendor sequences) can put the pixels anywhere: read on until they are found. Only
+    // the whole file can be judged cut short or damaged, never the part read so far.
     for (const step of [...READ_STEPS.filter((candidate) => candidate < size), size]) {
-      const length = Math.min(step, size);
-      const bytes = length === first.length ? first : await readStart(handle, length);
-      const dataSet = tryParse(bytes, path, length === size);
-      if (dataSet) return describeDicomFile(dataSet, path, size);
-      if (length === size) break;
+      const bytes = step === first.length ? first : await readStart(handle, step);
+      const isWholeFile = step >= size;
+      let dataSet: DicomDataSet;
+      try {
+        dataSet = parseDicomBytes(bytes, { untilPixelData: true });
+      } catch (error) {
+        if (!(error instanceof DicomParseFailure)) throw error;
+        if (isWholeFile) throw describeParseFailure(error, path, bytes);
+        continue;
+      }
+      const pixelData = dataSet.elements[TAG.pixelData];
+      if (pixelData && pixelData.dataOffset <= bytes.length) return describeDicomFile(dataSet, path, size);
+      if (!isWholeFile) continue;
+      // The whole file, and no pixel data: either there is none, or the file ends (or breaks) before it.
+      const diagnosis = diagnoseDicomBytes(bytes);
+      if (diagnosis.kind === 'truncated' || diagnosis.kind === 'damaged')
+        throw describeParseFailure(undefined, path, bytes);
+      return describeDicomFile(dataSet, path, size);
     }
     throw new ImagingError('file-truncated', `${path} is cut short: the file ends before its DICOM contents do.`, path);
   } catch (error) {
@@ -57,17 +74,6 @@ export async function readDicomHeader(path: string): Promise<DicomFileHeader> {
 async function readStart(handle: FileHandle, length: number): Promise<Uint8Array> {
   const { buffer, bytesRead } = await handle.read(Buffer.allocUnsafe(length), 0, length, 0);
   return buffer.subarray(0, bytesRead);
-}
-
-/** undefined: the header runs past the bytes read so far, so read more. */
-function tryParse(bytes: Uint8Array, path: string, isWholeFile: boolean): DicomDataSet | undefined {
-  try {
-    return parseDicomBytes(bytes, { untilPixelData: true });
-  } catch (error) {
-    if (!(error instanceof DicomParseFailure)) throw error;
-    if (error.kind === 'incomplete' && !isWholeFile) return undefined;
-    throw describeParseFailure(error, path);
-  }
 }
 
 function describeDicomFile(dataSet: DicomDataSet, path: string, fileSize: number): DicomFileHeader {
