@@ -3,7 +3,7 @@
  * bridge with their fields, so the bridge resolves every call to an outcome and this client rebuilds the ApiError.
  */
 import type { ApiClient, CallInput, CallName, CallResult, EventName, EventPayload } from './contract';
-import { ApiError, isApiErrorShape, type ApiErrorCode, type ApiErrorShape } from './errors';
+import { ApiError, isApiErrorShape, readApiErrorProblems, type ApiErrorShape } from './errors';
 
 export type BridgeOutcome = { ok: true; result: unknown } | { ok: false; error: ApiErrorShape };
 
@@ -18,8 +18,10 @@ export function createBridgeClient(bridge: ApiBridge): ApiClient {
     async call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallResult<N>> {
       const outcome = await bridge.call(name, input);
       if (outcome.ok) return outcome.result as CallResult<N>;
-      const error = isApiErrorShape(outcome.error) ? outcome.error : { code: 'internal', message: 'Unknown error' };
-      throw new ApiError(error.code as ApiErrorCode, error.message);
+      const error: ApiErrorShape = isApiErrorShape(outcome.error)
+        ? outcome.error
+        : { code: 'internal', message: 'Unknown error' };
+      throw new ApiError(error.code, error.message, readApiErrorProblems(error));
     },
     on<N extends EventName>(name: N, listener: (payload: EventPayload<N>) => void): () => void {
       return bridge.on(name, listener as (payload: unknown) => void);

@@ -3,7 +3,7 @@
  * the browser's WebSocket) and the tests (with the `ws` package) share it.
  */
 import type { ApiClient, CallInput, CallName, CallResult, EventName, EventPayload } from './contract';
-import { ApiError, isApiErrorShape, type ApiErrorCode } from './errors';
+import { ApiError, isApiErrorShape, readApiErrorProblems, type ApiErrorCode } from './errors';
 import { decodeMessage, encodeMessage, type ServerMessage } from './wireFormat';
 
 export interface SocketLike {
@@ -108,6 +108,7 @@ export function createSocketClient(openSocket: () => SocketLike): SocketClient {
 }
 
 function toApiError(error: unknown): ApiError {
-  if (isApiErrorShape(error)) return new ApiError(error.code as ApiErrorCode, error.message);
+  if (isApiErrorShape(error))
+    return new ApiError(error.code as ApiErrorCode, error.message, readApiErrorProblems(error));
   return new ApiError('internal', 'The server sent an error the app does not understand.');
 }

@@ -19,22 +19,32 @@ export type ImagingErrorCode =
   | 'invalid-request'
   | 'write-failed';
 
+/** One file a folder import refused, and why (in the user's words; the reason names the file). */
+export interface RefusedFile {
+  path: string;
+  code: string;
+  reason: string;
+}
+
 export class ImagingError extends Error {
   override readonly name = 'ImagingError';
+  /** For a folder that yielded nothing: every file refused and why (the first 1,000), so the user can act on it. */
+  readonly files?: RefusedFile[];
 
   constructor(
     readonly code: ImagingErrorCode,
     message: string,
     /** The file (or folder) the failure is about, when there is one. */
     readonly path?: string,
-    options?: { cause?: unknown }
+    options?: { cause?: unknown; files?: RefusedFile[] }
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    if (options?.files) this.files = options.files;
   }
 
   /** The shape that crosses the API boundary. */
-  toJSON(): { code: ImagingErrorCode; message: string } {
-    return { code: this.code, message: this.message };
+  toJSON(): { code: ImagingErrorCode; message: string; files?: RefusedFile[] } {
+    return { code: this.code, message: this.message, ...(this.files ? { files: this.files } : {}) };
   }
 }
 
@@ -53,6 +63,18 @@ export function describeFileSystemError(error: unknown, path: string): ImagingEr
     return new ImagingError('file-unreadable', `${path} cannot be opened: permission denied.`, path, { cause: error });
   if (code === 'EISDIR')
     return new ImagingError('file-unreadable', `${path} is a folder, not a file.`, path, { cause: error });
-  const reason = error instanceof Error ? error.message : String(error);
-  return new ImagingError('file-unreadable', `${path} could not be read (${reason}).`, path, { cause: error });
+  if (code === 'EIO')
+    return new ImagingError('file-unreadable', `${path} could not be read: the disk reported a read error.`, path, {
+      cause: error
+    });
+  if (code === 'EMFILE' || code === 'ENFILE')
+    return new ImagingError(
+      'file-unreadable',
+      `${path} could not be opened: too many files are open at once. Try again.`,
+      path,
+      { cause: error }
+    );
+  // Never show the system's own error text: name the file and give the error code for support.
+  const detail = typeof code === 'string' ? ` (system error ${code})` : '';
+  return new ImagingError('file-unreadable', `${path} could not be read${detail}.`, path, { cause: error });
 }

@@ -28,7 +28,7 @@ async function expectImagingError(
   const imagingError = error as ImagingError;
   expect(codes).toContain(imagingError.code);
   expect(imagingError.message).toContain(path);
-  expect(imagingError.toJSON()).toEqual({ code: imagingError.code, message: imagingError.message });
+  expect(imagingError.toJSON()).toMatchObject({ code: imagingError.code, message: imagingError.message });
   return imagingError;
 }
 

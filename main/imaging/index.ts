@@ -1,7 +1,7 @@
 /** Public face of the imaging domain: readers (DICOM, NIfTI), the volume model and its geometry. */
 export * from './volume';
 export * from './importTypes';
-export { ImagingError, isImagingError, type ImagingErrorCode } from './ImagingError';
+export { ImagingError, isImagingError, type ImagingErrorCode, type RefusedFile } from './ImagingError';
 export * as geometry from './geometry';
 export { readNiftiFile, type ReadNiftiOptions } from './nifti/readNiftiFile';
 export { writeNiftiFile, type WriteNiftiOptions } from './nifti/writeNiftiFile';

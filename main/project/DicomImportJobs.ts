@@ -113,7 +113,12 @@ export class DicomImportJobs {
       return await body(controller.signal);
     } catch (error) {
       if (controller.signal.aborted) throw new ApiError('cancelled', 'The import was cancelled; nothing was added to the project.');
-      if (isImagingError(error)) throw new ApiError('bad-file', error.message);
+      if (isImagingError(error))
+        throw new ApiError(
+          'bad-file',
+          error.message,
+          error.files?.map((file) => ({ file: file.path, code: file.code, message: file.reason }))
+        );
       throw error;
     } finally {
       this.running.delete(jobId);

@@ -41,9 +41,13 @@ async function handleRequest(request: DecodeRequest): Promise<DecodeResponse> {
 function describeFailure(request: DecodeRequest, error: unknown): DecodeResponse {
   if (error instanceof ImagingError)
     return { id: request.id, error: { code: error.code, message: error.message, path: error.path ?? request.path } };
-  const reason = error instanceof Error ? error.message : String(error);
+  // A programming error's text is for the log, never for the user.
   return {
     id: request.id,
-    error: { code: 'decode-failed', message: `${request.path} could not be decoded (${reason}).`, path: request.path }
+    error: {
+      code: 'decode-failed',
+      message: `${request.path}: the image could not be decoded; the file may be damaged.`,
+      path: request.path
+    }
   };
 }

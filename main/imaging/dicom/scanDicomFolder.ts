@@ -52,7 +52,7 @@ export async function scanDicomFolder(folder: string, options: ImportOptions = {
   await runWithLimit(files, PARALLEL_READS, inspect, signal);
   report(true);
   if (counts.files === 0) throw new ImagingError('empty-folder', `${folder} contains no files.`, folder);
-  if (headers.length === 0) throw describeNothingFound(folder, counts);
+  if (headers.length === 0) throw describeNothingFound(folder, counts, skipped);
   return {
     series: groupDicomSeries(headers),
     skipped,
@@ -85,13 +85,25 @@ async function checkIsFolder(folder: string): Promise<void> {
   }
 }
 
-function describeNothingFound(folder: string, counts: { files: number; nonDicom: number }): ImagingError {
+function describeNothingFound(
+  folder: string,
+  counts: { files: number; nonDicom: number },
+  skipped: SkippedFile[]
+): ImagingError {
   const others = counts.files - counts.nonDicom;
-  const detail = others > 0 ? `; ${others} DICOM file(s) could not be imported (see the list of skipped files)` : '';
+  // The user sees why in the message itself (the first refusals), and the whole list travels with the error.
+  const refused = skipped.filter((file) => file.code !== 'not-dicom');
+  const examples = refused.slice(0, 3).map((file) => file.reason);
+  const more = others > examples.length ? ` (and ${others - examples.length} more; the list names each file)` : '';
+  const detail = others > 0 ? `; ${others} DICOM file(s) could not be imported: ${examples.join(' ')}${more}` : '';
   return new ImagingError(
     'no-images-found',
-    `No importable DICOM images were found in ${folder}: ${counts.files} file(s) checked, ${counts.nonDicom} not DICOM${detail}.`,
-    folder
+    `No importable DICOM images were found in ${folder}: ${counts.files} file(s) checked, ${counts.nonDicom} not DICOM${detail}`.replace(
+      /([^.])$/,
+      '$1.'
+    ),
+    folder,
+    { files: skipped.map(({ path, code, reason }) => ({ path, code, reason })) }
   );
 }
 
