@@ -100,9 +100,27 @@ function describeDicomFile(dataSet: DicomDataSet, path: string, fileSize: number
     NATIVE_TRANSFER_SYNTAXES.has(format.transferSyntaxUid) &&
     format.transferSyntaxUid !== TRANSFER_SYNTAX.deflatedExplicitLittle
   ) {
-    const needed =
-      pixelData.dataOffset +
-      Math.ceil((format.rows * format.columns * format.samplesPerPixel * format.bitsAllocated * frameCount) / 8);
+    const imageBytes = Math.ceil(
+      (format.rows * format.columns * format.samplesPerPixel * format.bitsAllocated * frameCount) / 8
+    );
+    const needed = pixelData.dataOffset + imageBytes;
+    // The pixel data element says how long it is: an image size that disagrees with it would be read sheared.
+    // (One byte more is the padding to an even length; a file cut short inside the pixels is reported below.)
+    const declared = pixelData.length;
+    if (
+      declared !== undefined &&
+      declared !== 0xffffffff &&
+      pixelData.dataOffset + declared <= fileSize &&
+      declared !== imageBytes &&
+      declared !== imageBytes + 1
+    ) {
+      const size = `${format.columns} × ${format.rows}${frameCount > 1 ? ` × ${frameCount} frames` : ''}`;
+      throw new ImagingError(
+        'damaged-header',
+        `${path} cannot be imported: its header gives an image size (${size}, ${format.bitsAllocated}-bit${format.samplesPerPixel === 3 ? ' colour' : ''}) that needs ${imageBytes} bytes, but its pixel data holds ${declared} bytes, so the header is wrong.`,
+        path
+      );
+    }
     if (needed > fileSize) {
       throw new ImagingError(
         'file-truncated',

@@ -5,6 +5,7 @@
 import { computeSpacing, createIdentityMatrix } from '../geometry';
 import type { Matrix4, Vec3 } from '../volume';
 import type { NiftiHeader } from './niftiHeader';
+import { ImagingError } from '../ImagingError';
 
 export interface ChosenNiftiAffine {
   /** RAS millimetres, row-major. */
@@ -17,7 +18,18 @@ export interface ChosenNiftiAffine {
  * nibabel's get_best_affine, dcm2niix and ITK. Lengths are converted to millimetres when the header says metres or
  * microns.
  */
-export function chooseNiftiAffine(header: NiftiHeader): ChosenNiftiAffine {
+export function chooseNiftiAffine(header: NiftiHeader, path: string): ChosenNiftiAffine {
+  const damaged = (reason: string): ImagingError =>
+    new ImagingError('damaged-header', `${path} has a damaged NIfTI header: ${reason}.`, path);
+  // Voxel sizes are never guessed: a size that is not a positive number would silently become 1 mm.
+  if (header.sformCode <= 0) {
+    const sizes = [1, 2, 3].map((n) => header.pixdim[n]!);
+    const bad = sizes.findIndex((size) => !(Number.isFinite(size) && size > 0));
+    if (bad >= 0)
+      throw damaged(
+        `its voxel size along axis ${bad + 1} is ${describeNumber(sizes[bad]!)}, not a positive number of millimetres`
+      );
+  }
   let chosen: ChosenNiftiAffine;
   if (header.sformCode > 0) {
     chosen = { rasAffine: [...header.srow[0], ...header.srow[1], ...header.srow[2], 0, 0, 0, 1], method: 'sform' };
@@ -30,7 +42,25 @@ export function chooseNiftiAffine(header: NiftiHeader): ChosenNiftiAffine {
   }
   const millimetres = spatialUnitInMillimetres(header.xyztUnits);
   if (millimetres !== 1) chosen.rasAffine = chosen.rasAffine.map((value, n) => (n < 12 ? value * millimetres : value));
+  const form = chosen.method === 'sform' ? 'orientation matrix (sform)' : 'orientation (qform)';
+  if (chosen.rasAffine.some((value) => !Number.isFinite(value)))
+    throw damaged(`its ${form} holds values that are not numbers`);
+  const voxelSizes = computeSpacing(chosen.rasAffine);
+  if (voxelSizes.some((size) => !(size > 0)) || Math.abs(determinant3(chosen.rasAffine)) < 1e-12)
+    throw damaged(`its ${form} collapses the image onto a plane (a voxel size of 0)`);
   return chosen;
+}
+
+function determinant3(m: Matrix4): number {
+  return (
+    m[0]! * (m[5]! * m[10]! - m[6]! * m[9]!) -
+    m[1]! * (m[4]! * m[10]! - m[6]! * m[8]!) +
+    m[2]! * (m[4]! * m[9]! - m[5]! * m[8]!)
+  );
+}
+
+function describeNumber(value: number): string {
+  return Number.isNaN(value) ? 'not a number' : String(value);
 }
 
 function spatialUnitInMillimetres(xyztUnits: number): number {

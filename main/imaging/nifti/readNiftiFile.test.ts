@@ -57,7 +57,9 @@ describe('readNiftiFile', () => {
     await expectSameAsNibabel(path, 0);
     await expectSameAsNibabel(path, 1);
     const imported = await readNiftiFile(path, { volumeIndex: 1 });
-    expect(imported.description.warnings.join(' ')).toMatch(/volumes; volume 2 was loaded/);
+    expect(imported.description.warnings.join(' ')).toMatch(
+      /holds 3 volumes \(4th dimension 1 × 5th dimension 3\); volume 2 of 3 was loaded/
+    );
   });
 
   it('refuses a file that is not NIfTI with a message naming it', async () => {

@@ -32,16 +32,38 @@ interface VolumeLayout {
 
 export async function readNiftiFile(path: string, options: ReadNiftiOptions = {}): Promise<ImportedVolume> {
   const collector = new VolumeBytesCollector(path, options, await measureMaximumContentBytes(path));
+  // How many bytes the (decompressed) file holds in all, to check every volume a 4D header promises is there.
+  let contentBytes: number;
   if (await isGzipFile(path)) {
+    contentBytes = 0;
+    let done = false;
     for await (const chunk of openNiftiByteStream(path, options.signal)) {
       options.signal?.throwIfAborted();
-      if (collector.push(chunk)) break;
+      contentBytes += chunk.length;
+      if (!done) done = collector.push(chunk);
+      // A 3D file needs nothing after its volume; a 4D file is counted to its end.
+      if (done && collector.volumeCount() === 1) break;
     }
   } else {
     await readUncompressedVolume(path, collector, options.signal);
+    contentBytes = await measureMaximumContentBytes(path);
   }
   const { layout, bytes } = collector.finish();
+  checkAllVolumesPresent(path, layout, contentBytes);
   return buildImportedVolume(path, layout, bytes, options.volumeIndex ?? 0);
+}
+
+/** A 4D header whose later volumes the file does not hold is wrong (or the file cut short): never import a part. */
+function checkAllVolumesPresent(path: string, layout: VolumeLayout, contentBytes: number): void {
+  if (layout.volumeCount === 1) return;
+  const needed = Math.floor(layout.header.voxOffset) + layout.volumeCount * layout.length;
+  if (contentBytes >= needed) return;
+  throw new ImagingError(
+    'file-truncated',
+    `${path} holds less image data than its header describes (${layout.volumeCount} volumes need ` +
+      `${formatBytes(needed)}, the file holds ${formatBytes(contentBytes)}): the file is cut short or its header is wrong.`,
+    path
+  );
 }
 
 /** An uncompressed file is read at the chosen volume's offset: a late volume of a large 4D file costs no more. */
@@ -106,6 +128,10 @@ class VolumeBytesCollector {
   pushAt(chunk: Uint8Array, position: number): boolean {
     this.position = position;
     return this.copyOverlap(chunk);
+  }
+
+  volumeCount(): number {
+    return this.layout?.volumeCount ?? 1;
   }
 
   getVolumeRange(): { start: number; length: number } {
@@ -214,10 +240,12 @@ function buildImportedVolume(
   const { header, datatype, dimensions } = layout;
   const raw = decodeVoxels(bytes, datatype, header.littleEndian);
   const scalars = applyScaling(raw, header.sclSlope, header.sclInter);
-  const { rasAffine, method } = chooseNiftiAffine(header);
+  const { rasAffine, method } = chooseNiftiAffine(header, path);
   const warnings: string[] = [];
   if (layout.volumeCount > 1)
-    warnings.push(`This file holds ${layout.volumeCount} volumes; volume ${volumeIndex + 1} was loaded.`);
+    warnings.push(
+      `This file holds ${layout.volumeCount} volumes (${describeExtraDimensions(header)}); volume ${volumeIndex + 1} of ${layout.volumeCount} was loaded.`
+    );
   if (method === 'pixdim-only') {
     warnings.push('The file carries no orientation: it is shown as stored, and left and right cannot be trusted.');
   }
@@ -230,6 +258,16 @@ function buildImportedVolume(
       warnings
     }
   };
+}
+
+/** "4th dimension 10" or "4th dimension 3 × 5th dimension 2": what the volume count is made of. */
+function describeExtraDimensions(header: NiftiHeader): string {
+  const rank = header.dim[0]!;
+  const ordinal = ['4th', '5th', '6th', '7th'];
+  return header.dim
+    .slice(4, rank + 1)
+    .map((size, n) => `${ordinal[n]} dimension ${size}`)
+    .join(' × ');
 }
 
 /** File bytes to native-endian scalars; the buffer is fresh and aligned, so swapping happens in place. */
