@@ -12,6 +12,9 @@ export interface VolumeDescription {
   modality?: string;
   sourceFormat: 'dicom' | 'nifti';
   sourceFiles: string[];
+  /** For one volume of a 4-D series or file: its number (from 1) and how many there are, for names and exports. */
+  volumeIndex?: number;
+  volumeCount?: number;
   /** Things the user should know about the data (uneven slice spacing, gantry tilt, chosen 4D volume...). */
   warnings: string[];
   /** The display window the file suggests (DICOM 0028,1050/1051), to open the volume with. */

@@ -131,7 +131,8 @@ export class DicomImportJobs {
   }
 }
 
-function nameOf(series: { seriesDescription?: string; seriesNumber?: number; modality?: string; id: string }): string {
+function nameOf(series: { seriesDescription?: string; seriesNumber?: number; modality?: string; id: string; partLabel?: string }): string {
   const parts = [series.seriesNumber !== undefined ? `#${series.seriesNumber}` : null, series.seriesDescription ?? series.modality ?? 'DICOM series'];
-  return parts.filter(Boolean).join(' ');
+  // The parts of a split series (the volumes of a 4-D series) each get their own name.
+  return parts.filter(Boolean).join(' ') + (series.partLabel ? ` (${series.partLabel})` : '');
 }

@@ -39,6 +39,10 @@ export interface DicomFrameReference {
   spacingBetweenSlices?: number;
   rescaleSlope: number;
   rescaleIntercept: number;
+  /** EchoTime (0018,0081) ms and the diffusion b-value (0018,9087, or the GE/Siemens private copies), when given:
+   * they name the volumes of a multi-echo or diffusion series. */
+  echoTime?: number;
+  bValue?: number;
   format: DicomPixelFormat;
 }
 
@@ -70,6 +74,12 @@ export interface SeriesSummary extends DicomSeriesIdentity {
   id: string;
   /** Why this is a part of a series ("orientation 2 of 2", "volume 3 of 10"), when it was split. */
   splitReason?: string;
+  /** A short name for the part that tells it from its siblings ("volume 3 of 10, b = 1000"), when it was split. */
+  partLabel?: string;
+  /** For the volumes of a 4-D series (images repeating at the same positions): this one's number, from 1, and how
+   * many there are. */
+  volumeIndex?: number;
+  volumeCount?: number;
   rows: number;
   columns: number;
   sliceCount: number;

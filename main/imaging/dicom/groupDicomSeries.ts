@@ -13,26 +13,82 @@ const SPACING_TOLERANCE = 1e-4;
 const SAME_POSITION_TOLERANCE = 0.01;
 
 export function groupDicomSeries(files: DicomFileHeader[]): SeriesSummary[] {
-  const bySeries = new Map<string, { identity: DicomSeriesIdentity; frames: DicomFrameReference[] }>();
-  for (const file of files) {
-    const entry = bySeries.get(file.identity.seriesInstanceUid) ?? { identity: file.identity, frames: [] };
-    entry.frames.push(...file.frames);
-    bySeries.set(file.identity.seriesInstanceUid, entry);
+  // Files arrive in the order their reads finished: sort them, so that names, ids and parts never change between
+  // scans of the same folder.
+  const ordered = [...files].sort((a, b) => comparePaths(a.frames[0]?.path ?? '', b.frames[0]?.path ?? ''));
+  const bySeries = new Map<string, { identity: DicomSeriesIdentity; bySeriesNumber: Map<string, Group> }>();
+  for (const file of ordered) {
+    const uid = file.identity.seriesInstanceUid;
+    const entry = bySeries.get(uid) ?? { identity: file.identity, bySeriesNumber: new Map<string, Group>() };
+    bySeries.set(uid, entry);
+    // One SeriesInstanceUID should mean one SeriesNumber; where it does not (some exporters reuse the UID), the
+    // numbers tell the series apart.
+    const numberKey = String(file.identity.seriesNumber ?? '');
+    const group = entry.bySeriesNumber.get(numberKey) ?? { identity: file.identity, frames: [] };
+    group.frames.push(...file.frames);
+    entry.bySeriesNumber.set(numberKey, group);
   }
   const summaries: SeriesSummary[] = [];
-  for (const { identity, frames } of bySeries.values()) {
-    const stacks = splitByGrid(frames);
-    const parts = stacks.flatMap((stack, stackIndex) =>
-      splitByRepeatedPosition(stack).map((volumeFrames, volumeIndex, volumes) => ({
-        frames: volumeFrames,
-        reason: describeSplit(stackIndex, stacks.length, volumeIndex, volumes.length)
-      }))
+  for (const { bySeriesNumber } of bySeries.values()) {
+    const groups = [...bySeriesNumber.values()].sort(
+      (a, b) => (a.identity.seriesNumber ?? -Infinity) - (b.identity.seriesNumber ?? -Infinity)
     );
-    parts.forEach((part, index) =>
-      summaries.push(summarize(identity, part.frames, parts.length > 1 ? index + 1 : 0, part.reason))
-    );
+    const parts = groups.flatMap((group) => {
+      const stacks = splitByGrid(group.frames);
+      return stacks.flatMap((stack, stackIndex) =>
+        splitByRepeatedPosition(stack).map((volumeFrames, volumeIndex, volumes) => ({
+          identity: group.identity,
+          frames: volumeFrames,
+          reason: describeSplit(
+            groups.length > 1 ? group.identity.seriesNumber : undefined,
+            stackIndex,
+            stacks.length,
+            volumeIndex,
+            volumes.length
+          ),
+          volume: volumes.length > 1 ? { index: volumeIndex + 1, count: volumes.length } : undefined
+        }))
+      );
+    });
+    parts.forEach((part, index) => {
+      const summary = summarize(part.identity, part.frames, parts.length > 1 ? index + 1 : 0, part.reason);
+      if (part.volume) {
+        summary.volumeIndex = part.volume.index;
+        summary.volumeCount = part.volume.count;
+      }
+      if (parts.length > 1) summary.partLabel = labelPart(part.frames, part.volume, parts.length, index);
+      summaries.push(summary);
+    });
   }
   return summaries.sort(compareSeries);
+}
+
+interface Group {
+  identity: DicomSeriesIdentity;
+  frames: DicomFrameReference[];
+}
+
+/** Numbers inside names compare as numbers: slice2 before slice10. */
+const comparePaths = (a: string, b: string): number =>
+  a.localeCompare(b, 'en', { numeric: true }) || (a < b ? -1 : a > b ? 1 : 0);
+
+/** "volume 3 of 10, b = 1000, echo 24 ms", "series 5", or "part 2 of 3": what tells this part from the others. */
+function labelPart(
+  frames: DicomFrameReference[],
+  volume: { index: number; count: number } | undefined,
+  partCount: number,
+  partIndex: number
+): string {
+  const shared = (key: 'echoTime' | 'bValue'): number | undefined => {
+    const value = frames[0]![key];
+    return value !== undefined && frames.every((frame) => frame[key] === value) ? value : undefined;
+  };
+  const words = [volume ? `volume ${volume.index} of ${volume.count}` : `part ${partIndex + 1} of ${partCount}`];
+  const bValue = shared('bValue');
+  const echoTime = shared('echoTime');
+  if (bValue !== undefined) words.push(`b = ${bValue}`);
+  if (echoTime !== undefined && volume) words.push(`echo ${Number(echoTime.toFixed(2))} ms`);
+  return words.join(', ');
 }
 
 /** Clusters frames that share orientation, image size and pixel spacing (within tolerances). */
@@ -84,12 +140,15 @@ export function compareInstanceOrder(a: DicomFrameReference, b: DicomFrameRefere
 }
 
 function describeSplit(
+  seriesNumber: number | undefined,
   stackIndex: number,
   stackCount: number,
   volumeIndex: number,
   volumeCount: number
 ): string | undefined {
   const parts: string[] = [];
+  if (seriesNumber !== undefined)
+    parts.push(`series number ${seriesNumber} (several series numbers share one SeriesInstanceUID)`);
   if (stackCount > 1)
     parts.push(`image stack ${stackIndex + 1} of ${stackCount} (different orientation, size or pixel spacing)`);
   if (volumeCount > 1) parts.push(`volume ${volumeIndex + 1} of ${volumeCount} (images repeat at the same positions)`);
@@ -120,6 +179,7 @@ function compareSeries(a: SeriesSummary, b: SeriesSummary): number {
     (a.patientId ?? '').localeCompare(b.patientId ?? '') ||
     (a.studyInstanceUid ?? '').localeCompare(b.studyInstanceUid ?? '') ||
     (a.seriesNumber ?? 0) - (b.seriesNumber ?? 0) ||
-    a.id.localeCompare(b.id)
+    a.seriesInstanceUid.localeCompare(b.seriesInstanceUid) ||
+    a.id.localeCompare(b.id, 'en', { numeric: true })
   );
 }

@@ -170,6 +170,8 @@ function describeSeries(series: SeriesSummary, paths: string[], warnings: string
     'modality'
   ] as const;
   for (const key of copy) if (series[key] !== undefined) Object.assign(description, { [key]: series[key] });
+  if (series.volumeIndex !== undefined && series.volumeCount !== undefined)
+    Object.assign(description, { volumeIndex: series.volumeIndex, volumeCount: series.volumeCount });
   const inverted = series.frames.some((frame) => frame.format.photometricInterpretation === 'MONOCHROME1');
   const colour = series.frames.some((frame) => frame.format.samplesPerPixel === 3);
   if (inverted) {

@@ -130,15 +130,31 @@ function describeDicomFile(dataSet: DicomDataSet, path: string, fileSize: number
     }
   }
   const instanceNumber = dataSet.intString(TAG.instanceNumber);
+  const labels = readVolumeLabels(dataSet);
   const frames = readFrameGeometries(dataSet, frameCount).map((geometry, frameIndex) => ({
     path,
     frameIndex,
     ...(instanceNumber === undefined ? {} : { instanceNumber }),
     ...geometry,
+    ...labels,
     format
   }));
   const sopInstanceUid = dataSet.string(TAG.sopInstanceUid)?.trim();
   return { identity: readIdentity(dataSet, path), frames, ...(sopInstanceUid ? { sopInstanceUid } : {}) };
+}
+
+/** Echo time and b-value: standard tags first, then the GE (0043,1039) and Siemens (0019,100C) private ones. */
+function readVolumeLabels(dataSet: DicomDataSet): { echoTime?: number; bValue?: number } {
+  const labels: { echoTime?: number; bValue?: number } = {};
+  const echoTime = dataSet.floatString('x00180081');
+  if (echoTime !== undefined && Number.isFinite(echoTime)) labels.echoTime = echoTime;
+  const standard = dataSet.elements['x00189087']?.length === 8 ? dataSet.double('x00189087') : undefined;
+  const ge = dataSet.intString('x00431039');
+  const siemens = dataSet.intString('x0019100c');
+  // GE adds 10^9 to the b-value for some sequences; only the low digits are the b-value.
+  const bValue = standard ?? (ge !== undefined ? ge % 1_000_000_000 : undefined) ?? siemens;
+  if (bValue !== undefined && Number.isFinite(bValue) && bValue >= 0) labels.bValue = bValue;
+  return labels;
 }
 
 function readPixelFormat(dataSet: DicomDataSet): DicomPixelFormat {
