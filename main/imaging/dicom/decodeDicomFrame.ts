@@ -39,7 +39,8 @@ export async function decodeDicomFrame(
   } else {
     samples = readNativeFrame(dataSet, element, frame);
   }
-  const expected = format.rows * format.columns * format.samplesPerPixel;
+  const subsampled = !element.encapsulatedPixelData && format.photometricInterpretation === 'YBR_FULL_422';
+  const expected = format.rows * format.columns * (subsampled ? 2 : format.samplesPerPixel);
   if (samples.length < expected) {
     throw new ImagingError(
       'decode-failed',
@@ -48,6 +49,7 @@ export async function decodeDicomFrame(
     );
   }
   applyBitsStored(samples, format);
+  if (subsampled) return takeLuminanceOf422(samples, format);
   return format.samplesPerPixel === 3 ? convertColourToGrey(samples, format) : samples;
 }
 
@@ -62,6 +64,9 @@ function readCompressedFrame(
       // A single frame may be split over several fragments; take them all.
       return dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, element, 0, element.fragments?.length ?? 1);
     }
+    // Without an offset table, one fragment per frame (always so for RLE) needs no guessing.
+    if (!element.basicOffsetTable?.length && element.fragments?.length === frameCount)
+      return dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, element, frame.frameIndex, 1);
     const offsets = element.basicOffsetTable?.length
       ? element.basicOffsetTable
       : dicomParser.createJPEGBasicOffsetTable(dataSet, element);
@@ -78,7 +83,8 @@ function readCompressedFrame(
 
 function readNativeFrame(dataSet: DicomDataSet, element: dicomParser.Element, frame: DicomFrameReference): ScalarArray {
   const { format } = frame;
-  const pixelCount = format.rows * format.columns * format.samplesPerPixel;
+  const pixelCount =
+    format.rows * format.columns * (format.photometricInterpretation === 'YBR_FULL_422' ? 2 : format.samplesPerPixel);
   if (format.bitsAllocated === 1)
     return unpackBits(dataSet.byteArray, element.dataOffset, pixelCount * frame.frameIndex, pixelCount);
   const bytesPerSample = format.bitsAllocated / 8;
@@ -96,6 +102,14 @@ function readNativeFrame(dataSet: DicomDataSet, element: dicomParser.Element, fr
   if (format.transferSyntaxUid === TRANSFER_SYNTAX.explicitBig && bytesPerSample > 1)
     swapBytesInPlace(bytes, bytesPerSample);
   return viewSamples(bytes.buffer, format);
+}
+
+/** Native YBR_FULL_422: Y1 Y2 Cb Cr per pair of pixels; the grey value is the luminance, as for YBR_FULL. */
+function takeLuminanceOf422(samples: ScalarArray, format: DicomPixelFormat): Float32Array {
+  const pixelCount = format.rows * format.columns;
+  const grey = new Float32Array(pixelCount);
+  for (let n = 0; n < pixelCount; n++) grey[n] = samples[4 * (n >> 1) + (n & 1)]!;
+  return grey;
 }
 
 function viewSamples(buffer: ArrayBuffer, format: DicomPixelFormat): ScalarArray {

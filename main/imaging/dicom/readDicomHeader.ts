@@ -54,7 +54,11 @@ export async function readDicomHeader(path: string): Promise<DicomFileHeader> {
         continue;
       }
       const pixelData = dataSet.elements[TAG.pixelData];
-      if (pixelData && pixelData.dataOffset <= bytes.length) return describeDicomFile(dataSet, path, size);
+      if (pixelData && pixelData.dataOffset <= bytes.length) {
+        const header = describeDicomFile(dataSet, path, size);
+        await checkPixelDataLength(handle, header, pixelData, path, size);
+        return header;
+      }
       if (!isWholeFile) continue;
       // The whole file, and no pixel data: either there is none, or the file ends (or breaks) before it.
       const diagnosis = diagnoseDicomBytes(bytes);
@@ -100,27 +104,8 @@ function describeDicomFile(dataSet: DicomDataSet, path: string, fileSize: number
     NATIVE_TRANSFER_SYNTAXES.has(format.transferSyntaxUid) &&
     format.transferSyntaxUid !== TRANSFER_SYNTAX.deflatedExplicitLittle
   ) {
-    const imageBytes = Math.ceil(
-      (format.rows * format.columns * format.samplesPerPixel * format.bitsAllocated * frameCount) / 8
-    );
+    const imageBytes = nativeFrameBytes(format) * frameCount;
     const needed = pixelData.dataOffset + imageBytes;
-    // The pixel data element says how long it is: an image size that disagrees with it would be read sheared.
-    // (One byte more is the padding to an even length; a file cut short inside the pixels is reported below.)
-    const declared = pixelData.length;
-    if (
-      declared !== undefined &&
-      declared !== 0xffffffff &&
-      pixelData.dataOffset + declared <= fileSize &&
-      declared !== imageBytes &&
-      declared !== imageBytes + 1
-    ) {
-      const size = `${format.columns} × ${format.rows}${frameCount > 1 ? ` × ${frameCount} frames` : ''}`;
-      throw new ImagingError(
-        'damaged-header',
-        `${path} cannot be imported: its header gives an image size (${size}, ${format.bitsAllocated}-bit${format.samplesPerPixel === 3 ? ' colour' : ''}) that needs ${imageBytes} bytes, but its pixel data holds ${declared} bytes, so the header is wrong.`,
-        path
-      );
-    }
     if (needed > fileSize) {
       throw new ImagingError(
         'file-truncated',
@@ -155,6 +140,45 @@ function readVolumeLabels(dataSet: DicomDataSet): { echoTime?: number; bValue?: 
   const bValue = standard ?? (ge !== undefined ? ge % 1_000_000_000 : undefined) ?? siemens;
   if (bValue !== undefined && Number.isFinite(bValue) && bValue >= 0) labels.bValue = bValue;
   return labels;
+}
+
+/**
+ * The pixel data element says how long it is: an image size that disagrees with it would be read sheared. One byte
+ * more is the padding to an even length, and some writers pad with a run of zeros (pydicom accepts both); anything
+ * else means Rows, Columns, BitsAllocated or NumberOfFrames are wrong. A file cut short is reported elsewhere.
+ */
+async function checkPixelDataLength(
+  handle: FileHandle,
+  header: DicomFileHeader,
+  pixelData: { dataOffset: number; length: number },
+  path: string,
+  fileSize: number
+): Promise<void> {
+  const { format } = header.frames[0]!;
+  if (!NATIVE_TRANSFER_SYNTAXES.has(format.transferSyntaxUid)) return;
+  if (format.transferSyntaxUid === TRANSFER_SYNTAX.deflatedExplicitLittle) return;
+  const declared = pixelData.length;
+  if (declared === 0xffffffff || pixelData.dataOffset + declared > fileSize) return;
+  const frameCount = header.frames.length;
+  const imageBytes = nativeFrameBytes(format) * frameCount;
+  if (declared === imageBytes || declared === imageBytes + 1) return;
+  if (declared > imageBytes) {
+    const excess = Math.min(declared - imageBytes, 1 << 16);
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(excess), 0, excess, pixelData.dataOffset + imageBytes);
+    if (buffer.subarray(0, bytesRead).every((byte) => byte === 0)) return;
+  }
+  const size = `${format.columns} × ${format.rows}${frameCount > 1 ? ` × ${frameCount} frames` : ''}`;
+  throw new ImagingError(
+    'damaged-header',
+    `${path} cannot be imported: its header gives an image size (${size}, ${format.bitsAllocated}-bit${format.samplesPerPixel === 3 ? ' colour' : ''}) that needs ${imageBytes} bytes, but its pixel data holds ${declared} bytes, so the header is wrong.`,
+    path
+  );
+}
+
+/** Bytes of one native frame; YBR_FULL_422 stores two luminance values and one pair of chroma values per two pixels. */
+export function nativeFrameBytes(format: DicomPixelFormat): number {
+  const samples = format.photometricInterpretation === 'YBR_FULL_422' ? 2 : format.samplesPerPixel;
+  return Math.ceil((format.rows * format.columns * samples * format.bitsAllocated) / 8);
 }
 
 function readPixelFormat(dataSet: DicomDataSet): DicomPixelFormat {
