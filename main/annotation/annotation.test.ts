@@ -83,7 +83,7 @@ describe('weak labels', () => {
     await expect(call('tagScan', { projectId, volumeId, state: 'absent' })).rejects.toMatchObject({ code: 'conflict' });
     await expect(call('setSliceStates', { projectId, volumeId, sliceIndices: [5], state: 'absent' })).rejects.toMatchObject({ code: 'conflict' });
     const [summary] = await call('listVolumes', { projectId });
-    expect(summary?.labels).toEqual({ scan: 'present', presentSlices: 1, absentSlices: 9, maskedSlices: 1, pendingProposals: 0 });
+    expect(summary?.labels).toEqual({ scan: 'present', presentSlices: 1, absentSlices: 9, maskedSlices: 1, pendingProposals: 0, disagreement: false });
   });
 });
 

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Database } from './Database';
 import { migrate } from './migrate';
+import { migrations } from './migrations';
 import { ProjectStore } from './ProjectStore';
 import type { VolumeRecord } from './records';
 
@@ -54,7 +55,7 @@ describe('ProjectStore', () => {
     await store.close();
     const reopened = await ProjectStore.open(path);
     const versions = await reopened.database.all<{ version: number }>('SELECT version FROM schema_migrations');
-    expect(versions.map((row) => row.version)).toEqual([1]);
+    expect(versions.map((row) => row.version)).toEqual(migrations.map((migration) => migration.version));
     await reopened.close();
   });
 
@@ -66,7 +67,7 @@ describe('ProjectStore', () => {
     await database.close();
     await expect(ProjectStore.open(path)).rejects.toThrow(/newer version/);
     const check = await Database.open(path);
-    expect((await check.all('SELECT version FROM schema_migrations')).length).toBe(2);
+    expect((await check.all('SELECT version FROM schema_migrations')).length).toBe(migrations.length + 1);
     await check.close();
   });
 
