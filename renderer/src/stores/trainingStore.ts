@@ -143,7 +143,7 @@ export const useTrainingStore = defineStore('training', () => {
     proposalProgress.value = null;
     try {
       const { volumeIds } = await useApiClient().call('proposeMasks', { projectId, modelVersionId });
-      notifications.show('info', `Proposed masks for ${volumeIds.length} scan${volumeIds.length === 1 ? '' : 's'}.`);
+      notifications.show('info', `Proposing masks for ${volumeIds.length} scan${volumeIds.length === 1 ? '' : 's'}…`);
       setAppSignal('proposalsDone', volumeIds.length);
     } catch (error) {
       notifications.reportError(error, 'Proposing masks');
@@ -162,6 +162,7 @@ export const useTrainingStore = defineStore('training', () => {
     onVersions: () => void refreshVersions(),
     onProposals: ({ done, total }) => {
       proposalProgress.value = { done, total };
+      if (done === total) notifications.show('info', `Proposals are ready for ${total} scan${total === 1 ? '' : 's'}: review them from the list.`);
     },
     notify: notifications.show
   });
@@ -193,7 +194,9 @@ function subscribeToTrainingEvents(handlers: {
     handlers.onChange();
     if (!handlers.isCurrentProject(event.projectId)) return;
     if (event.status === 'failed') handlers.notify('error', event.message ?? 'The training stopped with an error.');
-    else if (event.status === 'finished') handlers.notify('info', 'Training finished.');
+    else if (event.status === 'interrupted') handlers.notify('error', event.message ?? 'The training process ended unexpectedly.');
+    else if (event.status === 'finished') handlers.notify('info', `Training finished. ${event.message ?? ''}`.trim());
+    else if (event.status === 'stopped') handlers.notify('info', `Training stopped; the best model so far is kept. ${event.message ?? ''}`.trim());
   });
   api.on('onDidChangeModelVersions', ({ projectId }) => {
     if (handlers.isCurrentProject(projectId)) handlers.onVersions();
