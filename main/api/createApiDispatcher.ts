@@ -13,7 +13,7 @@ export type DispatchOutcome = { ok: true; result: unknown } | { ok: false; error
 export function createApiDispatcher(handlers: ApiHandlers, logger: Logger) {
   return async function dispatch(name: unknown, input: unknown, context: CallContext): Promise<DispatchOutcome> {
     if (!isCallName(name)) {
-      return { ok: false, error: { code: 'unknown-call', message: `There is no call named ${String(name).slice(0, 64)}.` } };
+      return { ok: false, error: { code: 'unknown-call', message: `There is no call named ${describeName(name)}.` } };
     }
     const parsed = apiCalls[name].input.safeParse(input ?? {});
     if (!parsed.success) {
@@ -31,6 +31,11 @@ export function createApiDispatcher(handlers: ApiHandlers, logger: Logger) {
 }
 
 export type ApiDispatcher = ReturnType<typeof createApiDispatcher>;
+
+/** A name from the wire can be anything, even an object whose toString throws: only a string is ever shown. */
+function describeName(name: unknown): string {
+  return typeof name === 'string' ? name.slice(0, 64) : `of type ${typeof name}`;
+}
 
 function describeInvalidInput(name: string, error: z.ZodError): string {
   const first = error.issues[0];

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { defineCall, defineEvent } from './defineContract';
 import { callNameList, eventNameList, type CallName, type EventName } from './names';
+import { maximumUploadBytes } from './limits';
 import { presetNames, trainingMethods } from './types';
 import type {
   AppInfo,
@@ -62,7 +63,7 @@ export const apiCalls = {
       .object({
         ...projectScoped,
         fileName: z.string().min(1).max(255),
-        bytes
+        bytes: bytes.refine((value) => value.byteLength <= maximumUploadBytes, `must be at most ${maximumUploadBytes / 1024 ** 2} MiB`)
       })
       .strict()
   ),

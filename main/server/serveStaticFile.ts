@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 
@@ -36,8 +37,11 @@ export function contentSecurityPolicy(host: string): string {
 
 /** Serves the built renderer. Files are served as they are (no Content-Encoding), and never from outside `root`. */
 export async function serveStaticFile(root: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const url = new URL(request.url ?? '/', 'http://localhost');
-  const relative = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+  const relative = relativePathOf(request.url);
+  if (relative === undefined) {
+    response.writeHead(400, { 'Content-Type': 'text/plain' }).end('Bad request');
+    return;
+  }
   const path = normalize(join(root, relative));
   if (!path.startsWith(normalize(root) + sep)) {
     response.writeHead(403).end();
@@ -56,5 +60,16 @@ export async function serveStaticFile(root: string, request: IncomingMessage, re
     'Cross-Origin-Opener-Policy': 'same-origin',
     'Cache-Control': extname(path) === '.html' ? 'no-store' : 'max-age=3600'
   });
-  createReadStream(path).pipe(response);
+  // pipeline, not pipe: a read error (the file removed after stat) rejects instead of being an unhandled 'error'.
+  await pipeline(createReadStream(path), response);
+}
+
+/** The decoded path of a request URL, or undefined when the URL or one of its percent-escapes is malformed. */
+function relativePathOf(requestUrl: string | undefined): string | undefined {
+  try {
+    const url = new URL(requestUrl ?? '/', 'http://localhost');
+    return decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+  } catch {
+    return undefined;
+  }
 }

@@ -64,6 +64,13 @@ describe('web host', () => {
     expect(await httpGet('/%2e%2e/secret.txt', `127.0.0.1:${host.port}`)).not.toBe(200);
   });
 
+  it('answers a bad percent-escape in a static URL with 400, not a server error', async () => {
+    for (const path of ['/%E0%A4%A', '/%', '/assets/%zz.js', '/%C0%AF']) {
+      expect(await httpGet(path, `127.0.0.1:${host.port}`), path).toBe(400);
+    }
+    expect(await httpGet('/', `127.0.0.1:${host.port}`)).toBe(200);
+  });
+
   it('runs calls for a client with the token', async () => {
     const client = connect(host.token);
     const created = await client.call('createProject', { name: 'Brains' });

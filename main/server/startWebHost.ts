@@ -1,8 +1,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { decodeMessage, encodeMessage, type ServerMessage } from '../contract';
+import { encodeMessage, maximumMessageBytes, parseClientMessage, type ServerMessage } from '../contract';
 import type { AppCore } from '../app';
 import { serveStaticFile } from './serveStaticFile';
 
@@ -23,8 +24,6 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-const maximumMessageBytes = 2 ** 31 - 1;
-
 /**
  * The browser host: HTTP for the built renderer and one WebSocket (`/api`) carrying the API contract, bound to
  * 127.0.0.1 only. The page must present the per-launch token; the Host and Origin headers must name this server
@@ -41,12 +40,17 @@ export async function startWebHost({ core, rendererFolder, port = 0, token = ran
     serveStaticFile(rendererFolder, request, response).catch((error: unknown) => {
       core.logger.error('static file failed', error);
       if (!response.headersSent) response.writeHead(500).end();
+      else response.destroy();
     });
   });
+  // A server-level failure (out of file descriptors on accept, say) is logged; it must not end the process.
+  server.on('error', (error) => core.logger.error('web host server error', error));
+  // The contract's largest message bounds what ws buffers for one client; larger frames are refused with 1009.
   const sockets = new WebSocketServer({ noServer: true, maxPayload: maximumMessageBytes });
   server.on('upgrade', (request, socket, head) => {
+    socket.on('error', () => socket.destroy());
     if (!isAuthorisedUpgrade(request, token, allowedHosts())) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      refuseUpgrade(socket);
       return;
     }
     sockets.handleUpgrade(request, socket, head, (webSocket) => serveApiSocket(core, webSocket));
@@ -73,8 +77,21 @@ export async function startWebHost({ core, rendererFolder, port = 0, token = ran
   };
 }
 
+/** Answers 401 and destroys the socket once the answer is written: a refused client keeps nothing open. */
+function refuseUpgrade(socket: Duplex): void {
+  socket.once('finish', () => socket.destroy());
+  socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  // A client that never reads could hold the answer in our buffer: give it a moment, then cut it off.
+  setTimeout(() => socket.destroy(), 2000).unref();
+}
+
 function isAuthorisedUpgrade(request: IncomingMessage, token: string, allowedHosts: string[]): boolean {
-  const url = new URL(request.url ?? '/', 'http://localhost');
+  let url: URL;
+  try {
+    url = new URL(request.url ?? '/', 'http://localhost');
+  } catch {
+    return false;
+  }
   if (url.pathname !== '/api') return false;
   if (!allowedHosts.includes(request.headers.host ?? '')) return false;
   const origin = request.headers.origin;
@@ -85,21 +102,22 @@ function isAuthorisedUpgrade(request: IncomingMessage, token: string, allowedHos
 }
 
 function serveApiSocket(core: AppCore, socket: WebSocket): void {
+  // Protocol errors (bad frames, oversize messages, invalid UTF-8) arrive here; ws has already closed the connection
+  // with the matching code. Without this listener each of them would be an unhandled 'error' that ends the process.
+  socket.on('error', (error: Error & { code?: string }) => {
+    core.logger.info(`closed a web client after a protocol error (${error.code ?? error.name})`);
+  });
   socket.on('message', (data, isBinary) => {
-    void answerMessage(core, socket, isBinary ? toBytes(data) : undefined);
+    answerMessage(core, socket, isBinary ? toBytes(data) : undefined).catch((error: unknown) => {
+      core.logger.error('answering a web client failed', error);
+      socket.terminate();
+    });
   });
 }
 
 async function answerMessage(core: AppCore, socket: WebSocket, frame: Uint8Array | undefined): Promise<void> {
-  let message: { kind?: unknown; id?: unknown; name?: unknown; input?: unknown };
-  try {
-    if (!frame) throw new Error('text frame');
-    message = decodeMessage(frame) as typeof message;
-  } catch {
-    socket.close(1003, 'malformed message');
-    return;
-  }
-  if (message.kind !== 'call' || typeof message.id !== 'number') {
+  const message = frame ? parseClientMessage(frame) : undefined;
+  if (!message) {
     socket.close(1003, 'malformed message');
     return;
   }

@@ -1,6 +1,8 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import type { ImportResult, VolumeSummary, VolumeVoxels } from '../../../main/contract/types';
+import { ApiError } from '../../../main/contract/errors';
+import { maximumUploadBytes } from '../../../main/contract/limits';
 import { useApiClient } from '../api';
 import { useNotificationsStore } from './notificationsStore';
 import { useProjectsStore } from './projectsStore';
@@ -65,6 +67,10 @@ export const useVolumesStore = defineStore('volumes', () => {
 
   function importUpload(file: File): Promise<boolean> {
     return runImport(async (projectId) => {
+      if (file.size > maximumUploadBytes) {
+        const limit = Math.round(maximumUploadBytes / 1024 ** 2);
+        throw new ApiError('invalid-input', `${file.name} is larger than ${limit} MiB, the most the browser can send. Import it by its path instead.`);
+      }
       const bytes = new Uint8Array(await file.arrayBuffer());
       return useApiClient().call('importNiftiUpload', { projectId, fileName: file.name, bytes });
     });
