@@ -1,9 +1,11 @@
 import { ApiError } from '../contract';
-import type { MaskProvenance, ProjectStore, SliceLabel, VolumeRecord } from '../db';
+import { MaskVersionConflict, type MaskProvenance, type ProjectStore, type SliceLabel, type VolumeRecord } from '../db';
 
 export interface MaskSliceInput {
   sliceIndex: number;
   labels: Uint8Array;
+  /** The slice's version the edit was drawn on (0: no mask yet); a newer stored version refuses the save. */
+  baseVersion?: number;
 }
 
 /**
@@ -33,19 +35,32 @@ export async function saveMaskSlices(
   }
   const tumourSlices = slices.filter((slice) => slice.labels.some((value) => value !== 0));
   const implied: SliceLabel[] = tumourSlices.map((slice) => ({ sliceIndex: slice.sliceIndex, state: 'present', source: 'mask' }));
-  return store.masks.saveSlices(volume.id, slices, {
-    ...provenance,
-    impliedSliceLabels: implied,
-    markScanPresent: tumourSlices.length > 0
-  });
+  try {
+    return await store.masks.saveSlices(volume.id, slices, {
+      ...provenance,
+      impliedSliceLabels: implied,
+      markScanPresent: tumourSlices.length > 0
+    });
+  } catch (error) {
+    if (!(error instanceof MaskVersionConflict)) throw error;
+    const shown = error.conflicts.slice(0, 5).map((conflict) => conflict.sliceIndex + 1).join(', ');
+    throw new ApiError(
+      'conflict',
+      `Slice ${shown} of this mask was changed in another window after this one loaded it. Nothing was saved, so that ` +
+        'the newer mask is not overwritten: reload the mask to see it, then draw again.'
+    );
+  }
 }
 
 /** The whole labelmap of a volume in its voxel grid (i fastest, then j, then k); unmasked slices are zero. */
-export async function readVolumeMask(store: ProjectStore, volume: VolumeRecord): Promise<{ labels: Uint8Array; maskedSlices: number[] }> {
+export async function readVolumeMask(
+  store: ProjectStore,
+  volume: VolumeRecord
+): Promise<{ labels: Uint8Array; maskedSlices: number[]; versions: number[] }> {
   const [columns, rows, sliceCount] = volume.dimensions;
   const sliceSize = columns * rows;
   const labels = new Uint8Array(sliceSize * sliceCount);
   const slices = await store.masks.getSlices(volume.id);
   for (const slice of slices) labels.set(slice.labels, slice.sliceIndex * sliceSize);
-  return { labels, maskedSlices: slices.map((slice) => slice.sliceIndex) };
+  return { labels, maskedSlices: slices.map((slice) => slice.sliceIndex), versions: slices.map((slice) => slice.version) };
 }

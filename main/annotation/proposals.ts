@@ -1,7 +1,6 @@
 import { ApiError } from '../contract';
 import type { ProjectStore, ProposalRecord, VolumeRecord } from '../db';
 import { saveMaskSlices, type MaskSliceInput } from './masks';
-import { listTumourSlices } from './weakLabels';
 
 /** The slices a proposal found tumour on that the user has not decided yet: the default set to accept or reject. */
 function undecidedSlicesWithTumour(proposal: ProposalRecord): number[] {
@@ -58,9 +57,12 @@ export async function rejectProposal(
   const outside = chosen.find((index) => index >= volume.dimensions[2]);
   if (outside !== undefined) throw new ApiError('invalid-input', `Slice ${outside + 1} is outside this scan.`);
   if (choice.markAbsent) {
-    const drawn = new Set(await listTumourSlices(store, volume.id));
-    const slices = chosen.filter((index) => !drawn.has(index)).map((sliceIndex) => ({ sliceIndex, state: 'absent' as const, source: 'proposal' as const }));
-    if (slices.length > 0) await store.sliceLabels.setSlices(volume.id, slices);
+    // Never a drawn slice, judged in the transaction that writes: a stroke saved meanwhile keeps its slice present.
+    await store.sliceLabels.updateAgainstMasks(volume.id, (drawn) => ({
+      slices: chosen
+        .filter((index) => !drawn.has(index))
+        .map((sliceIndex) => ({ sliceIndex, state: 'absent' as const, source: 'proposal' as const }))
+    }));
   }
   await store.proposals.recordReview(proposal.id, decisionsFor(chosen, 'rejected'));
   if (!choice.sliceIndices) await store.proposals.setStatus(proposal.id, 'reviewed');

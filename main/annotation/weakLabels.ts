@@ -7,21 +7,23 @@ import type { ProjectStore, SliceLabel, SliceRange, SliceState, VolumeRecord } f
  * A slice with a drawn tumour is present whatever the tags say; tags that contradict a drawn tumour are refused.
  */
 export async function tagScan(store: ProjectStore, volume: VolumeRecord, state: SliceState): Promise<void> {
-  const masked = await listTumourSlices(store, volume.id);
-  if (state === 'absent' && masked.length > 0) {
-    throw new ApiError(
-      'conflict',
-      `This scan has tumour drawn on ${describeSlices(masked)}. Erase those masks before tagging the scan tumour-absent.`
-    );
-  }
   const sliceCount = volume.dimensions[2];
   const implied: SliceState = state === 'absent' ? 'absent' : 'unknown';
-  const slices = Array.from({ length: sliceCount }, (_, sliceIndex): SliceLabel =>
-    masked.includes(sliceIndex)
-      ? { sliceIndex, state: 'present', source: 'mask' }
-      : { sliceIndex, state: implied, source: 'scan' }
-  );
-  await store.sliceLabels.setScanLabel(volume.id, { state, tumourRanges: [] }, slices);
+  // The drawn slices are read in the transaction that writes the tags: a stroke saved meanwhile is never lost.
+  await store.sliceLabels.updateAgainstMasks(volume.id, (masked) => {
+    if (state === 'absent' && masked.size > 0) {
+      throw new ApiError(
+        'conflict',
+        `This scan has tumour drawn on ${describeSlices([...masked])}. Erase those masks before tagging the scan tumour-absent.`
+      );
+    }
+    const slices = Array.from({ length: sliceCount }, (_, sliceIndex): SliceLabel =>
+      masked.has(sliceIndex)
+        ? { sliceIndex, state: 'present', source: 'mask' }
+        : { sliceIndex, state: implied, source: 'scan' }
+    );
+    return { scanLabel: { state, tumourRanges: [] }, slices };
+  });
 }
 
 export async function setTumourRanges(store: ProjectStore, volume: VolumeRecord, ranges: SliceRange[]): Promise<void> {
@@ -31,14 +33,15 @@ export async function setTumourRanges(store: ProjectStore, volume: VolumeRecord,
       throw new ApiError('invalid-input', `The slice range ${range.first + 1}–${range.last + 1} is outside this scan (1–${sliceCount}).`);
     }
   }
-  const masked = new Set(await listTumourSlices(store, volume.id));
   const inRange = (index: number) => ranges.some((range) => index >= range.first && index <= range.last);
-  const slices = Array.from({ length: sliceCount }, (_, sliceIndex): SliceLabel => {
-    if (masked.has(sliceIndex)) return { sliceIndex, state: 'present', source: 'mask' };
-    if (ranges.length === 0) return { sliceIndex, state: 'unknown', source: 'range' };
-    return { sliceIndex, state: inRange(sliceIndex) ? 'present' : 'absent', source: 'range' };
+  await store.sliceLabels.updateAgainstMasks(volume.id, (masked) => {
+    const slices = Array.from({ length: sliceCount }, (_, sliceIndex): SliceLabel => {
+      if (masked.has(sliceIndex)) return { sliceIndex, state: 'present', source: 'mask' };
+      if (ranges.length === 0) return { sliceIndex, state: 'unknown', source: 'range' };
+      return { sliceIndex, state: inRange(sliceIndex) ? 'present' : 'absent', source: 'range' };
+    });
+    return { scanLabel: { state: 'present', tumourRanges: mergeRanges(ranges) }, slices };
   });
-  await store.sliceLabels.setScanLabel(volume.id, { state: 'present', tumourRanges: mergeRanges(ranges) }, slices);
 }
 
 export async function setSliceStates(
@@ -50,15 +53,13 @@ export async function setSliceStates(
   const sliceCount = volume.dimensions[2];
   const outside = sliceIndices.filter((index) => index >= sliceCount);
   if (outside.length > 0) throw new ApiError('invalid-input', `Slice ${outside[0]! + 1} is outside this scan (1–${sliceCount}).`);
-  const masked = new Set(await listTumourSlices(store, volume.id));
-  const contradicted = sliceIndices.filter((index) => masked.has(index));
-  if (state !== 'present' && contradicted.length > 0) {
-    throw new ApiError('conflict', `Tumour is drawn on ${describeSlices(contradicted)}. Erase it before marking the slice ${state}.`);
-  }
-  await store.sliceLabels.setSlices(
-    volume.id,
-    sliceIndices.map((sliceIndex) => ({ sliceIndex, state, source: 'slice' }))
-  );
+  await store.sliceLabels.updateAgainstMasks(volume.id, (masked) => {
+    const contradicted = sliceIndices.filter((index) => masked.has(index));
+    if (state !== 'present' && contradicted.length > 0) {
+      throw new ApiError('conflict', `Tumour is drawn on ${describeSlices(contradicted)}. Erase it before marking the slice ${state}.`);
+    }
+    return { slices: sliceIndices.map((sliceIndex) => ({ sliceIndex, state, source: 'slice' })) };
+  });
 }
 
 /** Slices whose current mask has at least one labelled voxel. */

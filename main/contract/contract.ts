@@ -101,7 +101,16 @@ export const apiCalls = {
       .object({
         ...volumeScoped,
         slices: z
-          .array(z.object({ sliceIndex, labels: bytes }).strict())
+          .array(
+            z
+              .object({
+                sliceIndex,
+                labels: bytes,
+                /** The version the edit was drawn on (0: no mask): a newer stored version is a conflict. */
+                baseVersion: z.number().int().min(0).max(2 ** 31).optional()
+              })
+              .strict()
+          )
           .min(1)
           .max(100_000)
       })

@@ -124,6 +124,8 @@ export interface VolumeMask {
   /** The whole labelmap in the volume's grid. */
   labels: Uint8Array;
   maskedSlices: number[];
+  /** The stored version of each masked slice (same order): send it back as `baseVersion` when saving an edit. */
+  versions: number[];
 }
 
 export interface WeakLabelsChanged {

@@ -18,6 +18,8 @@ interface RegistryEntry {
  */
 export class Workspace {
   private readonly open = new Map<string, Promise<Project>>();
+  /** Changes of projects.json, one after the other: each reads the list the previous one wrote. */
+  private registryChanges: Promise<unknown> = Promise.resolve();
 
   constructor(readonly folder: string) {}
 
@@ -33,33 +35,34 @@ export class Workspace {
     const project = await Project.create(target, { format: 'genseg-workstation-project', formatVersion: 1, id, name, createdAt });
     this.open.set(id, Promise.resolve(project));
     const entry: RegistryEntry = { id, name, folder: target, createdAt, lastOpenedAt: createdAt };
-    await this.writeRegistry([...(await this.readRegistry()), entry]);
+    await this.changeRegistry((entries) => [...entries, entry]);
     return this.summarise(entry);
   }
 
   /** Adds an existing project folder (from a native dialog or the CLI) to the list and returns it. */
   async addExistingProject(folder: string): Promise<ProjectSummary> {
     const manifest = await readManifest(resolve(folder));
-    const entries = await this.readRegistry();
-    const existing = entries.find((entry) => entry.id === manifest.id);
-    const entry = existing ?? {
-      id: manifest.id,
-      name: manifest.name,
-      folder: resolve(folder),
-      createdAt: manifest.createdAt,
-      lastOpenedAt: null
-    };
-    if (!existing) await this.writeRegistry([...entries, entry]);
-    return this.summarise(entry);
+    let entry: RegistryEntry | undefined;
+    await this.changeRegistry((entries) => {
+      entry = entries.find((candidate) => candidate.id === manifest.id);
+      if (entry) return undefined;
+      entry = { id: manifest.id, name: manifest.name, folder: resolve(folder), createdAt: manifest.createdAt, lastOpenedAt: null };
+      return [...entries, entry];
+    });
+    return this.summarise(entry!);
   }
 
   async openProject(id: string): Promise<ProjectSummary> {
-    const entries = await this.readRegistry();
-    const entry = entries.find((candidate) => candidate.id === id);
-    if (!entry) throw new ApiError('not-found', 'That project is not in the list of projects.');
+    const known = (await this.readRegistry()).some((candidate) => candidate.id === id);
+    if (!known) throw new ApiError('not-found', 'That project is not in the list of projects.');
     await this.getProject(id);
-    entry.lastOpenedAt = new Date().toISOString();
-    await this.writeRegistry(entries);
+    let entry: RegistryEntry | undefined;
+    await this.changeRegistry((entries) => {
+      entry = entries.find((candidate) => candidate.id === id);
+      if (entry) entry.lastOpenedAt = new Date().toISOString();
+      return entries;
+    });
+    if (!entry) throw new ApiError('not-found', 'That project is not in the list of projects.');
     return this.summarise(entry);
   }
 
@@ -101,6 +104,19 @@ export class Workspace {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
+  }
+
+  /**
+   * Reads projects.json, applies `change` and writes the result (unless `change` returns undefined), queued behind
+   * every other change in this process: projects created at once are all kept.
+   */
+  private changeRegistry(change: (entries: RegistryEntry[]) => RegistryEntry[] | undefined): Promise<void> {
+    const next = this.registryChanges.then(async () => {
+      const changed = change(await this.readRegistry());
+      if (changed) await this.writeRegistry(changed);
+    });
+    this.registryChanges = next.catch(() => undefined);
+    return next;
   }
 
   private async writeRegistry(entries: RegistryEntry[]): Promise<void> {

@@ -7,6 +7,19 @@ export interface MaskSliceWrite {
   sliceIndex: number;
   /** Uncompressed uint8 labels, dim_i * dim_j. */
   labels: Uint8Array;
+  /**
+   * The version this edit was made on (0: the slice had no mask). When given and the stored slice has moved on (another
+   * window saved it), nothing of the call is written and `MaskVersionConflict` is thrown.
+   */
+  baseVersion?: number;
+}
+
+/** A save based on an older version of some slices than the store holds; nothing was written. */
+export class MaskVersionConflict extends Error {
+  constructor(readonly conflicts: { sliceIndex: number; baseVersion: number; storedVersion: number }[]) {
+    super(`mask slices changed since their edit began: ${conflicts.map((c) => c.sliceIndex).join(', ')}`);
+    this.name = 'MaskVersionConflict';
+  }
 }
 
 export interface MaskWriteOptions {
@@ -30,13 +43,23 @@ export class MaskRepository {
   async saveSlices(volumeId: string, slices: MaskSliceWrite[], options: MaskWriteOptions): Promise<number[]> {
     const now = new Date().toISOString();
     return this.database.transaction(async (tx) => {
-      const versions: number[] = [];
+      const stored: number[] = [];
       for (const slice of slices) {
         const previous = await tx.get<{ version: number }>(
           'SELECT version FROM mask_slices WHERE volume_id = ? AND slice_index = ?',
           [volumeId, slice.sliceIndex]
         );
-        const version = (previous?.version ?? 0) + 1;
+        stored.push(previous?.version ?? 0);
+      }
+      const conflicts = slices.flatMap((slice, index) =>
+        slice.baseVersion !== undefined && slice.baseVersion !== stored[index]
+          ? [{ sliceIndex: slice.sliceIndex, baseVersion: slice.baseVersion, storedVersion: stored[index]! }]
+          : []
+      );
+      if (conflicts.length > 0) throw new MaskVersionConflict(conflicts);
+      const versions: number[] = [];
+      for (const [index, slice] of slices.entries()) {
+        const version = stored[index]! + 1;
         const compressed = zlibSync(slice.labels, { level: 6 });
         const values = [
           volumeId,

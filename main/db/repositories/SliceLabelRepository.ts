@@ -1,5 +1,12 @@
 import type { Database, Transaction } from '../Database';
 import type { ScanLabel, SliceLabel, SliceLabelSource, SliceRange, SliceState } from '../records';
+import { readTumourSlices } from './tumourSlices';
+
+/** What `updateAgainstMasks` writes: the slice labels, and the scan label when it changes too. */
+export interface SliceLabelUpdate {
+  scanLabel?: ScanLabel;
+  slices: SliceLabel[];
+}
 
 /**
  * Weak labels: the scan-level tag with its tumour slice ranges, and the per-slice labels along the acquisition axis
@@ -22,13 +29,21 @@ export class SliceLabelRepository {
   /** Writes the scan label and the slice labels it implies together. */
   async setScanLabel(volumeId: string, scanLabel: ScanLabel, slices: SliceLabel[]): Promise<void> {
     await this.database.transaction(async (tx) => {
-      await tx.run(
-        `INSERT INTO scan_labels (volume_id, state, tumour_ranges, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (volume_id) DO UPDATE SET state = excluded.state, tumour_ranges = excluded.tumour_ranges,
-           updated_at = excluded.updated_at`,
-        [volumeId, scanLabel.state, JSON.stringify(scanLabel.tumourRanges), new Date().toISOString()]
-      );
+      await writeScanLabel(tx, volumeId, scanLabel);
       await writeSlices(tx, volumeId, slices);
+    });
+  }
+
+  /**
+   * Reads which slices have tumour drawn and writes the labels `plan` makes of them, all in one transaction: a stroke
+   * saved while the labels are computed either lands before (and `plan` sees it) or after (and its own label wins).
+   * `plan` may throw (a tag that contradicts a drawn tumour): nothing is written then.
+   */
+  async updateAgainstMasks(volumeId: string, plan: (tumourSlices: ReadonlySet<number>) => SliceLabelUpdate): Promise<void> {
+    await this.database.transaction(async (tx) => {
+      const update = plan(await readTumourSlices(tx, volumeId));
+      if (update.scanLabel) await writeScanLabel(tx, volumeId, update.scanLabel);
+      await writeSlices(tx, volumeId, update.slices);
     });
   }
 
@@ -76,6 +91,15 @@ export class SliceLabelRepository {
       rows.map((row) => [row.id, { scan: (row.scan ?? 'unknown') as SliceState, present: row.present, absent: row.absent }])
     );
   }
+}
+
+async function writeScanLabel(tx: Transaction, volumeId: string, scanLabel: ScanLabel): Promise<void> {
+  await tx.run(
+    `INSERT INTO scan_labels (volume_id, state, tumour_ranges, updated_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (volume_id) DO UPDATE SET state = excluded.state, tumour_ranges = excluded.tumour_ranges,
+       updated_at = excluded.updated_at`,
+    [volumeId, scanLabel.state, JSON.stringify(scanLabel.tumourRanges), new Date().toISOString()]
+  );
 }
 
 export async function writeSlices(tx: Transaction, volumeId: string, labels: SliceLabel[]): Promise<void> {
