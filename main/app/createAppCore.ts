@@ -18,6 +18,11 @@ export interface AppCore {
   jobs: JobSlot<TrainingStatus>;
   training: TrainingRuns;
   proposals: ProposalJobs;
+  /**
+   * Settles once what a previous app left behind has been dealt with: the job processes of hosts that died are
+   * stopped, their runs marked interrupted, their projects' half-written temporary files removed.
+   */
+  recovery: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,8 +40,18 @@ export function createAppCore(options: AppCoreOptions = {}): AppCore {
   const logger = options.logger ?? createLogger(join(workspaceFolder, 'logs'));
   const workspace = new Workspace(workspaceFolder);
   const events = new EventBus();
-  const jobs = new JobSlot<TrainingStatus>(options.spawnWorker ?? createNodeWorkerSpawner(jobWorkerPath()), logger);
+  const jobs = new JobSlot<TrainingStatus>(
+    options.spawnWorker ?? createNodeWorkerSpawner(jobWorkerPath()),
+    logger,
+    join(workspaceFolder, 'jobs')
+  );
   const training = new TrainingRuns(workspace, events, jobs);
+  const recovery = jobs
+    .reclaimOrphanedJobs()
+    .then(async (records) => {
+      for (const record of records) await training.recoverOrphanedJob(record.detail);
+    })
+    .catch((error: unknown) => logger.error('recovering the jobs of an app that ended failed', error));
   const proposals = new ProposalJobs(workspace, events, jobs);
   const services = { workspace, events, appVersion, jobs, training, proposals, dicomImports: new DicomImportJobs(events) };
   const dispatch = createApiDispatcher(createApiHandlers(services), logger);
@@ -48,7 +63,9 @@ export function createAppCore(options: AppCoreOptions = {}): AppCore {
     jobs,
     training,
     proposals,
+    recovery,
     close: async () => {
+      await recovery;
       jobs.stop();
       await jobs.whenIdle();
       await workspace.close();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import { ApiError } from '../contract';
 
@@ -20,6 +20,20 @@ export async function writeFileAtomically(path: string, chunks: Iterable<Uint8Ar
     await rm(temporary, { force: true });
     throw translateWriteError(error, path);
   }
+}
+
+/** The name writeFileAtomically gives its temporary files: `.<name>.<8 hex digits>.tmp`. */
+const temporaryFileName = /^\..+\.[0-9a-f]{8}\.tmp$/;
+
+/**
+ * Removes the temporary files that writes cut short (a killed process, a crash) left under `folder`, at any depth.
+ * Call it where no write can be under way, as when a project is opened. Returns how many were removed.
+ */
+export async function sweepTemporaryFiles(folder: string): Promise<number> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true }).catch(() => []);
+  const stray = entries.filter((entry) => entry.isFile() && temporaryFileName.test(entry.name));
+  for (const entry of stray) await rm(join(entry.parentPath, entry.name), { force: true });
+  return stray.length;
 }
 
 export function translateWriteError(error: unknown, path: string): unknown {

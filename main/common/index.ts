@@ -3,5 +3,5 @@ export type { Logger } from './Logger';
 export { createLogger } from './createLogger';
 export { EventBus, type EventListener } from './EventBus';
 export { createId } from './createId';
-export { writeFileAtomically, translateWriteError } from './atomicWrite';
+export { writeFileAtomically, sweepTemporaryFiles, translateWriteError } from './atomicWrite';
 export { Random, hashToUnit, type RandomState } from './random';

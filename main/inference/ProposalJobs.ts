@@ -34,7 +34,7 @@ export class ProposalJobs {
       claim.start<ProposeJobRequest, WorkerMessage>(request, {
         onMessage: (message) => this.handleMessage(run, message),
         onExit: async (code, signal) => this.handleExit(run, code, signal)
-      });
+      }, { projectId });
     } catch (error) {
       claim.release();
       throw error;

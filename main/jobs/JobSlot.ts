@@ -1,6 +1,13 @@
 import { ApiError } from '../contract';
 import type { Logger } from '../common';
 import type { ParentMessage } from './jobProtocol';
+import {
+  readProcessStartTime,
+  reclaimOrphanedJobs,
+  removeRunningJobRecord,
+  writeRunningJobRecord,
+  type RunningJobRecord
+} from './runningJobRecord';
 import type { SpawnWorker, WorkerProcess } from './WorkerProcess';
 
 /** What the owner of a job does with its process's messages and its end; each runs after the previous one settled. */
@@ -22,14 +29,29 @@ export interface RunningJob<Status> {
  * requests at once cannot both start; it is released when its process has exited and its last message was handled.
  */
 export class JobSlot<Status> {
-  private active: (RunningJob<Status> & { worker: WorkerProcess | undefined; handlers?: JobHandlers<unknown> }) | undefined;
+  private active:
+    (RunningJob<Status> & { worker: WorkerProcess | undefined; handlers?: JobHandlers<unknown> }) | undefined;
   private queue: Promise<void> = Promise.resolve();
   private idleWaiters: (() => void)[] = [];
+  /** Writes and removals of the running job's record, in order. */
+  private recordWrites: Promise<void> = Promise.resolve();
 
+  /** `recordFolder`: where running jobs are recorded, so that the next launch finds a job whose host died. */
   constructor(
     private readonly spawnWorker: SpawnWorker,
-    private readonly logger: Logger
+    private readonly logger: Logger,
+    private readonly recordFolder?: string
   ) {}
+
+  /**
+   * At launch: finds the jobs that hosts which died left running, stops their processes if they still run, and
+   * returns their records (what each job was for) so their owners can mark them interrupted.
+   */
+  async reclaimOrphanedJobs(): Promise<RunningJobRecord[]> {
+    if (!this.recordFolder) return [];
+    await this.recordWrites;
+    return reclaimOrphanedJobs(this.recordFolder, this.logger);
+  }
 
   get current(): RunningJob<Status> | undefined {
     return this.active;
@@ -41,7 +63,10 @@ export class JobSlot<Status> {
    */
   claim(label: string, status: Status): JobClaim<Status> {
     if (this.active) {
-      throw new ApiError('busy', `${this.active.label} is already running. Stop it or wait until it finishes; one job runs at a time.`);
+      throw new ApiError(
+        'busy',
+        `${this.active.label} is already running. Stop it or wait until it finishes; one job runs at a time.`
+      );
     }
     const job: RunningJob<Status> & { worker: WorkerProcess | undefined; handlers?: JobHandlers<unknown> } = {
       label,
@@ -54,14 +79,25 @@ export class JobSlot<Status> {
       release: () => {
         if (this.active === job && !job.worker) this.free();
       },
-      start: <Request, Message>(request: Request, handlers: JobHandlers<Message>) => {
+      start: <Request, Message>(
+        request: Request,
+        handlers: JobHandlers<Message>,
+        detail: Record<string, string> = {}
+      ) => {
         if (this.active !== job || job.worker) throw new Error('A job claim starts once, while it holds the slot.');
         const worker = this.spawnWorker();
         job.worker = worker;
         job.handlers = handlers as JobHandlers<unknown>;
-        worker.onMessage((message) => this.enqueue(() => handlers.onMessage(message as Message), 'job message'));
+        // Some hosts know the pid only once the process runs: record the job at its first message if not now.
+        const record = this.recordOnce(worker, label, detail);
+        record();
+        worker.onMessage((message) => {
+          record();
+          this.enqueue(() => handlers.onMessage(message as Message), 'job message');
+        });
         worker.onExit((code, signal) =>
           this.enqueue(async () => {
+            this.changeRecord(() => removeRunningJobRecord(this.recordFolder!));
             if (this.active === job) this.active = undefined;
             await handlers.onExit(code, signal);
             if (!this.active) this.free();
@@ -92,10 +128,36 @@ export class JobSlot<Status> {
     return true;
   }
 
-  /** Resolves once no job runs and every message of the last one has been handled. */
+  /** Resolves once no job runs and every message of the last one has been handled (and its record removed). */
   async whenIdle(): Promise<void> {
     if (this.active) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     await this.queue;
+    await this.recordWrites;
+  }
+
+  private recordOnce(worker: WorkerProcess, label: string, detail: Record<string, string>): () => void {
+    let recorded = false;
+    return () => {
+      const workerPid = worker.pid;
+      if (recorded || workerPid === undefined || !this.recordFolder) return;
+      recorded = true;
+      const record: RunningJobRecord = {
+        hostPid: process.pid,
+        workerPid,
+        workerStartTime: readProcessStartTime(workerPid),
+        label,
+        detail,
+        startedAt: new Date().toISOString()
+      };
+      this.changeRecord(() => writeRunningJobRecord(this.recordFolder!, record));
+    };
+  }
+
+  private changeRecord(change: () => Promise<void>): void {
+    if (!this.recordFolder) return;
+    this.recordWrites = this.recordWrites
+      .then(change)
+      .catch((error: unknown) => this.logger.error('recording the running job failed', error));
   }
 
   private enqueue(task: () => Promise<void>, what: string): void {
@@ -113,5 +175,6 @@ export class JobSlot<Status> {
 export interface JobClaim<Status> {
   readonly status: Status;
   release(): void;
-  start<Request, Message>(request: Request, handlers: JobHandlers<Message>): void;
+  /** `detail` says what the job is for (project id, run id) in the running job's record. */
+  start<Request, Message>(request: Request, handlers: JobHandlers<Message>, detail?: Record<string, string>): void;
 }

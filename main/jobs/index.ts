@@ -4,5 +4,6 @@
  */
 export { JobSlot, type JobClaim, type JobHandlers, type RunningJob } from './JobSlot';
 export { createNodeWorkerSpawner, type SpawnWorker, type WorkerProcess } from './WorkerProcess';
+export { isProcessRunning, type RunningJobRecord } from './runningJobRecord';
 export { runJobProcess, orphanGraceMilliseconds, type RunJob } from './runJobProcess';
 export type { JobHooks, JobProcessMessage, ParentMessage } from './jobProtocol';

@@ -2,7 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError } from '../contract';
 import { ProjectStore } from '../db';
-import { writeFileAtomically } from '../common';
+import { sweepTemporaryFiles, writeFileAtomically } from '../common';
 import { VolumeCache } from './VolumeCache';
 
 export interface ProjectManifest {
@@ -47,6 +47,8 @@ export class Project {
 
   static async open(folder: string): Promise<Project> {
     const manifest = await readManifest(folder);
+    // Writes a killed app or training process left halfway: the files they were replacing are intact.
+    await sweepTemporaryFiles(folder);
     const store = await ProjectStore.open(join(folder, databaseFile));
     return new Project(folder, manifest, store);
   }

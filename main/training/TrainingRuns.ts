@@ -42,6 +42,8 @@ export class TrainingRuns {
     const claim = this.jobs.claim('A training job', { ...idleTrainingStatus(), state: 'training', projectId });
     try {
       const project = await this.workspace.getProject(projectId);
+      // The slot is ours: a run still marked running was left by an app that ended while it trained.
+      await this.reconcileInterruptedRuns(project);
       await refuseWithoutTrainingData(project.store);
       const { options, recipe } = resolveTrainingOptions(choice, this.gpuAvailable());
       const runId = resumeRunId ?? createId();
@@ -81,13 +83,22 @@ export class TrainingRuns {
           run.status.state = 'stopping';
           appendLogLine(run.status, 'Stopping after the current step, keeping the best model so far.');
         }
-      });
+      }, { projectId, runId });
       this.events.emit('onDidChangeTraining', { projectId, runId, status: 'running', message: null });
       return { runId };
     } catch (error) {
       claim.release();
       throw error;
     }
+  }
+
+  /**
+   * At launch, for a job a host that died left running (main/jobs reclaimed its process): opening its project sweeps
+   * the temporary files of writes it left halfway, and its runs still marked running become interrupted.
+   */
+  async recoverOrphanedJob(detail: Record<string, string>): Promise<void> {
+    if (!detail.projectId) return;
+    await this.reconcileInterruptedRuns(await this.workspace.getProject(detail.projectId));
   }
 
   /** Runs that were still marked running when the app last stopped are interrupted: say so, keep them resumable. */
