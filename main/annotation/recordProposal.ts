@@ -1,8 +1,8 @@
 import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { unzlibSync } from 'fflate';
 import { createId } from '../common';
 import type { ProjectStore } from '../db';
+import { resolveInsideProject } from '../project';
 
 /** What a job process sends for one volume: the labelmap's file inside the project, and the area per slice. */
 export interface ProposalFile {
@@ -22,7 +22,8 @@ export async function recordProposal(
   modelVersionId: string,
   { volumeId, labelsFile, sliceAreas }: ProposalFile
 ): Promise<void> {
-  const path = join(project.folder, labelsFile);
+  // The job process names the file; it must be the project's own.
+  const path = resolveInsideProject(project.folder, labelsFile);
   const labels = unzlibSync(await readFile(path));
   const taggedAbsent = (await project.store.sliceLabels.getScanLabel(volumeId)).state === 'absent';
   const foundTumour = sliceAreas.some((area) => area > 0);

@@ -8,7 +8,7 @@ export async function callOrReport<N extends CallName>(
   input: CallInput<N>,
   formatText: (result: CallResult<N>) => string
 ): Promise<number> {
-  const outcome = await context.core().dispatch(name, input, { host: 'web' });
+  const outcome = await context.core().dispatch(name, input, { host: 'cli' });
   if (!outcome.ok) throw new ApiError(outcome.error.code, outcome.error.message);
   const result = outcome.result as CallResult<N>;
   context.out(context.json ? `${JSON.stringify(result)}\n` : `${formatText(result)}\n`);

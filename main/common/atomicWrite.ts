@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import { ApiError } from '../contract';
+import { copyFolderDurably, syncFolder } from './durableFiles';
 
 /**
- * Writes a file so that a crash or a full disk leaves either the old file or the new one, never half of one:
- * write a temporary sibling, fsync it, then rename over the target.
+ * Writes a file so that a crash, a power cut or a full disk leaves either the old file or the new one, never half of
+ * one: write a temporary sibling, fsync it, rename it over the target, then fsync the folder so the rename is on disk.
  */
 export async function writeFileAtomically(path: string, chunks: Iterable<Uint8Array> | Uint8Array): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
@@ -15,6 +16,7 @@ export async function writeFileAtomically(path: string, chunks: Iterable<Uint8Ar
     await handle.sync();
     await handle.close();
     await rename(temporary, path);
+    await syncFolder(dirname(path));
   } catch (error) {
     await handle.close().catch(() => undefined);
     await rm(temporary, { force: true });
@@ -22,8 +24,11 @@ export async function writeFileAtomically(path: string, chunks: Iterable<Uint8Ar
   }
 }
 
-/** The name writeFileAtomically gives its temporary files: `.<name>.<8 hex digits>.tmp`. */
-const temporaryFileName = /^\..+\.[0-9a-f]{8}\.tmp$/;
+/**
+ * The names of temporary files: writeFileAtomically's `.<name>.<8 hex digits>.tmp`, and the NIfTI writer's
+ * `<name>.nii[.gz].partial`.
+ */
+const temporaryFileNames = [/^\..+\.[0-9a-f]{8}\.tmp$/, /\.nii(\.gz)?\.partial$/];
 
 /**
  * Removes the temporary files that writes cut short (a killed process, a crash) left under `folder`, at any depth.
@@ -31,9 +36,14 @@ const temporaryFileName = /^\..+\.[0-9a-f]{8}\.tmp$/;
  */
 export async function sweepTemporaryFiles(folder: string): Promise<number> {
   const entries = await readdir(folder, { recursive: true, withFileTypes: true }).catch(() => []);
-  const stray = entries.filter((entry) => entry.isFile() && temporaryFileName.test(entry.name));
+  const stray = entries.filter((entry) => entry.isFile() && temporaryFileNames.some((pattern) => pattern.test(entry.name)));
   for (const entry of stray) await rm(join(entry.parentPath, entry.name), { force: true });
   return stray.length;
+}
+
+/** Copies a folder tree (model weights) so that the copy is on disk, file by file atomically, when this resolves. */
+export function copyFolderAtomically(source: string, target: string, filter?: (sourcePath: string) => boolean): Promise<void> {
+  return copyFolderDurably(source, target, writeFileAtomically, filter);
 }
 
 export function translateWriteError(error: unknown, path: string): unknown {

@@ -3,5 +3,6 @@ export type { Logger } from './Logger';
 export { createLogger } from './createLogger';
 export { EventBus, type EventListener } from './EventBus';
 export { createId } from './createId';
-export { writeFileAtomically, sweepTemporaryFiles, translateWriteError } from './atomicWrite';
+export { writeFileAtomically, copyFolderAtomically, sweepTemporaryFiles, translateWriteError } from './atomicWrite';
+export { syncFile, syncFolder } from './durableFiles';
 export { Random, hashToUnit, type RandomState } from './random';

@@ -3,7 +3,7 @@
 export interface AppInfo {
   name: string;
   version: string;
-  host: 'electron' | 'web';
+  host: 'electron' | 'web' | 'cli';
   platform: string;
 }
 
@@ -310,7 +310,10 @@ export interface ExportedCaseInfo {
 
 export interface ExportResult {
   exportId: string;
-  /** Where the files are, for the user to find them (inside the project folder). */
+  /**
+   * Where the files are, for the user to find them: the full path on the desktop; in a browser, the path inside the
+   * project folder (`exports/<id>`), since a web client gets no path of the server's.
+   */
   folder: string;
   cases: ExportedCaseInfo[];
   /** Every file written, manifest included. */

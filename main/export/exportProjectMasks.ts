@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { readVolumeMask } from '../annotation';
 import { geometryOf } from '../db';
 import { createScalarArray } from '../imaging';
 import type { Project } from '../project';
-import { writeFileAtomically } from '../common';
+import { syncFolder, writeFileAtomically } from '../common';
 import { writeNiftiImage } from './writeNiftiImage';
 import { writeNiftiMask } from './writeNiftiMask';
 
@@ -72,11 +72,21 @@ export async function exportProjectMasks(
   const manifest = { format: 'genseg-workstation-export', version: 1, project: project.name, exportedAt: new Date().toISOString(), cases };
   await writeFileAtomically(join(folder, 'manifest.json'), new TextEncoder().encode(JSON.stringify(manifest, null, 2)));
   await writeFileAtomically(join(folder, 'manifest.csv'), new TextEncoder().encode(toCsv(cases)));
+  // Each file is fsynced as it is written; the export folder's own name is made durable here.
+  await syncFolder(dirname(folder));
   return { folder, cases, manifestFile: 'manifest.json' };
 }
 
+/**
+ * A cell a spreadsheet would run as a formula (it starts with =, +, -, @, a tab or a carriage return) gets a leading
+ * apostrophe, so a volume named `=HYPERLINK(...)` is shown as text (OWASP's advice against CSV injection).
+ */
+function neutraliseFormula(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
 function toCsv(cases: ExportedCase[]): string {
-  const quote = (value: unknown) => `"${String(value ?? '').replaceAll('"', '""')}"`;
+  const quote = (value: unknown) => `"${neutraliseFormula(String(value ?? '')).replaceAll('"', '""')}"`;
   const header = ['case_id', 'volume_id', 'volume_name', 'source_kind', 'series_instance_uid', 'mask_file', 'image_file', 'masked_slices'];
   const rows = cases.map((c) =>
     [c.caseId, c.volumeId, c.volumeName, c.sourceKind, c.seriesInstanceUid, c.maskFile, c.imageFile, c.maskedSlices.length].map(quote).join(',')

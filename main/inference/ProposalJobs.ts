@@ -2,7 +2,7 @@ import { recordProposal } from '../annotation';
 import type { EventBus } from '../common';
 import { ApiError, type TrainingStatus } from '../contract';
 import type { JobSlot } from '../jobs';
-import type { Project, Workspace } from '../project';
+import { resolveInsideProject, type Project, type Workspace } from '../project';
 import { idleTrainingStatus, type ProposeJobRequest, type WorkerMessage } from '../training';
 
 interface ProposalRun {
@@ -28,6 +28,8 @@ export class ProposalJobs {
       const project = await this.workspace.getProject(projectId);
       const version = await project.store.modelVersions.get(modelVersionId);
       if (!version) throw new ApiError('not-found', 'That model version is not in this project.');
+      // The job process reads the weights from this folder: it must be the project's own.
+      resolveInsideProject(project.folder, version.weightsFolder);
       Object.assign(claim.status, { method: version.method, preset: version.preset });
       const run: ProposalRun = { project, modelVersionId, settled: false };
       const request: ProposeJobRequest = { kind: 'propose', projectFolder: project.folder, weightsFolder: version.weightsFolder, volumeIds };

@@ -2,6 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScalarArray } from '../imaging';
 import { writeFileAtomically } from '../common';
+import { resolveInsideProject } from './resolveInsideProject';
 
 /**
  * Decoded volumes as raw little-endian voxel files inside the project folder, so that reopening a project never
@@ -21,8 +22,9 @@ export class VolumeCache {
     return relative;
   }
 
+  /** Reads a cache file the store names; a path that leads outside the project is refused ('bad-file'). */
   async read(relativePath: string): Promise<Uint8Array> {
-    const buffer = await readFile(join(this.projectFolder, relativePath));
+    const buffer = await readFile(resolveInsideProject(this.projectFolder, relativePath));
     return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   }
 }

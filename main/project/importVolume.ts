@@ -18,7 +18,9 @@ export async function importNiftiFile(project: Project, path: string, displayNam
   try {
     imported = await readNiftiFile(path);
   } catch (error) {
-    return { imported: [], problems: [toImportProblem(error, displayName)] };
+    const problem = toImportProblem(error, displayName);
+    // The reader names the file by its path; an upload's path is the server's own, so the user's name replaces it.
+    return { imported: [], problems: [{ ...problem, message: problem.message.replaceAll(path, displayName) }] };
   }
   const summary = await addImportedVolume(project, imported, displayName.replace(/\.nii(\.gz)?$/i, ''));
   return { imported: [summary], problems: [] };

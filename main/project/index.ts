@@ -4,3 +4,4 @@ export type { ProjectManifest } from './Project';
 export { importNiftiFile, addImportedVolume, toVolumeSummary } from './importVolume';
 export { DicomImportJobs } from './DicomImportJobs';
 export { VolumeCache } from './VolumeCache';
+export { resolveInsideProject } from './resolveInsideProject';

@@ -1,10 +1,10 @@
-import { cp, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { recordProposal } from '../annotation';
 import { ApiError, type TrainingEventInfo, type TrainingStatus } from '../contract';
-import { createId, type EventBus } from '../common';
+import { copyFolderAtomically, createId, type EventBus } from '../common';
 import type { JobSlot } from '../jobs';
-import type { Project, Workspace } from '../project';
+import { resolveInsideProject, type Project, type Workspace } from '../project';
 import { appendLogLine, idleTrainingStatus } from './idleTrainingStatus';
 import { resolveTrainingOptions, type TrainingChoice } from './job/defaultTrainingOptions';
 import type { TrainJobRequest, TrainingResult, WorkerMessage } from './job/jobTypes';
@@ -200,10 +200,12 @@ export class TrainingRuns {
     const id = createId();
     const weightsFolder = join('models', 'versions', id);
     // A version is a frozen copy: resuming the run later must not change a version already in use.
-    await cp(join(project.folder, result.weightsFolder), join(project.folder, weightsFolder), {
-      recursive: true,
-      filter: (source) => !/checkpoint/.test(source)
-    });
+    // On disk (each file and folder fsynced) before the store names it.
+    await copyFolderAtomically(
+      resolveInsideProject(project.folder, result.weightsFolder),
+      join(project.folder, weightsFolder),
+      (source) => !/checkpoint/.test(source)
+    );
     await stat(join(project.folder, weightsFolder, 'best.json'));
     const number = await project.store.modelVersions.create({
       id,

@@ -6,7 +6,11 @@ import type { JobSlot } from '../../jobs';
 import type { TrainingRuns } from '../../training';
 
 export interface CallContext {
-  host: 'electron' | 'web';
+  /**
+   * Who calls: the desktop window, a browser through the web host, or the command line. A browser gets no absolute
+   * path of the machine the host runs on; the desktop and the command line run there as the user, and do.
+   */
+  host: 'electron' | 'web' | 'cli';
 }
 
 export type Handler<N extends CallName> = (input: ParsedCallInput<N>, context: CallContext) => Promise<CallResult<N>>;

@@ -8,7 +8,7 @@ import type { CoreServices, HandlersFor } from './HandlerTypes';
 /** Exports go to `exports/<id>/` inside the project; the browser downloads them file by file. */
 export function createExportHandlers({ workspace }: CoreServices): HandlersFor<'exportMasks' | 'getExportFile'> {
   return {
-    exportMasks: async ({ projectId, volumeIds, includeImages }) => {
+    exportMasks: async ({ projectId, volumeIds, includeImages }, context) => {
       const project = await workspace.getProject(projectId);
       const exportId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${createId().slice(0, 6)}`;
       const folder = join(project.folder, 'exports', exportId);
@@ -22,7 +22,8 @@ export function createExportHandlers({ workspace }: CoreServices): HandlersFor<'
       const files = ['manifest.json', 'manifest.csv', ...summary.cases.flatMap((c) => [c.maskFile, ...(c.imageFile ? [c.imageFile] : [])])];
       return {
         exportId,
-        folder,
+        // The desktop and the command line show where the files are; a browser gets no path of the server's.
+        folder: context.host === 'web' ? `exports/${exportId}` : folder,
         cases: summary.cases.map(({ caseId, volumeId, volumeName, maskFile, imageFile, maskedSlices }) => ({
           caseId,
           volumeId,

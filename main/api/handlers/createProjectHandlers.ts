@@ -1,4 +1,4 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
 import { ApiError, type VolumeSummary } from '../../contract';
 import type { VolumeRecord } from '../../db';
@@ -54,8 +54,14 @@ export function createProjectHandlers({ workspace, events, appVersion, dicomImpo
       const folder = join(project.folder, 'sources');
       await mkdir(folder, { recursive: true });
       const stored = join(folder, `${createId()}-${safeName}`);
-      await writeFileAtomically(stored, bytes);
-      const result = await importNiftiFile(project, stored, fileName);
+      let result;
+      try {
+        await writeFileAtomically(stored, bytes);
+        result = await importNiftiFile(project, stored, fileName);
+      } finally {
+        // An upload that imported nothing leaves nothing behind.
+        if (!result?.imported.length) await rm(stored, { force: true });
+      }
       if (result.imported.length > 0) events.emit('onDidChangeVolumes', { projectId });
       return result;
     },

@@ -32,7 +32,7 @@ export const importCommand: Command = {
     let failed = 0;
     const results = [];
     for (const path of positionals) {
-      const outcome = await context.core().dispatch('importNiftiFromPath', { projectId, path }, { host: 'web' });
+      const outcome = await context.core().dispatch('importNiftiFromPath', { projectId, path }, { host: 'cli' });
       if (!outcome.ok) throw new ApiError(outcome.error.code, outcome.error.message);
       const result = outcome.result as { imported: { id: string; name: string }[]; problems: { file: string; message: string }[] };
       results.push(result);

@@ -33,7 +33,7 @@ export const trainCommand: Command = {
       ...(values.steps ? { maxSteps: Number(values.steps) } : {})
     };
     const ended = context.core().events.waitFor('onDidChangeTraining', (event) => event.status !== 'running');
-    const stopOnInterrupt = () => void context.core().dispatch('stopTraining', {}, { host: 'web' });
+    const stopOnInterrupt = () => void context.core().dispatch('stopTraining', {}, { host: 'cli' });
     process.once('SIGINT', stopOnInterrupt);
     const unsubscribe = context.core().events.subscribe((name, payload) => {
       if (name !== 'onDidTrainingProgress' || context.json) return;
@@ -51,7 +51,7 @@ export const trainCommand: Command = {
           ...(values['paper-recipe'] ? { paperRecipe: true } : {}),
           ...(values.continuous ? { continuous: true } : {})
         };
-    const outcome = await context.core().dispatch(values.resume ? 'resumeTraining' : 'startTraining', input, { host: 'web' });
+    const outcome = await context.core().dispatch(values.resume ? 'resumeTraining' : 'startTraining', input, { host: 'cli' });
     if (!outcome.ok) {
       unsubscribe();
       process.removeListener('SIGINT', stopOnInterrupt);
@@ -62,7 +62,7 @@ export const trainCommand: Command = {
     unsubscribe();
     process.removeListener('SIGINT', stopOnInterrupt);
     await context.core().jobs.whenIdle();
-    const versions = await context.core().dispatch('listModelVersions', { projectId }, { host: 'web' });
+    const versions = await context.core().dispatch('listModelVersions', { projectId }, { host: 'cli' });
     const latest = versions.ok ? (versions.result as { id: string; number: number }[]).at(-1) : undefined;
     context.out(context.json ? `${JSON.stringify({ ...event, modelVersion: latest ?? null })}\n` : `${event.status}\t${event.message ?? ''}\n`);
     return event.status === 'finished' || event.status === 'stopped' ? exitCodes.ok : exitCodes.failure;
@@ -83,7 +83,7 @@ export const proposeCommand: Command = {
       return exitCodes.usage;
     }
     const projectId = await resolveProject(context, values.project);
-    const versions = await context.core().dispatch('listModelVersions', { projectId }, { host: 'web' });
+    const versions = await context.core().dispatch('listModelVersions', { projectId }, { host: 'cli' });
     const list = versions.ok ? (versions.result as { id: string }[]) : [];
     const modelVersionId = !values.model || values.model === 'latest' ? list.at(-1)?.id : values.model;
     if (!modelVersionId) {

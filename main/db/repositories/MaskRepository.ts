@@ -98,9 +98,12 @@ export class MaskRepository {
     });
   }
 
-  /** The current slices of a volume's mask; all masked slices when `sliceIndices` is omitted. */
+  /**
+   * The current slices of a volume's mask; all masked slices when `sliceIndices` is omitted. The indices travel as
+   * one JSON parameter: SQLite allows at most 32,766 parameters, the contract up to 100,000 slices.
+   */
   async getSlices(volumeId: string, sliceIndices?: number[]): Promise<MaskSlice[]> {
-    const filter = sliceIndices ? `AND slice_index IN (${sliceIndices.map(() => '?').join(',')})` : '';
+    const filter = sliceIndices ? 'AND slice_index IN (SELECT value FROM json_each(?))' : '';
     const rows = await this.database.all<{
       slice_index: number;
       version: number;
@@ -109,7 +112,10 @@ export class MaskRepository {
       model_version_id: string | null;
       author: string;
       updated_at: string;
-    }>(`SELECT * FROM mask_slices WHERE volume_id = ? ${filter} ORDER BY slice_index`, [volumeId, ...(sliceIndices ?? [])]);
+    }>(`SELECT * FROM mask_slices WHERE volume_id = ? ${filter} ORDER BY slice_index`, [
+      volumeId,
+      ...(sliceIndices ? [JSON.stringify(sliceIndices)] : [])
+    ]);
     return rows.map((row) => ({
       sliceIndex: row.slice_index,
       labels: unzlibSync(row.labels),

@@ -6,10 +6,12 @@
  */
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { computeFileAffine, computeFileDimensions, convertLpsRas, countVoxels, IDENTITY_LAYOUT } from '../geometry';
+import { syncFile, syncFolder } from '../../common';
 import { ImagingError } from '../ImagingError';
 import { scalarTypeNameOf, type NiftiLayout, type ScalarArray, type Vec3, type Volume } from '../volume';
 import { convertAffineToQuaternion } from './niftiAffine';
@@ -48,7 +50,10 @@ export async function writeNiftiFile(path: string, volume: Volume, options: Writ
     const output = createWriteStream(temporaryPath);
     if (/\.gz$/i.test(path)) await pipeline(chunks, createGzip({ level: 6 }), output, { signal: options.signal });
     else await pipeline(chunks, output, { signal: options.signal });
+    // On disk before it gets its name, and the name on disk before the export says it is done.
+    await syncFile(temporaryPath);
     await rename(temporaryPath, path);
+    await syncFolder(dirname(path));
   } catch (error) {
     await rm(temporaryPath, { force: true });
     if (options.signal?.aborted) throw options.signal.reason;

@@ -1,5 +1,5 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { writeFileAtomically } from '../../common';
 import type { Checkpoint, CheckpointManifest } from '../trainingTypes';
 
@@ -51,6 +51,10 @@ export async function readCheckpointFiles<JobState>(
     manifest = JSON.parse(await readFile(join(folder, `${name}.json`), 'utf8')) as StoredManifest<JobState>;
   } catch {
     return undefined;
+  }
+  // The manifest names a file beside it, never a path elsewhere (a damaged or edited manifest must not read other files).
+  if (typeof manifest.dataFile !== 'string' || basename(manifest.dataFile) !== manifest.dataFile || manifest.dataFile.startsWith('.')) {
+    throw new Error(`checkpoint ${name}.json names a data file outside its folder`);
   }
   const bytes = await readFile(join(folder, manifest.dataFile));
   if (bytes.byteLength !== manifest.byteLength) throw new Error(`checkpoint data ${manifest.dataFile} is incomplete`);
