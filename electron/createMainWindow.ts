@@ -1,19 +1,28 @@
-import { BrowserWindow, shell } from 'electron';
+import { app, BrowserWindow, shell } from 'electron';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { appRendererUrl } from './appProtocol';
+import { isAllowedExternalUrl } from './externalLinks';
 
-/** Where the renderer comes from: the dev server in development, the built files otherwise. */
+/**
+ * Where the renderer comes from: the built files over app:// (appProtocol.ts); the dev server named by
+ * ELECTRON_RENDERER_URL only while developing, never in a packaged app, where an environment variable must not be able
+ * to point the window (and its IPC bridge) at another page.
+ */
 export function rendererUrl(): string {
   const devServer = process.env.ELECTRON_RENDERER_URL;
-  return devServer ?? pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href;
+  return devServer && !app.isPackaged ? devServer : appRendererUrl;
 }
 
 export function isTrustedRendererUrl(url: string): boolean {
-  const expected = new URL(rendererUrl());
-  const actual = new URL(url);
-  return (
-    actual.protocol === expected.protocol && actual.host === expected.host && actual.pathname === expected.pathname
-  );
+  try {
+    const expected = new URL(rendererUrl());
+    const actual = new URL(url);
+    return (
+      actual.protocol === expected.protocol && actual.host === expected.host && actual.pathname === expected.pathname
+    );
+  } catch {
+    return false;
+  }
 }
 
 export function createMainWindow(): BrowserWindow {
@@ -30,17 +39,20 @@ export function createMainWindow(): BrowserWindow {
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webviewTag: false,
       webSecurity: true,
       spellcheck: false
     }
   });
   window.once('ready-to-show', () => window.show());
-  // No navigation away from the app and no new windows; links to the web open in the user's browser.
+  // No navigation away from the app and no new windows; allow-listed links open in the user's browser.
   window.webContents.on('will-navigate', (event, url) => {
     if (!isTrustedRendererUrl(url)) event.preventDefault();
   });
   window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    if (isAllowedExternalUrl(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
   void window.loadURL(rendererUrl());

@@ -5,22 +5,16 @@
 import { app, BrowserWindow, dialog, session } from 'electron';
 import { join } from 'node:path';
 import { createAppCore, type AppCore } from '../main/app';
+import { registerAppScheme, serveRendererOverAppProtocol } from './appProtocol';
 import { createApplicationMenu } from './createApplicationMenu';
 import { createUtilityWorkerSpawner } from './createUtilityWorkerSpawner';
 import { createMainWindow, isTrustedRendererUrl } from './createMainWindow';
+import { guardWebContents, hardenSession } from './hardenSession';
 import { channelOfEvent } from '../main/contract/names';
 import { registerIpc } from './registerIpc';
 
-const contentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "worker-src 'self' blob:",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self' blob: data:",
-  "object-src 'none'",
-  "base-uri 'none'"
-].join('; ');
+// Before the app is ready, or Chromium does not treat app:// as a standard, secure scheme.
+registerAppScheme();
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -35,9 +29,7 @@ if (!app.requestSingleInstanceLock()) {
     }
   });
 
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-  });
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, isTrustedRendererUrl));
 
   void app.whenReady().then(() => {
     core = createAppCore({
@@ -45,10 +37,8 @@ if (!app.requestSingleInstanceLock()) {
       spawnWorker: createUtilityWorkerSpawner()
     });
     const activeCore = core;
-    session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy] } });
-    });
+    hardenSession(session.defaultSession);
+    serveRendererOverAppProtocol(join(import.meta.dirname, '../renderer'));
     registerIpc(activeCore, isTrustedRendererUrl);
     activeCore.events.subscribe((name, payload) => {
       for (const window of BrowserWindow.getAllWindows()) window.webContents.send(channelOfEvent(name), payload);
