@@ -297,22 +297,39 @@ export interface ProposalLabels {
   labels: Uint8Array;
 }
 
+/** NIfTI label maps with a manifest; one DICOM SEG per DICOM-sourced scan; an nnU-Net v2 dataset. */
+export const exportFormats = ['nifti', 'dicom-seg', 'nnunet'] as const;
+export type ExportFormat = (typeof exportFormats)[number];
+
 export interface ExportedCaseInfo {
   caseId: string;
   volumeId: string;
   volumeName: string;
-  maskFile: string;
+  /** The mask, SEG or nnU-Net label file; null for an nnU-Net test case (a scan without a drawn mask). */
+  maskFile: string | null;
   imageFile: string | null;
   maskedSlices: number[];
+  /** nnU-Net only: imagesTr/labelsTr or imagesTs. */
+  split?: 'train' | 'test';
+}
+
+export interface ExportSkippedVolume {
+  volumeId: string;
+  volumeName: string;
+  /** Why this scan was left out, in the user's words (a NIfTI scan cannot have a DICOM SEG, ...). */
+  reason: string;
 }
 
 export interface ExportResult {
   exportId: string;
+  format: ExportFormat;
   /** Where the files are, for the user to find them (inside the project folder). */
   folder: string;
   cases: ExportedCaseInfo[];
-  /** Every file written, manifest included. */
+  /** Every file written, manifest included, relative to `folder` (nnU-Net's are inside `DatasetNNN_Name/`). */
   files: string[];
+  /** Chosen scans that were not exported, with the reason. */
+  skipped: ExportSkippedVolume[];
 }
 
 export interface DicomSeriesInfo {

@@ -1,4 +1,14 @@
-/** Public face of the export domain: NIfTI masks and images (DICOM SEG and nnU-Net datasets come later). */
+/** Public face of the export domain: NIfTI masks and images, nnU-Net v2 datasets. */
 export { writeNiftiMask, type WriteNiftiMaskOptions } from './writeNiftiMask';
 export { writeNiftiImage } from './writeNiftiImage';
 export { exportProjectMasks, type ExportSummary, type ExportedCase } from './exportProjectMasks';
+export {
+  exportNnunetDataset,
+  buildNnunetLabelMap,
+  nnunetCaseId,
+  nnunetDatasetFolderName,
+  type NnunetCase,
+  type NnunetDatasetJson,
+  type NnunetExportOptions,
+  type NnunetExportSummary
+} from './exportNnunetDataset';

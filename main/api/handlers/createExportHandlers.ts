@@ -1,38 +1,25 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApiError } from '../../contract';
-import { exportProjectMasks } from '../../export';
+import { ApiError, type ExportResult, type ParsedCallInput } from '../../contract';
+import { exportNnunetDataset, exportProjectMasks } from '../../export';
 import { createId } from '../../common';
+import type { Project } from '../../project';
 import type { CoreServices, HandlersFor } from './HandlerTypes';
+
+/** nnU-Net's own examples use 001-010 for the Decathlon; 501 is far from the numbers users pick by hand. */
+const DEFAULT_NNUNET_DATASET_ID = 501;
 
 /** Exports go to `exports/<id>/` inside the project; the browser downloads them file by file. */
 export function createExportHandlers({ workspace }: CoreServices): HandlersFor<'exportMasks' | 'getExportFile'> {
   return {
-    exportMasks: async ({ projectId, volumeIds, includeImages }) => {
-      const project = await workspace.getProject(projectId);
+    exportMasks: async (input) => {
+      const project = await workspace.getProject(input.projectId);
       const exportId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${createId().slice(0, 6)}`;
       const folder = join(project.folder, 'exports', exportId);
-      const summary = await exportProjectMasks(project, folder, {
-        ...(volumeIds ? { volumeIds } : {}),
-        includeImages: includeImages ?? false
-      });
-      if (summary.cases.length === 0) {
-        throw new ApiError('conflict', 'There is nothing to export yet: no volume has a mask.');
-      }
-      const files = ['manifest.json', 'manifest.csv', ...summary.cases.flatMap((c) => [c.maskFile, ...(c.imageFile ? [c.imageFile] : [])])];
-      return {
-        exportId,
-        folder,
-        cases: summary.cases.map(({ caseId, volumeId, volumeName, maskFile, imageFile, maskedSlices }) => ({
-          caseId,
-          volumeId,
-          volumeName,
-          maskFile,
-          imageFile,
-          maskedSlices
-        })),
-        files
-      };
+      const format = input.format ?? 'nifti';
+      if (format === 'dicom-seg') throw new ApiError('unsupported', 'DICOM SEG export is not available yet.');
+      const result = format === 'nnunet' ? await exportNnunet(project, folder, input) : await exportNifti(project, folder, input);
+      return { exportId, format, folder, ...result };
     },
     getExportFile: async ({ projectId, exportId, fileName }) => {
       const project = await workspace.getProject(projectId);
@@ -41,5 +28,56 @@ export function createExportHandlers({ workspace }: CoreServices): HandlersFor<'
       });
       return { fileName, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
     }
+  };
+}
+
+type ExportInput = ParsedCallInput<'exportMasks'>;
+type ExportFiles = Pick<ExportResult, 'cases' | 'files' | 'skipped'>;
+
+async function exportNifti(project: Project, folder: string, input: ExportInput): Promise<ExportFiles> {
+  const summary = await exportProjectMasks(project, folder, {
+    ...(input.volumeIds ? { volumeIds: input.volumeIds } : {}),
+    includeImages: input.includeImages ?? false
+  });
+  if (summary.cases.length === 0) {
+    throw new ApiError('conflict', 'There is nothing to export yet: no volume has a mask.');
+  }
+  const files = ['manifest.json', 'manifest.csv', ...summary.cases.flatMap((c) => [c.maskFile, ...(c.imageFile ? [c.imageFile] : [])])];
+  return {
+    cases: summary.cases.map(({ caseId, volumeId, volumeName, maskFile, imageFile, maskedSlices }) => ({
+      caseId,
+      volumeId,
+      volumeName,
+      maskFile,
+      imageFile,
+      maskedSlices
+    })),
+    files,
+    skipped: []
+  };
+}
+
+async function exportNnunet(project: Project, folder: string, input: ExportInput): Promise<ExportFiles> {
+  const summary = await exportNnunetDataset(project, folder, {
+    datasetId: input.datasetId ?? DEFAULT_NNUNET_DATASET_ID,
+    ...(input.datasetName ? { datasetName: input.datasetName } : {}),
+    ...(input.volumeIds ? { volumeIds: input.volumeIds } : {})
+  });
+  if (summary.cases.length === 0) throw new ApiError('conflict', 'There is nothing to export: the project has no scans.');
+  if (!summary.cases.some((c) => c.split === 'train')) {
+    throw new ApiError('conflict', 'An nnU-Net dataset needs at least one scan with tumour drawn (imagesTr); none has a mask yet.');
+  }
+  return {
+    cases: summary.cases.map(({ caseId, volumeId, volumeName, labelFile, imageFile, maskedSlices, split }) => ({
+      caseId,
+      volumeId,
+      volumeName,
+      maskFile: labelFile,
+      imageFile,
+      maskedSlices,
+      split
+    })),
+    files: summary.files,
+    skipped: []
   };
 }

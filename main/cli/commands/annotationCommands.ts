@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { exportFormats, type ExportFormat } from '../../contract';
 import { exitCodes, type Command } from '../Command';
 import { callOrReport, resolveProject } from '../callOrReport';
 
@@ -46,14 +47,24 @@ export const tagCommand: Command = {
 
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'Export masks as NIfTI (with a manifest), optionally with the images',
-  usage: 'export --project ID|NAME [--volume ID ...] [--images]',
+  summary: 'Export masks: NIfTI with a manifest (optionally with the images), DICOM SEG, or an nnU-Net v2 dataset',
+  usage:
+    'export --project ID|NAME [--format nifti|dicom-seg|nnunet] [--volume ID ...] [--images] [--dataset-id N] [--dataset-name NAME]',
   async run(args, context) {
     const { values } = parseArgs({
       args,
-      options: { project: { type: 'string' }, volume: { type: 'string', multiple: true }, images: { type: 'boolean' } }
+      options: {
+        project: { type: 'string' },
+        format: { type: 'string' },
+        volume: { type: 'string', multiple: true },
+        images: { type: 'boolean' },
+        'dataset-id': { type: 'string' },
+        'dataset-name': { type: 'string' }
+      }
     });
-    if (!values.project) {
+    const format = values.format ?? 'nifti';
+    const datasetId = values['dataset-id'] === undefined ? undefined : Number(values['dataset-id']);
+    if (!values.project || !isExportFormat(format) || (datasetId !== undefined && !Number.isInteger(datasetId))) {
       context.err(`usage: ${this.usage}\n`);
       return exitCodes.usage;
     }
@@ -61,8 +72,24 @@ export const exportCommand: Command = {
     return callOrReport(
       context,
       'exportMasks',
-      { projectId, includeImages: values.images ?? false, ...(values.volume ? { volumeIds: values.volume } : {}) },
-      (result) => [`folder\t${result.folder}`, ...result.files.map((file) => `file\t${file}`)].join('\n')
+      {
+        projectId,
+        format,
+        includeImages: values.images ?? false,
+        ...(values.volume ? { volumeIds: values.volume } : {}),
+        ...(datasetId !== undefined ? { datasetId } : {}),
+        ...(values['dataset-name'] ? { datasetName: values['dataset-name'] } : {})
+      },
+      (result) =>
+        [
+          `folder\t${result.folder}`,
+          ...result.files.map((file) => `file\t${file}`),
+          ...result.skipped.map((skipped) => `skipped\t${skipped.volumeId}\t${skipped.volumeName}\t${skipped.reason}`)
+        ].join('\n')
     );
   }
 };
+
+function isExportFormat(value: string): value is ExportFormat {
+  return (exportFormats as readonly string[]).includes(value);
+}
