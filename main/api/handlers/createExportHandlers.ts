@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError, type ExportResult, type ParsedCallInput } from '../../contract';
-import { exportNnunetDataset, exportProjectMasks } from '../../export';
+import { exportDicomSeg, exportNnunetDataset, exportProjectMasks } from '../../export';
 import { createId } from '../../common';
 import type { Project } from '../../project';
 import type { CoreServices, HandlersFor } from './HandlerTypes';
@@ -10,15 +10,19 @@ import type { CoreServices, HandlersFor } from './HandlerTypes';
 const DEFAULT_NNUNET_DATASET_ID = 501;
 
 /** Exports go to `exports/<id>/` inside the project; the browser downloads them file by file. */
-export function createExportHandlers({ workspace }: CoreServices): HandlersFor<'exportMasks' | 'getExportFile'> {
+export function createExportHandlers({ workspace, appVersion }: CoreServices): HandlersFor<'exportMasks' | 'getExportFile'> {
   return {
     exportMasks: async (input) => {
       const project = await workspace.getProject(input.projectId);
       const exportId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${createId().slice(0, 6)}`;
       const folder = join(project.folder, 'exports', exportId);
       const format = input.format ?? 'nifti';
-      if (format === 'dicom-seg') throw new ApiError('unsupported', 'DICOM SEG export is not available yet.');
-      const result = format === 'nnunet' ? await exportNnunet(project, folder, input) : await exportNifti(project, folder, input);
+      const result =
+        format === 'nnunet'
+          ? await exportNnunet(project, folder, input)
+          : format === 'dicom-seg'
+            ? await exportSeg(project, folder, input, appVersion)
+            : await exportNifti(project, folder, input);
       return { exportId, format, folder, ...result };
     },
     getExportFile: async ({ projectId, exportId, fileName }) => {
@@ -54,6 +58,29 @@ async function exportNifti(project: Project, folder: string, input: ExportInput)
     })),
     files,
     skipped: []
+  };
+}
+
+async function exportSeg(project: Project, folder: string, input: ExportInput, softwareVersion: string): Promise<ExportFiles> {
+  const summary = await exportDicomSeg(project, folder, { ...(input.volumeIds ? { volumeIds: input.volumeIds } : {}), softwareVersion });
+  if (summary.cases.length === 0) {
+    const reasons = summary.skipped.map((skipped) => skipped.reason);
+    throw new ApiError(
+      summary.skipped.length > 0 ? 'unsupported' : 'conflict',
+      reasons.length > 0 ? reasons.slice(0, 5).join(' ') : 'There is nothing to export yet: no volume has a mask.'
+    );
+  }
+  return {
+    cases: summary.cases.map(({ caseId, volumeId, volumeName, segFile, frames }) => ({
+      caseId,
+      volumeId,
+      volumeName,
+      maskFile: segFile,
+      imageFile: null,
+      maskedSlices: frames
+    })),
+    files: summary.files,
+    skipped: summary.skipped
   };
 }
 
