@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { ApiError } from '../contract';
 import { createAppCore, type AppCore } from '../app';
 import { exitCodes, type Command, type CommandContext } from './Command';
-import { exportCommand, tagCommand } from './commands/annotationCommands';
+import { exportCommand, importMaskCommand, tagCommand } from './commands/annotationCommands';
 import { demoCommand } from './commands/demoCommand';
 import { importCommand, projectsCommand, volumesCommand } from './commands/projectCommands';
 import { acceptCommand, modelsCommand, proposalsCommand, rejectCommand, statusCommand } from './commands/reviewCommands';
@@ -18,6 +18,7 @@ export const commands: Command[] = [
   importCommand,
   volumesCommand,
   tagCommand,
+  importMaskCommand,
   trainCommand,
   modelsCommand,
   proposeCommand,

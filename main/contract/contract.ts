@@ -22,6 +22,7 @@ import type {
   TrainingRunSummary,
   TrainingStatus,
   MaskChanged,
+  MaskImportResult,
   MaskSliceData,
   VolumeMask,
   WeakLabels,
@@ -107,6 +108,14 @@ export const apiCalls = {
       .strict()
   ),
   getVolumeMask: defineCall<VolumeMask>()(z.object(volumeScoped).strict()),
+  /** A NIfTI label map or DICOM SEG on this computer onto a scan of the project, as imported mask slices. */
+  importMaskFromPath: defineCall<MaskImportResult>()(
+    z.object({ ...volumeScoped, path: z.string().min(1).max(4096), author: z.string().trim().min(1).max(120).optional() }).strict()
+  ),
+  /** The same from a browser: the file's bytes. */
+  importMaskUpload: defineCall<MaskImportResult>()(
+    z.object({ ...volumeScoped, fileName: z.string().min(1).max(255), bytes, author: z.string().trim().min(1).max(120).optional() }).strict()
+  ),
 
   getTrainingStatus: defineCall<TrainingStatus>()(z.object({}).strict()),
   startTraining: defineCall<{ runId: string }>()(

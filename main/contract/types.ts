@@ -116,7 +116,23 @@ export interface MaskSliceData {
   /** dim_i * dim_j uint8 labels, i fastest. */
   labels: Uint8Array;
   version: number;
-  provenance: 'user' | 'proposal-accepted' | 'proposal-edited';
+  provenance: 'user' | 'proposal-accepted' | 'proposal-edited' | 'imported';
+  /** For an imported mask, the file it came from. */
+  sourceFile?: string | null;
+}
+
+/** What importing a mask file onto a scan did. */
+export interface MaskImportResult {
+  volumeId: string;
+  fileName: string;
+  format: 'nifti' | 'dicom-seg';
+  /** Taken as is, reoriented exactly (same voxels in another order), or resampled nearest-neighbour. */
+  placement: 'same-grid' | 'reoriented' | 'resampled';
+  /** Slices (k) that received the imported mask (a new version each; earlier ones stay in the history). */
+  importedSlices: number[];
+  tumourVoxels: number;
+  /** How the grids differed, label values merged, ... in the user's words. */
+  warnings: string[];
 }
 
 export interface VolumeMask {

@@ -2,7 +2,7 @@
  * DICOM SEG export: one binary Segmentation instance per volume imported from DICOM, with one segment, "Tumour"
  * (category SCT 49755003 Morphologically Abnormal Structure, type SCT 108369006 Neoplasm), one frame per slice with
  * tumour, each frame referencing its own source image. The segment's algorithm identification says how its slices came
- * to be: MANUAL when every slice was drawn (or imported), SEMIAUTOMATIC with the model versions named when any slice was
+ * to be: MANUAL when every slice was drawn (or imported from a file), SEMIAUTOMATIC with the model versions named when any slice was
  * accepted or edited from a model's proposal; each frame's Frame Comments say which, for that slice.
  *
  * A volume imported from NIfTI cannot have a SEG (a SEG references DICOM instances, a frame of reference and a patient
@@ -125,7 +125,7 @@ export function describeSegment(slices: MaskSlice[], models: Map<string, ModelVe
   const base = { label: 'Tumour', category: DICOM_CODES.morphologicallyAbnormalStructure, type: DICOM_CODES.neoplasm };
   const fromModel = slices.filter((slice) => slice.provenance === 'proposal-accepted' || slice.provenance === 'proposal-edited');
   const count = (provenance: MaskSlice['provenance']) => slices.filter((slice) => slice.provenance === provenance).length;
-  const parameters = `slices drawn: ${count('user')}; accepted from a model: ${count('proposal-accepted')}; edited from a model: ${count('proposal-edited')}`;
+  const parameters = `slices drawn: ${count('user')}; imported: ${count('imported')}; accepted from a model: ${count('proposal-accepted')}; edited from a model: ${count('proposal-edited')}`;
   if (fromModel.length === 0) {
     return {
       ...base,
@@ -157,6 +157,8 @@ export function describeSlice(slice: MaskSlice | undefined, models: Map<string, 
       return `accepted from ${modelName(slice.modelVersionId, models)} by ${slice.author} (${slice.updatedAt})`;
     case 'proposal-edited':
       return `edited from ${modelName(slice.modelVersionId, models)} by ${slice.author} (${slice.updatedAt})`;
+    case 'imported':
+      return `imported from ${slice.sourceFile ?? 'a file'} by ${slice.author} (${slice.updatedAt})`;
     default:
       return `${String(slice.provenance)} by ${slice.author}`;
   }

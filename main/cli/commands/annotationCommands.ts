@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { exportFormats, type ExportFormat } from '../../contract';
+import { resolve } from 'node:path';
+import { ApiError, exportFormats, type CallResult, type ExportFormat } from '../../contract';
 import { exitCodes, type Command } from '../Command';
 import { callOrReport, resolveProject } from '../callOrReport';
 
@@ -51,6 +52,40 @@ export const tagCommand: Command = {
       return callOrReport(context, 'setSliceStates', { projectId, volumeId, sliceIndices: parseSliceList(values.slices), state }, describe);
     }
     return callOrReport(context, 'tagScan', { projectId, volumeId, state }, describe);
+  }
+};
+
+export const importMaskCommand: Command = {
+  name: 'import-mask',
+  summary: 'Import a NIfTI label map or DICOM SEG onto a scan as mask slices (same grid, reoriented, or resampled with a warning)',
+  usage: 'import-mask --project ID|NAME --volume ID [--author NAME] MASK.nii[.gz]|SEG.dcm',
+  async run(args, context) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { project: { type: 'string' }, volume: { type: 'string' }, author: { type: 'string' } }
+    });
+    if (!values.project || !values.volume || positionals.length !== 1) {
+      context.err(`usage: ${this.usage}\n`);
+      return exitCodes.usage;
+    }
+    const projectId = await resolveProject(context, values.project);
+    const input = { projectId, volumeId: values.volume, path: resolve(positionals[0]!), ...(values.author ? { author: values.author } : {}) };
+    const outcome = await context.core().dispatch('importMaskFromPath', input, { host: 'web' });
+    if (!outcome.ok) {
+      // A file that cannot be placed on the scan is input that could not be used (3), not a failure of the tool.
+      if (outcome.error.code !== 'bad-file') throw new ApiError(outcome.error.code, outcome.error.message);
+      context.err(context.json ? `${JSON.stringify(outcome.error)}\n` : `skipped\t${positionals[0]}\t${outcome.error.message}\n`);
+      return exitCodes.badInput;
+    }
+    const result = outcome.result as CallResult<'importMaskFromPath'>;
+    if (!context.json) for (const warning of result.warnings) context.err(`warning\t${warning}\n`);
+    context.out(
+      context.json
+        ? `${JSON.stringify(result)}\n`
+        : `imported\t${result.fileName}\t${result.format}\t${result.placement}\t${result.importedSlices.length} slices\t${result.tumourVoxels} voxels\n`
+    );
+    return exitCodes.ok;
   }
 };
 
