@@ -146,16 +146,23 @@ nib.save(half, sys.argv[2])
 affine = img.affine.copy(); affine[:3, 2] = affine[:3, 0] * 1.0001  # third axis along the first
 bad = nib.Nifti1Image(np.asarray(img.dataobj), affine); bad.set_sform(affine, 1); bad.set_qform(None, 0)
 nib.save(bad, sys.argv[3])
+affine = img.affine.copy(); affine[:3, :3] *= 100  # 200 mm voxels
+huge = nib.Nifti1Image(np.asarray(img.dataobj), affine); huge.set_sform(affine, 1); huge.set_qform(affine, 1)
+nib.save(huge, sys.argv[4])
 print("[]")`,
-      [full, cropped, flat]
+      [full, cropped, flat, join(folder, 'huge.nii.gz')]
     );
     const other = await newProject('refused');
     const volume = (await other.store.volumes.get((await importNiftiFile(other, niftiPath())).imported[0]!.id))!;
     await expect(importMaskFile(other.store, volume, cropped, { fileName: 'cropped.nii.gz', author: 'x' })).rejects.toThrow(
       /cropped\.nii\.gz was not imported onto .*covers only 54\.9 % of this scan: it was drawn on a different field of view/
     );
+    // The NIfTI reader itself refuses an affine that collapses the grid; the placement refuses the rest.
     await expect(importMaskFile(other.store, volume, flat, { fileName: 'flat.nii.gz', author: 'x' })).rejects.toThrow(
-      /affine is implausible: its axes are/
+      /flat\.nii\.gz: .*(collapses the image onto a plane|affine is implausible)/
+    );
+    await expect(importMaskFile(other.store, volume, join(folder, 'huge.nii.gz'), { fileName: 'huge.nii.gz', author: 'x' })).rejects.toThrow(
+      /huge\.nii\.gz was not imported onto .*The label map's affine is implausible: a voxel side is 200 mm\./
     );
     expect(await other.store.masks.getSlices(volume.id)).toEqual([]);
   });
