@@ -91,7 +91,8 @@ export async function exportNnunetDataset(project: Project, folder: string, opti
   const wanted = options.volumeIds ? new Set(options.volumeIds) : null;
   const volumes = (await project.store.volumes.list())
     .filter((volume) => !wanted || wanted.has(volume.id))
-    .sort((a, b) => nnunetCaseId(a).localeCompare(nnunetCaseId(b)));
+    // Code-point order, not the locale's: the same on every machine.
+    .sort((a, b) => (nnunetCaseId(a) < nnunetCaseId(b) ? -1 : nnunetCaseId(a) > nnunetCaseId(b) ? 1 : 0));
 
   const cases: NnunetCase[] = [];
   const files: string[] = [];
