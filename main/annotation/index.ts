@@ -2,3 +2,5 @@ export { tagScan, setTumourRanges, setSliceStates, listTumourSlices, mergeRanges
 export { saveMaskSlices, readVolumeMask, type MaskSliceInput } from './masks';
 export { acceptProposal, rejectProposal } from './proposals';
 export { recordProposal, type ProposalFile } from './recordProposal';
+export { importMaskFile, type MaskImportOutcome } from './importMask';
+export { placeLabelMap, type LabelMapPlacement, type PlacedLabelMap } from './placeLabelMap';

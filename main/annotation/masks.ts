@@ -16,7 +16,7 @@ export async function saveMaskSlices(
   store: ProjectStore,
   volume: VolumeRecord,
   slices: MaskSliceInput[],
-  provenance: { provenance: MaskProvenance; author: string; modelVersionId?: string | null }
+  provenance: { provenance: MaskProvenance; author: string; modelVersionId?: string | null; sourceFile?: string | null }
 ): Promise<number[]> {
   const [columns, rows, sliceCount] = volume.dimensions;
   const seen = new Set<number>();

@@ -15,6 +15,13 @@ export async function callOrReport<N extends CallName>(
   return exitCodes.ok;
 }
 
+/** Runs one API call through the dispatcher and returns its result; a refusal becomes the ApiError it was. */
+export async function dispatchOrThrow<N extends CallName>(context: CommandContext, name: N, input: CallInput<N>): Promise<CallResult<N>> {
+  const outcome = await context.core().dispatch(name, input, { host: 'cli' });
+  if (!outcome.ok) throw new ApiError(outcome.error.code, outcome.error.message);
+  return outcome.result as CallResult<N>;
+}
+
 /** Accepts a project id or its exact name. */
 export async function resolveProject(context: CommandContext, idOrName: string): Promise<string> {
   const projects = await context.core().workspace.listProjects();

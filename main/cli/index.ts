@@ -6,13 +6,30 @@ import { resolve } from 'node:path';
 import { ApiError } from '../contract';
 import { createAppCore, type AppCore } from '../app';
 import { exitCodes, type Command, type CommandContext } from './Command';
-import { exportCommand, tagCommand } from './commands/annotationCommands';
+import { exportCommand, importMaskCommand, tagCommand } from './commands/annotationCommands';
 import { demoCommand } from './commands/demoCommand';
 import { importCommand, projectsCommand, volumesCommand } from './commands/projectCommands';
+import { acceptCommand, modelsCommand, proposalsCommand, rejectCommand, statusCommand } from './commands/reviewCommands';
 import { suggestCommand } from './commands/suggestCommand';
 import { proposeCommand, trainCommand } from './commands/trainingCommands';
 
-export const commands: Command[] = [projectsCommand, importCommand, volumesCommand, tagCommand, trainCommand, proposeCommand, suggestCommand, exportCommand, demoCommand];
+export const commands: Command[] = [
+  projectsCommand,
+  importCommand,
+  volumesCommand,
+  tagCommand,
+  importMaskCommand,
+  trainCommand,
+  modelsCommand,
+  proposeCommand,
+  proposalsCommand,
+  acceptCommand,
+  rejectCommand,
+  suggestCommand,
+  exportCommand,
+  statusCommand,
+  demoCommand
+];
 
 function helpText(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

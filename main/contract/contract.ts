@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { defineCall, defineEvent } from './defineContract';
 import { callNameList, eventNameList, type CallName, type EventName } from './names';
 import { maximumUploadBytes } from './limits';
-import { presetNames, trainingMethods } from './types';
+import { exportFormats, presetNames, trainingMethods } from './types';
 import type {
   AppInfo,
   DicomScanSummary,
@@ -23,6 +23,7 @@ import type {
   TrainingRunSummary,
   TrainingStatus,
   MaskChanged,
+  MaskImportResult,
   MaskSliceData,
   VolumeMask,
   WeakLabels,
@@ -117,6 +118,14 @@ export const apiCalls = {
       .strict()
   ),
   getVolumeMask: defineCall<VolumeMask>()(z.object(volumeScoped).strict()),
+  /** A NIfTI label map or DICOM SEG on this computer onto a scan of the project, as imported mask slices. */
+  importMaskFromPath: defineCall<MaskImportResult>()(
+    z.object({ ...volumeScoped, path: z.string().min(1).max(4096), author: z.string().trim().min(1).max(120).optional() }).strict()
+  ),
+  /** The same from a browser: the file's bytes. */
+  importMaskUpload: defineCall<MaskImportResult>()(
+    z.object({ ...volumeScoped, fileName: z.string().min(1).max(255), bytes, author: z.string().trim().min(1).max(120).optional() }).strict()
+  ),
 
   getTrainingStatus: defineCall<TrainingStatus>()(z.object({}).strict()),
   startTraining: defineCall<{ runId: string }>()(
@@ -176,11 +185,31 @@ export const apiCalls = {
       .strict()
   ),
   exportMasks: defineCall<ExportResult>()(
-    z.object({ ...projectScoped, volumeIds: z.array(id).max(100_000).optional(), includeImages: z.boolean().optional() }).strict()
+    z
+      .object({
+        ...projectScoped,
+        /** Default 'nifti'. */
+        format: z.enum(exportFormats).optional(),
+        volumeIds: z.array(id).max(100_000).optional(),
+        /** NIfTI only: the images beside the masks (nnU-Net datasets always hold them). */
+        includeImages: z.boolean().optional(),
+        /** nnU-Net only: the dataset number (default 501) and name (default: the project's). */
+        datasetId: z.number().int().min(1).max(999).optional(),
+        datasetName: z.string().regex(/^[A-Za-z0-9_]{1,64}$/, 'must be letters, digits and underscores').optional()
+      })
+      .strict()
   ),
   getExportFile: defineCall<{ fileName: string; bytes: Uint8Array }>()(
     z
-      .object({ ...projectScoped, exportId: id, fileName: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'must be a file name') })
+      .object({
+        ...projectScoped,
+        exportId: id,
+        // A file of the export, possibly in its subfolders; no part may start with a dot, so never "..".
+        fileName: z
+          .string()
+          .max(400)
+          .regex(/^(?:[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}\/){0,3}[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$/, 'must be a file of the export')
+      })
       .strict()
   ),
   rejectProposal: defineCall<{ rejectedSlices: number[] }>()(

@@ -21,6 +21,8 @@ export const callNameList = [
   'getMaskSlices',
   'saveMaskSlices',
   'getVolumeMask',
+  'importMaskFromPath',
+  'importMaskUpload',
   'getTrainingStatus',
   'startTraining',
   'resumeTraining',

@@ -116,7 +116,23 @@ export interface MaskSliceData {
   /** dim_i * dim_j uint8 labels, i fastest. */
   labels: Uint8Array;
   version: number;
-  provenance: 'user' | 'proposal-accepted' | 'proposal-edited';
+  provenance: 'user' | 'proposal-accepted' | 'proposal-edited' | 'imported';
+  /** For an imported mask, the file it came from. */
+  sourceFile?: string | null;
+}
+
+/** What importing a mask file onto a scan did. */
+export interface MaskImportResult {
+  volumeId: string;
+  fileName: string;
+  format: 'nifti' | 'dicom-seg';
+  /** Taken as is, reoriented exactly (same voxels in another order), or resampled nearest-neighbour. */
+  placement: 'same-grid' | 'reoriented' | 'resampled';
+  /** Slices (k) that received the imported mask (a new version each; earlier ones stay in the history). */
+  importedSlices: number[];
+  tumourVoxels: number;
+  /** How the grids differed, label values merged, ... in the user's words. */
+  warnings: string[];
 }
 
 export interface VolumeMask {
@@ -299,25 +315,42 @@ export interface ProposalLabels {
   labels: Uint8Array;
 }
 
+/** NIfTI label maps with a manifest; one DICOM SEG per DICOM-sourced scan; an nnU-Net v2 dataset. */
+export const exportFormats = ['nifti', 'dicom-seg', 'nnunet'] as const;
+export type ExportFormat = (typeof exportFormats)[number];
+
 export interface ExportedCaseInfo {
   caseId: string;
   volumeId: string;
   volumeName: string;
-  maskFile: string;
+  /** The mask, SEG or nnU-Net label file; null for an nnU-Net test case (a scan without a drawn mask). */
+  maskFile: string | null;
   imageFile: string | null;
   maskedSlices: number[];
+  /** nnU-Net only: imagesTr/labelsTr or imagesTs. */
+  split?: 'train' | 'test';
+}
+
+export interface ExportSkippedVolume {
+  volumeId: string;
+  volumeName: string;
+  /** Why this scan was left out, in the user's words (a NIfTI scan cannot have a DICOM SEG, ...). */
+  reason: string;
 }
 
 export interface ExportResult {
   exportId: string;
+  format: ExportFormat;
   /**
    * Where the files are, for the user to find them: the full path on the desktop; in a browser, the path inside the
    * project folder (`exports/<id>`), since a web client gets no path of the server's.
    */
   folder: string;
   cases: ExportedCaseInfo[];
-  /** Every file written, manifest included. */
+  /** Every file written, manifest included, relative to `folder` (nnU-Net's are inside `DatasetNNN_Name/`). */
   files: string[];
+  /** Chosen scans that were not exported, with the reason. */
+  skipped: ExportSkippedVolume[];
 }
 
 export interface DicomSeriesInfo {

@@ -108,6 +108,34 @@ describe('ProjectStore', () => {
     await store.close();
   });
 
+  it("upgrades a store of schema 2: its mask slices are kept and 'imported' masks record their source file", async () => {
+    const path = temporaryDatabasePath();
+    const old = await Database.open(path);
+    await migrate(old, migrations.filter((migration) => migration.version <= 2));
+    await old.run(
+      `INSERT INTO volumes (id, name, source_kind, source_files, dim_i, dim_j, dim_k, voxel_to_patient, scalar_type, min_value,
+         max_value, window_center, window_width, cache_file, created_at) VALUES ('a', 'a', 'nifti', '[]', 4, 3, 5, '[]',
+         'uint8', 0, 1, 0, 1, 'x', 'now')`
+    );
+    await old.run(
+      "INSERT INTO mask_slices VALUES ('a', 2, 3, x'789c6360400000000c0001', 'proposal-edited', NULL, 'u', 'then')"
+    );
+    await old.close();
+    const store = await ProjectStore.open(path);
+    const [kept] = await store.masks.getSlices('a');
+    expect(kept).toMatchObject({ sliceIndex: 2, version: 3, provenance: 'proposal-edited', sourceFile: null });
+    expect(Array.from(kept!.labels)).toEqual(new Array(12).fill(0));
+    await store.masks.saveSlices('a', [{ sliceIndex: 3, labels: new Uint8Array(12).fill(1) }], {
+      provenance: 'imported',
+      author: 'u',
+      sourceFile: 'mask.nii.gz'
+    });
+    expect((await store.masks.getSlices('a', [3]))[0]).toMatchObject({ provenance: 'imported', sourceFile: 'mask.nii.gz' });
+    const history = await store.database.all<{ source_file: string | null }>('SELECT source_file FROM mask_slice_history');
+    expect(history).toEqual([{ source_file: 'mask.nii.gz' }]);
+    await store.close();
+  });
+
   it('numbers model versions, records runs with metric series and proposals', async () => {
     const store = await ProjectStore.open(temporaryDatabasePath());
     await store.volumes.insert(makeVolume('a'));

@@ -162,5 +162,29 @@ export const migrations: Migration[] = [
             AND (newer.created_at > proposals.created_at OR (newer.created_at = proposals.created_at AND newer.id > proposals.id))
         );
     `
+  },
+  {
+    // Issue 16 (mask import). If another branch also adds a migration 3, renumber this one: it only needs to come after 2.
+    version: 3,
+    name: "mask import: provenance 'imported' and the source file of a mask slice",
+    sql: `
+      CREATE TABLE mask_slices_v3 (
+        volume_id TEXT NOT NULL REFERENCES volumes(id) ON DELETE CASCADE,
+        slice_index INTEGER NOT NULL CHECK (slice_index >= 0),
+        version INTEGER NOT NULL CHECK (version >= 1),
+        labels BLOB NOT NULL,
+        provenance TEXT NOT NULL CHECK (provenance IN ('user', 'proposal-accepted', 'proposal-edited', 'imported')),
+        model_version_id TEXT REFERENCES model_versions(id) ON DELETE SET NULL,
+        author TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        source_file TEXT,                      -- the file an imported mask came from (its name as the user gave it)
+        PRIMARY KEY (volume_id, slice_index)
+      );
+      INSERT INTO mask_slices_v3 (volume_id, slice_index, version, labels, provenance, model_version_id, author, updated_at)
+        SELECT volume_id, slice_index, version, labels, provenance, model_version_id, author, updated_at FROM mask_slices;
+      DROP TABLE mask_slices;
+      ALTER TABLE mask_slices_v3 RENAME TO mask_slices;
+      ALTER TABLE mask_slice_history ADD COLUMN source_file TEXT;
+    `
   }
 ];

@@ -40,7 +40,7 @@ export interface SliceLabel {
   source: SliceLabelSource;
 }
 
-export type MaskProvenance = 'user' | 'proposal-accepted' | 'proposal-edited';
+export type MaskProvenance = 'user' | 'proposal-accepted' | 'proposal-edited' | 'imported';
 
 export interface MaskSlice {
   sliceIndex: number;
@@ -51,6 +51,8 @@ export interface MaskSlice {
   modelVersionId: string | null;
   author: string;
   updatedAt: string;
+  /** For an imported mask, the file it came from (as the user named it); null otherwise. */
+  sourceFile: string | null;
 }
 
 export type { TrainingRunStatus } from '../contract';

@@ -1,4 +1,23 @@
-/** Public face of the export domain: NIfTI masks and images (DICOM SEG and nnU-Net datasets come later). */
+/** Public face of the export domain: NIfTI masks and images, DICOM SEG, nnU-Net v2 datasets. */
 export { writeNiftiMask, type WriteNiftiMaskOptions } from './writeNiftiMask';
 export { writeNiftiImage } from './writeNiftiImage';
 export { exportProjectMasks, type ExportSummary, type ExportedCase } from './exportProjectMasks';
+export {
+  exportNnunetDataset,
+  buildNnunetLabelMap,
+  nnunetCaseId,
+  nnunetDatasetFolderName,
+  type NnunetCase,
+  type NnunetDatasetJson,
+  type NnunetExportOptions,
+  type NnunetExportSummary
+} from './exportNnunetDataset';
+export {
+  exportDicomSeg,
+  describeSegment,
+  describeSlice,
+  NIFTI_CANNOT_HAVE_SEG,
+  type DicomSegCase,
+  type DicomSegExportSummary,
+  type DicomSegSkipped
+} from './exportDicomSeg';

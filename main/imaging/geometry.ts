@@ -121,3 +121,23 @@ export function scaleVector(v: Vec3, factor: number): Vec3 {
 export function countVoxels(dimensions: Vec3): number {
   return dimensions[0] * dimensions[1] * dimensions[2];
 }
+
+/** The inverse of an affine (last row [0, 0, 0, 1]); null when its linear part is singular. */
+export function invertAffine(matrix: Matrix4): Matrix4 | null {
+  const [a, b, c, tx, d, e, f, ty, g, h, i, tz] = matrix as [number, number, number, number, number, number, number, number, number, number, number, number];
+  const determinant = a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
+  if (!Number.isFinite(determinant) || Math.abs(determinant) < 1e-12) return null;
+  const r = [
+    (e * i - f * h) / determinant,
+    (c * h - b * i) / determinant,
+    (b * f - c * e) / determinant,
+    (f * g - d * i) / determinant,
+    (a * i - c * g) / determinant,
+    (c * d - a * f) / determinant,
+    (d * h - e * g) / determinant,
+    (b * g - a * h) / determinant,
+    (a * e - b * d) / determinant
+  ];
+  const translate = (row: number) => -(r[row * 3]! * tx + r[row * 3 + 1]! * ty + r[row * 3 + 2]! * tz);
+  return [r[0]!, r[1]!, r[2]!, translate(0), r[3]!, r[4]!, r[5]!, translate(1), r[6]!, r[7]!, r[8]!, translate(2), 0, 0, 0, 1];
+}

@@ -14,4 +14,7 @@ export type {
   DicomFrameReference,
   DicomPixelFormat
 } from './dicom/dicomTypes';
-export { computeSpacing, convertLpsRas, countVoxels, createAffineFromColumns, transformPoint } from './geometry';
+export { computeSpacing, convertLpsRas, countVoxels, createAffineFromColumns, invertAffine, multiplyMatrices, transformPoint } from './geometry';
+export { readDicomSourceImages, type DicomSourceImage } from './dicomSeg/readDicomSourceImages';
+export { writeDicomSeg, DICOM_CODES, type DicomCode, type SegSegmentDescription, type WriteDicomSegInput } from './dicomSeg/writeDicomSeg';
+export { readDicomSeg, describeDicomSeg, type DicomSegContent, type DicomSegSegment } from './dicomSeg/readDicomSeg';

@@ -1,5 +1,8 @@
-import type { WeakLabels } from '../../contract';
-import { readVolumeMask, saveMaskSlices, setSliceStates, setTumourRanges, tagScan } from '../../annotation';
+import { mkdir, stat } from 'node:fs/promises';
+import { basename, isAbsolute, join } from 'node:path';
+import { ApiError, type WeakLabels } from '../../contract';
+import { importMaskFile, readVolumeMask, saveMaskSlices, setSliceStates, setTumourRanges, tagScan } from '../../annotation';
+import { createId, writeFileAtomically } from '../../common';
 import type { ProjectStore, VolumeRecord } from '../../db';
 import type { CoreServices, HandlersFor } from './HandlerTypes';
 import { findVolume } from './findVolume';
@@ -11,7 +14,9 @@ type AnnotationCalls =
   | 'setSliceStates'
   | 'getMaskSlices'
   | 'saveMaskSlices'
-  | 'getVolumeMask';
+  | 'getVolumeMask'
+  | 'importMaskFromPath'
+  | 'importMaskUpload';
 
 export function createAnnotationHandlers({ workspace, events }: CoreServices): HandlersFor<AnnotationCalls> {
   const changeLabels = async (
@@ -42,7 +47,7 @@ export function createAnnotationHandlers({ workspace, events }: CoreServices): H
       const slices = await project.store.masks.getSlices(volumeId, sliceIndices);
       return {
         volumeId,
-        slices: slices.map(({ sliceIndex, labels, version, provenance }) => ({ sliceIndex, labels, version, provenance }))
+        slices: slices.map(({ sliceIndex, labels, version, provenance, sourceFile }) => ({ sliceIndex, labels, version, provenance, sourceFile }))
       };
     },
     saveMaskSlices: async ({ projectId, volumeId, slices }) => {
@@ -56,6 +61,30 @@ export function createAnnotationHandlers({ workspace, events }: CoreServices): H
     getVolumeMask: async ({ projectId, volumeId }) => {
       const { project, volume } = await findVolume(workspace, projectId, volumeId);
       return { volumeId, ...(await readVolumeMask(project.store, volume)) };
+    },
+    importMaskFromPath: async ({ projectId, volumeId, path, author }) => {
+      const { project, volume } = await findVolume(workspace, projectId, volumeId);
+      if (!isAbsolute(path)) throw new ApiError('invalid-input', 'Type the full path of the file, starting from the root folder.');
+      const info = await stat(path).catch(() => undefined);
+      if (!info) throw new ApiError('not-found', `${path} does not exist.`);
+      if (!info.isFile()) throw new ApiError('invalid-input', `${path} is not a file.`);
+      const outcome = await importMaskFile(project.store, volume, path, { fileName: basename(path), author: author ?? 'user' });
+      events.emit('onDidChangeMask', { projectId, volumeId, sliceIndices: outcome.importedSlices });
+      events.emit('onDidChangeWeakLabels', { projectId, volumeId });
+      return { volumeId, ...outcome };
+    },
+    importMaskUpload: async ({ projectId, volumeId, fileName, bytes, author }) => {
+      const { project, volume } = await findVolume(workspace, projectId, volumeId);
+      const safeName = basename(fileName).replace(/[^A-Za-z0-9._-]/g, '_');
+      // Kept beside the project's other uploads, as the provenance names it.
+      const folder = join(project.folder, 'sources', 'masks');
+      await mkdir(folder, { recursive: true });
+      const stored = join(folder, `${createId()}-${safeName}`);
+      await writeFileAtomically(stored, bytes);
+      const outcome = await importMaskFile(project.store, volume, stored, { fileName: basename(fileName), author: author ?? 'user' });
+      events.emit('onDidChangeMask', { projectId, volumeId, sliceIndices: outcome.importedSlices });
+      events.emit('onDidChangeWeakLabels', { projectId, volumeId });
+      return { volumeId, ...outcome };
     }
   };
 }

@@ -1,7 +1,10 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ApiError } from '../../contract';
-import { exitCodes, type Command } from '../Command';
-import { callOrReport, resolveProject } from '../callOrReport';
+import { createId } from '../../common';
+import { ApiError, type DicomScanSummary, type EventPayload, type ImportResult } from '../../contract';
+import { exitCodes, type Command, type CommandContext } from '../Command';
+import { callOrReport, dispatchOrThrow, resolveProject } from '../callOrReport';
 
 export const projectsCommand: Command = {
   name: 'projects',
@@ -20,32 +23,101 @@ export const projectsCommand: Command = {
 
 export const importCommand: Command = {
   name: 'import',
-  summary: 'Import NIfTI files into a project',
-  usage: 'import --project ID|NAME FILE.nii[.gz] [FILE ...]',
+  summary: 'Import NIfTI files and DICOM folders (the series found are listed; all or the chosen ones are imported)',
+  usage: 'import --project ID|NAME [--series N|UID ...] [--list] FILE.nii[.gz]|DICOM_FOLDER [...]',
   async run(args, context) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { project: { type: 'string' } } });
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { project: { type: 'string' }, series: { type: 'string', multiple: true }, list: { type: 'boolean' } }
+    });
     if (!values.project || positionals.length === 0) {
       context.err(`usage: ${this.usage}\n`);
       return exitCodes.usage;
     }
     const projectId = await resolveProject(context, values.project);
+    const chosen = (values.series ?? []).flatMap((value) => value.split(',')).filter(Boolean);
     let failed = 0;
-    const results = [];
+    const results: unknown[] = [];
     for (const path of positionals) {
-      const outcome = await context.core().dispatch('importNiftiFromPath', { projectId, path }, { host: 'cli' });
-      if (!outcome.ok) throw new ApiError(outcome.error.code, outcome.error.message);
-      const result = outcome.result as { imported: { id: string; name: string }[]; problems: { file: string; message: string }[] };
-      results.push(result);
-      failed += result.problems.length;
-      if (!context.json) {
-        for (const volume of result.imported) context.out(`imported\t${volume.id}\t${volume.name}\n`);
-        for (const problem of result.problems) context.err(`skipped\t${problem.file}\t${problem.message}\n`);
+      const isFolder = await stat(path).then((entry) => entry.isDirectory(), () => false);
+      if (!isFolder) {
+        if (values.list) continue;
+        const result = await dispatchOrThrow(context, 'importNiftiFromPath', { projectId, path: resolve(path) });
+        results.push(result);
+        failed += result.problems.length;
+        if (!context.json) reportImport(context, result);
+        continue;
       }
+      const outcome = await importDicomFolder(context, projectId, resolve(path), chosen, values.list ?? false);
+      results.push(outcome);
+      failed += outcome.problems;
     }
     if (context.json) context.out(`${JSON.stringify(results)}\n`);
     return failed > 0 ? exitCodes.badInput : exitCodes.ok;
   }
 };
+
+function reportImport(context: CommandContext, result: ImportResult): void {
+  for (const volume of result.imported) context.out(`imported\t${volume.id}\t${volume.name}\n`);
+  for (const problem of result.problems) context.err(`skipped\t${problem.file}\t${problem.message}\n`);
+}
+
+/**
+ * A DICOM folder: scan it (progress on stderr), list its series (stderr, or stdout with --list), then import all of
+ * them or the chosen ones (by their number in the list, 1-based, or their id), with decoding progress on stderr.
+ */
+async function importDicomFolder(
+  context: CommandContext,
+  projectId: string,
+  folder: string,
+  chosen: string[],
+  listOnly: boolean
+): Promise<{ folder: string; scan: DicomScanSummary; import: ImportResult | null; problems: number }> {
+  const jobId = createId();
+  let lastLine = 0;
+  const unsubscribe = context.core().events.subscribe((name, payload) => {
+    if (name !== 'onDidImportProgress') return;
+    const progress = payload as EventPayload<'onDidImportProgress'>;
+    if (progress.jobId !== jobId || Date.now() - lastLine < 250) return;
+    lastLine = Date.now();
+    context.err(
+      progress.phase === 'scanning'
+        ? `scanning ${folder}: ${progress.filesScanned} files, ${progress.seriesFound} series\n`
+        : `importing: ${progress.slicesDecoded}/${progress.slicesTotal} slices\n`
+    );
+  });
+  try {
+    const scan = await dispatchOrThrow(context, 'scanDicomFolder', { projectId, jobId, path: folder });
+    const listing = scan.series.map(
+      (series, index) =>
+        `series\t${index + 1}\t${series.id}\t${series.modality ?? ''}\t${series.seriesDescription ?? ''}\t${series.columns}x${series.rows}x${series.sliceCount}${series.splitReason ? `\t(${series.splitReason})` : ''}`
+    );
+    const problemFiles = scan.skippedCount - scan.nonDicomCount;
+    if (!context.json) {
+      const write = listOnly ? context.out : context.err;
+      write(`${folder}: ${scan.series.length} series in ${scan.filesScanned} files${scan.nonDicomCount ? `, ${scan.nonDicomCount} not DICOM` : ''}\n`);
+      for (const line of listing) write(`${line}\n`);
+      for (const skipped of scan.skipped) if (skipped.code !== 'not-dicom') context.err(`skipped\t${skipped.file}\t${skipped.message}\n`);
+    }
+    if (listOnly) return { folder, scan, import: null, problems: problemFiles };
+    const seriesIds = chosen.length === 0 ? scan.series.map((series) => series.id) : chosen.map((choice) => pickSeries(scan, choice));
+    const result = await dispatchOrThrow(context, 'importDicomSeries', { projectId, jobId, seriesIds });
+    if (!context.json) reportImport(context, result);
+    return { folder, scan, import: result, problems: problemFiles + result.problems.length };
+  } finally {
+    unsubscribe();
+  }
+}
+
+function pickSeries(scan: DicomScanSummary, choice: string): string {
+  const number = /^\d+$/.test(choice) ? Number(choice) : NaN;
+  const series = Number.isInteger(number) ? scan.series[number - 1] : scan.series.find((candidate) => candidate.id === choice);
+  if (!series) {
+    throw new ApiError('invalid-input', `There is no series "${choice}" in that folder: give its number in the list (1-${scan.series.length}) or its id.`);
+  }
+  return series.id;
+}
 
 export const volumesCommand: Command = {
   name: 'volumes',

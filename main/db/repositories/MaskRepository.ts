@@ -26,6 +26,8 @@ export interface MaskWriteOptions {
   provenance: MaskProvenance;
   author: string;
   modelVersionId?: string | null;
+  /** The file an imported mask came from. */
+  sourceFile?: string | null;
   /** Weak labels the new mask implies, written in the same transaction. */
   impliedSliceLabels?: SliceLabel[];
   /** Sets the scan-level tag to present in the same transaction (a drawn tumour proves it). */
@@ -69,19 +71,20 @@ export class MaskRepository {
           options.provenance,
           options.modelVersionId ?? null,
           options.author,
-          now
+          now,
+          options.sourceFile ?? null
         ];
         await tx.run(
           `INSERT INTO mask_slices (volume_id, slice_index, version, labels, provenance, model_version_id, author,
-             updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+             updated_at, source_file) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (volume_id, slice_index) DO UPDATE SET version = excluded.version, labels = excluded.labels,
              provenance = excluded.provenance, model_version_id = excluded.model_version_id, author = excluded.author,
-             updated_at = excluded.updated_at`,
+             updated_at = excluded.updated_at, source_file = excluded.source_file`,
           values
         );
         await tx.run(
           `INSERT INTO mask_slice_history (volume_id, slice_index, version, labels, provenance, model_version_id,
-             author, saved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+             author, saved_at, source_file) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           values
         );
         versions.push(version);
@@ -112,6 +115,7 @@ export class MaskRepository {
       model_version_id: string | null;
       author: string;
       updated_at: string;
+      source_file: string | null;
     }>(`SELECT * FROM mask_slices WHERE volume_id = ? ${filter} ORDER BY slice_index`, [
       volumeId,
       ...(sliceIndices ? [JSON.stringify(sliceIndices)] : [])
@@ -123,7 +127,8 @@ export class MaskRepository {
       provenance: row.provenance as MaskProvenance,
       modelVersionId: row.model_version_id,
       author: row.author,
-      updatedAt: row.updated_at
+      updatedAt: row.updated_at,
+      sourceFile: row.source_file
     }));
   }
 

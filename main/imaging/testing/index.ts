@@ -1,3 +1,3 @@
-export { writeDerivedSeries } from './dicomFixtures';
-export { readWithNibabel } from './runPythonOracle';
+export { writeDerivedSeries, daikonSeriesFolder, daikonSeriesFiles, createRotation, rotateSliceEdits } from './dicomFixtures';
+export { readWithNibabel, runPythonJson, DEBIAN_PYTHON } from './runPythonOracle';
 export { createTemporaryFolder, removeTemporaryFolders } from './temporaryFolders';

@@ -56,6 +56,8 @@ export interface AppSignals {
   proposalReviews: string;
   /** Increases with each export finished and downloaded. */
   exportCount: string;
+  /** Increases with each mask file main imported onto a scan. */
+  maskImportCount: string;
 }
 
 export function setAppSignal<K extends keyof AppSignals>(name: K, value: string | number): void {

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { ExportResult } from '../../../main/contract/types';
+import type { ExportFormat, ExportResult } from '../../../main/contract/types';
 import { useApiClient } from '../api';
 import { setAppSignal } from '../signals/appSignals';
 import { useNotificationsStore } from './notificationsStore';
@@ -17,11 +17,12 @@ function downloadFile(fileName: string, bytes: Uint8Array): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Exporting the project's masks (NIfTI, with the images if asked) and downloading every file written. */
+/** Exporting the project's masks (NIfTI with the images if asked, DICOM SEG, nnU-Net) and downloading every file written. */
 export const useExportStore = defineStore('export', () => {
   const projects = useProjectsStore();
   const notifications = useNotificationsStore();
   const includeImages = ref(false);
+  const format = ref<ExportFormat>('nifti');
   const exporting = ref(false);
   const result = ref<ExportResult | null>(null);
   let exportCount = 0;
@@ -31,11 +32,17 @@ export const useExportStore = defineStore('export', () => {
     if (!projectId || exporting.value) return;
     exporting.value = true;
     try {
-      const written = await useApiClient().call('exportMasks', { projectId, includeImages: includeImages.value });
+      const written = await useApiClient().call('exportMasks', {
+        projectId,
+        format: format.value,
+        includeImages: includeImages.value
+      });
       for (const fileName of written.files) {
         const file = await useApiClient().call('getExportFile', { projectId, exportId: written.exportId, fileName });
-        downloadFile(file.fileName, file.bytes);
+        // A browser saves files, not folders: an nnU-Net path keeps its folders in the name (imagesTr__case_…).
+        downloadFile(file.fileName.replaceAll('/', '__'), file.bytes);
       }
+      for (const skipped of written.skipped) notifications.show('warning', `${skipped.volumeName}: ${skipped.reason}`);
       result.value = written;
       setAppSignal('exportCount', ++exportCount);
     } catch (error) {
@@ -45,5 +52,5 @@ export const useExportStore = defineStore('export', () => {
     }
   }
 
-  return { includeImages, exporting, result, exportMasks };
+  return { includeImages, format, exporting, result, exportMasks };
 });

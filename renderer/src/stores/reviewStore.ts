@@ -110,5 +110,10 @@ export const useReviewStore = defineStore('review', () => {
     }
   );
 
-  return { proposals, pending, proposedSlices, overlay, maskReloads, busy, refresh, accept, acceptEdited, reject };
+  /** The mask changed in main outside the viewer (an imported mask): the labelmap on screen reloads it. */
+  function requestMaskReload(): void {
+    maskReloads.value++;
+  }
+
+  return { proposals, pending, proposedSlices, overlay, maskReloads, busy, refresh, accept, acceptEdited, reject, requestMaskReload };
 });
