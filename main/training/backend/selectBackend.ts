@@ -8,6 +8,7 @@ import { registerConv2dBackpropFilterKernel } from './conv2dBackpropFilterKernel
 import { registerConv2dBackpropInputKernel } from './conv2dBackpropInputKernel';
 import { registerAliasingIdentityKernel } from './aliasingIdentityKernel';
 import { registerCopyKernels } from './copyKernels';
+import { registerFusedLayerKernels } from './fusedLayerKernels';
 import { chooseWasmThreadCount, describeWasmBackend, getWasmThreadCount, startWasmBackend } from './wasmThreads';
 
 export type BackendCandidate = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
@@ -70,10 +71,12 @@ export async function activateBackend(candidate: BackendCandidate, options: Back
       registerCopyKernels('wasm');
     }
     wasmKernelsReplaced = true;
+    registerFusedLayerKernels('wasm');
     return 'wasm';
   }
   await import('@tensorflow/tfjs-backend-cpu');
   await setBackendOrThrow('cpu');
+  registerFusedLayerKernels('cpu');
   return 'cpu';
 }
 
