@@ -330,16 +330,10 @@ function computeSampleStatistics(x: Float32Array, start: number, length: number,
   return { mean, scale, std, count };
 }
 
-function activate(z: number, activation: Activation, alpha: number): number {
-  if (activation === 'relu') return z > 0 ? z : 0;
-  if (activation === 'leakyRelu') return z > 0 ? z : alpha * z;
-  return z;
-}
-
-function activationSlope(z: number, activation: Activation, alpha: number): number {
-  if (activation === 'relu') return z > 0 ? 1 : 0;
-  if (activation === 'leakyRelu') return z > 0 ? 1 : alpha;
-  return 1;
+/** The slope of the activation for z ≤ 0: 1 (none), 0 (ReLU) or alpha (leaky ReLU); 1 for z > 0. */
+function negativeSlope(activation: Activation, alpha: number): number {
+  if (activation === 'relu') return 0;
+  return activation === 'leakyRelu' ? alpha : 1;
 }
 
 function runNormAct(backend: KernelBackend, inputs: NamedTensorInfoMap, attrs: NormActAttrs): TensorInfo {
@@ -353,13 +347,14 @@ function runNormAct(backend: KernelBackend, inputs: NamedTensorInfoMap, attrs: N
   const [batch, , , channels] = xInfo.shape as [number, number, number, number];
   const length = x.length / batch;
   const f = Math.fround;
+  const slope = negativeSlope(attrs.activation, attrs.alpha);
   for (let n = 0; n < batch; n++) {
     const start = n * length;
     const { mean, scale } = computeSampleStatistics(x, start, length, channels, gamma != null);
     for (let i = start, c = 0; i < start + length; i++) {
       const normalised = f((x[i]! - mean[c]!) / scale[c]!);
       const z = gamma ? f(f(normalised * gamma[c]!) + beta![c]!) : normalised;
-      y[i] = activate(z, attrs.activation, attrs.alpha);
+      y[i] = z > 0 || slope === 1 ? z : slope * z;
       if (++c === channels) c = 0;
     }
   }
@@ -385,6 +380,7 @@ function runNormActGrad(backend: KernelBackend, inputs: NamedTensorInfoMap, attr
   const length = x.length / batch;
   const gradNormalised = new Float64Array(length);
   const f = Math.fround;
+  const slope = negativeSlope(attrs.activation, attrs.alpha);
   for (let n = 0; n < batch; n++) {
     const start = n * length;
     const { mean, scale, std, count } = computeSampleStatistics(x, start, length, channels, affine);
@@ -393,7 +389,7 @@ function runNormActGrad(backend: KernelBackend, inputs: NamedTensorInfoMap, attr
     for (let j = 0, c = 0; j < length; j++) {
       const normalised = (x[start + j]! - mean[c]!) / scale[c]!;
       const z = gamma ? f(f(f(normalised) * gamma[c]!) + beta![c]!) : f(normalised);
-      const g = dy[start + j]! * activationSlope(z, attrs.activation, attrs.alpha);
+      const g = z > 0 ? dy[start + j]! : dy[start + j]! * slope;
       dGamma[c]! += g * normalised;
       dBeta[c]! += g;
       const gx = gamma ? g * gamma[c]! : g;
