@@ -3,13 +3,22 @@
  * batch 8+8 with one labelled sample, like docs/genseg.md#reference-speed-pytorch), and the same cpu-preset GenSeg step
  * in PyTorch (bench/reference/genseg_step.py, Debian python3-torch) timed in the same run, with the ratio and FLOPs per
  * step.
+ * Each configuration also reports its engine kernel calls per step (tf.profile around one step: on a GPU each is a
+ * dispatch) and, for GenSeg on the cpu preset, the kernels that took the most time.
  *   npm run bench -- train [--backends wasm,cpu] [--presets tiny,cpu,paper] [--models genseg,segmentation-only,ae-segmentation]
  *                          [--steps 5] [--batch 8] [--max-seconds 120] [--no-torch] [--all-presets-on-cpu]
+ *                          [--threads 1,2] [--rounds 3] [--composed]
+ * --threads: wasm thread counts to compare (default: every core but one); --rounds: repeat every configuration this
+ * many times, interleaved (1 thread, 2 threads, 1 thread, ...), and report medians over all timed steps;
+ * --composed: also time GenSeg with the composed tfjs ops instead of the fused layer kernels (the code before them).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { enableFusedKernels } from '../main/training/backend/fusedLayerKernels';
 import { activateBackend, type BackendCandidate } from '../main/training/backend/selectBackend';
+import { chooseWasmThreadCount } from '../main/training/backend/wasmThreads';
+import { tf } from '../main/training/tf';
 import { readConvMacCount } from '../main/training/genseg/layers/conv';
 import { createTrainer, type TrainingMethod, type PresetName } from '../main/training/index';
 import { createSyntheticBatch } from '../main/training/testing/syntheticBatch';
@@ -17,12 +26,20 @@ import { median, parseOptions, readList, readNumber } from './training/options';
 
 interface Row {
   backend: string;
+  /** wasm threads (1 = the unthreaded SIMD build); null for other backends. */
+  threads: number | null;
   preset: string;
   model: string;
   secondsPerStep: number | null;
   stepsPerSecond: number | null;
   gflopPerStep: number | null;
+  /** Engine kernel calls in one step (tf.profile). */
+  kernelCalls: number | null;
+  /** For GenSeg on the cpu preset: the kernels with the most time in the profiled step. */
+  topKernels?: { name: string; calls: number; ms: number }[];
   note: string;
+  /** Every timed step, over all rounds. */
+  times: number[];
 }
 
 const geometry = { height: 48, width: 48, channels: 1 };
@@ -35,35 +52,40 @@ export default async function runTrainBench(args: string[]): Promise<void> {
   const steps = readNumber(options, 'steps', 5);
   const batchSize = readNumber(options, 'batch', 8);
   const maxSeconds = readNumber(options, 'max-seconds', 120);
-  const rows: Row[] = [];
+  const threadCounts = readList(options, 'threads', [String(chooseWasmThreadCount())]).map(Number);
+  const rounds = readNumber(options, 'rounds', 1);
+  const variants = options.has('composed') ? [true, false] : [true];
+  const rows = new Map<string, Row>();
   const started = Date.now();
-  for (const backend of backends) {
-    try {
-      await activateBackend(backend);
-    } catch (error) {
-      rows.push({ backend, preset: '-', model: '-', secondsPerStep: null, stepsPerSecond: null, gflopPerStep: null, note: `unavailable: ${String(error).split('\n')[0]}` });
-      continue;
-    }
-    for (const preset of presets) {
-      // The plain JS cpu backend runs minutes per step beyond the tiny preset (its filter gradient is a scalar loop).
-      if (backend === 'cpu' && preset !== 'tiny' && !options.has('all-presets-on-cpu')) {
-        rows.push({ backend, preset, model: '*', secondsPerStep: null, stepsPerSecond: null, gflopPerStep: null, note: 'skipped on cpu (use --all-presets-on-cpu)' });
-        continue;
-      }
-      for (const model of models) {
-        const row = await timeConfiguration(backend, preset, model, { steps, batchSize, maxSeconds });
-        rows.push(row);
-        // A wasm heap past 2 GB breaks its 32-bit offsets; the module is unusable afterwards, so stop using it.
-        if (/memory access out of bounds|out of memory/i.test(row.note)) break;
+  for (let round = 0; round < rounds; round++) {
+    for (const backend of backends) {
+      for (const threads of backend === 'wasm' ? threadCounts : [null]) {
+        const label = threads === null ? backend : `${backend}×${threads}`;
+        try {
+          await activateBackend(backend, threads === null ? {} : { wasmThreads: threads });
+        } catch (error) {
+          rows.set(label, { ...emptyRow(backend, threads, '-', '-'), note: `unavailable: ${String(error).split('\n')[0]}` });
+          continue;
+        }
+        await runPresets(rows, { backend, threads, presets, models, variants, options, steps, batchSize, maxSeconds });
       }
     }
   }
+  const table = [...rows.values()];
+  for (const row of table) {
+    if (row.times.length === 0) continue;
+    row.secondsPerStep = median(row.times);
+    row.stepsPerSecond = 1 / row.secondsPerStep;
+    if (!row.note) row.note = `median of ${row.times.length}`;
+  }
   const torch = options.has('no-torch') ? [] : [1, 2].map((threads) => runTorchReference(threads, batchSize, steps));
-  const wasmGenSeg = rows.find((r) => r.backend === 'wasm' && r.preset === 'cpu' && r.model === 'genseg');
+  const wasmGenSeg = table
+    .filter((r) => r.backend === 'wasm' && r.preset === 'cpu' && r.model === 'genseg' && r.secondsPerStep !== null)
+    .sort((a, b) => a.secondsPerStep! - b.secondsPerStep!)[0];
   const bestTorch = torch.filter((t) => t !== null).sort((a, b) => a!.secondsPerStep - b!.secondsPerStep)[0] ?? null;
   const ratio = wasmGenSeg?.secondsPerStep && bestTorch ? bestTorch.secondsPerStep / wasmGenSeg.secondsPerStep : null;
-  printTable(rows, torch, ratio);
-  const result = { bench: 'train', geometry, batch: `${batchSize}+${batchSize}`, steps, rows, torch, wasmSpeedOverTorch: ratio, wallSeconds: (Date.now() - started) / 1000, date: new Date().toISOString() };
+  printTable(table, torch, ratio);
+  const result = { bench: 'train', geometry, batch: `${batchSize}+${batchSize}`, steps, rounds, rows: table, torch, wasmSpeedOverTorch: ratio, wallSeconds: (Date.now() - started) / 1000, date: new Date().toISOString() };
   const folder = join(import.meta.dirname, 'results');
   mkdirSync(folder, { recursive: true });
   const file = join(folder, `train-${Date.now()}.json`);
@@ -71,16 +93,58 @@ export default async function runTrainBench(args: string[]): Promise<void> {
   console.log(`\nJSON: ${file}`);
 }
 
+function emptyRow(backend: string, threads: number | null, preset: string, model: string): Row {
+  return { backend, threads, preset, model, secondsPerStep: null, stepsPerSecond: null, gflopPerStep: null, kernelCalls: null, note: '', times: [] };
+}
+
+interface PresetRun {
+  backend: BackendCandidate;
+  threads: number | null;
+  presets: PresetName[];
+  models: TrainingMethod[];
+  variants: boolean[];
+  options: Map<string, string>;
+  steps: number;
+  batchSize: number;
+  maxSeconds: number;
+}
+
+async function runPresets(rows: Map<string, Row>, run: PresetRun): Promise<void> {
+  const { backend, threads, options } = run;
+  for (const preset of run.presets) {
+    // The plain JS cpu backend runs minutes per step beyond the tiny preset (its filter gradient is a scalar loop).
+    if (backend === 'cpu' && preset !== 'tiny' && !options.has('all-presets-on-cpu')) {
+      rows.set(`cpu ${preset}`, { ...emptyRow(backend, threads, preset, '*'), note: 'skipped on cpu (use --all-presets-on-cpu)' });
+      continue;
+    }
+    for (const model of run.models) {
+      for (const fused of model === 'genseg' ? run.variants : [true]) {
+        const name = fused ? model : `${model} (composed ops)`;
+        const key = `${backend} ${threads} ${preset} ${name}`;
+        const row = rows.get(key) ?? emptyRow(backend, threads, preset, name);
+        rows.set(key, row);
+        const previous = enableFusedKernels(fused);
+        try {
+          await timeConfiguration(row, preset, model, run);
+        } finally {
+          enableFusedKernels(previous);
+        }
+        // A wasm heap past 2 GB breaks its 32-bit offsets; the module is unusable afterwards, so stop using it.
+        if (/memory access out of bounds|out of memory/i.test(row.note)) return;
+      }
+    }
+  }
+}
+
 async function timeConfiguration(
-  backend: string,
+  row: Row,
   preset: PresetName,
   model: TrainingMethod,
   limits: { steps: number; batchSize: number; maxSeconds: number }
-): Promise<Row> {
+): Promise<void> {
   const labelled = new Array<boolean>(limits.batchSize).fill(false);
   labelled[0] = true;
   const batch = createSyntheticBatch({ count: limits.batchSize, ...geometry, labelled, seed: 1 });
-  const row: Row = { backend, preset, model, secondsPerStep: null, stepsPerSecond: null, gflopPerStep: null, note: '' };
   let trainer: ReturnType<typeof createTrainer> | null = null;
   try {
     trainer = createTrainer({ model, preset, ...geometry, seed: 1 });
@@ -94,20 +158,16 @@ async function timeConfiguration(
     const timedSteps = Math.min(limits.steps, affordable);
     if (timedSteps < 1) {
       // Too slow to repeat within the budget: the first step (which includes warm-up) is the estimate.
-      row.secondsPerStep = warmSeconds;
-      row.stepsPerSecond = 1 / warmSeconds;
+      row.times.push(warmSeconds);
       row.note = 'first step only (includes warm-up)';
-      return row;
+      return;
     }
-    const times: number[] = [];
     for (let i = 0; i < timedSteps; i++) {
       const start = process.hrtime.bigint();
       await trainer.trainStep(batch);
-      times.push(Number(process.hrtime.bigint() - start) / 1e9);
+      row.times.push(Number(process.hrtime.bigint() - start) / 1e9);
     }
-    row.secondsPerStep = median(times);
-    row.stepsPerSecond = 1 / row.secondsPerStep;
-    row.note = `median of ${timedSteps}`;
+    if (row.kernelCalls === null) profileStep(row, await tf.profile(async () => void (await trainer!.trainStep(batch))));
   } catch (error) {
     row.note = `failed: ${String(error).split('\n')[0]}`;
   } finally {
@@ -117,7 +177,20 @@ async function timeConfiguration(
       // After a wasm heap failure disposal can fail too; the row already says why.
     }
   }
-  return row;
+}
+
+/** Kernel calls of one profiled step, and for the cpu-preset GenSeg rows the kernels that took the most time. */
+function profileStep(row: Row, profile: { kernels: { name: string; kernelTimeMs: number | { error: string } | Promise<number | { error: string }> }[] }): void {
+  row.kernelCalls = profile.kernels.length;
+  if (row.preset !== 'cpu' || !row.model.startsWith('genseg')) return;
+  const byName = new Map<string, { name: string; calls: number; ms: number }>();
+  for (const kernel of profile.kernels) {
+    const entry = byName.get(kernel.name) ?? { name: kernel.name, calls: 0, ms: 0 };
+    entry.calls += 1;
+    entry.ms += typeof kernel.kernelTimeMs === 'number' ? kernel.kernelTimeMs : 0;
+    byName.set(kernel.name, entry);
+  }
+  row.topKernels = [...byName.values()].sort((a, b) => b.ms - a.ms).slice(0, 8);
 }
 
 /**
@@ -155,15 +228,19 @@ function runTorchReference(threads: number, batchSize: number, steps: number): T
 
 function printTable(rows: Row[], torch: (TorchResult | null)[], ratio: number | null): void {
   const format = (value: number | null, digits: number): string => (value === null ? '-' : value.toFixed(digits));
-  console.log('\nbackend  preset  model               s/step   steps/s  GFLOP/step  note');
+  console.log('\nbackend   threads preset  model                           s/step   steps/s  GFLOP/step  calls/step  note');
   for (const r of rows) {
     console.log(
-      `${r.backend.padEnd(8)} ${r.preset.padEnd(7)} ${r.model.padEnd(19)} ${format(r.secondsPerStep, 3).padStart(7)} ${format(r.stepsPerSecond, 3).padStart(8)} ${format(r.gflopPerStep, 1).padStart(11)}  ${r.note}`
+      `${r.backend.padEnd(9)} ${String(r.threads ?? '-').padStart(7)} ${r.preset.padEnd(7)} ${r.model.padEnd(31)} ${format(r.secondsPerStep, 3).padStart(7)} ${format(r.stepsPerSecond, 3).padStart(8)} ${format(r.gflopPerStep, 1).padStart(11)} ${String(r.kernelCalls ?? '-').padStart(11)}  ${r.note}`
     );
   }
   for (const t of torch) {
     if (!t) continue;
-    console.log(`pytorch  cpu     genseg (${t.threads} thread${t.threads > 1 ? 's' : ''})   ${t.secondsPerStep.toFixed(3).padStart(7)} ${(1 / t.secondsPerStep).toFixed(3).padStart(8)} ${t.gflopPerStep.toFixed(1).padStart(11)}  torch ${t.version}`);
+    console.log(`pytorch   ${String(t.threads).padStart(7)} cpu     ${'genseg'.padEnd(31)} ${t.secondsPerStep.toFixed(3).padStart(7)} ${(1 / t.secondsPerStep).toFixed(3).padStart(8)} ${t.gflopPerStep.toFixed(1).padStart(11)} ${'-'.padStart(11)}  torch ${t.version}`);
+  }
+  for (const r of rows.filter((row) => row.topKernels)) {
+    const label = `${r.backend}${r.threads ? `×${r.threads}` : ''} ${r.model}`;
+    console.log(`\ntop kernels, ${label}, cpu preset (one profiled step, ms): ${r.topKernels!.map((k) => `${k.name} ${k.ms.toFixed(0)} (${k.calls})`).join(', ')}`);
   }
   if (ratio !== null) console.log(`\nwasm cpu-preset GenSeg speed / best PyTorch CPU speed = ${ratio.toFixed(2)} (target ≥ 0.5)`);
 }

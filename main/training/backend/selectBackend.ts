@@ -8,6 +8,8 @@ import { registerConv2dBackpropFilterKernel } from './conv2dBackpropFilterKernel
 import { registerConv2dBackpropInputKernel } from './conv2dBackpropInputKernel';
 import { registerAliasingIdentityKernel } from './aliasingIdentityKernel';
 import { registerCopyKernels } from './copyKernels';
+import { registerFusedLayerKernels } from './fusedLayerKernels';
+import { chooseWasmThreadCount, describeWasmBackend, getWasmThreadCount, startWasmBackend } from './wasmThreads';
 
 export type BackendCandidate = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
 
@@ -18,6 +20,15 @@ export interface BackendChoice {
   backendName: string;
   /** Faster candidates that were tried and why each was skipped. */
   skipped: { candidate: BackendCandidate; reason: string }[];
+  /** What runs the kernels, in words (wasm: "CPU, 2 threads, WebAssembly"). */
+  description?: string;
+}
+
+export interface BackendOptions {
+  /** Loads an optional native package by name; tests pass one that finds none. */
+  requireOptional?: (name: string) => unknown;
+  /** Threads of the wasm backend (default: chooseWasmThreadCount()). */
+  wasmThreads?: number;
 }
 
 export const defaultBackendOrder: readonly BackendCandidate[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
@@ -26,12 +37,16 @@ const requireOptional = createRequire(import.meta.url);
 let wasmKernelsReplaced = false;
 
 /** Tries each candidate in order and activates the first that initialises. */
-export async function selectBackend(order: readonly BackendCandidate[] = defaultBackendOrder): Promise<BackendChoice> {
+export async function selectBackend(
+  order: readonly BackendCandidate[] = defaultBackendOrder,
+  options: BackendOptions = {}
+): Promise<BackendChoice> {
   const skipped: BackendChoice['skipped'] = [];
   for (const candidate of order) {
     try {
-      const backendName = await activateBackend(candidate);
-      return { candidate, backendName, skipped };
+      const backendName = await activateBackend(candidate, options);
+      const description = candidate === 'wasm' ? describeWasmBackend(getWasmThreadCount() ?? 1) : undefined;
+      return { candidate, backendName, skipped, ...(description ? { description } : {}) };
     } catch (error) {
       skipped.push({ candidate, reason: describeError(error) });
     }
@@ -40,16 +55,15 @@ export async function selectBackend(order: readonly BackendCandidate[] = default
 }
 
 /** Activates one candidate (throws if it cannot start) and returns the tfjs backend name. */
-export async function activateBackend(candidate: BackendCandidate): Promise<string> {
+export async function activateBackend(candidate: BackendCandidate, options: BackendOptions = {}): Promise<string> {
   if (candidate === 'tfjs-node-gpu' || candidate === 'tfjs-node') {
     // Optional native packages: absent on most machines, so they are loaded by name at run time, never imported.
-    requireOptional(`@tensorflow/${candidate}`);
+    (options.requireOptional ?? requireOptional)(`@tensorflow/${candidate}`);
     await setBackendOrThrow('tensorflow');
     return 'tensorflow';
   }
   if (candidate === 'wasm') {
-    await import('@tensorflow/tfjs-backend-wasm');
-    await setBackendOrThrow('wasm');
+    await startWasmBackend(chooseWasmThreadCount({ requested: options.wasmThreads }));
     registerConv2dBackpropFilterKernel('wasm');
     if (!wasmKernelsReplaced) {
       registerConv2dBackpropInputKernel('wasm');
@@ -57,10 +71,12 @@ export async function activateBackend(candidate: BackendCandidate): Promise<stri
       registerCopyKernels('wasm');
     }
     wasmKernelsReplaced = true;
+    registerFusedLayerKernels('wasm');
     return 'wasm';
   }
   await import('@tensorflow/tfjs-backend-cpu');
   await setBackendOrThrow('cpu');
+  registerFusedLayerKernels('cpu');
   return 'cpu';
 }
 

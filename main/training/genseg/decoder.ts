@@ -143,7 +143,7 @@ export function runDecoder(
 
 function runDecoderBlock(block: DecoderBlock, input: Tensor4D, mode: 0 | 1, context: ForwardContext): Tensor4D {
   let out = input;
-  if (block.norm) out = tf.relu(applyLayerNorm(block.norm, out, mode));
+  if (block.norm) out = applyLayerNorm(block.norm, out, mode, 'relu');
   out = applyConv(block.conv, upsampleNearest(out), context);
   if (!block.shortcut) return out;
   const shortcut = upsampleNearest(applyConv(block.shortcut, input, context));
@@ -152,5 +152,5 @@ function runDecoderBlock(block: DecoderBlock, input: Tensor4D, mode: 0 | 1, cont
 }
 
 function applyNormConv(layer: NormConv, x: Tensor4D, mode: 0 | 1, context: ForwardContext): Tensor4D {
-  return applyConv(layer.conv, tf.relu(applyLayerNorm(layer.norm, x, mode)), context);
+  return applyConv(layer.conv, applyLayerNorm(layer.norm, x, mode, 'relu'), context);
 }

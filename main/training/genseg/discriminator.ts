@@ -8,7 +8,7 @@
 import { tf, type Tensor4D } from '../tf';
 import { applyConv, createConv, type ConvLayer } from './layers/conv';
 import type { ForwardContext } from './layers/forwardContext';
-import { applyLayerNorm, createLayerNorm, type LayerNorm } from './layers/normalization';
+import { applyLayerNorm, createLayerNorm, leakySlope, type LayerNorm } from './layers/normalization';
 import { computeBlockPadding } from './layers/padding';
 import { averagePoolExcludingPadding } from './layers/resampling';
 import type { VariableScope } from './layers/variableRegistry';
@@ -84,8 +84,8 @@ export function runDiscriminator(discriminator: Discriminator, x: Tensor4D, cont
     if (s > 0) input = averagePoolExcludingPadding(input);
     let out = applyConv(scale.first, input, context);
     for (const layer of scale.layers) {
-      if (layer.norm) out = applyLayerNorm(layer.norm, out);
-      out = applyConv(layer.conv, tf.leakyRelu(out, 0.2), context);
+      const activated = layer.norm ? applyLayerNorm(layer.norm, out, 0, 'leakyRelu') : tf.leakyRelu(out, leakySlope);
+      out = applyConv(layer.conv, activated as Tensor4D, context);
     }
     outputs.push(out);
   });

@@ -72,12 +72,12 @@ export function runEncoder(encoder: Encoder, x: Tensor4D, context: ForwardContex
   const skips: Tensor4D[] = [];
   for (const block of encoder.blocks) {
     skips.push(out);
-    const residual = applyConv(block.conv, tf.relu(applyInstanceNorm(out)), context);
+    const residual = applyConv(block.conv, applyInstanceNorm(out, 'relu'), context);
     const shortcut = block.shortcut
       ? applyConv(block.shortcut, out, context)
       : (tf.stridedSlice(out, [0, 0, 0, 0], out.shape, [1, 2, 2, 1]) as Tensor4D);
     const [croppedShortcut, croppedResidual] = cropToCommonSize(shortcut, residual);
     out = tf.add(croppedResidual, croppedShortcut);
   }
-  return { code: tf.relu(applyInstanceNorm(out)), skips };
+  return { code: applyInstanceNorm(out, 'relu'), skips };
 }

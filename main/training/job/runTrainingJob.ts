@@ -46,7 +46,9 @@ export async function openProjectData(projectFolder: string) {
  */
 export async function runTrainingJob(request: TrainJobRequest, hooks: TrainingJobHooks): Promise<void> {
   const backend = await selectBackend();
-  hooks.send({ type: 'started', backend: backend.candidate, skippedBackends: backend.skipped });
+  // "wasm (CPU, 2 threads, WebAssembly)": what the run log and the training panel show.
+  const backendName = backend.description ? `${backend.candidate} (${backend.description})` : backend.candidate;
+  hooks.send({ type: 'started', backend: backendName, skippedBackends: backend.skipped });
   const source = await openProjectData(request.projectFolder);
   let trainer: Trainer | undefined;
   try {
@@ -59,7 +61,7 @@ export async function runTrainingJob(request: TrainJobRequest, hooks: TrainingJo
     }
     trainer = createTrainer(toTrainerOptions(request.options));
     if (request.initialWeightsFolder && !request.resume) await startFromVersion(request, trainer, hooks);
-    await trainLoop(request, hooks, trainer, set, backend.candidate, source);
+    await trainLoop(request, hooks, trainer, set, backendName, source);
   } finally {
     trainer?.dispose();
     await source.store.close();

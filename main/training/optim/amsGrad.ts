@@ -6,6 +6,7 @@
  * count unchanged), as torch does for parameters whose .grad is None.
  */
 import { tf, type Tensor, type Variable } from '../tf';
+import { fusedKernelNames, hasFusedKernels } from '../backend/fusedLayerKernels';
 
 export interface AmsGradSettings {
   learningRate: number;
@@ -31,9 +32,18 @@ export class AmsGrad {
   /** Applies one update to each variable present in `gradients`; variables absent from it are untouched. */
   applyGradients(gradients: Map<Variable, Tensor>): void {
     const { learningRate, beta1, beta2, epsilon, weightDecay } = this.settings;
+    const fused = hasFusedKernels();
     for (const [variable, gradient] of gradients) {
       const slot = this.slots.get(variable) ?? this.createSlot(variable);
       slot.step += 1;
+      if (fused) {
+        // One GenSegAmsGrad kernel: the same arithmetic in float32, one engine call instead of fifteen.
+        const inputs = { p: variable, g: gradient, m: slot.firstMoment, v: slot.secondMoment, vMax: slot.maxSecondMoment };
+        const next = tf.engine().runKernel(fusedKernelNames.amsGrad, inputs, { ...this.settings, step: slot.step }) as Tensor[];
+        [variable, slot.firstMoment, slot.secondMoment, slot.maxSecondMoment].forEach((target, i) => target.assign(next[i]!));
+        tf.dispose(next);
+        continue;
+      }
       const stepSize = learningRate / (1 - beta1 ** slot.step);
       const correction2Sqrt = Math.sqrt(1 - beta2 ** slot.step);
       tf.tidy(() => {

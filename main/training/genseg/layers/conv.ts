@@ -3,7 +3,8 @@
  * 'valid' convolution, optional spectral norm, Kaiming-normal or torch-default initialisation, and a bias.
  * Layout is NHWC with kernels [kh, kw, in, out].
  */
-import { tf, type Tensor4D, type Variable } from '../../tf';
+import { tf, type Tensor, type Tensor4D, type Variable } from '../../tf';
+import { fusedKernelNames, hasFusedKernels, type PadSteps } from '../../backend/fusedLayerKernels';
 import type { ForwardContext } from './forwardContext';
 import { computeAutopad, padSpatially, type Padding, type PaddingMode } from './padding';
 import { createSpectralState, estimateSpectralNorm, type SpectralState } from './spectralNorm';
@@ -59,6 +60,7 @@ export function readConvMacCount(): number {
 }
 
 export function applyConv(layer: ConvLayer, x: Tensor4D, context: ForwardContext): Tensor4D {
+  if (hasFusedKernels()) return applyFusedConv(layer, x, context);
   const { kernelSize, stride, padding, paddingMode, autopad } = layer.options;
   let input = padSpatially(x, padding, paddingMode);
   if (autopad) input = padSpatially(input, computeAutopad(x.shape[1], x.shape[2], kernelSize), 'reflect');
@@ -69,4 +71,45 @@ export function applyConv(layer: ConvLayer, x: Tensor4D, context: ForwardContext
   const output = tf.add(convolved, layer.bias) as Tensor4D;
   countedMacs += output.size * layer.options.inChannels * kernelSize * kernelSize;
   return output;
+}
+
+/**
+ * The same layer as one GenSegConv kernel (padding, convolution, ÷σ, + bias) on backends that have it, after this
+ * call's power iteration (GenSegPowerIteration) in training.
+ */
+function applyFusedConv(layer: ConvLayer, x: Tensor4D, context: ForwardContext): Tensor4D {
+  const { kernelSize, stride, inChannels } = layer.options;
+  const engine = tf.engine();
+  const attrs = { stride, pads: planPads(x.shape, layer.options) };
+  let output: Tensor4D;
+  if (layer.spectral) {
+    const { u, v } = layer.spectral;
+    if (context.training) {
+      const next = engine.runKernel(fusedKernelNames.powerIteration, { W: layer.weight, u }) as Tensor[];
+      u.assign(next[0]!);
+      v.assign(next[1]!);
+      tf.dispose(next);
+    }
+    output = engine.runKernel(fusedKernelNames.conv, { x, W: layer.weight, b: layer.bias, u, v }, attrs) as Tensor4D;
+  } else {
+    output = engine.runKernel(fusedKernelNames.convPlain, { x, W: layer.weight, b: layer.bias }, attrs) as Tensor4D;
+  }
+  countedMacs += output.size * inChannels * kernelSize * kernelSize;
+  return output;
+}
+
+/** The padding steps applyConv's composed path takes: block padding, then the discriminator's autopad. */
+function planPads(shape: number[], options: Required<ConvOptions>): PadSteps {
+  const steps: PadSteps = [];
+  let [, height, width] = shape as [number, number, number, number];
+  const add = (padding: Padding, mode: PaddingMode): void => {
+    if (padding.every((pad) => pad === 0)) return;
+    const tooLarge = padding.some((pad) => pad >= height || pad >= width);
+    steps.push(...padding, mode === 'zero' || tooLarge ? 0 : 1);
+    height += padding[0] + padding[1];
+    width += padding[2] + padding[3];
+  };
+  add(options.padding, options.paddingMode);
+  if (options.autopad) add(computeAutopad(shape[1]!, shape[2]!, options.kernelSize), 'reflect');
+  return steps;
 }

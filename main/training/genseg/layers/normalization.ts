@@ -7,13 +7,28 @@
  *   (0 = translation, 1 = segmentation) and shares the statistics.
  */
 import { tf, type Tensor4D, type Variable } from '../../tf';
+import { fusedKernelNames, hasFusedKernels, type Activation } from '../../backend/fusedLayerKernels';
 import type { VariableScope } from './variableRegistry';
 
-const epsilon = 1e-5;
+export type { Activation } from '../../backend/fusedLayerKernels';
 
-export function applyInstanceNorm(x: Tensor4D): Tensor4D {
+const epsilon = 1e-5;
+/** The discriminator's leaky ReLU slope. */
+export const leakySlope = 0.2;
+
+/** Instance norm, then `activation`; one GenSegInstanceNormAct kernel where the backend has it. */
+export function applyInstanceNorm(x: Tensor4D, activation: Activation = 'none'): Tensor4D {
+  if (hasFusedKernels()) {
+    return tf.engine().runKernel(fusedKernelNames.instanceNormAct, { x }, { activation, alpha: leakySlope }) as Tensor4D;
+  }
   const { mean, variance } = tf.moments(x, [1, 2], true);
-  return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, epsilon))) as Tensor4D;
+  return activate(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, epsilon))) as Tensor4D, activation);
+}
+
+export function activate(x: Tensor4D, activation: Activation): Tensor4D {
+  if (activation === 'relu') return tf.relu(x);
+  if (activation === 'leakyRelu') return tf.leakyRelu(x, leakySlope);
+  return x;
 }
 
 export interface AffineSet {
@@ -38,13 +53,18 @@ export function createLayerNorm(scope: VariableScope, channels: number, modeCoun
   return { modes };
 }
 
-export function applyLayerNorm(norm: LayerNorm, x: Tensor4D, mode: 0 | 1 = 0): Tensor4D {
+/** Layer norm with mode `mode`'s affine set, then `activation`; one GenSegLayerNormAct kernel where available. */
+export function applyLayerNorm(norm: LayerNorm, x: Tensor4D, mode: 0 | 1 = 0, activation: Activation = 'none'): Tensor4D {
   const affine = norm.modes[mode];
   if (!affine) throw new Error(`layer norm has no affine set for mode ${mode}`);
+  if (hasFusedKernels()) {
+    const inputs = { x, gamma: affine.gamma, beta: affine.beta };
+    return tf.engine().runKernel(fusedKernelNames.layerNormAct, inputs, { activation, alpha: leakySlope }) as Tensor4D;
+  }
   const count = x.shape[1] * x.shape[2] * x.shape[3];
   const mean = tf.mean(x, [1, 2, 3], true);
   const centred = tf.sub(x, mean);
   const unbiasedVariance = tf.div(tf.sum(tf.square(centred), [1, 2, 3], true), count - 1);
   const normalised = tf.div(centred, tf.add(tf.sqrt(unbiasedVariance), epsilon));
-  return tf.add(tf.mul(normalised, affine.gamma), affine.beta) as Tensor4D;
+  return activate(tf.add(tf.mul(normalised, affine.gamma), affine.beta) as Tensor4D, activation);
 }
