@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { defineCall, defineEvent } from './defineContract';
 import { callNameList, eventNameList, type CallName, type EventName } from './names';
-import { presetNames, trainingMethods } from './types';
+import { deviceChoices, presetNames, trainingMethods } from './types';
 import type {
   AppInfo,
   DicomScanSummary,
@@ -115,6 +115,8 @@ export const apiCalls = {
         method: z.enum(trainingMethods).optional(),
         preset: z.enum(presetNames).optional(),
         paperRecipe: z.boolean().optional(),
+        /** 'auto' (default): a GPU when one can train, else the CPU. */
+        device: z.enum(deviceChoices).optional(),
         /** Without it, a run stops by itself after the preset's default time (20 min for cpu). */
         untilStopped: z.boolean().optional(),
         seed: z.number().int().min(0).max(2 ** 31).optional(),

@@ -24,7 +24,7 @@ import {
  */
 export async function runProposalJob(request: ProposeJobRequest, hooks: TrainingJobHooks): Promise<void> {
   const backend = await selectBackend();
-  hooks.send({ type: 'started', backend: backend.candidate, skippedBackends: backend.skipped });
+  hooks.send({ type: 'started', backend: backend.candidate, description: backend.description, skippedBackends: backend.skipped });
   const saved = await readCheckpointFiles<TrainingJobState>(join(request.projectFolder, request.weightsFolder), 'best');
   if (!saved) {
     hooks.send({

@@ -1,16 +1,23 @@
 /**
  * The WebGPU backend, tested on a software adapter (SwiftShader's Vulkan driver, installed with Debian's chromium):
  * every kernel the three models use, forward and gradient, against the cpu backend; a GenSeg step against wasm;
- * checkpoints crossing between WebGPU and wasm.
+ * checkpoints crossing between WebGPU and wasm; a training job that ends in a model version and proposals.
  *
  * SwiftShader compiles every pipeline on the CPU (about 0.1-0.3 s each) and runs a dispatch per millisecond or so, so
  * everything here shares one backend and one pipeline cache, at one small geometry (32×32, batch 2, tiny preset): the
  * kernel replay compiles what the steps and the job then reuse.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createAppCore } from '../../app';
+import type { CallInput, CallName, CallResult } from '../../contract';
+import { runProposalJob } from '../../inference';
+import type { SpawnWorker, WorkerProcess } from '../../jobs';
 import { createTrainer } from '../createTrainer';
+import { runTrainingJob, type JobRequest, type WorkerMessage } from '../index';
+import { createLesionProject } from '../testing/createLesionProject';
 import {
   inputValuesFor,
   recordKernelCalls,
@@ -270,6 +277,44 @@ describe.skipIf(!runnable)('the WebGPU backend (SwiftShader here)', { timeout: 9
     expect(joint.after).toEqual(joint.before);
     expect(gpuSegmentation.after).toEqual(gpuSegmentation.before);
   });
+
+  it('runs a tiny training job on WebGPU that ends in a model version and proposals', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'genseg-webgpu-'));
+    const core = createAppCore({
+      workspaceFolder: folder,
+      logger: { info: () => {}, error: (message, error) => console.error(message, error) },
+      spawnWorker: inProcessJobs
+    });
+    const call = async <N extends CallName>(name: N, input: CallInput<N>): Promise<CallResult<N>> => {
+      const outcome = await core.dispatch(name, input, { host: 'web' });
+      if (!outcome.ok) throw Object.assign(new Error(outcome.error.message), outcome.error);
+      return outcome.result as CallResult<N>;
+    };
+    process.env.GENSEG_WEBGPU_ALLOW_SOFTWARE = '1';
+    try {
+      const { projectId } = await createLesionProject(core, { volumes: 4, size: 32, slices: 8, maskedSlicesPerVolume: 2 });
+      const progress = core.events.waitFor('onDidTrainingProgress', () => true);
+      const finished = core.events.waitFor('onDidChangeTraining', (event) => event.status !== 'running');
+      await core.training.startTraining(projectId, { preset: 'tiny', device: 'gpu', maxSteps: 2, inputSize: [32, 32], batchSize: 2 });
+      expect((await progress).progress.backend).toMatch(/WebGPU over/);
+      expect(await finished).toMatchObject({ status: 'finished' });
+      const [version] = await call('listModelVersions', { projectId });
+      expect(version).toMatchObject({ number: 1, backend: 'webgpu', steps: 2 });
+      const proposed = core.events.waitFor('onDidChangeProposals', (event) => event.done === event.total);
+      const { volumeIds } = await call('proposeMasks', { projectId, modelVersionId: version!.id });
+      await proposed;
+      await core.jobs.whenIdle();
+      expect(volumeIds.length).toBeGreaterThan(0);
+      for (const volumeId of volumeIds) {
+        const [proposal] = await call('listProposals', { projectId, volumeId });
+        expect(proposal?.sliceAreas).toHaveLength(8);
+      }
+    } finally {
+      delete process.env.GENSEG_WEBGPU_ALLOW_SOFTWARE;
+      await core.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
 });
 
 /** Tensors and GPU buffers in use before and after `step`, and the step's report. */
@@ -279,3 +324,36 @@ async function leftBehind<T>(step: () => Promise<T>): Promise<{ report: T; befor
   const report = await step();
   return { report, before, after: count() };
 }
+
+/**
+ * Runs jobs in this process instead of a child, so that they use this file's WebGPU device and its compiled pipelines
+ * (a child process would compile them all again). Messages are cloned as they would be between processes.
+ */
+const inProcessJobs: SpawnWorker = (): WorkerProcess => {
+  const messageListeners: ((message: unknown) => void)[] = [];
+  const exitListeners: ((code: number | null, signal: string | null) => void)[] = [];
+  let stopRequested = false;
+  let started = false;
+  return {
+    send(message) {
+      const parent = message as { type: 'run'; request: JobRequest } | { type: 'stop' };
+      if (parent.type === 'stop') stopRequested = true;
+      if (parent.type !== 'run' || started) return;
+      started = true;
+      const hooks = {
+        send: (sent: WorkerMessage) => messageListeners.forEach((listener) => listener(structuredClone(sent))),
+        stopRequested: () => stopRequested
+      };
+      const job = parent.request.kind === 'train' ? runTrainingJob(parent.request, hooks) : runProposalJob(parent.request, hooks);
+      void job
+        .catch((error: unknown) => hooks.send({ type: 'failed', code: 'internal', message: String(error) }))
+        .finally(() => exitListeners.forEach((listener) => listener(0, null)));
+    },
+    onMessage: (listener) => messageListeners.push(listener),
+    onExit: (listener) => exitListeners.push(listener),
+    kill: () => {
+      stopRequested = true;
+    },
+    pid: undefined
+  };
+};

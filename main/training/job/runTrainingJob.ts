@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ProjectStore } from '../../db';
 import { VolumeCache } from '../../project';
-import { selectBackend } from '../backend';
+import { selectBackend, type BackendChoice } from '../backend';
 import {
   BatchSampler,
   buildTrainingSet,
@@ -44,8 +44,8 @@ export async function openProjectData(projectFolder: string) {
  * best model's two-headed evaluation. Resumes from the run folder's checkpoint when asked.
  */
 export async function runTrainingJob(request: TrainJobRequest, hooks: TrainingJobHooks): Promise<void> {
-  const backend = await selectBackend();
-  hooks.send({ type: 'started', backend: backend.candidate, skippedBackends: backend.skipped });
+  const backend = await selectBackend({ device: request.options.device ?? 'auto' });
+  hooks.send({ type: 'started', backend: backend.candidate, description: backend.description, skippedBackends: backend.skipped });
   const source = await openProjectData(request.projectFolder);
   let trainer: Trainer | undefined;
   try {
@@ -57,7 +57,7 @@ export async function runTrainingJob(request: TrainJobRequest, hooks: TrainingJo
       return;
     }
     trainer = createTrainer(toTrainerOptions(request.options));
-    await trainLoop(request, hooks, trainer, set, backend.candidate);
+    await trainLoop(request, hooks, trainer, set, backend);
   } finally {
     trainer?.dispose();
     await source.store.close();
@@ -69,7 +69,7 @@ async function trainLoop(
   hooks: TrainingJobHooks,
   trainer: Trainer,
   set: TrainingSet,
-  backend: string
+  backend: BackendChoice
 ): Promise<void> {
   const { options } = request;
   const [height, width] = options.inputSize;
@@ -105,7 +105,7 @@ async function trainLoop(
     const rate = (trainer.stepCount - stepsAtStart) / Math.max(1e-9, (performance.now() - sessionClockStart) / 1000);
     hooks.send({
       type: 'progress',
-      progress: describeProgress(trainer, sampler, options, { ...latestLosses }, rate, now, backend, validationDice, state)
+      progress: describeProgress(trainer, sampler, options, { ...latestLosses }, rate, now, backend.description, validationDice, state)
     });
   };
   while (!finished()) {
@@ -163,7 +163,7 @@ async function trainLoop(
       bestStep: state.bestStep,
       evaluation,
       dataSnapshot: { ...set.snapshot },
-      backend,
+      backend: backend.candidate,
       parameters: trainer.countParameters()
     }
   });
