@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { defineCall, defineEvent } from './defineContract';
 import { callNameList, eventNameList, type CallName, type EventName } from './names';
 import { maximumUploadBytes } from './limits';
-import { exportFormats, presetNames, trainingMethods } from './types';
+import { deviceChoices, exportFormats, presetNames, trainingMethods } from './types';
 import type {
   AppInfo,
   DicomScanSummary,
@@ -135,6 +135,8 @@ export const apiCalls = {
         method: z.enum(trainingMethods).optional(),
         preset: z.enum(presetNames).optional(),
         paperRecipe: z.boolean().optional(),
+        /** 'auto' (default): a GPU when one can train, else the CPU. */
+        device: z.enum(deviceChoices).optional(),
         /** Without it, a run stops by itself after the preset's default time (20 min for cpu). */
         untilStopped: z.boolean().optional(),
         /** Keep training in the background: new tags and masks reach the model, new versions propose as they come. */

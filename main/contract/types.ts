@@ -163,6 +163,10 @@ export type TrainingMethod = (typeof trainingMethods)[number];
 export const presetNames = ['paper', 'cpu', 'tiny'] as const;
 export type PresetName = (typeof presetNames)[number];
 
+/** Where to train: the fastest the machine has (a GPU when there is one), a GPU only, or the CPU only. */
+export const deviceChoices = ['auto', 'gpu', 'cpu'] as const;
+export type DeviceChoice = (typeof deviceChoices)[number];
+
 export const trainingRunStatuses = ['running', 'stopped', 'failed', 'finished', 'interrupted'] as const;
 export type TrainingRunStatus = (typeof trainingRunStatuses)[number];
 
@@ -182,6 +186,7 @@ export interface TrainingProgressInfo {
   elapsedSeconds: number;
   /** Null when the job runs until stopped. */
   secondsLeft: number | null;
+  /** What trains, for people: "NVIDIA GeForce RTX 4070, WebGPU over Vulkan", "CPU, 8 threads, WebAssembly". */
   backend: string;
   validationDice: number | null;
   bestValidationDice: number | null;
@@ -205,6 +210,7 @@ export interface TrainingStatus {
   preset: PresetName | null;
   /** Which recipe runs and why, in one line for the training panel. */
   recipe: string | null;
+  /** What trains or proposes, as the progress says it; null until the job process has chosen. */
   backend: string | null;
   progress: TrainingProgressInfo | null;
   /** The last lines the training process logged. */

@@ -46,7 +46,7 @@ export class ProposalJobs {
   private async handleMessage(run: ProposalRun, message: WorkerMessage): Promise<void> {
     switch (message.type) {
       case 'started':
-        this.jobs.current!.status.backend = message.backend;
+        this.jobs.current!.status.backend = message.description;
         break;
       case 'proposal':
         await this.storeProposal(run, message);

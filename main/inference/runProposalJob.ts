@@ -17,8 +17,7 @@ import {
  */
 export async function runProposalJob(request: ProposeJobRequest, hooks: TrainingJobHooks): Promise<void> {
   const backend = await selectBackend();
-  const backendName = backend.description ? `${backend.candidate} (${backend.description})` : backend.candidate;
-  hooks.send({ type: 'started', backend: backendName, skippedBackends: backend.skipped });
+  hooks.send({ type: 'started', backend: backend.candidate, description: backend.description, skippedBackends: backend.skipped });
   const saved = await readCheckpointFiles<TrainingJobState>(join(request.projectFolder, request.weightsFolder), 'best');
   if (!saved) {
     hooks.send({

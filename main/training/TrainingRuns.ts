@@ -132,9 +132,10 @@ export class TrainingRuns {
     const store = run.project.store;
     switch (message.type) {
       case 'started':
-        run.status.backend = message.backend;
+        run.status.backend = message.description;
         await store.trainingRuns.update(run.runId, { backend: message.backend });
-        appendLogLine(run.status, `Training process started on ${message.backend}.`);
+        appendLogLine(run.status, `Training on ${message.description}.`);
+        for (const skip of message.skippedBackends) appendLogLine(run.status, `Not ${skip.candidate}: ${skip.reason}.`);
         break;
       case 'progress':
         run.status.progress = message.progress;

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { EventPayload, TrainingEventInfo } from '../../contract';
+import { deviceChoices, type DeviceChoice, type EventPayload, type TrainingEventInfo } from '../../contract';
 import { exitCodes, type Command } from '../Command';
 import { callOrReport, resolveProject } from '../callOrReport';
 
@@ -7,7 +7,7 @@ import { callOrReport, resolveProject } from '../callOrReport';
 export const trainCommand: Command = {
   name: 'train',
   summary: 'Train a model on the project (GenSeg by default) and save it as a new model version',
-  usage: 'train --project ID|NAME [--method genseg|segmentation-only|ae-segmentation] [--preset cpu|tiny|paper] [--minutes N | --steps N] [--paper-recipe] [--continuous] [--resume RUN]',
+  usage: 'train --project ID|NAME [--method genseg|segmentation-only|ae-segmentation] [--preset cpu|tiny|paper] [--device auto|gpu|cpu] [--minutes N | --steps N] [--paper-recipe] [--continuous] [--resume RUN]',
   async run(args, context) {
     const { values } = parseArgs({
       args,
@@ -15,6 +15,7 @@ export const trainCommand: Command = {
         project: { type: 'string' },
         method: { type: 'string' },
         preset: { type: 'string' },
+        device: { type: 'string' },
         minutes: { type: 'string' },
         steps: { type: 'string' },
         'paper-recipe': { type: 'boolean' },
@@ -23,7 +24,7 @@ export const trainCommand: Command = {
         resume: { type: 'string' }
       }
     });
-    if (!values.project) {
+    if (!values.project || (values.device !== undefined && !deviceChoices.includes(values.device as DeviceChoice))) {
       context.err(`usage: ${this.usage}\n`);
       return exitCodes.usage;
     }
@@ -35,9 +36,12 @@ export const trainCommand: Command = {
     const ended = context.core().events.waitFor('onDidChangeTraining', (event) => event.status !== 'running');
     const stopOnInterrupt = () => void context.core().dispatch('stopTraining', {}, { host: 'cli' });
     process.once('SIGINT', stopOnInterrupt);
+    let announced = false;
     const unsubscribe = context.core().events.subscribe((name, payload) => {
       if (name !== 'onDidTrainingProgress' || context.json) return;
       const { progress } = payload as EventPayload<'onDidTrainingProgress'>;
+      if (!announced) context.err(`training on ${progress.backend}\n`);
+      announced = true;
       const dice = progress.validationDice === null ? '' : `  validation Dice ${progress.validationDice.toFixed(3)}`;
       context.err(`step ${progress.step}  loss ${(progress.losses.generator ?? progress.losses.total ?? 0).toFixed(3)}  ${progress.stepsPerSecond.toFixed(2)} steps/s on ${progress.backend}${dice}\n`);
     });
@@ -49,7 +53,8 @@ export const trainCommand: Command = {
           ...(values.method ? { method: values.method as 'genseg' } : {}),
           ...(values.preset ? { preset: values.preset as 'cpu' } : {}),
           ...(values['paper-recipe'] ? { paperRecipe: true } : {}),
-          ...(values.continuous ? { continuous: true } : {})
+          ...(values.continuous ? { continuous: true } : {}),
+          ...(values.device ? { device: values.device as DeviceChoice } : {})
         };
     const outcome = await context.core().dispatch(values.resume ? 'resumeTraining' : 'startTraining', input, { host: 'cli' });
     if (!outcome.ok) {

@@ -38,9 +38,11 @@ export async function writeCheckpoint(parts: CheckpointParts): Promise<Checkpoin
   const total = named.reduce((sum, item) => sum + item.variable.size, 0);
   const data = new Float32Array(total);
   const tensors: CheckpointManifest['tensors'] = [];
+  // All reads at once: on a GPU backend each read waits for the device, and together they share one wait.
+  const values = await Promise.all(named.map((item) => item.variable.data()));
   let offset = 0;
-  for (const item of named) {
-    data.set((await item.variable.data()) as Float32Array, offset);
+  for (const [index, item] of named.entries()) {
+    data.set(values[index] as Float32Array, offset);
     tensors.push({ name: item.name, shape: [...item.variable.shape], offset, length: item.variable.size });
     offset += item.variable.size;
   }

@@ -5,7 +5,7 @@ import { resolveTrainingOptions } from './defaultTrainingOptions';
 describe('one-click training options', () => {
   it('defaults to GenSeg with the laptop recipe on the cpu preset and a time limit, and says so', () => {
     const { options, recipe } = resolveTrainingOptions({}, false);
-    expect(options).toMatchObject({ method: 'genseg', preset: 'cpu', maxSeconds: 1200, augment: true });
+    expect(options).toMatchObject({ method: 'genseg', preset: 'cpu', maxSeconds: 1200, augment: true, device: 'auto' });
     expect(options.recipe).toEqual(trainingRecipes.laptop);
     expect(recipe).toMatch(/^Laptop recipe: .*\(cpu preset\)$/);
   });
@@ -14,6 +14,11 @@ describe('one-click training options', () => {
     const { options, recipe } = resolveTrainingOptions({ paperRecipe: true }, true);
     expect(options).toMatchObject({ preset: 'paper', recipe: trainingRecipes.paper });
     expect(recipe).toMatch(/^Paper recipe: /);
+  });
+
+  it('carries the device the user chose to the job', () => {
+    expect(resolveTrainingOptions({ device: 'cpu' }, false).options.device).toBe('cpu');
+    expect(resolveTrainingOptions({ device: 'gpu' }, false).options.device).toBe('gpu');
   });
 
   it('keeps the limits it is given, and none when asked to run until stopped', () => {

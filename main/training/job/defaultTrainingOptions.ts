@@ -1,4 +1,4 @@
-import type { TrainingMethod } from '../../contract';
+import type { DeviceChoice, TrainingMethod } from '../../contract';
 import type { TrainingOptions } from './jobTypes';
 import type { PresetName } from '../genseg/presets';
 import { describeRecipe, resolveRecipe, type TrainingRecipe } from '../recipe/trainingRecipe';
@@ -19,6 +19,8 @@ export interface TrainingChoice {
   maxSteps?: number;
   maxSeconds?: number;
   seed?: number;
+  /** Where to train: 'auto' (default) takes a GPU when one can train, else the CPU. */
+  device?: DeviceChoice;
   /** The paper's exact recipe (joint steps only, uniform sampling, segmentation weight 0.01) instead of the laptop one. */
   paperRecipe?: boolean;
   /** Changes to the chosen recipe's schedule (tests, research on a server); the app keeps the recipe as measured. */
@@ -57,6 +59,7 @@ export function resolveTrainingOptions(
     recipe: resolveRecipe(paper ? 'paper' : 'laptop', choice.recipe),
     augment: true,
     seed: choice.seed ?? 1,
+    device: choice.device ?? 'auto',
     ...(choice.maxSteps !== undefined ? { maxSteps: choice.maxSteps } : {}),
     ...(choice.maxSeconds !== undefined
       ? { maxSeconds: choice.maxSeconds }

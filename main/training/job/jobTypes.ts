@@ -1,5 +1,5 @@
 /** The training process's job descriptions and the messages it exchanges with the app (typed both ways). */
-import type { ModelEvaluationInfo, TrainingMethod, TrainingProgressInfo } from '../../contract';
+import type { DeviceChoice, ModelEvaluationInfo, TrainingMethod, TrainingProgressInfo } from '../../contract';
 import type { PresetName } from '../genseg/presets';
 import type { TrainingRecipe } from '../recipe/trainingRecipe';
 
@@ -16,6 +16,8 @@ export interface TrainingOptions {
   recipe: TrainingRecipe;
   augment: boolean;
   seed: number;
+  /** Where to train (the user's choice in the Advanced fold); runs recorded before it existed train on 'auto'. */
+  device?: DeviceChoice;
   /** The job ends by itself after this many steps or seconds of training (whichever first); undefined = until stopped. */
   maxSteps?: number;
   maxSeconds?: number;
@@ -76,7 +78,14 @@ export interface VolumeProposal {
 }
 
 export type WorkerMessage =
-  | { type: 'started'; backend: string; skippedBackends: { candidate: string; reason: string }[] }
+  | {
+      type: 'started';
+      /** The backend candidate chosen ('webgpu', 'wasm', ...), as runs and model versions record it. */
+      backend: string;
+      /** What trains, for people: "NVIDIA GeForce RTX 4070, WebGPU over Vulkan". */
+      description: string;
+      skippedBackends: { candidate: string; reason: string }[];
+    }
   | { type: 'progress'; progress: TrainingProgress }
   | { type: 'checkpoint'; step: number }
   | { type: 'log'; line: string }

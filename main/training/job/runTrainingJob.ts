@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ProjectStore } from '../../db';
 import { VolumeCache } from '../../project';
-import { selectBackend } from '../backend';
+import { selectBackend, type BackendChoice } from '../backend';
 import {
   BatchSampler,
   buildTrainingSet,
@@ -45,10 +45,8 @@ export async function openProjectData(projectFolder: string) {
  * best model's two-headed evaluation. Resumes from the run folder's checkpoint when asked.
  */
 export async function runTrainingJob(request: TrainJobRequest, hooks: TrainingJobHooks): Promise<void> {
-  const backend = await selectBackend();
-  // "wasm (CPU, 2 threads, WebAssembly)": what the run log and the training panel show.
-  const backendName = backend.description ? `${backend.candidate} (${backend.description})` : backend.candidate;
-  hooks.send({ type: 'started', backend: backendName, skippedBackends: backend.skipped });
+  const backend = await selectBackend({ device: request.options.device ?? 'auto' });
+  hooks.send({ type: 'started', backend: backend.candidate, description: backend.description, skippedBackends: backend.skipped });
   const source = await openProjectData(request.projectFolder);
   let trainer: Trainer | undefined;
   try {
@@ -61,7 +59,7 @@ export async function runTrainingJob(request: TrainJobRequest, hooks: TrainingJo
     }
     trainer = createTrainer(toTrainerOptions(request.options));
     if (request.initialWeightsFolder && !request.resume) await startFromVersion(request, trainer, hooks);
-    await trainLoop(request, hooks, trainer, set, backendName, source);
+    await trainLoop(request, hooks, trainer, set, backend, source);
   } finally {
     trainer?.dispose();
     await source.store.close();
@@ -73,7 +71,7 @@ async function trainLoop(
   hooks: TrainingJobHooks,
   trainer: Trainer,
   initialSet: TrainingSet,
-  backend: string,
+  backend: BackendChoice,
   source: ProjectData
 ): Promise<void> {
   const { options } = request;
@@ -106,7 +104,7 @@ async function trainLoop(
     const rate = (trainer.stepCount - stepsAtStart) / Math.max(1e-9, (performance.now() - sessionClockStart) / 1000);
     hooks.send({
       type: 'progress',
-      progress: describeProgress(trainer, sampler, options, { ...latestLosses }, rate, now, backend, validationDice, state)
+      progress: describeProgress(trainer, sampler, options, { ...latestLosses }, rate, now, backend.description, validationDice, state)
     });
   };
   while (!finished()) {
@@ -135,7 +133,7 @@ async function trainLoop(
     const now = elapsed();
     if (continuous?.shouldPublish(now, improved, selection !== null)) {
       if (!selection) await saveState('best');
-      await continuous.publish(now, trainer, set, state.bestDice, backend);
+      await continuous.publish(now, trainer, set, state.bestDice, backend.candidate);
     }
     if (now - lastProgress >= options.progressEverySeconds) {
       lastProgress = now;
@@ -166,7 +164,7 @@ interface FinalModelContext {
   selection: TrainingSet['validation'] | null;
   state: JobState;
   saveState: (name: 'checkpoint' | 'best') => Promise<void>;
-  backend: string;
+  backend: BackendChoice;
 }
 
 /** Chooses the final weights, loads the best ones and sends the model version's result with its evaluation. */
@@ -186,7 +184,7 @@ async function reportFinalModel({ request, hooks, trainer, set, selection, state
       bestStep: state.bestStep,
       evaluation,
       dataSnapshot: { ...set.snapshot },
-      backend,
+      backend: backend.candidate,
       parameters: trainer.countParameters()
     }
   });

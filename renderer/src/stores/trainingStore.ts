@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef, triggerRef, watch } from 'vue';
 import type {
+  DeviceChoice,
   ModelVersionSummary,
   PresetName,
   TrainingMethod,
@@ -34,6 +35,8 @@ export const useTrainingStore = defineStore('training', () => {
   const versions = ref<ModelVersionSummary[]>([]);
   const method = ref<TrainingMethod>('genseg');
   const preset = ref<PresetName>('cpu');
+  /** Where to train: 'auto' takes a GPU when one can train (CUDA, or any GPU through WebGPU), else the CPU. */
+  const device = ref<DeviceChoice>('auto');
   const advanced = ref(false);
   /** A time budget; null trains until the user presses Stop (main's default). Stop also keeps a model version. */
   const maxMinutes = ref<number | null>(null);
@@ -116,7 +119,12 @@ export const useTrainingStore = defineStore('training', () => {
     try {
       const minutes = maxMinutes.value;
       const options = advanced.value
-        ? { method: method.value, preset: preset.value, ...(minutes && minutes > 0 ? { maxSeconds: minutes * 60 } : {}) }
+        ? {
+            method: method.value,
+            preset: preset.value,
+            device: device.value,
+            ...(minutes && minutes > 0 ? { maxSeconds: minutes * 60 } : {})
+          }
         : {};
       curves.value = emptyCurves();
       await useApiClient().call('startTraining', { projectId, ...options, ...(continuous.value ? { continuous: true } : {}) });
@@ -176,7 +184,7 @@ export const useTrainingStore = defineStore('training', () => {
     { immediate: true }
   );
 
-  return { status, versions, method, preset, advanced, maxMinutes, continuous, starting, proposing, proposalProgress, curves, start, stop, propose, refreshVersions };
+  return { status, versions, method, preset, device, advanced, maxMinutes, continuous, starting, proposing, proposalProgress, curves, start, stop, propose, refreshVersions };
 });
 
 /** main's training events: progress, run state changes (told to the user), new model versions. */
