@@ -36,7 +36,10 @@ export function useWindowPresets(isViewerReady: Ref<boolean>) {
     }),
     viewer.onDidChangeWindow(({ width, center }) => {
       const presetWindow = windowPresets.find((preset) => preset.id === presetId.value)?.window;
-      if (presetWindow && (Math.abs(presetWindow.width - width) > 1e-6 || Math.abs(presetWindow.center - center) > 1e-6))
+      if (
+        presetWindow &&
+        (Math.abs(presetWindow.width - width) > 1e-6 || Math.abs(presetWindow.center - center) > 1e-6)
+      )
         presetId.value = '';
     })
   ];

@@ -9,7 +9,11 @@ export function diffSlices(baseline: Uint8Array, labels: Uint8Array, sliceSize: 
   for (let start = 0; start < baseline.length; start += sliceSize) {
     const end = start + sliceSize;
     if (!sameLabels(baseline, labels, start, end)) {
-      edits.push({ sliceIndex: start / sliceSize, before: baseline.slice(start, end), after: labels.slice(start, end) });
+      edits.push({
+        sliceIndex: start / sliceSize,
+        before: baseline.slice(start, end),
+        after: labels.slice(start, end)
+      });
     }
   }
   return edits;

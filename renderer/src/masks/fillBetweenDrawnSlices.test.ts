@@ -7,7 +7,8 @@ const sliceSize = columns * rows;
 
 function volumeWithSquares(sliceCount: number, drawn: number[]): Uint8Array {
   const labels = new Uint8Array(sliceSize * sliceCount);
-  for (const k of drawn) for (let j = 1; j < 5; j++) for (let i = 1; i < 5; i++) labels[k * sliceSize + j * columns + i] = 1;
+  for (const k of drawn)
+    for (let j = 1; j < 5; j++) for (let i = 1; i < 5; i++) labels[k * sliceSize + j * columns + i] = 1;
   return labels;
 }
 

@@ -58,7 +58,10 @@ class FakeMain {
       }
       if (name === 'getMaskSlices') {
         const indices = input.sliceIndices as number[];
-        return { volumeId, slices: indices.filter((k) => rows.has(k)).map((k) => ({ sliceIndex: k, labels: rows.get(k)! })) } as never;
+        return {
+          volumeId,
+          slices: indices.filter((k) => rows.has(k)).map((k) => ({ sliceIndex: k, labels: rows.get(k)! }))
+        } as never;
       }
       if (name === 'saveMaskSlices') {
         if (this.holdSaves) await new Promise<void>((resolve) => this.held.push(resolve));

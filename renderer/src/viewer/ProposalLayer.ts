@@ -18,7 +18,12 @@ let nextProposalNumber = 1;
  */
 export class ProposalLayer {
   private shown:
-    | { volume: { volumeId: string; cacheId: string }; labels: Uint8Array; segmentationId: string; viewportIds: string[] }
+    | {
+        volume: { volumeId: string; cacheId: string };
+        labels: Uint8Array;
+        segmentationId: string;
+        viewportIds: string[];
+      }
     | undefined;
 
   get volumeId(): string | undefined {

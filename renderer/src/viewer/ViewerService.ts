@@ -1,8 +1,10 @@
 import { cache, type Types } from '@cornerstonejs/core';
 import type { VolumeVoxels } from '../../../main/api/contract/types';
+import { chooseRenderScale, isWorthResizing } from './chooseRenderScale';
 import { computeAcquisitionOrientation, type ViewOrientation } from './computeAcquisitionOrientation';
 import { createVolumeInCache } from './createVolumeInCache';
 import { initializeCornerstone } from './initializeCornerstone';
+import { getRenderScale, resetRenderScale, screenPixelRatio, setRenderScale } from './renderScale';
 import { cameraAtSlice, sliceAtCamera } from './sliceNavigation';
 import { computeInitialWindowRange, toScalarArray } from './toScalarArray';
 import { ViewerEvents } from './ViewerEvents';
@@ -15,6 +17,8 @@ export type { ShownVolumeInfo, SliceState, WindowState } from './viewerTypes';
 
 interface ShownVolume extends ProbedVolume {
   volumeId: string;
+  /** Millimetres between voxel centres along i, j and k. */
+  spacing: Vector3;
   cacheId: string;
   sliceCount: number;
   initialWindow: Types.VOIRange;
@@ -47,7 +51,8 @@ export class ViewerService extends ViewerEvents {
       handleCameraModified: this.handleCameraModified,
       handleWindowModified: this.handleWindowModified,
       handleRendered: this.handleRendered,
-      handleActorsChanged: this.handleActorsChanged
+      handleActorsChanged: this.handleActorsChanged,
+      handleResize: () => this.fitCanvases()
     });
     this.viewports = viewports;
     this.probe = new VoxelProbe(
@@ -107,6 +112,7 @@ export class ViewerService extends ViewerEvents {
     this.shown = {
       volumeId: voxels.volumeId,
       cacheId,
+      spacing: placement.spacing,
       voxelToPatient: voxels.geometry.voxelToPatient,
       dimensions: voxels.geometry.dimensions,
       scalarData,
@@ -118,6 +124,7 @@ export class ViewerService extends ViewerEvents {
     };
     this.orientation = computeAcquisitionOrientation(placement);
     viewports.acquisition.setOrientation(this.orientation);
+    this.fitCanvases();
     viewports.acquisition.setProperties({ voiRange: this.shown.initialWindow });
     this.setSlice(Math.floor((this.shown.sliceCount - 1) / 2));
     this.windowEmitter.fire(this.getWindow());
@@ -241,6 +248,35 @@ export class ViewerService extends ViewerEvents {
   destroy(): void {
     this.detach();
     this.disposeEvents();
+    resetRenderScale();
+  }
+
+  /**
+   * Sizes the canvases for one canvas pixel per voxel of the acquisition view at its present zoom (see
+   * chooseRenderScale: software WebGL pays for every pixel), and fits them to their elements.
+   */
+  private fitCanvases(): void {
+    const wanted = this.wantedRenderScale();
+    if (wanted !== undefined && wanted !== getRenderScale()) setRenderScale(wanted);
+    this.viewports?.resize();
+  }
+
+  private isRenderScaleStale(): boolean {
+    const wanted = this.wantedRenderScale();
+    return wanted !== undefined && isWorthResizing(getRenderScale(), wanted);
+  }
+
+  private wantedRenderScale(): number | undefined {
+    const shown = this.shown;
+    const viewports = this.viewports;
+    if (!shown || !viewports) return undefined;
+    const { parallelScale } = viewports.acquisition.getCamera();
+    return chooseRenderScale({
+      screenRatio: screenPixelRatio(),
+      viewHeight: viewports.elements.acquisition.clientHeight,
+      viewHeightMillimetres: 2 * (parallelScale ?? 0),
+      finestSpacing: Math.min(shown.spacing[0], shown.spacing[1])
+    });
   }
 
   private readonly handleCameraModified = (event: Event): void => {
@@ -256,6 +292,8 @@ export class ViewerService extends ViewerEvents {
     if (zoom !== this.lastZoom) {
       this.lastZoom = zoom;
       this.zoomEmitter.fire(zoom);
+      // Not inside Cornerstone's camera event: the resize sets the camera again.
+      if (this.isRenderScaleStale()) queueMicrotask(() => this.fitCanvases());
     }
     const slice = sliceAtCamera(shown, { focalPoint, position, viewPlaneNormal });
     if (slice.index === this.lastSlice?.index) return;

@@ -13,6 +13,8 @@ export interface ViewportListeners {
   handleRendered(event: Event): void;
   /** A layer was added to or removed from the acquisition view. */
   handleActorsChanged(event: Event): void;
+  /** The acquisition view's element changed size. */
+  handleResize(): void;
 }
 
 const referencePlanes = [
@@ -56,7 +58,7 @@ export class ViewerViewports {
     createNavigationToolGroup(this.toolGroupId, this.acquisitionId, this.renderingEngine.id);
     if (elements.references) this.enableReferenceViews(elements.references);
     this.listen('addEventListener');
-    this.resizeObserver = new ResizeObserver(() => this.renderingEngine.resize(true, true));
+    this.resizeObserver = new ResizeObserver(() => listeners.handleResize());
     this.resizeObserver.observe(elements.acquisition);
   }
 
@@ -66,6 +68,11 @@ export class ViewerViewports {
 
   get references(): Types.IVolumeViewport[] {
     return this.referenceIds.map((id) => this.renderingEngine.getViewport(id) as Types.IVolumeViewport);
+  }
+
+  /** Fits the canvases to their elements at the current render scale (renderScale.ts) and draws them again. */
+  resize(): void {
+    this.renderingEngine.resize(true, true);
   }
 
   /** The views that show the volume: the acquisition view first, then the reference planes once filled. */
