@@ -1,21 +1,26 @@
 /**
- * `npm run bench -- viewer`: in headless Chromium against the web host, the time from choosing a 256×256×155 volume
- * to its first rendered slice (median of 5, alternating two volumes so each choice loads voxels again), and the frame
- * rate while scrolling through it (one wheel notch per animation frame for 3 s, frames counted by the viewer's own
- * render counter), with the scan's empty mask not drawn and then drawn. Targets (issue 6): under 1 s and at least
- * 30 fps. Needs `npx electron-vite build` first.
+ * `npm run bench -- viewer [--compare DIR] [--rounds N]`: in headless Chromium against the web host, the time from
+ * choosing a 256×256×155 volume to its first rendered slice (5 choices per round, alternating two volumes so each
+ * choice loads voxels again), and the frame rate while scrolling through it (one wheel notch at a time for 3 s,
+ * frames counted by the viewer's own render counter), with the scan's empty mask not drawn and then drawn. Targets
+ * (issue 6): under 1 s and at least 30 fps. Needs `npx electron-vite build` first.
+ *
+ * `--compare DIR` measures another build of the renderer (e.g. an older commit's out/renderer) in the same run,
+ * round by round in turn with this one, so both see the same machine; the table gives each one's medians over all
+ * rounds. Results: bench/results/viewer.json.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Browser, Page } from 'playwright-core';
 import { createAppCore } from '../main/app';
 import { writeNiftiImage } from '../main/export/writeNiftiImage';
 import { startWebHost } from '../main/server';
-import type { Page } from 'playwright-core';
-import { launchBrowser } from '../tests/e2e/support/launchBrowser';
 import { readSignal, waitForSignals } from '../tests/e2e/pages/readBodySignals';
 import { WorkstationPage } from '../tests/e2e/pages/WorkstationPage';
+import { launchBrowser } from '../tests/e2e/support/launchBrowser';
 
 const dimensions: [number, number, number] = [256, 256, 155];
 
@@ -42,68 +47,99 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-export default async function benchViewer(): Promise<void> {
+interface ScrollResult {
+  framesPerSecond: number;
+  wheelEventsPerSecond: number;
+  slicesMoved: number;
+}
+
+interface RoundResult {
+  firstSliceSeconds: number[];
+  scroll: ScrollResult;
+  scrollWithMaskDrawn: ScrollResult;
+}
+
+interface Build {
+  name: string;
+  rendererFolder: string;
+  url: string;
+  rounds: RoundResult[];
+}
+
+export default async function benchViewer(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { compare: { type: 'string' }, rounds: { type: 'string' } } });
   const rendererFolder = resolve(import.meta.dirname, '../out/renderer');
   if (!existsSync(join(rendererFolder, 'index.html')))
     execFileSync('npx', ['electron-vite', 'build'], { stdio: 'inherit' });
+  const compareFolder = values.compare ? resolve(values.compare) : undefined;
+  if (compareFolder && !existsSync(join(compareFolder, 'index.html')))
+    throw new Error(`--compare ${compareFolder}: no index.html there (build that renderer first)`);
+  const roundCount = Number(values.rounds ?? (compareFolder ? 3 : 1));
   const folder = mkdtempSync(join(tmpdir(), 'genseg-bench-viewer-'));
   const core = createAppCore({
     workspaceFolder: join(folder, 'workspace'),
     logger: { info: () => {}, error: () => {} }
   });
-  const host = await startWebHost({ core, rendererFolder });
+  const hosts = await Promise.all(
+    [...(compareFolder ? [compareFolder] : []), rendererFolder].map((folder) =>
+      startWebHost({ core, rendererFolder: folder })
+    )
+  );
+  const builds: Build[] = hosts.map((host, index) => ({
+    name: compareFolder && index === 0 ? 'compared' : 'this',
+    rendererFolder: compareFolder && index === 0 ? compareFolder : rendererFolder,
+    url: host.url,
+    rounds: []
+  }));
   const browser = await launchBrowser();
   try {
     for (const seed of [1, 2]) await writeNiftiImage(makeVolume(seed), join(folder, `volume${seed}.nii.gz`));
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    // tsx (esbuild) wraps functions handed to the page with a `__name` helper that only Node has.
-    await page.addInitScript({ content: 'globalThis.__name = (target) => target;' });
-    const app = new WorkstationPage(page);
-    await app.open(host.url);
-    await app.createProject('Viewer bench');
-    await app.importFromPath(join(folder, 'volume1.nii.gz'), 'volume1');
-    await app.importFromPath(join(folder, 'volume2.nii.gz'), 'volume2');
-    const firstSlice: number[] = [];
-    for (let run = 0; run < 6; run += 1) {
-      const started = performance.now();
-      await app.chooseVolume(run % 2 === 0 ? 'volume1' : 'volume2');
-      if (run > 0) firstSlice.push((performance.now() - started) / 1000);
+    for (let round = 0; round < roundCount; round += 1) {
+      for (const build of builds) build.rounds.push(await measureRound(browser, build, folder, round));
     }
-    const emptyMask = await measureScroll(page);
-    // The same with the mask drawn (choosing the brush draws it, even empty): the cost a masked scan has.
-    await app.masks.chooseTool('brush');
-    await app.masks.chooseTool('navigate');
-    const drawnMask = await measureScroll(page);
-    const result = {
-      volume: dimensions.join('x'),
-      firstSliceSecondsMedian: median(firstSlice),
-      firstSliceSeconds: firstSlice,
-      scrollFramesPerSecond: emptyMask.framesPerSecond,
-      wheelEventsPerSecond: emptyMask.wheelEventsPerSecond,
-      slicesMoved: emptyMask.slicesMoved,
-      scrollWithMaskDrawn: drawnMask,
-      targets: { firstSliceSeconds: 1, framesPerSecond: 30 }
-    };
-    console.table({
-      'first slice (s, median of 5)': result.firstSliceSecondsMedian.toFixed(3),
-      'scroll fps': result.scrollFramesPerSecond.toFixed(1),
-      'wheel events/s sent': result.wheelEventsPerSecond.toFixed(1),
-      'scroll fps, mask drawn': drawnMask.framesPerSecond.toFixed(1)
-    });
-    mkdirSync(resolve(import.meta.dirname, 'results'), { recursive: true });
-    writeFileSync(resolve(import.meta.dirname, 'results/viewer.json'), JSON.stringify(result, null, 2));
+    report(builds);
   } finally {
     await browser.close();
-    await host.close();
+    for (const host of hosts) await host.close();
     await core.close();
     rmSync(folder, { recursive: true, force: true });
   }
 }
 
-/** Scrolls the viewport for 3 s, one wheel notch at a time (each waits for the page to take it), counting frames. */
-async function measureScroll(
-  page: Page
-): Promise<{ framesPerSecond: number; wheelEventsPerSecond: number; slicesMoved: number }> {
+/** One round on one build: a fresh page and project, five first slices, then scrolling without and with the mask. */
+async function measureRound(browser: Browser, build: Build, folder: string, round: number): Promise<RoundResult> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  try {
+    // tsx (esbuild) wraps functions handed to the page with a `__name` helper that only Node has.
+    await page.addInitScript({ content: 'globalThis.__name = (target) => target;' });
+    const app = new WorkstationPage(page);
+    await app.open(build.url);
+    await app.createProject(`Viewer bench ${build.name} ${round + 1}`);
+    await app.importFromPath(join(folder, 'volume1.nii.gz'), 'volume1');
+    await app.importFromPath(join(folder, 'volume2.nii.gz'), 'volume2');
+    const firstSliceSeconds: number[] = [];
+    for (let run = 0; run < 6; run += 1) {
+      const started = performance.now();
+      await app.chooseVolume(run % 2 === 0 ? 'volume1' : 'volume2');
+      if (run > 0) firstSliceSeconds.push((performance.now() - started) / 1000);
+    }
+    const scroll = await measureScroll(page);
+    // The same with the mask drawn (choosing the brush draws it, even empty): the cost a masked scan has.
+    await app.masks.chooseTool('brush');
+    await app.masks.chooseTool('navigate');
+    const scrollWithMaskDrawn = await measureScroll(page);
+    return { firstSliceSeconds, scroll, scrollWithMaskDrawn };
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * Scrolls the viewport for 3 s, one wheel notch at a time (each waits for the page to take it), counting frames.
+ * The direction turns every 50 notches, so the scroll stays inside the volume (from its middle, 77 slices either
+ * way) and every notch moves a slice.
+ */
+async function measureScroll(page: Page): Promise<ScrollResult> {
   await page.getByTestId('viewport').click();
   const before = Number(await readSignal(page, 'viewerRenderCount'));
   const sliceBefore = Number(await readSignal(page, 'viewerSlice'));
@@ -112,7 +148,7 @@ async function measureScroll(
   const started = performance.now();
   let notches = 0;
   while (performance.now() - started < 3000) {
-    await page.mouse.wheel(0, notches % 200 < 100 ? 100 : -100);
+    await page.mouse.wheel(0, notches % 100 < 50 ? 100 : -100);
     notches += 1;
   }
   await waitForSignals(page, [{ signal: 'viewerRenderCount', is: 'greater', value: before }]);
@@ -123,4 +159,41 @@ async function measureScroll(
     wheelEventsPerSecond: notches / elapsed,
     slicesMoved: Math.abs(Number(await readSignal(page, 'viewerSlice')) - sliceBefore)
   };
+}
+
+function summarize(build: Build) {
+  const pick = (get: (round: RoundResult) => number[]) => median(build.rounds.flatMap(get));
+  return {
+    firstSliceSecondsMedian: pick((round) => round.firstSliceSeconds),
+    scrollFramesPerSecondMedian: pick((round) => [round.scroll.framesPerSecond]),
+    scrollWithMaskDrawnFramesPerSecondMedian: pick((round) => [round.scrollWithMaskDrawn.framesPerSecond]),
+    wheelEventsPerSecondMedian: pick((round) => [round.scroll.wheelEventsPerSecond])
+  };
+}
+
+function report(builds: Build[]): void {
+  const summaries = builds.map((build) => ({ build, summary: summarize(build) }));
+  const rows: Record<string, Record<string, string>> = {};
+  const metrics: [string, (summary: ReturnType<typeof summarize>) => number, number][] = [
+    ['first slice (s)', (summary) => summary.firstSliceSecondsMedian, 3],
+    ['scroll fps', (summary) => summary.scrollFramesPerSecondMedian, 1],
+    ['scroll fps, mask drawn', (summary) => summary.scrollWithMaskDrawnFramesPerSecondMedian, 1],
+    ['wheel events/s sent', (summary) => summary.wheelEventsPerSecondMedian, 1]
+  ];
+  for (const [label, get, digits] of metrics) {
+    rows[label] = Object.fromEntries(summaries.map(({ build, summary }) => [build.name, get(summary).toFixed(digits)]));
+  }
+  console.table(rows);
+  const result = {
+    volume: dimensions.join('x'),
+    targets: { firstSliceSeconds: 1, framesPerSecond: 30 },
+    builds: summaries.map(({ build, summary }) => ({
+      name: build.name,
+      rendererFolder: build.rendererFolder,
+      ...summary,
+      rounds: build.rounds
+    }))
+  };
+  mkdirSync(resolve(import.meta.dirname, 'results'), { recursive: true });
+  writeFileSync(resolve(import.meta.dirname, 'results/viewer.json'), JSON.stringify(result, null, 2));
 }

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colin27Path } from '../fixtures/fetchFixtures';
-import { readSignal, waitForSignals } from './pages/readBodySignals';
+import { waitForSignals } from './pages/readBodySignals';
 import { WorkstationPage } from './pages/WorkstationPage';
 import { decodePng } from './support/decodePng';
 import { closeAppSession, openAppSession, type AppSession } from './support/appSession';
@@ -73,7 +73,8 @@ describe('viewing an imported NIfTI volume', () => {
   });
 
   it('shows the sagittal and coronal planes beside it, and sets the window from presets for all three', async () => {
-    expect(await readSignal(page, 'viewerReferenceViews')).toBe('sagittal,coronal');
+    // The planes are built after the acquisition view's first frame: wait for the viewer to say they show the volume.
+    await waitForSignals(page, [{ signal: 'viewerReferenceViews', is: 'equal', value: 'sagittal,coronal' }]);
     const sagittal = measureImage(
       decodePng(await app.viewport.referenceScreenshot('sagittal', join(artifacts, 'viewport-colin27-sagittal.png')))
     );

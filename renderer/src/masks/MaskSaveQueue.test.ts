@@ -40,4 +40,29 @@ describe('MaskSaveQueue', () => {
     expect(states[states.length - 1]).toBe('saved');
     queue.dispose();
   });
+
+  it('counts slices as unsaved while they wait and while their save is under way, not once main has them', async () => {
+    let answer: () => void = () => undefined;
+    const queue = new MaskSaveQueue(
+      (_key, _slices) =>
+        new Promise<void>((resolve) => {
+          answer = resolve;
+        }),
+      10_000
+    );
+    queue.enqueue('p/v', [slice(2, 1)]);
+    queue.enqueue('p/w', [slice(5, 1)]);
+    expect([...queue.unsavedSlices('p/v')]).toEqual([2]);
+    const saving = queue.flush();
+    queue.enqueue('p/v', [slice(3, 1)]);
+    await Promise.resolve();
+    expect([...queue.unsavedSlices('p/v')].sort()).toEqual([2, 3]);
+    answer();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    answer();
+    await saving;
+    expect([...queue.unsavedSlices('p/v')]).toEqual([3]);
+    expect([...queue.unsavedSlices('p/w')]).toEqual([]);
+    queue.dispose();
+  });
 });

@@ -10,6 +10,8 @@ export type SaveSlices = (volumeId: string, slices: { sliceIndex: number; labels
  */
 export class MaskSaveQueue {
   private readonly pending = new Map<string, Map<number, Uint8Array>>();
+  /** Batches sent to main whose save has not answered yet. */
+  private readonly inFlight = new Set<[string, Map<number, Uint8Array>][]>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<void> = Promise.resolve();
   private savedCount = 0;
@@ -38,6 +40,7 @@ export class MaskSaveQueue {
     const batches = [...this.pending.entries()];
     this.pending.clear();
     if (batches.length === 0) return this.running;
+    this.inFlight.add(batches);
     this.running = this.running.then(async () => {
       this.stateEmitter.fire({ state: 'saving', savedCount: this.savedCount });
       try {
@@ -58,9 +61,20 @@ export class MaskSaveQueue {
           this.pending.set(volumeId, forVolume);
         }
         this.stateEmitter.fire({ state: 'error', savedCount: this.savedCount, error });
+      } finally {
+        this.inFlight.delete(batches);
       }
     });
     return this.running;
+  }
+
+  /** The slices queued under `key` whose labels main does not have yet: waiting, or sent and not answered. */
+  unsavedSlices(key: string): Set<number> {
+    const slices = new Set(this.pending.get(key)?.keys());
+    for (const batches of this.inFlight) {
+      for (const [batchKey, batch] of batches) if (batchKey === key) for (const k of batch.keys()) slices.add(k);
+    }
+    return slices;
   }
 
   dispose(): void {

@@ -5,14 +5,12 @@ import { useApiClient } from '../api';
 import { setAppSignal } from '../signals/appSignals';
 import { useNotificationsStore } from './notificationsStore';
 import { useProjectsStore } from './projectsStore';
-import { useReviewStore } from './reviewStore';
 import { useVolumesStore } from './volumesStore';
 
 /** Importing a NIfTI label map or DICOM SEG onto the selected scan, and what came of it. */
 export const useMaskImportStore = defineStore('maskImport', () => {
   const projects = useProjectsStore();
   const volumes = useVolumesStore();
-  const review = useReviewStore();
   const notifications = useNotificationsStore();
   const importing = ref(false);
   const result = ref<MaskImportResult | null>(null);
@@ -29,7 +27,7 @@ export const useMaskImportStore = defineStore('maskImport', () => {
       const how = { 'same-grid': 'on the same grid', reoriented: 'reoriented exactly', resampled: 'resampled' }[imported.placement];
       notifications.show('info', `Imported ${imported.fileName} (${how}): tumour on ${imported.importedSlices.length} slices.`);
       for (const warning of imported.warnings) notifications.show('warning', warning);
-      if (volumes.selectedVolumeId === volumeId) review.requestMaskReload();
+      // The labelmap on screen follows through main's onDidChangeMask (services/MaskSyncService).
       await volumes.refresh();
       setAppSignal('maskImportCount', ++importCount);
       return true;

@@ -26,8 +26,6 @@ export const useReviewStore = defineStore('review', () => {
   const notifications = useNotificationsStore();
   const proposals = ref<ProposalSummary[]>([]);
   const overlay = shallowRef<ProposalOverlay | null>(null);
-  /** Increases when main changed the mask of the volume on screen (accepted slices): the viewer reloads it. */
-  const maskReloads = ref(0);
   const busy = ref(false);
   let reviewCount = 0;
 
@@ -67,8 +65,8 @@ export const useReviewStore = defineStore('review', () => {
     if (!projectId || !proposal || busy.value) return;
     busy.value = true;
     try {
+      // Accepted slices reach the mask on screen through main's onDidChangeMask (services/createServices).
       await act(projectId, proposal.id);
-      maskReloads.value++;
       await Promise.all([refresh(), weakLabels.refresh()]);
       setAppSignal('proposalReviews', ++reviewCount);
     } catch (error) {
@@ -110,10 +108,5 @@ export const useReviewStore = defineStore('review', () => {
     }
   );
 
-  /** The mask changed in main outside the viewer (an imported mask): the labelmap on screen reloads it. */
-  function requestMaskReload(): void {
-    maskReloads.value++;
-  }
-
-  return { proposals, pending, proposedSlices, overlay, maskReloads, busy, refresh, accept, acceptEdited, reject, requestMaskReload };
+  return { proposals, pending, proposedSlices, overlay, busy, refresh, accept, acceptEdited, reject };
 });

@@ -1,67 +1,39 @@
-import { cache, Enums, RenderingEngine, type Types } from '@cornerstonejs/core';
-import { ReferenceLinesTool, ToolGroupManager } from '@cornerstonejs/tools';
+import { cache, type Types } from '@cornerstonejs/core';
 import type { VolumeVoxels } from '../../../main/contract/types';
+import { chooseRenderScale, isWorthResizing } from './chooseRenderScale';
 import { computeAcquisitionOrientation, type ViewOrientation } from './computeAcquisitionOrientation';
-import { createNavigationToolGroup } from './createNavigationToolGroup';
 import { createVolumeInCache } from './createVolumeInCache';
-import { Emitter } from './Emitter';
 import { initializeCornerstone } from './initializeCornerstone';
+import { getRenderScale, resetRenderScale, screenPixelRatio, setRenderScale } from './renderScale';
+import { cameraAtSlice, sliceAtCamera } from './sliceNavigation';
 import { computeInitialWindowRange, toScalarArray } from './toScalarArray';
+import { ViewerEvents } from './ViewerEvents';
+import { ViewerViewports } from './ViewerViewports';
+import type { ShownVolumeInfo, SliceState, ViewerElements, WindowState } from './viewerTypes';
+import { placementFromAffine, dot, type Vector3 } from './volumeGeometry';
 import { VoxelProbe, type ProbedVolume } from './VoxelProbe';
-import { add, axisStep, dot, patientToVoxel, placementFromAffine, scale, type Vector3 } from './volumeGeometry';
 
-export interface SliceState {
-  /** Zero-based index along the acquisition (k) axis. */
-  index: number;
-  count: number;
-  /** How the index changes for one wheel notch towards the user (towards the feet in an axial view): 1 or -1. */
-  stepTowardsUser: 1 | -1;
-}
-
-export interface WindowState {
-  width: number;
-  center: number;
-}
-
-/** What other services of this viewer (segmentation) need to know about the volume on screen. */
-export interface ShownVolumeInfo {
-  volumeId: string;
-  /** The Cornerstone cache id of the volume. */
-  cacheId: string;
-  dimensions: [number, number, number];
-}
+export type { ShownVolumeInfo, SliceState, WindowState } from './viewerTypes';
 
 interface ShownVolume extends ProbedVolume {
   volumeId: string;
+  /** Millimetres between voxel centres along i, j and k. */
+  spacing: Vector3;
   cacheId: string;
   sliceCount: number;
   initialWindow: Types.VOIRange;
 }
 
-let nextServiceNumber = 1;
-
-/** The two reference planes shown beside the acquisition view (MPR), as in 3D Slicer's and OHIF's MPR layouts. */
-export interface ReferenceElements {
-  sagittal: HTMLDivElement;
-  coronal: HTMLDivElement;
-}
-
-const referencePlanes = [
-  { name: 'sagittal', orientation: Enums.OrientationAxis.SAGITTAL },
-  { name: 'coronal', orientation: Enums.OrientationAxis.CORONAL }
-] as const;
-
 /**
- * One viewport showing one volume along its acquisition axis, with the navigation tools, and optionally the sagittal
- * and coronal planes of the same volume beside it (each with its own wheel, window/level shared, a line showing where
- * the acquisition slice cuts it). Vue reaches Cornerstone only through this class: methods to act, `onDid...` events
- * that return an unsubscribe handle, and `destroy()`.
+ * One volume shown along its acquisition axis, with the navigation tools, and the sagittal and coronal planes of the
+ * same volume beside it when the page has room for them (each with its own wheel, the window shared, a line showing
+ * where the acquisition slice cuts it). One instance for the whole app (see services/createServices): the page
+ * attaches its elements with `attach` and takes them back with `detach`. Vue reaches Cornerstone only through this
+ * class and the segmentation service: methods to act, `onDid...` events that return an unsubscribe handle, `destroy()`.
  */
-export class ViewerService {
-  private readonly renderingEngine: RenderingEngine;
-  readonly viewportId: string;
-  readonly toolGroupId: string;
-  private readonly resizeObserver: ResizeObserver;
+export class ViewerService extends ViewerEvents {
+  private viewports: ViewerViewports | undefined;
+  private probe: VoxelProbe | undefined;
   private shown: ShownVolume | undefined;
   private showRequest = 0;
   private showQueue: Promise<void> = Promise.resolve();
@@ -69,96 +41,46 @@ export class ViewerService {
   /** The acquisition plane's camera directions for the volume on screen. */
   private orientation: ViewOrientation | undefined;
   private renderCount = 0;
-  /** Viewport ids of the reference planes (empty without reference elements). */
-  private readonly referenceViewportIds: string[] = [];
-  private readonly referenceToolGroupId: string;
-
-  private readonly sliceEmitter = new Emitter<SliceState>();
-  private readonly windowEmitter = new Emitter<WindowState>();
-  private readonly orientationEmitter = new Emitter<ViewOrientation>();
-  private readonly renderEmitter = new Emitter<number>();
-  private readonly zoomEmitter = new Emitter<number>();
-  private readonly willClearEmitter = new Emitter<ShownVolumeInfo>();
-  /** Fires before the volume on screen is released (replaced, cleared, destroyed): layers on it go first. */
-  readonly onWillClearVolume = this.willClearEmitter.event;
   private lastZoom: number | undefined;
-  readonly onDidChangeSlice = this.sliceEmitter.event;
-  readonly onDidChangeWindow = this.windowEmitter.event;
-  readonly onDidChangeOrientation = this.orientationEmitter.event;
-  /** The zoom factor relative to the whole volume fitting the viewport (1). */
-  readonly onDidChangeZoom = this.zoomEmitter.event;
-  /** The voxel under the mouse pointer, or null when the pointer is off the volume. */
-  readonly onDidHoverVoxel: VoxelProbe['onDidHoverVoxel'];
-  private readonly probe: VoxelProbe;
-  /** Fires after each frame drawn, with the number of frames drawn so far. */
-  readonly onDidRender = this.renderEmitter.event;
 
-  constructor(
-    private readonly element: HTMLDivElement,
-    private readonly references?: ReferenceElements
-  ) {
+  /** Draws in `elements` from now on (replacing any earlier ones); nothing is shown until `showVolume`. */
+  attach(elements: ViewerElements): void {
+    this.detach();
     initializeCornerstone();
-    const serviceNumber = nextServiceNumber++;
-    this.viewportId = `genseg-viewport-${serviceNumber}`;
-    this.toolGroupId = `genseg-navigation-${serviceNumber}`;
-    this.renderingEngine = new RenderingEngine(`genseg-engine-${serviceNumber}`);
-    this.renderingEngine.enableElement({
-      viewportId: this.viewportId,
-      type: Enums.ViewportType.ORTHOGRAPHIC,
-      element,
-      defaultOptions: { background: [0, 0, 0], orientation: Enums.OrientationAxis.AXIAL }
+    const viewports = new ViewerViewports(elements, {
+      handleCameraModified: this.handleCameraModified,
+      handleWindowModified: this.handleWindowModified,
+      handleRendered: this.handleRendered,
+      handleActorsChanged: this.handleActorsChanged,
+      handleResize: () => this.fitCanvases()
     });
-    createNavigationToolGroup(this.toolGroupId, this.viewportId, this.renderingEngine.id);
-    this.referenceToolGroupId = `${this.toolGroupId}-references`;
-    if (references) this.enableReferenceViews(references);
-    element.addEventListener(Enums.Events.CAMERA_MODIFIED, this.handleCameraModified);
-    element.addEventListener(Enums.Events.VOI_MODIFIED, this.handleWindowModified);
-    element.addEventListener(Enums.Events.IMAGE_RENDERED, this.handleRendered);
-    element.addEventListener(Enums.Events.ACTORS_CHANGED, this.handleActorsChanged);
+    this.viewports = viewports;
     this.probe = new VoxelProbe(
-      element,
-      () => this.viewport,
+      elements.acquisition,
+      () => viewports.acquisition,
       () => this.shown
     );
-    this.onDidHoverVoxel = this.probe.onDidHoverVoxel;
-    this.resizeObserver = new ResizeObserver(() => this.renderingEngine.resize(true, true));
-    this.resizeObserver.observe(element);
+    this.probe.onDidHoverVoxel((voxel) => this.hoverEmitter.fire(voxel));
+    this.attachEmitter.fire({ element: elements.acquisition, toolGroupId: viewports.toolGroupId });
   }
 
-  private get viewport(): Types.IVolumeViewport {
-    return this.renderingEngine.getViewport(this.viewportId) as Types.IVolumeViewport;
-  }
-
-  private get referenceViewports(): Types.IVolumeViewport[] {
-    return this.referenceViewportIds.map((id) => this.renderingEngine.getViewport(id) as Types.IVolumeViewport);
-  }
-
-  private enableReferenceViews(references: ReferenceElements): void {
-    for (const plane of referencePlanes) {
-      const viewportId = `${this.viewportId}-${plane.name}`;
-      const element = references[plane.name];
-      this.renderingEngine.enableElement({
-        viewportId,
-        type: Enums.ViewportType.ORTHOGRAPHIC,
-        element,
-        defaultOptions: { background: [0, 0, 0], orientation: plane.orientation }
-      });
-      element.addEventListener(Enums.Events.VOI_MODIFIED, this.handleWindowModified);
-      this.referenceViewportIds.push(viewportId);
-    }
-    const toolGroup = createNavigationToolGroup(
-      this.referenceToolGroupId,
-      this.referenceViewportIds,
-      this.renderingEngine.id
-    );
-    toolGroup.addTool(ReferenceLinesTool.toolName, { sourceViewportId: this.viewportId });
-    toolGroup.setToolEnabled(ReferenceLinesTool.toolName);
+  /** Releases the volume shown and everything Cornerstone put in the page's elements. */
+  detach(): void {
+    const viewports = this.viewports;
+    if (!viewports) return;
+    this.clear();
+    this.detachEmitter.fire({ element: viewports.elements.acquisition, toolGroupId: viewports.toolGroupId });
+    this.probe?.dispose();
+    this.probe = undefined;
+    this.viewports = undefined;
+    viewports.dispose();
   }
 
   /**
    * Shows the volume's middle acquired slice, in the standard radiological orientation, with `window` (the one the
    * project stored: the DICOM file's, or the tissue's robust range), or a robust window of the voxels when none is
-   * given. Calls run one after the other; one overtaken by a later call (or by `clear`) before it starts does nothing.
+   * given. The sagittal and coronal planes follow after the first frame. Calls run one after the other; one
+   * overtaken by a later call (or by `clear`) before it starts does nothing.
    */
   showVolume(voxels: VolumeVoxels, window?: WindowState): Promise<void> {
     const request = ++this.showRequest;
@@ -170,24 +92,27 @@ export class ViewerService {
   }
 
   private async replaceVolume(voxels: VolumeVoxels, request: number, window?: WindowState): Promise<void> {
+    const viewports = this.viewports;
+    if (!viewports) throw new Error('the viewer is not attached to the page');
     const placement = placementFromAffine(voxels.geometry.voxelToPatient);
     const scalarData = toScalarArray(voxels.bytes, voxels.scalarType);
     // No ':' in the id: Cornerstone would read a loader scheme from it and try to load the slices it already has.
     const cacheId = `genseg-volume-${voxels.volumeId}-${request}`;
     createVolumeInCache(cacheId, voxels, placement, scalarData);
-    await Promise.all(
-      [this.viewport, ...this.referenceViewports].map((viewport) => viewport.setVolumes([{ volumeId: cacheId }]))
-    );
-    if (request !== this.showRequest) {
-      // Cleared while loading: show nothing rather than a volume nobody asked for any more.
-      for (const viewport of [this.viewport, ...this.referenceViewports]) viewport.removeAllActors();
+    const previous = this.release(viewports);
+    // The acquisition view alone first: its first frame does not wait for the sagittal and coronal planes.
+    await viewports.acquisition.setVolumes([{ volumeId: cacheId }]);
+    if (previous) cache.removeVolumeLoadObject(previous.cacheId);
+    if (request !== this.showRequest || viewports !== this.viewports) {
+      // Cleared or detached while loading: show nothing rather than a volume nobody asked for any more.
+      if (viewports === this.viewports) viewports.acquisition.removeAllActors();
       cache.removeVolumeLoadObject(cacheId);
       return;
     }
-    const previous = this.shown;
     this.shown = {
       volumeId: voxels.volumeId,
       cacheId,
+      spacing: placement.spacing,
       voxelToPatient: voxels.geometry.voxelToPatient,
       dimensions: voxels.geometry.dimensions,
       scalarData,
@@ -197,46 +122,63 @@ export class ViewerService {
           ? { lower: window.center - window.width / 2, upper: window.center + window.width / 2 }
           : computeInitialWindowRange(scalarData)
     };
-    if (previous) {
-      this.willClearEmitter.fire(previous);
-      cache.removeVolumeLoadObject(previous.cacheId);
-    }
-    this.lastSlice = undefined;
     this.orientation = computeAcquisitionOrientation(placement);
-    this.viewport.setOrientation(this.orientation);
-    this.viewport.setProperties({ voiRange: this.shown.initialWindow });
-    for (const viewport of this.referenceViewports) {
-      viewport.resetCamera();
-      viewport.setProperties({ voiRange: this.shown.initialWindow });
-      viewport.render();
-    }
+    viewports.acquisition.setOrientation(this.orientation);
+    this.fitCanvases();
+    viewports.acquisition.setProperties({ voiRange: this.shown.initialWindow });
     this.setSlice(Math.floor((this.shown.sliceCount - 1) / 2));
     this.windowEmitter.fire(this.getWindow());
+    this.showEmitter.fire(this.getShownVolume()!);
+    void this.showReferenceViews(viewports, request);
+  }
+
+  /** Takes the volume on screen out of every view (the acquisition view keeps its image until replaced). */
+  private release(viewports: ViewerViewports): ShownVolume | undefined {
+    const previous = this.shown;
+    this.shown = undefined;
+    this.lastSlice = undefined;
+    if (previous) this.willClearEmitter.fire(previous);
+    viewports.emptyReferences();
+    return previous;
+  }
+
+  /** Puts the volume on screen in the sagittal and coronal planes once the acquisition view has drawn it. */
+  private async showReferenceViews(viewports: ViewerViewports, request: number): Promise<void> {
+    if (viewports.referenceIds.length === 0 || !(await this.nextFrame())) return;
+    const shown = this.shown;
+    const isWanted = () => request === this.showRequest && viewports === this.viewports && shown === this.shown;
+    if (!shown || !isWanted()) return;
+    // The window the user has by now (a preset may have been chosen since the first frame).
+    const voiRange = viewports.acquisition.getProperties()?.voiRange ?? shown.initialWindow;
+    if (await viewports.fillReferences(shown.cacheId, voiRange, isWanted))
+      this.referencesEmitter.fire([...viewports.referenceIds]);
+  }
+
+  /** True after the acquisition view's next frame of the volume on screen; false if the volume goes first. */
+  private nextFrame(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const unsubscribes = [this.onDidRender(() => done(true)), this.onWillClearVolume(() => done(false))];
+      function done(drawn: boolean): void {
+        for (const unsubscribe of unsubscribes) unsubscribe();
+        resolve(drawn);
+      }
+    });
   }
 
   /** Shows nothing and releases the volume shown (when the user closes the project or the volume goes away). */
   clear(): void {
     this.showRequest++;
-    const shown = this.shown;
-    if (!shown) return;
-    this.willClearEmitter.fire(shown);
-    this.shown = undefined;
-    this.lastSlice = undefined;
-    for (const viewport of [this.viewport, ...this.referenceViewports]) {
-      viewport.removeAllActors();
-      viewport.render();
-    }
-    cache.removeVolumeLoadObject(shown.cacheId);
+    const viewports = this.viewports;
+    if (!this.shown || !viewports) return;
+    const shown = this.release(viewports);
+    viewports.acquisition.removeAllActors();
+    viewports.acquisition.render();
+    if (shown) cache.removeVolumeLoadObject(shown.cacheId);
   }
 
-  /** Every viewport showing the volume: the acquisition view first, then the reference planes. */
+  /** Every viewport showing the volume on screen: the acquisition view first, then the reference planes once shown. */
   get viewportIds(): string[] {
-    return [this.viewportId, ...this.referenceViewportIds];
-  }
-
-  /** Whether the sagittal and coronal planes are shown beside the acquisition view. */
-  get hasReferenceViews(): boolean {
-    return this.referenceViewportIds.length > 0;
+    return this.shown ? (this.viewports?.showingIds ?? []) : [];
   }
 
   getShownVolume(): ShownVolumeInfo | undefined {
@@ -245,7 +187,7 @@ export class ViewerService {
   }
 
   render(): void {
-    this.viewport.render();
+    this.viewports?.acquisition.render();
   }
 
   getSlice(): SliceState | undefined {
@@ -255,19 +197,12 @@ export class ViewerService {
   /** Moves to acquired slice `index` (zero-based), keeping zoom and pan. */
   setSlice(index: number): void {
     const shown = this.shown;
-    if (!shown) return;
-    const target = Math.min(shown.sliceCount - 1, Math.max(0, Math.round(index)));
-    const camera = this.viewport.getCamera();
-    const focalPoint = camera.focalPoint as Vector3;
-    const current = patientToVoxel(shown.voxelToPatient, focalPoint)[2];
-    const normal = camera.viewPlaneNormal as Vector3;
-    const distance = dot(scale(axisStep(shown.voxelToPatient, 2), target - current), normal);
-    const shift = scale(normal, distance);
-    this.viewport.setCamera({
-      focalPoint: add(focalPoint, shift),
-      position: add(camera.position as Vector3, shift)
-    });
-    this.viewport.render();
+    const viewport = this.viewports?.acquisition;
+    if (!shown || !viewport) return;
+    const { focalPoint, position, viewPlaneNormal } = viewport.getCamera();
+    if (!focalPoint || !position || !viewPlaneNormal) return;
+    viewport.setCamera(cameraAtSlice(shown, { focalPoint, position, viewPlaneNormal }, index));
+    viewport.render();
   }
 
   /**
@@ -275,12 +210,12 @@ export class ViewerService {
    * axial view, whichever way the volume's k axis runs.
    */
   scrollSlices(delta: number): void {
-    if (!this.shown) return;
-    this.viewport.scroll(delta);
+    if (this.shown) this.viewports?.acquisition.scroll(delta);
   }
 
   getWindow(): WindowState {
-    const range = this.viewport.getProperties()?.voiRange ?? this.shown?.initialWindow ?? { lower: 0, upper: 1 };
+    const range = this.viewports?.acquisition.getProperties()?.voiRange ??
+      this.shown?.initialWindow ?? { lower: 0, upper: 1 };
     return toWindowState(range);
   }
 
@@ -294,10 +229,8 @@ export class ViewerService {
   }
 
   private applyWindowEverywhere(range: Types.VOIRange): void {
-    for (const viewport of [this.viewport, ...this.referenceViewports]) {
-      viewport.setProperties({ voiRange: range });
-      viewport.render();
-    }
+    if (!this.shown) return;
+    this.viewports?.applyWindow(range);
     this.windowEmitter.fire(toWindowState(range));
   }
 
@@ -306,79 +239,75 @@ export class ViewerService {
     const shown = this.shown;
     if (!shown) return;
     const slice = this.lastSlice?.index;
-    this.viewport.resetCamera();
-    for (const viewport of this.referenceViewports) viewport.resetCamera();
+    for (const viewport of this.viewports?.showing ?? []) viewport.resetCamera();
     this.applyWindowEverywhere(shown.initialWindow);
     if (slice !== undefined) this.setSlice(slice);
-    this.viewport.render();
+    this.render();
   }
 
   destroy(): void {
-    this.showRequest++;
-    this.resizeObserver.disconnect();
-    this.probe.dispose();
-    this.element.removeEventListener(Enums.Events.CAMERA_MODIFIED, this.handleCameraModified);
-    this.element.removeEventListener(Enums.Events.VOI_MODIFIED, this.handleWindowModified);
-    this.element.removeEventListener(Enums.Events.IMAGE_RENDERED, this.handleRendered);
-    this.element.removeEventListener(Enums.Events.ACTORS_CHANGED, this.handleActorsChanged);
-    if (this.references) {
-      for (const plane of referencePlanes)
-        this.references[plane.name].removeEventListener(Enums.Events.VOI_MODIFIED, this.handleWindowModified);
-      ToolGroupManager.destroyToolGroup(this.referenceToolGroupId);
-    }
-    if (this.shown) this.willClearEmitter.fire(this.shown);
-    ToolGroupManager.destroyToolGroup(this.toolGroupId);
-    this.renderingEngine.destroy();
-    if (this.shown) cache.removeVolumeLoadObject(this.shown.cacheId);
-    this.shown = undefined;
-    const emitters = [
-      this.sliceEmitter,
-      this.windowEmitter,
-      this.orientationEmitter,
-      this.renderEmitter,
-      this.zoomEmitter,
-      this.willClearEmitter
-    ];
-    for (const emitter of emitters) {
-      emitter.dispose();
-    }
+    this.detach();
+    this.disposeEvents();
+    resetRenderScale();
+  }
+
+  /**
+   * Sizes the canvases for one canvas pixel per voxel of the acquisition view at its present zoom (see
+   * chooseRenderScale: software WebGL pays for every pixel), and fits them to their elements.
+   */
+  private fitCanvases(): void {
+    const wanted = this.wantedRenderScale();
+    if (wanted !== undefined && wanted !== getRenderScale()) setRenderScale(wanted);
+    this.viewports?.resize();
+  }
+
+  private isRenderScaleStale(): boolean {
+    const wanted = this.wantedRenderScale();
+    return wanted !== undefined && isWorthResizing(getRenderScale(), wanted);
+  }
+
+  private wantedRenderScale(): number | undefined {
+    const shown = this.shown;
+    const viewports = this.viewports;
+    if (!shown || !viewports) return undefined;
+    const { parallelScale } = viewports.acquisition.getCamera();
+    return chooseRenderScale({
+      screenRatio: screenPixelRatio(),
+      viewHeight: viewports.elements.acquisition.clientHeight,
+      viewHeightMillimetres: 2 * (parallelScale ?? 0),
+      finestSpacing: Math.min(shown.spacing[0], shown.spacing[1])
+    });
   }
 
   private readonly handleCameraModified = (event: Event): void => {
     const shown = this.shown;
-    if (!shown) return;
-    const { camera } = (event as Types.EventTypes.CameraModifiedEvent).detail;
-    if (!camera.focalPoint || !camera.viewPlaneNormal || !camera.viewUp) return;
-    this.orientationEmitter.fire({
-      viewPlaneNormal: camera.viewPlaneNormal as Vector3,
-      viewUp: camera.viewUp as Vector3
-    });
-    this.probe.refresh();
-    const zoom = this.viewport.getZoom();
+    const viewport = this.viewports?.acquisition;
+    if (!shown || !viewport) return;
+    const { focalPoint, position, viewPlaneNormal, viewUp } = (event as Types.EventTypes.CameraModifiedEvent).detail
+      .camera;
+    if (!focalPoint || !viewPlaneNormal || !viewUp || !position) return;
+    this.orientationEmitter.fire({ viewPlaneNormal, viewUp });
+    this.probe?.refresh();
+    const zoom = viewport.getZoom();
     if (zoom !== this.lastZoom) {
       this.lastZoom = zoom;
       this.zoomEmitter.fire(zoom);
+      // Not inside Cornerstone's camera event: the resize sets the camera again.
+      if (this.isRenderScaleStale()) queueMicrotask(() => this.fitCanvases());
     }
-    const k = patientToVoxel(shown.voxelToPatient, camera.focalPoint)[2];
-    const index = Math.min(shown.sliceCount - 1, Math.max(0, Math.round(k)));
-    if (index === this.lastSlice?.index) return;
-    const stepTowardsUser = dot(camera.viewPlaneNormal, axisStep(shown.voxelToPatient, 2)) >= 0 ? 1 : -1;
-    this.lastSlice = { index, count: shown.sliceCount, stepTowardsUser };
-    this.sliceEmitter.fire(this.lastSlice);
+    const slice = sliceAtCamera(shown, { focalPoint, position, viewPlaneNormal });
+    if (slice.index === this.lastSlice?.index) return;
+    this.lastSlice = slice;
+    this.sliceEmitter.fire(slice);
   };
 
   /** A window/level drag in any of the views sets the same window in the others (one window per volume, as in Slicer). */
   private readonly handleWindowModified = (event: Event): void => {
     const { range, viewportId } = (event as Types.EventTypes.VoiModifiedEvent).detail;
-    if (!range) return;
-    if (viewportId !== this.viewportId && !this.referenceViewportIds.includes(viewportId)) return;
-    for (const viewport of [this.viewport, ...this.referenceViewports]) {
-      if (viewport.id === viewportId) continue;
-      const current = viewport.getProperties()?.voiRange;
-      if (current && current.lower === range.lower && current.upper === range.upper) continue;
-      viewport.setProperties({ voiRange: range });
-      viewport.render();
-    }
+    const viewports = this.viewports;
+    // Views being filled announce the volume's default window: not the user's.
+    if (!range || !this.shown || !viewports?.showingIds.includes(viewportId)) return;
+    viewports.applyWindow(range, viewportId);
     this.windowEmitter.fire(toWindowState(range));
   };
 
@@ -389,13 +318,14 @@ export class ViewerService {
   private readonly handleActorsChanged = (event: Event): void => {
     const { addedActors } = (event as CustomEvent<{ addedActors?: unknown[] }>).detail;
     const orientation = this.orientation;
-    if (!this.shown || !orientation || !addedActors?.length) return;
-    const camera = this.viewport.getCamera();
+    const viewport = this.viewports?.acquisition;
+    if (!this.shown || !orientation || !viewport || !addedActors?.length) return;
+    const camera = viewport.getCamera();
     if (!camera.viewUp || !camera.viewPlaneNormal) return;
     if (dot(camera.viewPlaneNormal as Vector3, orientation.viewPlaneNormal) < 0.999) return;
     if (dot(camera.viewUp as Vector3, orientation.viewUp) > 0.999) return;
-    this.viewport.setCamera({ viewUp: orientation.viewUp });
-    this.viewport.render();
+    viewport.setCamera({ viewUp: orientation.viewUp });
+    viewport.render();
   };
 
   private readonly handleRendered = (): void => {
