@@ -33,7 +33,8 @@ export type SignalName =
   | 'pendingProposalId'
   | 'proposalShown'
   | 'proposalReviews'
-  | 'exportCount';
+  | 'exportCount'
+  | 'maskImportCount';
 
 export interface SignalCondition {
   signal: SignalName;
