@@ -29,6 +29,7 @@ import {
 import { createSyntheticBatch } from '../testing/syntheticBatch';
 import { tf, type Tensor } from '../tf';
 import type { Checkpoint, TrainingBatch } from '../trainingTypes';
+import { enableFusedKernels } from './fusedLayerKernels';
 import { activateBackend, selectBackend } from './selectBackend';
 
 const swiftShaderIcd = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -62,8 +63,21 @@ function batchOf(seed: number): TrainingBatch {
   return createSyntheticBatch({ count: 2, ...geometry, labelled: [true, false], seed });
 }
 
-/** Every distinct kernel call of a training step (GenSeg: joint and segmentation steps) and a prediction, per model. */
+/**
+ * Every distinct kernel call of a training step (GenSeg: joint and segmentation steps) and a prediction, per model.
+ * Recorded with the fused layer kernels off: they exist on wasm and cpu only, so on WebGPU the layers run the
+ * composed kernels recorded here (fusedLayerKernels.ts; the step test below compares the two paths' losses).
+ */
 async function recordModelKernels(): Promise<KernelCall[]> {
+  const previous = enableFusedKernels(false);
+  try {
+    return await recordComposedKernels();
+  } finally {
+    enableFusedKernels(previous);
+  }
+}
+
+async function recordComposedKernels(): Promise<KernelCall[]> {
   const calls = new Map<string, KernelCall>();
   for (const model of models) {
     const trainer = createTrainer({ model, preset: 'tiny', ...geometry, seed: 1 });
