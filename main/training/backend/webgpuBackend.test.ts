@@ -29,6 +29,7 @@ import {
 import { createSyntheticBatch } from '../testing/syntheticBatch';
 import { tf, type Tensor } from '../tf';
 import type { Checkpoint, TrainingBatch } from '../trainingTypes';
+import { enableFusedKernels } from './fusedLayerKernels';
 import { activateBackend, selectBackend } from './selectBackend';
 
 const swiftShaderIcd = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -62,9 +63,13 @@ function batchOf(seed: number): TrainingBatch {
   return createSyntheticBatch({ count: 2, ...geometry, labelled: [true, false], seed });
 }
 
-/** Every distinct kernel call of a training step (GenSeg: joint and segmentation steps) and a prediction, per model. */
+/**
+ * Every distinct kernel call of a training step (GenSeg: joint and segmentation steps) and a prediction, per model,
+ * on the composed-op path that WebGPU runs (wasm and cpu have fused layer kernels of their own, fusedLayerKernels.ts).
+ */
 async function recordModelKernels(): Promise<KernelCall[]> {
   const calls = new Map<string, KernelCall>();
+  const fused = enableFusedKernels(false);
   for (const model of models) {
     const trainer = createTrainer({ model, preset: 'tiny', ...geometry, seed: 1 });
     const batch = batchOf(2);
@@ -76,6 +81,7 @@ async function recordModelKernels(): Promise<KernelCall[]> {
     for (const call of recorded) calls.set(call.key, call);
     trainer.dispose();
   }
+  enableFusedKernels(fused);
   return [...calls.values()];
 }
 
