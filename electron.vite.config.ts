@@ -19,8 +19,9 @@ export default defineConfig({
           // DICOM decoding in worker threads; without it compressed series decode on the main thread.
           decodeWorker: resolve(import.meta.dirname, 'main/imaging/dicom/decodeWorker.ts')
         },
-        // Native and wasm-carrying packages stay outside the bundle and are unpacked from the asar.
-        external: ['sqlite3', /^@tensorflow\//]
+        // Native and wasm-carrying packages stay outside the bundle and are unpacked from the asar. `webgpu` finds its
+        // dawn.node next to its own index.js, so it must stay a package too.
+        external: ['sqlite3', 'webgpu', /^@tensorflow\//]
       }
     }
   },

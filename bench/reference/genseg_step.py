@@ -4,6 +4,7 @@ Written for this project from the description in docs/genseg.md (same layers, pa
 order as main/training/genseg). It times one full step (D step then G step, AMSGrad) and prints JSON:
   /usr/bin/python3 bench/reference/genseg_step.py --family mnist48 --width 0.25 --batch 8 --steps 10 --warmup 3
 Run it with Debian's python3-torch (2 threads by default, like the JS side's single wasm thread per core pair).
+`--device cuda` runs it on the GPU (scripts/gpu-bench.sh compares it with the WebGPU step there).
 """
 import argparse
 import json
@@ -265,29 +266,41 @@ def main():
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--device", default="cpu", help="cpu or cuda")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
+    device = torch.device(args.device)
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise SystemExit("CUDA is not available to this PyTorch")
+    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
     size = args.size or {"mnist48": (48, 48), "mnist128": (128, 128), "brain": (240, 120)}[args.family]
     nets, unique = build(args.family, args.width, args.channels)
+    for net in nets.values():
+        net.to(device)
     gen = [p for k in ("encoder", "common", "residual") for p in nets[k].parameters()]
     dis = [p for k in ("disc_a", "disc_b") for p in nets[k].parameters()]
     opt_g = torch.optim.Adam(gen, lr=1e-3, betas=(0.5, 0.999), weight_decay=1e-4, amsgrad=True)
     opt_d = torch.optim.Adam(dis, lr=1e-2, betas=(0.5, 0.999), weight_decay=1e-4, amsgrad=True)
-    xa = torch.rand(args.batch, args.channels, *size) * 2 - 1
-    xb = torch.rand(args.batch, args.channels, *size) * 2 - 1
-    mask = (torch.rand(args.batch, 1, *size) > 0.9).float()
+    xa = (torch.rand(args.batch, args.channels, *size) * 2 - 1).to(device)
+    xb = (torch.rand(args.batch, args.channels, *size) * 2 - 1).to(device)
+    mask = (torch.rand(args.batch, 1, *size) > 0.9).float().to(device)
     labelled = torch.zeros(args.batch, dtype=torch.bool)
     labelled[0] = True
+    labelled = labelled.to(device)
     times = []
     for i in range(args.warmup + args.steps):
+        sync()
         start = time.perf_counter()
         train_step(nets, unique, opt_g, opt_d, xa, xb, mask, labelled)
+        sync()
         if i >= args.warmup:
             times.append(time.perf_counter() - start)
     macs = count_forward_macs(nets, unique, xa, xb)
     print(json.dumps({
         "framework": "pytorch", "version": torch.__version__, "threads": args.threads, "family": args.family,
+        "device": args.device,
+        "deviceName": torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU",
         "width": args.width, "batch": args.batch, "secondsPerStep": statistics.median(times),
         "stepTimes": times, "gflopPerStep": 2 * macs / 1e9,
         "generatorParameters": sum(p.numel() for p in gen), "discriminatorParameters": sum(p.numel() for p in dis) // 2,

@@ -64,21 +64,12 @@ function batchOf(seed: number): TrainingBatch {
 }
 
 /**
- * Every distinct kernel call of a training step (GenSeg: joint and segmentation steps) and a prediction, per model.
- * Recorded with the fused layer kernels off: they exist on wasm and cpu only, so on WebGPU the layers run the
- * composed kernels recorded here (fusedLayerKernels.ts; the step test below compares the two paths' losses).
+ * Every distinct kernel call of a training step (GenSeg: joint and segmentation steps) and a prediction, per model,
+ * on the composed-op path that WebGPU runs (wasm and cpu have fused layer kernels of their own, fusedLayerKernels.ts).
  */
 async function recordModelKernels(): Promise<KernelCall[]> {
-  const previous = enableFusedKernels(false);
-  try {
-    return await recordComposedKernels();
-  } finally {
-    enableFusedKernels(previous);
-  }
-}
-
-async function recordComposedKernels(): Promise<KernelCall[]> {
   const calls = new Map<string, KernelCall>();
+  const fused = enableFusedKernels(false);
   for (const model of models) {
     const trainer = createTrainer({ model, preset: 'tiny', ...geometry, seed: 1 });
     const batch = batchOf(2);
@@ -90,6 +81,7 @@ async function recordComposedKernels(): Promise<KernelCall[]> {
     for (const call of recorded) calls.set(call.key, call);
     trainer.dispose();
   }
+  enableFusedKernels(fused);
   return [...calls.values()];
 }
 
