@@ -40,6 +40,9 @@ interface Row {
   note: string;
   /** Every timed step, over all rounds. */
   times: number[];
+  /** CPU seconds of the whole process (every thread) per timed step: robust to a loaded machine, unlike wall time. */
+  cpuTimes: number[];
+  cpuSecondsPerStep: number | null;
 }
 
 const geometry = { height: 48, width: 48, channels: 1 };
@@ -76,6 +79,7 @@ export default async function runTrainBench(args: string[]): Promise<void> {
     if (row.times.length === 0) continue;
     row.secondsPerStep = median(row.times);
     row.stepsPerSecond = 1 / row.secondsPerStep;
+    row.cpuSecondsPerStep = row.cpuTimes.length > 0 ? median(row.cpuTimes) : null;
     if (!row.note) row.note = `median of ${row.times.length}`;
   }
   const torch = options.has('no-torch') ? [] : [1, 2].map((threads) => runTorchReference(threads, batchSize, steps));
@@ -94,7 +98,7 @@ export default async function runTrainBench(args: string[]): Promise<void> {
 }
 
 function emptyRow(backend: string, threads: number | null, preset: string, model: string): Row {
-  return { backend, threads, preset, model, secondsPerStep: null, stepsPerSecond: null, gflopPerStep: null, kernelCalls: null, note: '', times: [] };
+  return { backend, threads, preset, model, secondsPerStep: null, stepsPerSecond: null, gflopPerStep: null, kernelCalls: null, note: '', times: [], cpuTimes: [], cpuSecondsPerStep: null };
 }
 
 interface PresetRun {
@@ -164,8 +168,11 @@ async function timeConfiguration(
     }
     for (let i = 0; i < timedSteps; i++) {
       const start = process.hrtime.bigint();
+      const cpuStart = process.cpuUsage();
       await trainer.trainStep(batch);
+      const cpu = process.cpuUsage(cpuStart);
       row.times.push(Number(process.hrtime.bigint() - start) / 1e9);
+      row.cpuTimes.push((cpu.user + cpu.system) / 1e6);
     }
     if (row.kernelCalls === null) profileStep(row, await tf.profile(async () => void (await trainer!.trainStep(batch))));
   } catch (error) {
@@ -228,15 +235,15 @@ function runTorchReference(threads: number, batchSize: number, steps: number): T
 
 function printTable(rows: Row[], torch: (TorchResult | null)[], ratio: number | null): void {
   const format = (value: number | null, digits: number): string => (value === null ? '-' : value.toFixed(digits));
-  console.log('\nbackend   threads preset  model                           s/step   steps/s  GFLOP/step  calls/step  note');
+  console.log('\nbackend   threads preset  model                           s/step   steps/s  CPU s/step  GFLOP/step  calls/step  note');
   for (const r of rows) {
     console.log(
-      `${r.backend.padEnd(9)} ${String(r.threads ?? '-').padStart(7)} ${r.preset.padEnd(7)} ${r.model.padEnd(31)} ${format(r.secondsPerStep, 3).padStart(7)} ${format(r.stepsPerSecond, 3).padStart(8)} ${format(r.gflopPerStep, 1).padStart(11)} ${String(r.kernelCalls ?? '-').padStart(11)}  ${r.note}`
+      `${r.backend.padEnd(9)} ${String(r.threads ?? '-').padStart(7)} ${r.preset.padEnd(7)} ${r.model.padEnd(31)} ${format(r.secondsPerStep, 3).padStart(7)} ${format(r.stepsPerSecond, 3).padStart(8)} ${format(r.cpuSecondsPerStep, 3).padStart(11)} ${format(r.gflopPerStep, 1).padStart(11)} ${String(r.kernelCalls ?? '-').padStart(11)}  ${r.note}`
     );
   }
   for (const t of torch) {
     if (!t) continue;
-    console.log(`pytorch   ${String(t.threads).padStart(7)} cpu     ${'genseg'.padEnd(31)} ${t.secondsPerStep.toFixed(3).padStart(7)} ${(1 / t.secondsPerStep).toFixed(3).padStart(8)} ${t.gflopPerStep.toFixed(1).padStart(11)} ${'-'.padStart(11)}  torch ${t.version}`);
+    console.log(`pytorch   ${String(t.threads).padStart(7)} cpu     ${'genseg'.padEnd(31)} ${t.secondsPerStep.toFixed(3).padStart(7)} ${(1 / t.secondsPerStep).toFixed(3).padStart(8)} ${'-'.padStart(11)} ${t.gflopPerStep.toFixed(1).padStart(11)} ${'-'.padStart(11)}  torch ${t.version}`);
   }
   for (const r of rows.filter((row) => row.topKernels)) {
     const label = `${r.backend}${r.threads ? `×${r.threads}` : ''} ${r.model}`;

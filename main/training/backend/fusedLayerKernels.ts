@@ -100,8 +100,11 @@ function sourceIndex(p: number, before: number, length: number, reflect: boolean
   return i < 0 ? -i : 2 * (length - 1) - i;
 }
 
-/** The adjoint of the padding steps: sums each padded pixel's gradient back onto the pixel it was copied from. */
-function foldPads(floats: FloatAccess, backend: KernelBackend, dy: TensorInfo, inputShape: number[], pads: PadSteps): TensorInfo {
+/**
+ * The adjoint of the padding steps: sums each padded pixel's gradient back onto the pixel it was copied from, times
+ * `scale` (applied in the first fold).
+ */
+function foldPads(floats: FloatAccess, backend: KernelBackend, dy: TensorInfo, inputShape: number[], pads: PadSteps, scale: number): TensorInfo {
   // Shapes before each step, so the steps can be undone last first.
   const shapes = [inputShape];
   for (let i = 0; i < pads.length; i += 5) {
@@ -117,6 +120,7 @@ function foldPads(floats: FloatAccess, backend: KernelBackend, dy: TensorInfo, i
     const target = floats.view(out);
     target.fill(0);
     const source = floats.view(gradient);
+    const factor = gradient === dy ? scale : 1;
     const rows = Array.from({ length: paddedHeight }, (_, p) => sourceIndex(p, top, height, reflect === 1));
     const columns = Array.from({ length: paddedWidth }, (_, p) => sourceIndex(p, left, width, reflect === 1));
     for (let n = 0; n < batch; n++) {
@@ -128,7 +132,8 @@ function foldPads(floats: FloatAccess, backend: KernelBackend, dy: TensorInfo, i
           if (x < 0) continue;
           const from = ((n * paddedHeight + py) * paddedWidth + px) * channels;
           const to = ((n * height + y) * width + x) * channels;
-          for (let c = 0; c < channels; c++) target[to + c]! += source[from + c]!;
+          if (factor === 1) for (let c = 0; c < channels; c++) target[to + c]! += source[from + c]!;
+          else for (let c = 0; c < channels; c++) target[to + c]! += source[from + c]! * factor;
         }
       }
     }
@@ -222,16 +227,6 @@ function runConv(backend: KernelBackend, backendName: string, inputs: NamedTenso
   return out;
 }
 
-/** dy/σ, the gradient reaching the convolution's own output. */
-function scaleGradient(floats: FloatAccess, kernels: KernelRunner, dy: TensorInfo, sigma: number): TensorInfo {
-  if (sigma === 1) return dy;
-  const scaled = kernels.make(dy.shape, new Float32Array(util.sizeFromShape(dy.shape)));
-  const target = floats.view(scaled);
-  const source = floats.view(dy);
-  for (let i = 0; i < target.length; i++) target[i] = source[i]! / sigma;
-  return scaled;
-}
-
 function paddedShape(shape: number[], pads: PadSteps): number[] {
   const out = [...shape];
   for (let i = 0; i < pads.length; i += 5) {
@@ -241,30 +236,36 @@ function paddedShape(shape: number[], pads: PadSteps): number[] {
   return out;
 }
 
+/** dx = the padding's adjoint of Conv2DBackpropInput(dy, W) / σ (÷σ applied to the result, not to dy). */
 function runConvInputGrad(backend: KernelBackend, backendName: string, inputs: NamedTensorInfoMap, attrs: ConvAttrs): TensorInfo {
   const floats = accessFloats(backend);
   const kernels = createKernelRunner(backend, backendName);
-  const g = scaleGradient(floats, kernels, inputs.dy!, readSigma(floats, inputs, attrs));
+  const inverseSigma = 1 / readSigma(floats, inputs, attrs);
   const inputShape = paddedShape(inputs.x!.shape, attrs.pads);
-  const dPadded = kernels.run('Conv2DBackpropInput', { dy: g, filter: inputs.W! }, { ...convKernelAttrs(attrs.stride), inputShape });
-  if (attrs.pads.length === 0) return kernels.finish(dPadded);
-  const dx = foldPads(floats, backend, dPadded, inputs.x!.shape, attrs.pads);
-  kernels.finish(dx);
-  return dx;
+  const dPadded = kernels.run('Conv2DBackpropInput', { dy: inputs.dy!, filter: inputs.W! }, { ...convKernelAttrs(attrs.stride), inputShape });
+  if (attrs.pads.length > 0) {
+    const dx = foldPads(floats, backend, dPadded, inputs.x!.shape, attrs.pads, inverseSigma);
+    kernels.finish(dx);
+    return dx;
+  }
+  if (inverseSigma !== 1) {
+    const values = floats.view(dPadded);
+    for (let i = 0; i < values.length; i++) values[i]! *= inverseSigma;
+  }
+  return kernels.finish(dPadded);
 }
 
-/** dW: the filter gradient of the convolution plus σ's term −(Σ dy·c / σ²)·v·uᵀ. */
+/** dW = Conv2DBackpropFilter(x, dy) / σ, plus σ's own term −(Σ dy·c / σ²)·v·uᵀ. */
 function runConvParamGrad(backend: KernelBackend, backendName: string, inputs: NamedTensorInfoMap, attrs: ConvAttrs): TensorInfo {
   const floats = accessFloats(backend);
   const kernels = createKernelRunner(backend, backendName);
   const dy = inputs.dy!;
   const weight = inputs.W!;
-  const sigma = readSigma(floats, inputs, attrs);
-  const g = scaleGradient(floats, kernels, dy, sigma);
   const padded = applyPads(kernels, inputs.x!, attrs.pads);
-  const dW = kernels.run('Conv2DBackpropFilter', { x: padded, dy: g }, { ...convKernelAttrs(attrs.stride), filterShape: weight.shape });
-  const channels = weight.shape[3]!;
+  const dW = kernels.run('Conv2DBackpropFilter', { x: padded, dy }, { ...convKernelAttrs(attrs.stride), filterShape: weight.shape });
   if (attrs.spectral) {
+    const sigma = readSigma(floats, inputs, attrs);
+    const channels = weight.shape[3]!;
     const dyValues = floats.view(dy);
     const bias = floats.view(inputs.b!);
     const output = floats.view(inputs.y!);
@@ -280,7 +281,7 @@ function runConvParamGrad(backend: KernelBackend, backendName: string, inputs: N
     const rows = target.length / channels;
     for (let r = 0; r < rows; r++) {
       const scale = dSigma * v[r]!;
-      for (let o = 0; o < channels; o++) target[r * channels + o]! += scale * u[o]!;
+      for (let o = 0; o < channels; o++) target[r * channels + o] = target[r * channels + o]! / sigma + scale * u[o]!;
     }
   }
   return kernels.finish(dW);
