@@ -21,7 +21,7 @@ export function createVolumeInCache(
     HighBit: bitsAllocated - 1,
     SamplesPerPixel: 1,
     PhotometricInterpretation: 'MONOCHROME2',
-    PixelRepresentation: scalarData instanceof Int16Array || scalarData instanceof Float32Array ? 1 : 0,
+    PixelRepresentation: scalarData instanceof Float32Array ? 1 : 0,
     Modality: 'OT',
     ImageOrientationPatient: placement.direction.slice(0, 6),
     PixelSpacing: [placement.spacing[1], placement.spacing[0]],

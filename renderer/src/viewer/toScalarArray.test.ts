@@ -2,14 +2,27 @@ import { describe, expect, it } from 'vitest';
 import { computeInitialWindowRange, toScalarArray } from './toScalarArray';
 
 describe('toScalarArray', () => {
-  it('views little-endian int16 bytes without copying when aligned, and copies when not', () => {
-    const values = new Int16Array([-1024, 0, 3071]);
-    const aligned = toScalarArray(new Uint8Array(values.buffer), 'int16');
-    expect(Array.from(aligned)).toEqual([-1024, 0, 3071]);
+  it('views little-endian float32 bytes without copying when aligned, and copies when not', () => {
+    const values = new Float32Array([-1024.5, 0, 3071]);
+    const aligned = toScalarArray(new Uint8Array(values.buffer), 'float32');
+    expect(Array.from(aligned)).toEqual([-1024.5, 0, 3071]);
     expect(aligned.buffer).toBe(values.buffer);
     const padded = new Uint8Array(values.byteLength + 1);
     padded.set(new Uint8Array(values.buffer), 1);
-    expect(Array.from(toScalarArray(padded.subarray(1), 'int16'))).toEqual([-1024, 0, 3071]);
+    expect(Array.from(toScalarArray(padded.subarray(1), 'float32'))).toEqual([-1024.5, 0, 3071]);
+  });
+
+  it('turns 16-bit integers into float32 with every value kept, aligned or not', () => {
+    const values = new Int16Array([-32768, -1024, 0, 32767]);
+    const padded = new Uint8Array(values.byteLength + 1);
+    padded.set(new Uint8Array(values.buffer), 1);
+    for (const bytes of [new Uint8Array(values.buffer), padded.subarray(1)]) {
+      const converted = toScalarArray(bytes, 'int16');
+      expect(converted).toBeInstanceOf(Float32Array);
+      expect(Array.from(converted)).toEqual([-32768, -1024, 0, 32767]);
+    }
+    const unsigned = toScalarArray(new Uint8Array(new Uint16Array([0, 65535]).buffer), 'uint16');
+    expect(Array.from(unsigned)).toEqual([0, 65535]);
   });
 
   it('turns types Cornerstone cannot hold into float32', () => {

@@ -1,7 +1,7 @@
 import type { ScalarTypeName } from '../../../main/contract/types';
 
 /** The typed arrays Cornerstone can hold as a local volume. */
-export type ViewerScalarArray = Uint8Array | Int16Array | Uint16Array | Float32Array;
+export type ViewerScalarArray = Uint8Array | Float32Array;
 
 interface TypedArrayType<T> {
   new (buffer: ArrayBuffer, byteOffset: number, length: number): T;
@@ -9,18 +9,21 @@ interface TypedArrayType<T> {
 }
 
 /**
- * Main's little-endian voxel bytes as a typed array Cornerstone accepts. uint8, int16, uint16 and float32 are viewed
- * without conversion (copied only when the bytes are not aligned); the other types become float32, which keeps every
- * value of int8 and (to 24 bits) of the 32-bit integers. The renderer runs on little-endian machines only.
+ * Main's little-endian voxel bytes as a typed array Cornerstone accepts. uint8 and float32 are viewed without
+ * conversion (copied only when the bytes are not aligned); the other types become float32, which keeps every value
+ * of the 8- and 16-bit integers and (to 24 bits) of the 32-bit ones. 16-bit volumes too: without the norm16 WebGL
+ * extension (software WebGL has none) vtk.js turns them into a float or half-float texture slice by slice when the
+ * volume is first drawn, the half floats one voxel at a time in JavaScript (half a second for 10 million voxels),
+ * where one native conversion here takes a few tens of milliseconds. The renderer runs on little-endian machines only.
  */
 export function toScalarArray(bytes: Uint8Array, scalarType: ScalarTypeName): ViewerScalarArray {
   switch (scalarType) {
     case 'uint8':
       return bytes;
     case 'int16':
-      return viewAs(Int16Array, bytes);
+      return new Float32Array(viewAs(Int16Array, bytes));
     case 'uint16':
-      return viewAs(Uint16Array, bytes);
+      return new Float32Array(viewAs(Uint16Array, bytes));
     case 'float32':
       return viewAs(Float32Array, bytes);
     case 'int8':
