@@ -70,18 +70,21 @@ function batchOf(seed: number): TrainingBatch {
 async function recordModelKernels(): Promise<KernelCall[]> {
   const calls = new Map<string, KernelCall>();
   const fused = enableFusedKernels(false);
-  for (const model of models) {
-    const trainer = createTrainer({ model, preset: 'tiny', ...geometry, seed: 1 });
-    const batch = batchOf(2);
-    const recorded = await recordKernelCalls(async () => {
-      await trainer.trainStep(batch);
-      if (model === 'genseg') await trainer.trainStep(batch, { kind: 'segmentation' });
-      await trainer.predict(batch.imagesA);
-    });
-    for (const call of recorded) calls.set(call.key, call);
-    trainer.dispose();
+  try {
+    for (const model of models) {
+      const trainer = createTrainer({ model, preset: 'tiny', ...geometry, seed: 1 });
+      const batch = batchOf(2);
+      const recorded = await recordKernelCalls(async () => {
+        await trainer.trainStep(batch);
+        if (model === 'genseg') await trainer.trainStep(batch, { kind: 'segmentation' });
+        await trainer.predict(batch.imagesA);
+      });
+      for (const call of recorded) calls.set(call.key, call);
+      trainer.dispose();
+    }
+  } finally {
+    enableFusedKernels(fused);
   }
-  enableFusedKernels(fused);
   return [...calls.values()];
 }
 
