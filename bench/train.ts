@@ -16,6 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { enableFusedKernels } from '../main/training/backend/fusedLayerKernels';
+import { recordInnerKernels } from '../main/training/backend/kernelRunner';
 import { activateBackend, type BackendCandidate } from '../main/training/backend/selectBackend';
 import { chooseWasmThreadCount } from '../main/training/backend/wasmThreads';
 import { tf } from '../main/training/tf';
@@ -37,6 +38,8 @@ interface Row {
   kernelCalls: number | null;
   /** For GenSeg on the cpu preset: the kernels with the most time in the profiled step. */
   topKernels?: { name: string; calls: number; ms: number }[];
+  /** The backend kernels run inside the fused and composed ones in that step (tf.profile sees only the outer). */
+  innerKernels?: { name: string; calls: number; ms: number }[];
   note: string;
   /** Every timed step, over all rounds. */
   times: number[];
@@ -174,7 +177,15 @@ async function timeConfiguration(
       row.times.push(Number(process.hrtime.bigint() - start) / 1e9);
       row.cpuTimes.push((cpu.user + cpu.system) / 1e6);
     }
-    if (row.kernelCalls === null) profileStep(row, await tf.profile(async () => void (await trainer!.trainStep(batch))));
+    if (row.kernelCalls === null) {
+      const inner = recordInnerKernels(true)!;
+      try {
+        profileStep(row, await tf.profile(async () => void (await trainer!.trainStep(batch))));
+      } finally {
+        recordInnerKernels(false);
+      }
+      if (row.topKernels) row.innerKernels = [...inner.entries()].map(([name, k]) => ({ name, ...k })).sort((a, b) => b.ms - a.ms).slice(0, 8);
+    }
   } catch (error) {
     row.note = `failed: ${String(error).split('\n')[0]}`;
   } finally {
@@ -248,6 +259,7 @@ function printTable(rows: Row[], torch: (TorchResult | null)[], ratio: number | 
   for (const r of rows.filter((row) => row.topKernels)) {
     const label = `${r.backend}${r.threads ? `×${r.threads}` : ''} ${r.model}`;
     console.log(`\ntop kernels, ${label}, cpu preset (one profiled step, ms): ${r.topKernels!.map((k) => `${k.name} ${k.ms.toFixed(0)} (${k.calls})`).join(', ')}`);
+    if (r.innerKernels?.length) console.log(`  inside them: ${r.innerKernels.map((k) => `${k.name} ${k.ms.toFixed(0)} (${k.calls})`).join(', ')}`);
   }
   if (ratio !== null) console.log(`\nwasm cpu-preset GenSeg speed / best PyTorch CPU speed = ${ratio.toFixed(2)} (target ≥ 0.5)`);
 }

@@ -22,7 +22,7 @@ import { createKernelRunner, requireKernels, type KernelRunner } from './kernelR
 /** Registers the composed kernel on `backendName` unless that backend already has one; returns whether it did. */
 export function registerConv2dBackpropFilterKernel(backendName: string): boolean {
   if (getKernel(Conv2DBackpropFilter, backendName) != null) return false;
-  requireKernels(backendName, ['PadV2', 'Transpose', 'Conv2D', 'Slice', 'StridedSlice', 'Reshape', 'BatchMatMul']);
+  requireKernels(backendName, ['PadV2', 'Transpose', 'Conv2D', 'Slice', 'Reshape', 'BatchMatMul']);
   registerKernel({
     kernelName: Conv2DBackpropFilter,
     backendName,
@@ -67,24 +67,35 @@ function computeFilterGradient(
 }
 
 /**
+ * x[:, ::sh, ::sw, :] cut to the output's size, by a zero pad to whole strides, a reshape and a slice: wasm's
+ * StridedSlice walks element by element, about ten times slower (see genseg/layers/resampling.ts `subsample`).
+ */
+function subsampleKernels(kernels: KernelRunner, x: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth } = info;
+  const height = outHeight * strideHeight;
+  const width = outWidth * strideWidth;
+  let whole = x;
+  if (inHeight > height || inWidth > width) {
+    whole = kernels.run('Slice', { x: whole }, { begin: [0, 0, 0, 0], size: [batchSize, Math.min(inHeight, height), Math.min(inWidth, width), inChannels] });
+  }
+  if (inHeight < height || inWidth < width) {
+    const paddings = [[0, 0], [0, Math.max(0, height - inHeight)], [0, Math.max(0, width - inWidth)], [0, 0]];
+    whole = kernels.run('PadV2', { x: whole }, { paddings, constantValue: 0 });
+  }
+  const rows = kernels.run('Reshape', { x: whole }, { shape: [batchSize * outHeight, strideHeight, width, inChannels] });
+  const firstRows = kernels.run('Slice', { x: rows }, { begin: [0, 0, 0, 0], size: [batchSize * outHeight, 1, width, inChannels] });
+  const columns = kernels.run('Reshape', { x: firstRows }, { shape: [batchSize * outHeight, outWidth, strideWidth * inChannels] });
+  const firstColumns = kernels.run('Slice', { x: columns }, { begin: [0, 0, 0], size: [batchSize * outHeight, outWidth, inChannels] });
+  return kernels.run('Reshape', { x: firstColumns }, { shape: [batchSize, outHeight, outWidth, inChannels] });
+}
+
+/**
  * 1×1 filters (shortcuts, skinny skips, classifiers): dW = x^T · dy over every pixel, one BatchMatMul, after taking
  * every stride-th pixel of x.
  */
 function computePointwiseFilterGradient(kernels: KernelRunner, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
   const { batchSize, outHeight, outWidth, inChannels, outChannels, strideHeight, strideWidth } = info;
-  let sampled = x;
-  if (strideHeight > 1 || strideWidth > 1) {
-    sampled = kernels.run('StridedSlice', { x }, {
-      begin: [0, 0, 0, 0],
-      end: [batchSize, (outHeight - 1) * strideHeight + 1, (outWidth - 1) * strideWidth + 1, inChannels],
-      strides: [1, strideHeight, strideWidth, 1],
-      beginMask: 0,
-      endMask: 0,
-      ellipsisMask: 0,
-      newAxisMask: 0,
-      shrinkAxisMask: 0
-    });
-  }
+  const sampled = strideHeight > 1 || strideWidth > 1 ? subsampleKernels(kernels, x, info) : x;
   const pixels = batchSize * outHeight * outWidth;
   const a = kernels.run('Reshape', { x: sampled }, { shape: [1, pixels, inChannels] });
   const b = kernels.run('Reshape', { x: dy }, { shape: [1, pixels, outChannels] });

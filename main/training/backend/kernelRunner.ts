@@ -13,13 +13,31 @@ export interface KernelRunner {
   finish(result: TensorInfo): TensorInfo;
 }
 
+/** Time and calls of the kernels run inside other kernels, by name (tf.profile sees only the outer kernel). */
+export type InnerKernelProfile = Map<string, { calls: number; ms: number }>;
+
+let innerProfile: InnerKernelProfile | null = null;
+
+/** Starts recording inner kernels into a new profile (the bench's breakdown), or stops with `false`; returns it. */
+export function recordInnerKernels(enabled: boolean): InnerKernelProfile | null {
+  innerProfile = enabled ? new Map() : null;
+  return innerProfile;
+}
+
 export function createKernelRunner(backend: KernelBackend, backendName: string): KernelRunner {
   const temporaries: TensorInfo[] = [];
   return {
     run(name, inputs, attrs = {}) {
       const kernel = getKernel(name, backendName);
       if (!kernel) throw new Error(`kernel ${name} is not registered for ${backendName}`);
+      const start = innerProfile ? performance.now() : 0;
       const out = kernel.kernelFunc({ inputs, backend, attrs }) as TensorInfo;
+      if (innerProfile) {
+        const entry = innerProfile.get(name) ?? { calls: 0, ms: 0 };
+        entry.calls += 1;
+        entry.ms += performance.now() - start;
+        innerProfile.set(name, entry);
+      }
       temporaries.push(out);
       return out;
     },

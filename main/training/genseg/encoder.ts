@@ -8,7 +8,7 @@ import { applyConv, createConv, type ConvLayer } from './layers/conv';
 import type { ForwardContext } from './layers/forwardContext';
 import { applyInstanceNorm } from './layers/normalization';
 import { computeBlockPadding } from './layers/padding';
-import { cropToCommonSize } from './layers/resampling';
+import { cropToCommonSize, subsample } from './layers/resampling';
 import type { VariableScope } from './layers/variableRegistry';
 
 export interface EncoderConfig {
@@ -75,7 +75,7 @@ export function runEncoder(encoder: Encoder, x: Tensor4D, context: ForwardContex
     const residual = applyConv(block.conv, applyInstanceNorm(out, 'relu'), context);
     const shortcut = block.shortcut
       ? applyConv(block.shortcut, out, context)
-      : (tf.stridedSlice(out, [0, 0, 0, 0], out.shape, [1, 2, 2, 1]) as Tensor4D);
+      : subsample(out, 2);
     const [croppedShortcut, croppedResidual] = cropToCommonSize(shortcut, residual);
     out = tf.add(croppedResidual, croppedShortcut);
   }

@@ -8,7 +8,7 @@ import { tf, type Scalar, type Tensor, type Tensor4D } from '../../tf';
 import { Random } from '../../../common';
 import { applyInstanceNorm, applyLayerNorm, createLayerNorm } from './normalization';
 import { padSpatially } from './padding';
-import { adjustToSize, averagePoolExcludingPadding, upsampleNearest } from './resampling';
+import { adjustToSize, averagePoolExcludingPadding, subsample, upsampleNearest } from './resampling';
 import { createSpectralState, normaliseSpectrally } from './spectralNorm';
 import { VariableRegistry } from './variableRegistry';
 
@@ -113,6 +113,8 @@ describe('gradients of the custom layers match finite differences', () => {
     expectGradientMatches((input) => projectPool(averagePoolExcludingPadding(input as Tensor4D)), x);
     const projectUp = projectOnto([2, 14, 12, 2]);
     expectGradientMatches((input) => projectUp(upsampleNearest(input as Tensor4D)), x);
+    const projectSub = projectOnto([2, 4, 3, 2]);
+    expectGradientMatches((input) => projectSub(subsample(input as Tensor4D, 2)), x);
   });
 });
 
@@ -136,6 +138,17 @@ describe('layer values', () => {
     expect(cropped.shape).toEqual([1, 15, 8, 1]);
     expect(cropped.dataSync()[0]).toBe(0);
     expect(cropped.dataSync()[15 * 8 - 1]).toBe(15 * 8 - 1);
+  });
+
+  it('subsamples every stride-th pixel exactly as a strided slice, for even and odd sizes', () => {
+    const cases: [[number, number, number, number], number][] = [[[2, 6, 8, 3], 2], [[1, 7, 5, 2], 2], [[2, 7, 9, 1], 3], [[1, 1, 4, 2], 2]];
+    for (const [shape, stride] of cases) {
+      const x = tf.reshape(tf.range(0, shape.reduce((a, b) => a * b, 1)), shape) as Tensor4D;
+      const expected = tf.stridedSlice(x, [0, 0, 0, 0], x.shape, [1, stride, stride, 1]);
+      const actual = subsample(x, stride);
+      expect(actual.shape).toEqual(expected.shape);
+      expect(Array.from(actual.dataSync())).toEqual(Array.from(expected.dataSync()));
+    }
   });
 
   it('averages only real pixels at the border', () => {

@@ -56,3 +56,22 @@ export function averagePoolExcludingPadding(x: Tensor4D): Tensor4D {
   const fraction = tf.avgPool(tf.pad(ones, paddings) as Tensor4D, 3, 2, 'valid');
   return tf.div(summed, fraction) as Tensor4D;
 }
+
+/**
+ * Every `stride`-th pixel from the top-left one (`x[:, ::s, ::s, :]`): zero-pads to whole multiples of the stride
+ * (the padding is never sampled), then one reshape and a slice. Same values as tf.stridedSlice, about ten times faster
+ * on wasm, whose StridedSlice walks element by element (2-16 ms per call in a GenSeg step); the gradient is a pad.
+ */
+export function subsample(x: Tensor4D, stride: number): Tensor4D {
+  return tf.tidy(() => {
+    const [batch, height, width, channels] = x.shape;
+    const rows = Math.ceil(height / stride);
+    const columns = Math.ceil(width / stride);
+    const whole =
+      rows * stride === height && columns * stride === width
+        ? x
+        : tf.pad(x, [[0, 0], [0, rows * stride - height], [0, columns * stride - width], [0, 0]]);
+    const tiles = tf.reshape(whole, [batch * rows, stride, columns, stride * channels]);
+    return tf.reshape(tf.slice(tiles, [0, 0, 0, 0], [batch * rows, 1, columns, channels]), [batch, rows, columns, channels]);
+  });
+}
