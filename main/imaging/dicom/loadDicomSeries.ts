@@ -180,6 +180,13 @@ function describeSeries(series: SeriesSummary, paths: string[], warnings: string
     );
   }
   if (colour) warnings.push('Colour images were converted to grey.');
+  const mosaic = series.frames[0]?.mosaic;
+  if (mosaic) {
+    warnings.push(
+      `Siemens mosaic: each image held ${series.sliceCount} slices tiled ${mosaic.tilesPerRow} × ${mosaic.tilesPerRow}; ` +
+        `they were cut into ${mosaic.columns} × ${mosaic.rows} slices placed along the slice normal of the Siemens header.`
+    );
+  }
   // The scanner's window is in the stored values; it no longer fits images that were inverted or turned grey.
   if (series.window && !inverted && !colour) description.window = { ...series.window };
   return description;
