@@ -111,6 +111,29 @@ describe('ProjectStore', () => {
     await store.close();
   });
 
+  it('upgrades a store of schema 3: its volumes are kept, and a volume keeps its index, count and scaling', async () => {
+    const path = temporaryDatabasePath();
+    const old = await Database.open(path);
+    await migrate(old, migrations.filter((migration) => migration.version <= 3));
+    await old.run(
+      `INSERT INTO volumes (id, name, source_kind, source_files, dim_i, dim_j, dim_k, voxel_to_patient, scalar_type, min_value,
+         max_value, window_center, window_width, cache_file, warnings, created_at) VALUES ('a', 'a', 'nifti', '[]', 4, 3, 5,
+         '[]', 'uint8', 0, 1, 0, 1, 'x', '["uneven"]', 'now')`
+    );
+    await old.close();
+    const store = await ProjectStore.open(path);
+    expect(await store.volumes.get('a')).toMatchObject({ warnings: ['uneven'], volumeIndex: null, volumeCount: null, scaling: null });
+    const fourD = {
+      ...makeVolume('b'),
+      volumeIndex: 3,
+      volumeCount: 10,
+      scaling: { applied: 'dicom-rescale' as const, slope: 2, intercept: -100, text: 'DICOM RescaleSlope 2 and RescaleIntercept -100 applied.' }
+    };
+    await store.volumes.insert(fourD);
+    expect(await store.volumes.get('b')).toEqual(fourD);
+    await store.close();
+  });
+
   it("upgrades a store of schema 2: its mask slices are kept and 'imported' masks record their source file", async () => {
     const path = temporaryDatabasePath();
     const old = await Database.open(path);

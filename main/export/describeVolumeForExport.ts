@@ -47,8 +47,7 @@ const SHORT_FORMS: [RegExp, (match: RegExpMatchArray) => string | null][] = [
 
 /**
  * `GenSeg mask; vol 3/10; uneven slices, shift<=1.2mm; mosaic cut into slices`: the prefix, the volume index and one
- * short phrase per warning, in ASCII, at most 79 bytes. What does not fit is counted at the end ("+2 more, see
- * manifest"), never cut mid-word; the manifest has every warning in full.
+ * short phrase per warning, in ASCII, at most 79 bytes. What does not fit is counted at the end ("+2 in manifest"), never cut mid-word; the manifest has every warning in full.
  */
 export function describeForNiftiDescrip(prefix: string, volume: VolumeRecord): string {
   const parts: string[] = [];
@@ -67,12 +66,12 @@ export function describeForNiftiDescrip(prefix: string, volume: VolumeRecord): s
   for (const [index, part] of parts.entries()) {
     const left = parts.length - index - 1;
     const next = `${text}; ${part}`;
-    const tail = left > 0 ? `; +${left} more, see manifest` : '';
+    const tail = left > 0 ? `; +${left} in manifest` : '';
     if ((next + tail).length <= DESCRIP_BYTES || (left === 0 && next.length <= DESCRIP_BYTES)) {
       text = next;
       continue;
     }
-    const cut = `; +${parts.length - index} more, see manifest`;
+    const cut = `; +${parts.length - index} in manifest`;
     return (text + cut).length <= DESCRIP_BYTES ? text + cut : text;
   }
   return text;
