@@ -94,7 +94,11 @@ function describeDicomFile(dataSet: DicomDataSet, path: string, fileSize: number
   if (!canDecodePixelFormat(format)) {
     throw new ImagingError(
       'unsupported-transfer-syntax',
-      `${path} is compressed with ${describeUndecodableFormat(format)}, which this application cannot decode yet.`,
+      `${path} is compressed with ${describeUndecodableFormat(format)}, which this application cannot decode yet${
+        format.transferSyntaxUid === TRANSFER_SYNTAX.jpegExtended
+          ? ' (its JPEG decoder, libjpeg-turbo’s 8-bit build, reads 8-bit JPEG only); convert the series to uncompressed DICOM first, for example with gdcmconv --raw'
+          : ''
+      }.`,
       path
     );
   }
