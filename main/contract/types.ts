@@ -43,6 +43,11 @@ export interface VolumeSummary {
   windowCenter: number;
   windowWidth: number;
   warnings: string[];
+  /** For one volume of a 4-D series: its number (from 1) and how many there are; null otherwise. */
+  volumeIndex: number | null;
+  volumeCount: number | null;
+  /** Which scaling was applied on import, in words (DICOM rescale, NIfTI scl, vendor scale seen but not applied). */
+  scaling: string | null;
   createdAt: string;
   labels: VolumeLabelState;
 }

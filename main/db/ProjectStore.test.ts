@@ -41,6 +41,9 @@ function makeVolume(id: string, dimensions: [number, number, number] = [4, 3, 5]
     windowWidth: 256,
     cacheFile: `cache/${id}.raw`,
     warnings: ['uneven spacing'],
+    volumeIndex: null,
+    volumeCount: null,
+    scaling: null,
     createdAt: '2026-11-30T00:00:00.000Z'
   };
 }
@@ -105,6 +108,29 @@ describe('ProjectStore', () => {
     );
     expect(history.map((row) => row.version)).toEqual([1, 2]);
     expect(await store.masks.listMaskedSliceIndices('a')).toEqual([4]);
+    await store.close();
+  });
+
+  it('upgrades a store of schema 3: its volumes are kept, and a volume keeps its index, count and scaling', async () => {
+    const path = temporaryDatabasePath();
+    const old = await Database.open(path);
+    await migrate(old, migrations.filter((migration) => migration.version <= 3));
+    await old.run(
+      `INSERT INTO volumes (id, name, source_kind, source_files, dim_i, dim_j, dim_k, voxel_to_patient, scalar_type, min_value,
+         max_value, window_center, window_width, cache_file, warnings, created_at) VALUES ('a', 'a', 'nifti', '[]', 4, 3, 5,
+         '[]', 'uint8', 0, 1, 0, 1, 'x', '["uneven"]', 'now')`
+    );
+    await old.close();
+    const store = await ProjectStore.open(path);
+    expect(await store.volumes.get('a')).toMatchObject({ warnings: ['uneven'], volumeIndex: null, volumeCount: null, scaling: null });
+    const fourD = {
+      ...makeVolume('b'),
+      volumeIndex: 3,
+      volumeCount: 10,
+      scaling: { applied: 'dicom-rescale' as const, slope: 2, intercept: -100, text: 'DICOM RescaleSlope 2 and RescaleIntercept -100 applied.' }
+    };
+    await store.volumes.insert(fourD);
+    expect(await store.volumes.get('b')).toEqual(fourD);
     await store.close();
   });
 

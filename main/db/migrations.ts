@@ -186,5 +186,15 @@ export const migrations: Migration[] = [
       ALTER TABLE mask_slices_v3 RENAME TO mask_slices;
       ALTER TABLE mask_slice_history ADD COLUMN source_file TEXT;
     `
+  },
+  {
+    // Issue 20 (branch imaging): what an export must say about each volume. Renumber if another branch adds a 4.
+    version: 4,
+    name: 'volumes: the volume index of a 4-D series and the scaling applied on import',
+    sql: `
+      ALTER TABLE volumes ADD COLUMN volume_index INTEGER;  -- this volume's number in its 4-D series, from 1; null: 3-D
+      ALTER TABLE volumes ADD COLUMN volume_count INTEGER;  -- how many volumes that series has
+      ALTER TABLE volumes ADD COLUMN scaling TEXT;          -- JSON VolumeScaling (main/imaging/importTypes.ts); null: before v4
+    `
   }
 ];

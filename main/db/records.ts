@@ -1,6 +1,6 @@
 import type { ModelVersionMetrics, PresetName, ProposalStatus, TrainingMethod, TrainingRunStatus } from '../contract';
 /** Plain records the repositories read and write. They carry no database handles. */
-import type { NiftiLayout, ScalarTypeName } from '../imaging';
+import type { NiftiLayout, ScalarTypeName, VolumeScaling } from '../imaging';
 
 export type { ScalarTypeName };
 
@@ -27,7 +27,13 @@ export interface VolumeRecord {
   windowWidth: number;
   /** Relative to the project folder. */
   cacheFile: string;
+  /** Import warnings (uneven spacing, split 4-D series, mosaic, vendor scaling...): they travel into every export. */
   warnings: string[];
+  /** For one volume of a 4-D series: its number (from 1) and how many there are; null otherwise. */
+  volumeIndex: number | null;
+  volumeCount: number | null;
+  /** The scaling applied on import (null for volumes imported before it was recorded). */
+  scaling: VolumeScaling | null;
   createdAt: string;
 }
 

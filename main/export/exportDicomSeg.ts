@@ -15,6 +15,7 @@ import { writeFileAtomically } from '../common';
 import { geometryOf, type MaskSlice, type ModelVersionRecord } from '../db';
 import { DICOM_CODES, isImagingError, readDicomSourceImages, writeDicomSeg, type SegSegmentDescription } from '../imaging';
 import type { Project } from '../project';
+import { describeVolumeProvenance, type VolumeProvenance } from './describeVolumeForExport';
 
 export interface DicomSegCase {
   caseId: string;
@@ -27,6 +28,11 @@ export interface DicomSegCase {
   /** Slices (k) with a frame in the SEG. */
   frames: number[];
   algorithmType: SegSegmentDescription['algorithmType'];
+  /** The volume's place in a 4-D series, the scaling applied on import and its import warnings. */
+  volumeIndex: number | null;
+  volumeCount: number | null;
+  scaling: VolumeProvenance['scaling'];
+  warnings: string[];
 }
 
 export interface DicomSegSkipped {
@@ -103,7 +109,8 @@ export async function exportDicomSeg(
         segSeriesInstanceUid: written.seriesInstanceUid,
         segSopInstanceUid: written.sopInstanceUid,
         frames: written.frames,
-        algorithmType: segment.algorithmType
+        algorithmType: segment.algorithmType,
+        ...describeVolumeProvenance(volume)
       });
     } catch (error) {
       if (!isImagingError(error)) throw error;

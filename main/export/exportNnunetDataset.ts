@@ -16,6 +16,7 @@ import { geometryOf, type ProjectStore, type VolumeRecord } from '../db';
 import { createScalarArray } from '../imaging';
 import type { Project } from '../project';
 import { writeFileAtomically } from '../common';
+import { describeForNiftiDescrip, describeVolumeProvenance, type VolumeProvenance } from './describeVolumeForExport';
 import { writeNiftiImage } from './writeNiftiImage';
 import { writeNiftiMask } from './writeNiftiMask';
 
@@ -35,6 +36,8 @@ export interface NnunetCase {
   maskedSlices: number[];
   absentSlices: number[];
   ignoredSlices: number[];
+  /** The volume's place in a 4-D series, the scaling applied on import and its import warnings. */
+  provenance: VolumeProvenance;
 }
 
 export interface NnunetDatasetJson {
@@ -106,12 +109,12 @@ export async function exportNnunetDataset(project: Project, folder: string, opti
     const geometry = geometryOf(volume);
     const bytes = await project.volumeCache.read(volume.cacheFile);
     const scalars = createScalarArray(volume.scalarType, bytes.slice().buffer);
-    await writeNiftiImage({ geometry, scalars }, join(folder, imageFile), { description: 'GenSeg nnU-Net image', signal: options.signal });
+    await writeNiftiImage({ geometry, scalars }, join(folder, imageFile), { description: describeForNiftiDescrip('GenSeg nnU-Net image', volume), signal: options.signal });
     files.push(imageFile);
     let labelFile: string | null = null;
     if (label) {
       labelFile = `${datasetFolder}/labelsTr/${caseId}.nii.gz`;
-      await writeNiftiMask(geometry, label.labels, join(folder, labelFile), { description: 'GenSeg nnU-Net label', signal: options.signal });
+      await writeNiftiMask(geometry, label.labels, join(folder, labelFile), { description: describeForNiftiDescrip('GenSeg nnU-Net label', volume), signal: options.signal });
       files.push(labelFile);
       usesIgnore ||= label.ignoredSlices.length > 0;
     }
@@ -124,7 +127,8 @@ export async function exportNnunetDataset(project: Project, folder: string, opti
       labelFile,
       maskedSlices: label?.maskedSlices ?? [],
       absentSlices: label?.absentSlices ?? [],
-      ignoredSlices: label?.ignoredSlices ?? []
+      ignoredSlices: label?.ignoredSlices ?? [],
+      provenance: describeVolumeProvenance(volume)
     });
   }
 
@@ -147,14 +151,15 @@ export async function exportNnunetDataset(project: Project, folder: string, opti
   // Which scan each case is, for the user: nnU-Net ignores files it does not know.
   await writeJson(
     join(root, 'genseg_cases.json'),
-    cases.map(({ caseId, volumeId, volumeName, split, maskedSlices, absentSlices, ignoredSlices }) => ({
+    cases.map(({ caseId, volumeId, volumeName, split, maskedSlices, absentSlices, ignoredSlices, provenance }) => ({
       caseId,
       volumeId,
       volumeName,
       split,
       maskedSlices: maskedSlices.length,
       absentSlices: absentSlices.length,
-      ignoredSlices: ignoredSlices.length
+      ignoredSlices: ignoredSlices.length,
+      ...provenance
     }))
   );
   files.push(`${datasetFolder}/genseg_cases.json`);

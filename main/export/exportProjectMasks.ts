@@ -5,6 +5,7 @@ import { geometryOf } from '../db';
 import { createScalarArray } from '../imaging';
 import type { Project } from '../project';
 import { syncFolder, writeFileAtomically } from '../common';
+import { describeForNiftiDescrip, describeVolumeProvenance, type VolumeProvenance } from './describeVolumeForExport';
 import { writeNiftiImage } from './writeNiftiImage';
 import { writeNiftiMask } from './writeNiftiMask';
 
@@ -18,6 +19,11 @@ export interface ExportedCase {
   maskFile: string;
   imageFile: string | null;
   maskedSlices: number[];
+  /** The volume's place in a 4-D series, the scaling applied on import and its import warnings. */
+  volumeIndex: number | null;
+  volumeCount: number | null;
+  scaling: VolumeProvenance['scaling'];
+  warnings: string[];
 }
 
 export interface ExportSummary {
@@ -49,13 +55,13 @@ export async function exportProjectMasks(
     const geometry = geometryOf(volume);
     const { labels, maskedSlices } = await readVolumeMask(project.store, volume);
     const maskFile = `${caseId}_mask.nii.gz`;
-    await writeNiftiMask(geometry, labels, join(folder, maskFile), { description: `GenSeg mask ${volume.name}`.slice(0, 79) });
+    await writeNiftiMask(geometry, labels, join(folder, maskFile), { description: describeForNiftiDescrip('GenSeg mask', volume) });
     let imageFile: string | null = null;
     if (options.includeImages) {
       imageFile = `${caseId}_image.nii.gz`;
       const bytes = await project.volumeCache.read(volume.cacheFile);
       const scalars = createScalarArray(volume.scalarType, bytes.slice().buffer);
-      await writeNiftiImage({ geometry, scalars }, join(folder, imageFile));
+      await writeNiftiImage({ geometry, scalars }, join(folder, imageFile), { description: describeForNiftiDescrip('GenSeg image', volume) });
     }
     cases.push({
       caseId,
@@ -66,7 +72,8 @@ export async function exportProjectMasks(
       sourceFiles: volume.sourceFiles.length,
       maskFile,
       imageFile,
-      maskedSlices
+      maskedSlices,
+      ...describeVolumeProvenance(volume)
     });
   }
   const manifest = { format: 'genseg-workstation-export', version: 1, project: project.name, exportedAt: new Date().toISOString(), cases };
@@ -87,9 +94,37 @@ function neutraliseFormula(text: string): string {
 
 function toCsv(cases: ExportedCase[]): string {
   const quote = (value: unknown) => `"${neutraliseFormula(String(value ?? '')).replaceAll('"', '""')}"`;
-  const header = ['case_id', 'volume_id', 'volume_name', 'source_kind', 'series_instance_uid', 'mask_file', 'image_file', 'masked_slices'];
+  const header = [
+    'case_id',
+    'volume_id',
+    'volume_name',
+    'source_kind',
+    'series_instance_uid',
+    'volume_index',
+    'volume_count',
+    'mask_file',
+    'image_file',
+    'masked_slices',
+    'scaling',
+    'warnings'
+  ];
   const rows = cases.map((c) =>
-    [c.caseId, c.volumeId, c.volumeName, c.sourceKind, c.seriesInstanceUid, c.maskFile, c.imageFile, c.maskedSlices.length].map(quote).join(',')
+    [
+      c.caseId,
+      c.volumeId,
+      c.volumeName,
+      c.sourceKind,
+      c.seriesInstanceUid,
+      c.volumeIndex,
+      c.volumeCount,
+      c.maskFile,
+      c.imageFile,
+      c.maskedSlices.length,
+      c.scaling?.text,
+      c.warnings.join(' | ')
+    ]
+      .map(quote)
+      .join(',')
   );
   return [header.join(','), ...rows].join('\n') + '\n';
 }

@@ -114,6 +114,10 @@ export function subtractVectors(a: Vec3, b: Vec3): Vec3 {
   return [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
 }
 
+export function addVectors(a: Vec3, b: Vec3): Vec3 {
+  return [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
+}
+
 export function scaleVector(v: Vec3, factor: number): Vec3 {
   return [v[0] * factor, v[1] * factor, v[2] * factor];
 }

@@ -54,6 +54,9 @@ export async function addImportedVolume(project: Project, imported: ImportedVolu
     windowWidth: description.window?.width ?? Math.max(high - low, 1e-6),
     cacheFile,
     warnings: description.warnings,
+    volumeIndex: description.volumeIndex ?? null,
+    volumeCount: description.volumeCount ?? null,
+    scaling: description.scaling ?? null,
     createdAt: new Date().toISOString()
   };
   await project.store.volumes.insert(record);
@@ -79,6 +82,9 @@ export function toVolumeSummary(record: VolumeRecord, labels: VolumeLabelState =
     windowCenter: record.windowCenter,
     windowWidth: record.windowWidth,
     warnings: record.warnings,
+    volumeIndex: record.volumeIndex,
+    volumeCount: record.volumeCount,
+    scaling: record.scaling?.text ?? null,
     createdAt: record.createdAt,
     labels
   };

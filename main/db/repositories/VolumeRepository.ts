@@ -1,4 +1,5 @@
 import type { Database, Row } from '../Database';
+import type { VolumeScaling } from '../../imaging';
 import type { ScalarTypeName, VolumeRecord } from '../records';
 
 interface VolumeRow extends Row {
@@ -24,6 +25,9 @@ interface VolumeRow extends Row {
   window_width: number;
   cache_file: string;
   warnings: string;
+  volume_index: number | null;
+  volume_count: number | null;
+  scaling: string | null;
   created_at: string;
 }
 
@@ -34,8 +38,8 @@ export class VolumeRepository {
     await this.database.run(
       `INSERT INTO volumes (id, name, source_kind, source_files, patient_name, patient_id, study_description,
          series_description, modality, series_instance_uid, dim_i, dim_j, dim_k, voxel_to_patient, nifti_layout, scalar_type,
-         min_value, max_value, window_center, window_width, cache_file, warnings, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         min_value, max_value, window_center, window_width, cache_file, warnings, volume_index, volume_count, scaling, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         volume.id,
         volume.name,
@@ -57,6 +61,9 @@ export class VolumeRepository {
         volume.windowWidth,
         volume.cacheFile,
         JSON.stringify(volume.warnings),
+        volume.volumeIndex,
+        volume.volumeCount,
+        volume.scaling ? JSON.stringify(volume.scaling) : null,
         volume.createdAt
       ]
     );
@@ -104,6 +111,9 @@ function toRecord(row: VolumeRow): VolumeRecord {
     windowWidth: row.window_width,
     cacheFile: row.cache_file,
     warnings: JSON.parse(row.warnings) as string[],
+    volumeIndex: row.volume_index ?? null,
+    volumeCount: row.volume_count ?? null,
+    scaling: row.scaling ? (JSON.parse(row.scaling) as VolumeScaling) : null,
     createdAt: row.created_at
   };
 }

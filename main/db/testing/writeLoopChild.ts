@@ -31,6 +31,9 @@ for (let n = 0; ; n += 1) {
     windowWidth: 1,
     cacheFile: `cache/${id}.raw`,
     warnings: [],
+    volumeIndex: null,
+    volumeCount: null,
+    scaling: null,
     createdAt: new Date().toISOString()
   });
   await store.masks.saveSlices(id, [0, 1, 2, 3].map((sliceIndex) => ({ sliceIndex, labels })), {

@@ -6,7 +6,8 @@
 import { createScalarArray, type ScalarArray, type ScalarTypeName } from '../volume';
 import { getStoredRange } from './chooseOutputType';
 import { decodeDicomFrame } from './decodeDicomFrame';
-import type { DicomFrameReference } from './dicomTypes';
+import { sliceSizeOf, type DicomFrameReference } from './dicomTypes';
+import { cutMosaicTile } from './readSiemensMosaic';
 import { TAG } from './dicomTags';
 import { DicomParseFailure, describeParseFailure, parseDicomBytes, type DicomDataSet } from './parseDicomBytes';
 
@@ -45,9 +46,14 @@ export async function decodeFileSlicesInto(
 ): Promise<void> {
   const dataSet = parseWholeFile(bytes, path);
   const frameCount = Math.max(1, dataSet.intString(TAG.numberOfFrames) ?? 1);
+  // The tiles of a mosaic all come from one stored image: it is decoded once.
+  let decoded: { frameIndex: number; samples: ScalarArray } | undefined;
   for (const { frame, sliceIndex } of slices) {
-    const samples = await decodeDicomFrame(dataSet, frame, frameCount);
-    writeModalityValues(samples, frame, targetOf(sliceIndex, frame.format.rows * frame.format.columns));
+    if (decoded?.frameIndex !== frame.frameIndex)
+      decoded = { frameIndex: frame.frameIndex, samples: await decodeDicomFrame(dataSet, frame, frameCount) };
+    const samples = frame.mosaic ? cutMosaicTile(decoded.samples, frame.format.columns, frame.mosaic) : decoded.samples;
+    const { rows, columns } = sliceSizeOf(frame);
+    writeModalityValues(samples, frame, targetOf(sliceIndex, rows * columns));
   }
 }
 

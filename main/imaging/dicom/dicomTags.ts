@@ -68,6 +68,15 @@ export const NATIVE_TRANSFER_SYNTAXES: ReadonlySet<string> = new Set([
 ]);
 
 const NAMES: Record<string, string> = {
+  '1.2.840.10008.1.2.4.50': 'JPEG',
+  '1.2.840.10008.1.2.4.51': 'JPEG (extended)',
+  '1.2.840.10008.1.2.4.57': 'JPEG lossless',
+  '1.2.840.10008.1.2.4.70': 'JPEG lossless',
+  '1.2.840.10008.1.2.4.80': 'JPEG-LS',
+  '1.2.840.10008.1.2.4.81': 'JPEG-LS',
+  '1.2.840.10008.1.2.4.90': 'JPEG 2000',
+  '1.2.840.10008.1.2.4.91': 'JPEG 2000',
+  '1.2.840.10008.1.2.5': 'RLE',
   '1.2.840.10008.1.2.4.100': 'MPEG-2 video',
   '1.2.840.10008.1.2.4.102': 'MPEG-4 video',
   '1.2.840.10008.1.2.4.103': 'MPEG-4 video',

@@ -43,7 +43,31 @@ export interface DicomFrameReference {
    * they name the volumes of a multi-echo or diffusion series. */
   echoTime?: number;
   bValue?: number;
+  /** Which tile of a Siemens mosaic this slice is (the file's one image holds all slices of a volume, tiled). */
+  mosaic?: DicomMosaicTile;
+  /** Vendor scaling seen in the header besides RescaleSlope/Intercept (Philips' private scale), never applied. */
+  vendorScale?: VendorScale;
   format: DicomPixelFormat;
+}
+
+/** Tile `index` (from 0, row by row) of a mosaic laid out `tilesPerRow` x `tilesPerRow`, each `columns` x `rows`. */
+export interface DicomMosaicTile {
+  index: number;
+  tilesPerRow: number;
+  rows: number;
+  columns: number;
+}
+
+/** Philips' private scale slope (2005,100E) and intercept (2005,100D), as read: dcm2niix applies them only with -p y. */
+export interface VendorScale {
+  vendor: 'Philips';
+  scaleSlope: number;
+  scaleIntercept?: number;
+}
+
+/** The size of one slice: a mosaic's tile, else the stored image. */
+export function sliceSizeOf(frame: DicomFrameReference): { rows: number; columns: number } {
+  return frame.mosaic ?? frame.format;
 }
 
 export interface DicomSeriesIdentity {

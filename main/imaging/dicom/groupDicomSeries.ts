@@ -4,7 +4,7 @@
  * repeated acquisitions become one volume per repetition; images that all share a single position stay together).
  */
 import { crossProduct, dotProduct } from '../geometry';
-import type { DicomFrameReference, DicomSeriesIdentity, SeriesSummary } from './dicomTypes';
+import { sliceSizeOf, type DicomFrameReference, type DicomSeriesIdentity, type SeriesSummary } from './dicomTypes';
 import type { DicomFileHeader } from './readDicomHeader';
 
 const ORIENTATION_TOLERANCE = 1e-4;
@@ -103,7 +103,8 @@ function splitByGrid(frames: DicomFrameReference[]): DicomFrameReference[][] {
 }
 
 function isSameGrid(a: DicomFrameReference, b: DicomFrameReference): boolean {
-  if (a.format.rows !== b.format.rows || a.format.columns !== b.format.columns) return false;
+  const [sizeA, sizeB] = [sliceSizeOf(a), sliceSizeOf(b)];
+  if (sizeA.rows !== sizeB.rows || sizeA.columns !== sizeB.columns) return false;
   if (!!a.position !== !!b.position || !!a.rowDirection !== !!b.rowDirection) return false;
   const close = (x: readonly number[] | undefined, y: readonly number[] | undefined, tolerance: number): boolean =>
     (!x && !y) || (!!x && !!y && x.every((value, n) => Math.abs(value - y[n]!) <= tolerance));
@@ -164,8 +165,8 @@ function summarize(
   const summary: SeriesSummary = {
     ...identity,
     id: part > 0 ? `${identity.seriesInstanceUid}#${part}` : identity.seriesInstanceUid,
-    rows: frames[0]!.format.rows,
-    columns: frames[0]!.format.columns,
+    rows: sliceSizeOf(frames[0]!).rows,
+    columns: sliceSizeOf(frames[0]!).columns,
     sliceCount: frames.length,
     fileCount: new Set(frames.map((frame) => frame.path)).size,
     frames

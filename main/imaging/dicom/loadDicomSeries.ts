@@ -8,6 +8,7 @@ import type { ImportedVolume, ImportOptions } from '../importTypes';
 import { createScalarArray, type ScalarArray, type ScalarTypeName } from '../volume';
 import { chooseOutputType } from './chooseOutputType';
 import { computeSeriesGeometry } from './computeSeriesGeometry';
+import { describeDicomScaling } from './describeScaling';
 import { DicomDecodePool, getDefaultWorkerCount, WorkerUnavailableError } from './DicomDecodePool';
 import { decodeFileSlicesInto, type DecodedSlice, type SliceJob } from './decodeFileSlices';
 import type { DicomFrameReference, SeriesSummary } from './dicomTypes';
@@ -51,9 +52,11 @@ export async function loadDicomSeries(series: SeriesSummary, options: LoadDicomO
   if (workerCount > 0) await decodeWithWorkers(plan, workerCount, options);
   else await decodeOnThisThread(plan, options);
   if (series.splitReason) warnings.unshift(`This is ${series.splitReason} of the series.`);
+  const { scaling, warnings: scalingWarnings } = describeDicomScaling(orderedFrames);
+  warnings.push(...scalingWarnings);
   return {
     volume: { geometry, scalars: plan.scalars },
-    description: describeSeries(series, [...plan.slicesByPath.keys()], warnings)
+    description: { ...describeSeries(series, [...plan.slicesByPath.keys()], warnings), scaling }
   };
 }
 
@@ -180,6 +183,13 @@ function describeSeries(series: SeriesSummary, paths: string[], warnings: string
     );
   }
   if (colour) warnings.push('Colour images were converted to grey.');
+  const mosaic = series.frames[0]?.mosaic;
+  if (mosaic) {
+    warnings.push(
+      `Siemens mosaic: each image held ${series.sliceCount} slices tiled ${mosaic.tilesPerRow} × ${mosaic.tilesPerRow}; ` +
+        `they were cut into ${mosaic.columns} × ${mosaic.rows} slices placed along the slice normal of the Siemens header.`
+    );
+  }
   // The scanner's window is in the stored values; it no longer fits images that were inverted or turned grey.
   if (series.window && !inverted && !colour) description.window = { ...series.window };
   return description;

@@ -47,11 +47,46 @@ export function parseDicomBytes(bytes: Uint8Array, options: { untilPixelData: bo
   try {
     return dicomParser.parseDicom(bytes, parseOptions);
   } catch (error) {
+    const fallback = parseImplicitDespiteHeader(bytes);
+    if (fallback) return fallback;
     const detail = describeParserError(error);
     const incomplete = /past end|overr|buffer|end of|beyond|unexpected end|invalid stored block|incorrect header/i.test(
       detail
     );
     throw new DicomParseFailure(incomplete ? 'incomplete' : 'invalid', detail);
+  }
+}
+
+const DataSetClass = (dicomParser as unknown as { DataSet: new (parser: unknown, bytes: Uint8Array, elements: object) => DicomDataSet })
+  .DataSet;
+
+/**
+ * Some writers encode the data set in implicit VR under a transfer syntax that says explicit (pydicom's test file
+ * SC_rgb_jpeg.dcm, from highdicom): pydicom notices and reads it as implicit; so does this. Only when explicit parsing
+ * failed and the first data set element has no VR where explicit VR puts one. Read up to the pixel data; encapsulated
+ * pixel data is then split into its fragments here (dicom-parser's implicit reader would take it for a sequence).
+ */
+function parseImplicitDespiteHeader(bytes: Uint8Array): DicomDataSet | undefined {
+  if (!hasDicomSignature(bytes)) return undefined;
+  try {
+    const meta = dicomParser.readPart10Header(bytes) as DicomDataSet & { position?: number };
+    const syntax = meta.string('x00020010');
+    const position = meta.position;
+    const notExplicitLittle: string[] = [TRANSFER_SYNTAX.implicitLittle, TRANSFER_SYNTAX.explicitBig, TRANSFER_SYNTAX.deflatedExplicitLittle];
+    if (!syntax || notExplicitLittle.includes(syntax) || position === undefined || position + 8 > bytes.length) return undefined;
+    if (/^[A-Z]{2}$/.test(String.fromCharCode(bytes[position + 4]!, bytes[position + 5]!))) return undefined;
+    const stream = new dicomParser.ByteStream(dicomParser.littleEndianByteArrayParser, bytes, position);
+    const dataSet = new DataSetClass(stream.byteArrayParser, bytes, {});
+    dicomParser.parseDicomDataSetImplicit(dataSet, stream, bytes.length, { untilTag: 'x7fe00010' });
+    const pixelData = dataSet.elements['x7fe00010'];
+    if (pixelData && pixelData.length === 0xffffffff) {
+      stream.seek(pixelData.dataOffset - stream.position);
+      dicomParser.findEndOfEncapsulatedElement(stream, pixelData, []);
+    }
+    Object.assign(dataSet.elements, meta.elements);
+    return dataSet;
+  } catch {
+    return undefined;
   }
 }
 

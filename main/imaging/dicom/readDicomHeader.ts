@@ -6,7 +6,8 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { describeFileSystemError, ImagingError } from '../ImagingError';
 import type { Vec3 } from '../volume';
-import type { DicomFrameReference, DicomPixelFormat, DicomSeriesIdentity } from './dicomTypes';
+import type { DicomFrameReference, DicomPixelFormat, DicomSeriesIdentity, VendorScale } from './dicomTypes';
+import { describeMosaicTiles, isMosaic, readMosaicLayout } from './readSiemensMosaic';
 import { NATIVE_TRANSFER_SYNTAXES, TAG, TRANSFER_SYNTAX } from './dicomTags';
 import { canDecodePixelFormat, describeUndecodableFormat } from './decodeDicomFrame';
 import { readFrameGeometries } from './readFrameGeometries';
@@ -93,7 +94,11 @@ function describeDicomFile(dataSet: DicomDataSet, path: string, fileSize: number
   if (!canDecodePixelFormat(format)) {
     throw new ImagingError(
       'unsupported-transfer-syntax',
-      `${path} is compressed with ${describeUndecodableFormat(format)}, which this application cannot decode yet.`,
+      `${path} is compressed with ${describeUndecodableFormat(format)}, which this application cannot decode yet${
+        format.transferSyntaxUid === TRANSFER_SYNTAX.jpegExtended
+          ? ' (its JPEG decoder, libjpeg-turbo’s 8-bit build, reads 8-bit JPEG only); convert the series to uncompressed DICOM first, for example with gdcmconv --raw'
+          : ''
+      }.`,
       path
     );
   }
@@ -116,16 +121,47 @@ function describeDicomFile(dataSet: DicomDataSet, path: string, fileSize: number
   }
   const instanceNumber = dataSet.intString(TAG.instanceNumber);
   const labels = readVolumeLabels(dataSet);
-  const frames = readFrameGeometries(dataSet, frameCount).map((geometry, frameIndex) => ({
+  const vendorScale = readVendorScale(dataSet);
+  const common = {
     path,
-    frameIndex,
     ...(instanceNumber === undefined ? {} : { instanceNumber }),
-    ...geometry,
     ...labels,
+    ...(vendorScale ? { vendorScale } : {}),
     format
-  }));
+  };
+  const geometries = readFrameGeometries(dataSet, frameCount);
+  // A Siemens mosaic is one stored image but many slices: one frame reference per tile, each at its own position.
+  const frames: DicomFrameReference[] = isMosaic(dataSet)
+    ? describeMosaicTiles(readMosaicLayout(dataSet, format, frameCount, path), format, geometries[0]!).map(
+        (geometry) => ({ ...common, frameIndex: 0, ...geometry })
+      )
+    : geometries.map((geometry, frameIndex) => ({ ...common, frameIndex, ...geometry }));
   const sopInstanceUid = dataSet.string(TAG.sopInstanceUid)?.trim();
   return { identity: readIdentity(dataSet, path), frames, ...(sopInstanceUid ? { sopInstanceUid } : {}) };
+}
+
+/**
+ * Philips' private scale (2005,100E slope, 2005,100D intercept; per frame in the private 2005,140F item of enhanced
+ * files). The application applies the DICOM rescale only, as `dcm2niix -p n` does; the private scale is reported.
+ */
+function readVendorScale(dataSet: DicomDataSet): VendorScale | undefined {
+  const perFrame = dataSet.elements[TAG.perFrameFunctionalGroups]?.items?.[0]?.dataSet;
+  const privateItem = perFrame?.elements['x2005140f']?.items?.[0]?.dataSet;
+  for (const source of [dataSet, privateItem]) {
+    const slope = source && readFloat(source, 'x2005100e');
+    if (slope === undefined || !Number.isFinite(slope) || slope === 0) continue;
+    const intercept = readFloat(source!, 'x2005100d');
+    return { vendor: 'Philips', scaleSlope: slope, ...(intercept !== undefined && Number.isFinite(intercept) ? { scaleIntercept: intercept } : {}) };
+  }
+  return undefined;
+}
+
+/** A 4-byte float element (FL), or a decimal string where a writer used DS. */
+function readFloat(dataSet: DicomDataSet, tag: string): number | undefined {
+  const element = dataSet.elements[tag];
+  if (!element) return undefined;
+  if (element.length === 4 && element.vr !== 'DS') return dataSet.float(tag);
+  return dataSet.floatString(tag);
 }
 
 /** Echo time and b-value: standard tags first, then the GE (0043,1039) and Siemens (0019,100C) private ones. */
@@ -159,7 +195,8 @@ async function checkPixelDataLength(
   if (format.transferSyntaxUid === TRANSFER_SYNTAX.deflatedExplicitLittle) return;
   const declared = pixelData.length;
   if (declared === 0xffffffff || pixelData.dataOffset + declared > fileSize) return;
-  const frameCount = header.frames.length;
+  // The tiles of a mosaic share one stored frame.
+  const frameCount = new Set(header.frames.map((frame) => frame.frameIndex)).size;
   const imageBytes = nativeFrameBytes(format) * frameCount;
   if (declared === imageBytes || declared === imageBytes + 1) return;
   if (declared > imageBytes) {

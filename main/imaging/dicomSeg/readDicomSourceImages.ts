@@ -59,6 +59,14 @@ export async function readDicomSourceImages(
         path
       );
     }
+    const imageType = ([] as unknown[]).concat(dataset.ImageType ?? []).map(String);
+    if (imageType.some((value) => value.trim().toUpperCase() === 'MOSAIC')) {
+      throw new ImagingError(
+        'invalid-request',
+        `${path} is a Siemens mosaic (all slices of the scan tiled into one image), which a DICOM SEG frame cannot reference slice by slice; export the mask as NIfTI instead.`,
+        path
+      );
+    }
     const position = numbers(dataset.ImagePositionPatient, 3);
     const orientation = numbers(dataset.ImageOrientationPatient, 6);
     if (!position || !orientation) {

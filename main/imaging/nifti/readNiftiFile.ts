@@ -256,6 +256,15 @@ function buildImportedVolume(
       sourceFormat: 'nifti',
       sourceFiles: [path],
       ...(layout.volumeCount > 1 ? { volumeIndex: volumeIndex + 1, volumeCount: layout.volumeCount } : {}),
+      scaling:
+        scalars === raw
+          ? { applied: 'none', text: 'No scaling: the stored values (scl_slope 0, 1 or none).' }
+          : {
+              applied: 'nifti-scl',
+              slope: header.sclSlope,
+              intercept: Number.isFinite(header.sclInter) ? header.sclInter : 0,
+              text: `NIfTI scl_slope ${header.sclSlope} and scl_inter ${Number.isFinite(header.sclInter) ? header.sclInter : 0} applied.`
+            },
       warnings
     }
   };

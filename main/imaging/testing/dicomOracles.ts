@@ -5,10 +5,13 @@ import { join } from 'node:path';
 import { runPythonJson } from './runPythonOracle';
 import { createTemporaryFolder } from './temporaryFolders';
 
-/** Converts `folder` with Debian's dcm2niix (defaults: rows flipped, slices ascending) and returns the .nii paths. */
-export function convertWithDcm2niix(folder: string): string[] {
+/**
+ * Converts `folder` with Debian's dcm2niix (defaults: rows flipped, slices ascending; `extraArguments` such as
+ * `-p n`) and returns the .nii paths.
+ */
+export function convertWithDcm2niix(folder: string, extraArguments: string[] = []): string[] {
   const output = createTemporaryFolder('dcm2niix');
-  execFileSync('dcm2niix', ['-z', 'n', '-b', 'n', '-f', 'series_%s', '-o', output, folder], { stdio: 'ignore' });
+  execFileSync('dcm2niix', ['-z', 'n', '-b', 'n', ...extraArguments, '-f', 'series_%s', '-o', output, folder], { stdio: 'ignore' });
   return readdirSync(output)
     .filter((name) => name.endsWith('.nii'))
     .sort()

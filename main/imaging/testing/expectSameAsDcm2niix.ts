@@ -22,10 +22,14 @@ export function countDifferences(actual: ArrayLike<number>, expected: ArrayLike<
  * Our volume written as NIfTI and read by nibabel, against dcm2niix's file read by nibabel: same shape, affine within
  * 1e-3 mm, direction cosines within 1e-4, and the same value in every voxel (so masks overlay voxel for voxel).
  */
-export async function expectSameAsDcm2niix(imported: ImportedVolume, folder: string): Promise<void> {
+export async function expectSameAsDcm2niix(
+  imported: ImportedVolume,
+  folder: string,
+  dcm2niixArguments: string[] = []
+): Promise<void> {
   const oursPath = join(createTemporaryFolder('ours'), 'volume.nii');
   await writeNiftiFile(oursPath, imported.volume);
-  const [referencePath] = convertWithDcm2niix(folder);
+  const [referencePath] = convertWithDcm2niix(folder, dcm2niixArguments);
   const ours = readWithNibabel(oursPath);
   const reference = readWithNibabel(referencePath!);
   expect(ours.shape).toEqual(reference.shape);

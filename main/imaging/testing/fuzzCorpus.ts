@@ -7,6 +7,7 @@
 import dicomParser from 'dicom-parser';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { Random } from '../../common';
+import { concatBytes } from './dicomElementBytes';
 
 export interface FuzzCase {
   name: string;
@@ -86,7 +87,7 @@ export function createDicomFuzzCases(sources: FuzzSource[], seed: number, perSou
         () => {
           const other = sources[(sourceIndex + 1 + integer(random, 0, sources.length - 1)) % sources.length]!.bytes;
           const cut = integer(random, 132, Math.min(source.bytes.length, pixelOffset + 64));
-          return concat([source.bytes.subarray(0, cut), other.subarray(integer(random, 0, other.length))]);
+          return concatBytes([source.bytes.subarray(0, cut), other.subarray(integer(random, 0, other.length))]);
         }
       ],
       [
@@ -156,7 +157,7 @@ export function createDicomFuzzCases(sources: FuzzSource[], seed: number, perSou
         () => {
           const at = integer(random, 132, pixelOffset + 1);
           const junk = Uint8Array.from({ length: integer(random, 1, 64) }, () => integer(random, 0, 256));
-          return concat([source.bytes.subarray(0, at), junk, source.bytes.subarray(at)]);
+          return concatBytes([source.bytes.subarray(0, at), junk, source.bytes.subarray(at)]);
         }
       ],
       [
@@ -366,14 +367,4 @@ export function createNiftiFuzzCases(sources: FuzzSource[], seed: number, perSou
 
 function isGzip(bytes: Uint8Array): boolean {
   return bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const result = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    result.set(part, offset);
-    offset += part.length;
-  }
-  return result;
 }

@@ -3,41 +3,31 @@
  * public package here provides (enhanced multi-frame). Elements are written in tag order; sequences use undefined
  * lengths. The tests that use it check the output with pydicom and dcm2niix.
  */
+import { concatBytes, encodeDicomElement, encodeItemMarker, UNDEFINED_LENGTH } from './dicomElementBytes';
+
 export type DicomValue = string | number[] | Uint8Array | Uint16Array | Int16Array | DicomItem[];
 /** tag "GGGGEEEE" -> [VR, value] */
 export type DicomItem = Record<string, [string, DicomValue]>;
 
-const LONG_VRS = new Set(['OB', 'OW', 'SQ', 'UN', 'UT', 'UC', 'UR', 'OD', 'OF', 'OL']);
-
 export function writeDicomFile(meta: DicomItem, dataSet: DicomItem): Uint8Array {
   const metaBytes = encodeItem(meta);
   const groupLength = encodeElement('00020000', 'UL', [metaBytes.length]);
-  return concat([new Uint8Array(128), new TextEncoder().encode('DICM'), groupLength, metaBytes, encodeItem(dataSet)]);
+  return concatBytes([new Uint8Array(128), new TextEncoder().encode('DICM'), groupLength, metaBytes, encodeItem(dataSet)]);
 }
 
 function encodeItem(item: DicomItem): Uint8Array {
   const tags = Object.keys(item).sort();
-  return concat(tags.map((tag) => encodeElement(tag, item[tag]![0], item[tag]![1])));
+  return concatBytes(tags.map((tag) => encodeElement(tag, item[tag]![0], item[tag]![1])));
 }
 
 function encodeElement(tag: string, vr: string, value: DicomValue): Uint8Array {
-  const header = new Uint8Array(LONG_VRS.has(vr) ? 12 : 8);
-  const view = new DataView(header.buffer);
-  view.setUint16(0, parseInt(tag.slice(0, 4), 16), true);
-  view.setUint16(2, parseInt(tag.slice(4), 16), true);
-  header[4] = vr.charCodeAt(0);
-  header[5] = vr.charCodeAt(1);
   if (vr === 'SQ') {
-    view.setUint32(8, 0xffffffff, true);
     const items = (value as DicomItem[]).map((entry) =>
-      concat([marker(0xe000, 0xffffffff), encodeItem(entry), marker(0xe00d, 0)])
+      concatBytes([encodeItemMarker(0xe000, UNDEFINED_LENGTH), encodeItem(entry), encodeItemMarker(0xe00d, 0)])
     );
-    return concat([header, ...items, marker(0xe0dd, 0)]);
+    return encodeDicomElement(tag, vr, concatBytes([...items, encodeItemMarker(0xe0dd, 0)]), { length: UNDEFINED_LENGTH });
   }
-  const body = encodeValue(vr, value);
-  if (LONG_VRS.has(vr)) view.setUint32(8, body.length, true);
-  else view.setUint16(6, body.length, true);
-  return concat([header, body]);
+  return encodeDicomElement(tag, vr, encodeValue(vr, value));
 }
 
 function encodeValue(vr: string, value: DicomValue): Uint8Array {
@@ -56,23 +46,4 @@ function encodeValue(vr: string, value: DicomValue): Uint8Array {
     width === 4 ? view.setUint32(n * 4, number, true) : view.setUint16(n * 2, number, true)
   );
   return bytes;
-}
-
-function marker(element: number, length: number): Uint8Array {
-  const bytes = new Uint8Array(8);
-  const view = new DataView(bytes.buffer);
-  view.setUint16(0, 0xfffe, true);
-  view.setUint16(2, element, true);
-  view.setUint32(4, length, true);
-  return bytes;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const result = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    result.set(part, offset);
-    offset += part.length;
-  }
-  return result;
 }

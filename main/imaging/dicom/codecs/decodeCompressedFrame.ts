@@ -4,6 +4,8 @@ import type { ScalarArray } from '../../volume';
 import type { DicomPixelFormat } from '../dicomTypes';
 import { describeTransferSyntax } from '../dicomTags';
 import {
+  CompressedSizeMismatch,
+  RgbJpegNotDecodable,
   decodeJpeg2000Frame,
   decodeJpegBaselineFrame,
   decodeJpegLosslessFrame,
@@ -46,6 +48,22 @@ export async function decodeCompressedFrame(
     return await decoder(compressed, format);
   } catch (error) {
     if (error instanceof ImagingError) throw error;
+    const codec = describeTransferSyntax(format.transferSyntaxUid);
+    if (error instanceof RgbJpegNotDecodable) {
+      throw new ImagingError(
+        'decode-failed',
+        `${path} cannot be imported: its colour JPEG data is stored as RGB without a colour transform, and this application's JPEG decoder (Cornerstone's libjpeg-turbo build) always converts colour JPEG from YCbCr, which would give wrong values.`,
+        path,
+        { cause: error }
+      );
+    }
+    if (error instanceof CompressedSizeMismatch) {
+      const why =
+        error.width * error.height === 0
+          ? `its ${codec} data gives no image size the decoder can read (its own header is damaged or not standard)`
+          : `its ${codec} data holds a ${error.width} × ${error.height} image where the DICOM header says ${format.columns} × ${format.rows}`;
+      throw new ImagingError('decode-failed', `${path} cannot be imported: ${why}.`, path, { cause: error });
+    }
     throw new ImagingError(
       'decode-failed',
       `${path}: the compressed image could not be decoded; the file may be damaged.`,

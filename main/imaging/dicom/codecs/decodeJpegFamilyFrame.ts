@@ -20,6 +20,10 @@ export async function decodeJpegLsFrame(compressed: Uint8Array, format: DicomPix
 }
 
 export async function decodeJpeg2000Frame(compressed: Uint8Array, format: DicomPixelFormat): Promise<ScalarArray> {
+  // The image size in the codestream's SIZ marker, checked before decoding: after a stream it cannot read, OpenJPEG's
+  // decoder may still report the size of the frame it decoded before.
+  const size = readJpeg2000Size(compressed);
+  if (size) checkSize(size, format);
   const { bytes, info } = decodeWithWasm(
     await loadWasmDecoder('@cornerstonejs/codec-openjpeg', 'J2KDecoder'),
     compressed
@@ -32,6 +36,7 @@ export async function decodeJpegBaselineFrame(compressed: Uint8Array, format: Di
   if (format.bitsAllocated > 8) {
     throw new Error('12-bit JPEG (extended) needs a decoder this application does not include');
   }
+  if (format.samplesPerPixel === 3 && declaresRgbComponents(compressed)) throw new RgbJpegNotDecodable();
   const { bytes, info } = decodeWithWasm(
     await loadWasmDecoder('@cornerstonejs/codec-libjpeg-turbo-8bit', 'JPEGDecoder'),
     compressed
@@ -56,10 +61,53 @@ export function decodeJpegLosslessFrame(compressed: Uint8Array, format: DicomPix
   return viewAs(copy, bytesPerSample * 8, format.pixelRepresentation === 1);
 }
 
-function checkSize(info: { width: number; height: number }, format: DicomPixelFormat): void {
-  if (info.width !== format.columns || info.height !== format.rows) {
-    throw new Error(`compressed image is ${info.width}x${info.height}, header says ${format.columns}x${format.rows}`);
+/**
+ * A colour JPEG whose components are R, G and B themselves: an Adobe APP14 marker with transform 0, or component ids
+ * 'R', 'G', 'B' (as libjpeg reads them). Cornerstone's libjpeg-turbo build converts every 3-component JPEG from YCbCr, which would turn such
+ * an image into wrong colours (a white 244 became 255, 121, 255 in pydicom's SC_rgb_jpeg.dcm), so it is refused.
+ */
+export class RgbJpegNotDecodable extends Error {}
+
+export function declaresRgbComponents(jpeg: Uint8Array): boolean {
+  let offset = 2;
+  while (offset + 4 <= jpeg.length && jpeg[offset] === 0xff) {
+    const marker = jpeg[offset + 1]!;
+    const length = (jpeg[offset + 2]! << 8) | jpeg[offset + 3]!;
+    const body = jpeg.subarray(offset + 4, offset + 2 + length);
+    // The transform is the marker's last byte; some writers (highdicom) leave out the version and flags before it.
+    if (marker === 0xee && body.length >= 6 && String.fromCharCode(...body.subarray(0, 5)) === 'Adobe')
+      return body[body.length - 1] === 0;
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      const ids = body[5] === 3 ? [body[6], body[9], body[12]] : [];
+      return ids[0] === 0x52 && ids[1] === 0x47 && ids[2] === 0x42;
+    }
+    if (marker === 0xda) return false;
+    offset += 2 + length;
   }
+  return false;
+}
+
+/** Width and height from a JPEG 2000 codestream's SIZ marker (FF4F FF51 ...), when the stream starts with one. */
+function readJpeg2000Size(stream: Uint8Array): { width: number; height: number } | undefined {
+  const start = stream.findIndex((byte, n) => byte === 0xff && stream[n + 1] === 0x4f && stream[n + 2] === 0xff && stream[n + 3] === 0x51);
+  if (start < 0 || start > 256 || start + 24 > stream.length) return undefined;
+  const view = new DataView(stream.buffer, stream.byteOffset + start + 2);
+  // After the marker: Lsiz, Rsiz (2 bytes each), then Xsiz, Ysiz, XOsiz, YOsiz (4 bytes each, big endian).
+  return { width: view.getUint32(6) - view.getUint32(14), height: view.getUint32(10) - view.getUint32(18) };
+}
+
+/** The codec read an image of another size than the DICOM header gives (0 × 0: it found no usable size at all). */
+export class CompressedSizeMismatch extends Error {
+  constructor(
+    readonly width: number,
+    readonly height: number
+  ) {
+    super(`compressed image is ${width}x${height}`);
+  }
+}
+
+function checkSize(info: { width: number; height: number }, format: DicomPixelFormat): void {
+  if (info.width !== format.columns || info.height !== format.rows) throw new CompressedSizeMismatch(info.width, info.height);
 }
 
 function viewAs(bytes: Uint8Array, bitsPerSample: number, signed: boolean): ScalarArray {
