@@ -25,6 +25,9 @@ interface VolumeRow extends Row {
   cache_file: string;
   warnings: string;
   created_at: string;
+  sequence_name: string | null;
+  frame_of_reference: string | null;
+  study_instance_uid: string | null;
 }
 
 export class VolumeRepository {
@@ -34,8 +37,9 @@ export class VolumeRepository {
     await this.database.run(
       `INSERT INTO volumes (id, name, source_kind, source_files, patient_name, patient_id, study_description,
          series_description, modality, series_instance_uid, dim_i, dim_j, dim_k, voxel_to_patient, nifti_layout, scalar_type,
-         min_value, max_value, window_center, window_width, cache_file, warnings, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         min_value, max_value, window_center, window_width, cache_file, warnings, created_at, sequence_name, frame_of_reference,
+         study_instance_uid)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         volume.id,
         volume.name,
@@ -57,7 +61,10 @@ export class VolumeRepository {
         volume.windowWidth,
         volume.cacheFile,
         JSON.stringify(volume.warnings),
-        volume.createdAt
+        volume.createdAt,
+        volume.sequenceName ?? null,
+        volume.frameOfReference ?? null,
+        volume.studyInstanceUid ?? null
       ]
     );
   }
@@ -70,6 +77,11 @@ export class VolumeRepository {
   async get(id: string): Promise<VolumeRecord | undefined> {
     const row = await this.database.get<VolumeRow>('SELECT * FROM volumes WHERE id = ?', [id]);
     return row ? toRecord(row) : undefined;
+  }
+
+  /** Names this volume as its case's reference sequence. */
+  async setSequenceName(id: string, name: string): Promise<boolean> {
+    return (await this.database.run('UPDATE volumes SET sequence_name = ? WHERE id = ?', [name, id])).changes > 0;
   }
 
   async count(): Promise<number> {
@@ -104,6 +116,9 @@ function toRecord(row: VolumeRow): VolumeRecord {
     windowWidth: row.window_width,
     cacheFile: row.cache_file,
     warnings: JSON.parse(row.warnings) as string[],
-    createdAt: row.created_at
+    createdAt: row.created_at,
+    sequenceName: row.sequence_name,
+    frameOfReference: row.frame_of_reference,
+    studyInstanceUid: row.study_instance_uid
   };
 }
