@@ -149,20 +149,25 @@ export interface ConfirmedCase {
 
 async function formCases(project: Project, cases: ConfirmedCase[], volumeOfSeries: Map<string, string>, result: ImportResult): Promise<void> {
   for (const confirmed of cases) {
-    const volumeIds = confirmed.seriesIds.map((seriesId) => volumeOfSeries.get(seriesId));
-    const [reference, ...others] = volumeIds;
-    if (!reference || others.length === 0 || others.some((id) => id === undefined)) continue;
-    const referenceSummary = result.imported.find((volume) => volume.id === reference)!;
-    try {
-      const referenceName = confirmed.names?.[0];
-      if (referenceName) await project.store.volumes.setSequenceName(reference, referenceName);
-      const grouped = await groupVolumesIntoCase(project, reference, others as string[], confirmed.names?.slice(1));
-      result.imported = result.imported.filter((volume) => !others.includes(volume.id));
-      referenceSummary.sequences = grouped.sequences.map((sequence) => ({ id: sequence.id, name: sequence.name }));
-      referenceSummary.warnings = [...referenceSummary.warnings, ...grouped.warnings];
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      result.problems.push({ file: referenceSummary.name, code: error.code, message: `Not grouped into one case: ${error.message}` });
+    const [reference, ...others] = confirmed.seriesIds.map((seriesId) => volumeOfSeries.get(seriesId));
+    const referenceSummary = result.imported.find((volume) => volume.id === reference);
+    if (!reference || !referenceSummary) continue;
+    const referenceName = confirmed.names?.[0];
+    if (referenceName) await project.store.volumes.setSequenceName(reference, referenceName);
+    // One sequence at a time, so that one that cannot join (another frame of reference) stays a volume of its own.
+    for (const [index, other] of others.entries()) {
+      if (!other) continue;
+      const name = confirmed.names?.[index + 1];
+      try {
+        const grouped = await groupVolumesIntoCase(project, reference, [other], name ? [name] : []);
+        result.imported = result.imported.filter((volume) => volume.id !== other);
+        referenceSummary.sequences = grouped.sequences.map((sequence) => ({ id: sequence.id, name: sequence.name }));
+        referenceSummary.warnings = [...referenceSummary.warnings, ...grouped.warnings];
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        const file = result.imported.find((volume) => volume.id === other)?.name ?? referenceSummary.name;
+        result.problems.push({ file, code: error.code, message: `Not added to the case ${referenceSummary.name}: ${error.message}` });
+      }
     }
   }
 }

