@@ -32,6 +32,8 @@ import type {
   ImportResult,
   ProjectSummary,
   VolumeSummary,
+  SequenceSummary,
+  TrainingSequences,
   VolumeVoxels,
   VolumesChanged
 } from './types';
@@ -45,6 +47,7 @@ const trainingLimits = {
   maxSteps: z.number().int().min(1).max(10_000_000).optional(),
   maxSeconds: z.number().min(1).max(30 * 24 * 3600).optional()
 };
+const sequenceName = z.string().trim().min(1).max(64);
 const bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'must be binary data');
 
 export const apiCalls = {
@@ -73,12 +76,47 @@ export const apiCalls = {
     z.object({ ...projectScoped, jobId: id, path: z.string().min(1).max(4096) }).strict()
   ),
   importDicomSeries: defineCall<ImportResult>()(
-    z.object({ ...projectScoped, jobId: id, seriesIds: z.array(z.string().min(1).max(200)).min(1).max(10_000) }).strict()
+    z
+      .object({
+        ...projectScoped,
+        jobId: id,
+        seriesIds: z.array(z.string().min(1).max(200)).min(1).max(10_000),
+        /** Confirmed cases (from the scan's caseGroups): each list's series become one case, the first the reference. */
+        cases: z
+          .array(
+            z
+              .object({
+                seriesIds: z.array(z.string().min(1).max(200)).min(2).max(16),
+                names: z.array(sequenceName).max(16).optional()
+              })
+              .strict()
+          )
+          .max(10_000)
+          .optional()
+      })
+      .strict()
   ),
   cancelImport: defineCall<{ cancelled: boolean }>()(z.object({ jobId: id }).strict()),
 
   listVolumes: defineCall<VolumeSummary[]>()(z.object(projectScoped).strict()),
-  getVolumeVoxels: defineCall<VolumeVoxels>()(z.object(volumeScoped).strict()),
+  getVolumeVoxels: defineCall<VolumeVoxels>()(
+    z.object({ ...volumeScoped, sequenceId: id.optional() }).strict()
+  ),
+  listSequences: defineCall<SequenceSummary[]>()(z.object(volumeScoped).strict()),
+  groupVolumesIntoCase: defineCall<SequenceSummary[]>()(
+    z
+      .object({
+        ...volumeScoped,
+        sequenceVolumeIds: z.array(id).min(1).max(16),
+        names: z.array(sequenceName).max(16).optional()
+      })
+      .strict()
+  ),
+  renameSequence: defineCall<SequenceSummary[]>()(z.object({ ...volumeScoped, sequenceId: id, name: sequenceName }).strict()),
+  getTrainingSequences: defineCall<TrainingSequences>()(z.object(projectScoped).strict()),
+  setTrainingSequences: defineCall<TrainingSequences>()(
+    z.object({ ...projectScoped, names: z.array(sequenceName).max(16) }).strict()
+  ),
 
   getWeakLabels: defineCall<WeakLabels>()(z.object(volumeScoped).strict()),
   tagScan: defineCall<WeakLabels>()(z.object({ ...volumeScoped, state: sliceState }).strict()),

@@ -50,6 +50,69 @@ export interface VolumeSummary {
   scaling: string | null;
   createdAt: string;
   labels: VolumeLabelState;
+  /**
+   * The case's sequences (issue 18), the reference (this volume, id = the volume's id) first; one entry for a
+   * one-sequence case. Absent from hosts that predate multi-sequence cases.
+   */
+  sequences?: SequenceRef[];
+}
+
+export interface SequenceRef {
+  /** The volume's id for the reference sequence, else the sequence's own id. */
+  id: string;
+  /** T1, T1c, T2, FLAIR, PD, DWI, ADC or the series' own name; null: the reference was never named. */
+  name: string | null;
+}
+
+/** How a sequence was put on its case's reference grid (issue 18). */
+export interface SequencePlacementInfo {
+  kind: 'same-grid' | 'resampled';
+  sourceDimensions: [number, number, number];
+  sourceSpacing: [number, number, number];
+  /** Largest distance from a reference voxel centre to the nearest voxel centre of the sequence, mm. */
+  largestOffsetMm: number;
+  largestAxisAngleDegrees: number;
+  /** Fraction of the reference grid outside the sequence (0 there). */
+  outsideFraction: number;
+}
+
+/** One sequence of a case: the reference (its volume) or one stored on the reference grid. */
+export interface SequenceSummary {
+  id: string;
+  name: string | null;
+  /** A guess from the series description and file name, offered when `name` is null or to confirm it. */
+  guessedName: string;
+  reference: boolean;
+  seriesDescription: string | null;
+  sourceKind: 'nifti' | 'dicom';
+  minValue: number;
+  maxValue: number;
+  windowCenter: number;
+  windowWidth: number;
+  /** Null for the reference: it defines the grid. */
+  placement: SequencePlacementInfo | null;
+  warnings: string[];
+}
+
+/** Series of one patient and study found in a folder scan: offered as one case of several sequences. */
+export interface DicomCaseGroup {
+  patientName: string | null;
+  patientId: string | null;
+  studyDescription: string | null;
+  /** Series ids of the scan, the proposed reference first. */
+  seriesIds: string[];
+  /** Guessed sequence names, in the order of seriesIds. */
+  guessedNames: string[];
+}
+
+/** What a case's sequences are for training: the names chosen for the project, in channel order. */
+export interface TrainingSequences {
+  /** Empty: one channel, each case's reference sequence (the default, as before issue 18). */
+  names: string[];
+  /** Cases with tags that lack some of the chosen sequences, with what they lack. */
+  incomplete: { volumeId: string; volumeName: string; missing: string[] }[];
+  /** Every sequence name present in the project, with how many cases have it. */
+  available: { name: string; cases: number }[];
 }
 
 export interface VolumeVoxels {
@@ -389,4 +452,6 @@ export interface DicomScanSummary {
   /** The first skipped files and why. */
   skipped: ImportProblem[];
   series: DicomSeriesInfo[];
+  /** Series of the same patient and study (two or more), offered as one case each; the user confirms. */
+  caseGroups?: DicomCaseGroup[];
 }

@@ -44,7 +44,10 @@ function makeVolume(id: string, dimensions: [number, number, number] = [4, 3, 5]
     volumeIndex: null,
     volumeCount: null,
     scaling: null,
-    createdAt: '2026-11-30T00:00:00.000Z'
+    createdAt: '2026-11-30T00:00:00.000Z',
+    sequenceName: null,
+    frameOfReference: null,
+    studyInstanceUid: null
   };
 }
 
@@ -159,6 +162,56 @@ describe('ProjectStore', () => {
     expect((await store.masks.getSlices('a', [3]))[0]).toMatchObject({ provenance: 'imported', sourceFile: 'mask.nii.gz' });
     const history = await store.database.all<{ source_file: string | null }>('SELECT source_file FROM mask_slice_history');
     expect(history).toEqual([{ source_file: 'mask.nii.gz' }]);
+    await store.close();
+  });
+
+  it('upgrades a store of schema 3 to multi-sequence cases: old volumes are one-sequence cases, sequences attach and cascade', async () => {
+    const path = temporaryDatabasePath();
+    const old = await Database.open(path);
+    await migrate(old, migrations.filter((migration) => migration.version <= 3));
+    await old.close();
+    const store = await ProjectStore.open(path);
+    await store.volumes.insert({ ...makeVolume('a'), frameOfReference: 'nifti:1', sequenceName: 'T1' });
+    await store.volumes.insert(makeVolume('b'));
+    expect(await store.volumes.get('b')).toMatchObject({ sequenceName: null, frameOfReference: null, studyInstanceUid: null });
+    expect(await store.sequences.listForVolume('a')).toEqual([]);
+    const flair = {
+      id: 's1',
+      volumeId: 'a',
+      name: 'FLAIR',
+      position: 1,
+      sourceKind: 'nifti' as const,
+      sourceFiles: ['/scans/b.nii.gz'],
+      seriesDescription: 'AX FLAIR',
+      seriesInstanceUid: null,
+      modality: 'MR',
+      frameOfReference: 'nifti:1',
+      sourceDimensions: [4, 3, 5] as [number, number, number],
+      sourceVoxelToPatient: makeVolume('b').voxelToPatient,
+      scalarType: 'uint8' as const,
+      minValue: 0,
+      maxValue: 255,
+      windowCenter: 128,
+      windowWidth: 256,
+      cacheFile: 'cache/volumes/s1.raw',
+      placement: { kind: 'same-grid' as const, sourceDimensions: [4, 3, 5] as [number, number, number], sourceSpacing: [1, 1, 1] as [number, number, number], largestOffsetMm: 0, largestAxisAngleDegrees: 0, outsideFraction: 0 },
+      warnings: [],
+      createdAt: 'now'
+    };
+    await store.sequences.attach('a', [flair], ['b'], 'T1w');
+    expect(await store.volumes.get('b')).toBeUndefined();
+    expect((await store.volumes.get('a'))?.sequenceName).toBe('T1w');
+    expect(await store.sequences.listForVolume('a')).toEqual([flair]);
+    // Two sequences of one case cannot share a name; a failed attach changes nothing.
+    await store.volumes.insert(makeVolume('c'));
+    await expect(store.sequences.attach('a', [{ ...flair, id: 's2' }], ['c'], null)).rejects.toThrow(/UNIQUE/);
+    expect(await store.volumes.get('c')).toBeDefined();
+    expect(await store.sequences.rename('s1', 'T2-FLAIR')).toBe(true);
+    expect((await store.sequences.listAll()).get('a')?.map((sequence) => sequence.name)).toEqual(['T2-FLAIR']);
+    await store.settings.set('trainingSequences', ['T1w', 'T2-FLAIR']);
+    expect(await store.settings.get('trainingSequences')).toEqual(['T1w', 'T2-FLAIR']);
+    await store.volumes.delete('a');
+    expect(await store.sequences.get('s1')).toBeUndefined();
     await store.close();
   });
 

@@ -3,6 +3,8 @@ import { migrate } from './migrate';
 import { MaskRepository } from './repositories/MaskRepository';
 import { ModelVersionRepository } from './repositories/ModelVersionRepository';
 import { ProposalRepository } from './repositories/ProposalRepository';
+import { SequenceRepository } from './repositories/SequenceRepository';
+import { SettingsRepository } from './repositories/SettingsRepository';
 import { SliceLabelRepository } from './repositories/SliceLabelRepository';
 import { TrainingRunRepository } from './repositories/TrainingRunRepository';
 import { VolumeRepository } from './repositories/VolumeRepository';
@@ -18,6 +20,8 @@ export class ProjectStore {
   readonly trainingRuns: TrainingRunRepository;
   readonly modelVersions: ModelVersionRepository;
   readonly proposals: ProposalRepository;
+  readonly sequences: SequenceRepository;
+  readonly settings: SettingsRepository;
 
   private constructor(readonly database: Database) {
     this.volumes = new VolumeRepository(database);
@@ -26,6 +30,8 @@ export class ProjectStore {
     this.trainingRuns = new TrainingRunRepository(database);
     this.modelVersions = new ModelVersionRepository(database);
     this.proposals = new ProposalRepository(database);
+    this.sequences = new SequenceRepository(database);
+    this.settings = new SettingsRepository(database);
   }
 
   static async open(databasePath: string): Promise<ProjectStore> {

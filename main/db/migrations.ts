@@ -188,13 +188,51 @@ export const migrations: Migration[] = [
     `
   },
   {
-    // Issue 20 (branch imaging): what an export must say about each volume. Renumber if another branch adds a 4.
+    // Issue 20 (branch imaging): what an export must say about each volume.
     version: 4,
     name: 'volumes: the volume index of a 4-D series and the scaling applied on import',
     sql: `
       ALTER TABLE volumes ADD COLUMN volume_index INTEGER;  -- this volume's number in its 4-D series, from 1; null: 3-D
       ALTER TABLE volumes ADD COLUMN volume_count INTEGER;  -- how many volumes that series has
       ALTER TABLE volumes ADD COLUMN scaling TEXT;          -- JSON VolumeScaling (main/imaging/importTypes.ts); null: before v4
+    `
+  },
+  {
+    // Issue 18 (branch multiseq).
+    version: 5,
+    name: 'multi-sequence cases: the sequences of a case beside its reference volume',
+    sql: `
+      ALTER TABLE volumes ADD COLUMN sequence_name TEXT;       -- the reference sequence's name; null: not named
+      ALTER TABLE volumes ADD COLUMN frame_of_reference TEXT;  -- dicom:<FrameOfReferenceUID> or nifti:<code>; null: unknown
+      ALTER TABLE volumes ADD COLUMN study_instance_uid TEXT;
+
+      -- The other sequences of a case. The case is its reference volume (a row of volumes): tags, masks and proposals
+      -- stay keyed by volume_id on the reference grid, and each sequence here is stored on that same grid.
+      CREATE TABLE case_sequences (
+        id TEXT PRIMARY KEY,
+        volume_id TEXT NOT NULL REFERENCES volumes(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        position INTEGER NOT NULL,             -- order in the case, after the reference (1, 2, ...)
+        source_kind TEXT NOT NULL CHECK (source_kind IN ('nifti', 'dicom')),
+        source_files TEXT NOT NULL,            -- JSON array of paths as imported
+        series_description TEXT,
+        series_instance_uid TEXT,
+        modality TEXT,
+        frame_of_reference TEXT,
+        source_dimensions TEXT NOT NULL,       -- JSON [i, j, k] of the sequence as imported
+        source_voxel_to_patient TEXT NOT NULL, -- JSON, 16 numbers, its own grid as imported
+        scalar_type TEXT NOT NULL,             -- of the cache file, on the reference grid
+        min_value REAL NOT NULL,
+        max_value REAL NOT NULL,
+        window_center REAL NOT NULL,
+        window_width REAL NOT NULL,
+        cache_file TEXT NOT NULL,              -- voxels on the reference grid, relative to the project folder
+        placement TEXT NOT NULL,               -- JSON: same grid, or resampled with the largest offset
+        warnings TEXT NOT NULL DEFAULT '[]',
+        created_at TEXT NOT NULL,
+        UNIQUE (volume_id, name)
+      );
+      CREATE INDEX case_sequences_by_volume ON case_sequences(volume_id, position);
     `
   }
 ];

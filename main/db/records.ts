@@ -1,6 +1,6 @@
 import type { ModelVersionMetrics, PresetName, ProposalStatus, TrainingMethod, TrainingRunStatus } from '../contract';
 /** Plain records the repositories read and write. They carry no database handles. */
-import type { NiftiLayout, ScalarTypeName, VolumeScaling } from '../imaging';
+import type { GridPlacement, NiftiLayout, ScalarTypeName, VolumeScaling } from '../imaging';
 
 export type { ScalarTypeName };
 
@@ -34,6 +34,42 @@ export interface VolumeRecord {
   volumeCount: number | null;
   /** The scaling applied on import (null for volumes imported before it was recorded). */
   scaling: VolumeScaling | null;
+  createdAt: string;
+  /** The name of this volume as the case's reference sequence (T1, FLAIR...); null or absent: not named. */
+  sequenceName?: string | null;
+  /** `dicom:<FrameOfReferenceUID>` or `nifti:<code>`; null or absent: unknown (imported before it was recorded). */
+  frameOfReference?: string | null;
+  studyInstanceUid?: string | null;
+}
+
+/**
+ * Another sequence of a case (issue 18): its voxels are stored on the case's reference grid (the volume's), so tags,
+ * masks and proposals of the volume apply to it unchanged.
+ */
+export interface SequenceRecord {
+  id: string;
+  /** The case: its reference volume. */
+  volumeId: string;
+  name: string;
+  /** Order in the case after the reference, from 1. */
+  position: number;
+  sourceKind: 'nifti' | 'dicom';
+  sourceFiles: string[];
+  seriesDescription: string | null;
+  seriesInstanceUid: string | null;
+  modality: string | null;
+  frameOfReference: string | null;
+  sourceDimensions: [number, number, number];
+  sourceVoxelToPatient: number[];
+  scalarType: ScalarTypeName;
+  minValue: number;
+  maxValue: number;
+  windowCenter: number;
+  windowWidth: number;
+  /** Relative to the project folder; voxels on the reference grid. */
+  cacheFile: string;
+  placement: GridPlacement;
+  warnings: string[];
   createdAt: string;
 }
 

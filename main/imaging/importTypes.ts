@@ -17,6 +17,12 @@ export interface VolumeDescription {
   volumeCount?: number;
   /** Which scaling turned the stored values into the volume's values (issue 20, item 5). */
   scaling?: VolumeScaling;
+  /**
+   * The patient coordinate system the voxel-to-patient affine is in: `dicom:<FrameOfReferenceUID>`, or for NIfTI
+   * `nifti:<code>`, the sform (else qform) code (1 scanner, 2 aligned, 3 Talairach, 4 MNI-152, 5 template);
+   * absent when the file says nothing. Sequences of one case must share it (sequences/checkFrameOfReference.ts).
+   */
+  frameOfReference?: string;
   /** Things the user should know about the data (uneven slice spacing, gantry tilt, chosen 4D volume...). */
   warnings: string[];
   /** The display window the file suggests (DICOM 0028,1050/1051), to open the volume with. */

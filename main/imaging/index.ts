@@ -18,3 +18,4 @@ export { computeSpacing, convertLpsRas, countVoxels, createAffineFromColumns, in
 export { readDicomSourceImages, type DicomSourceImage } from './dicomSeg/readDicomSourceImages';
 export { writeDicomSeg, DICOM_CODES, type DicomCode, type SegSegmentDescription, type WriteDicomSegInput } from './dicomSeg/writeDicomSeg';
 export { readDicomSeg, describeDicomSeg, type DicomSegContent, type DicomSegSegment } from './dicomSeg/readDicomSeg';
+export * from './sequences';

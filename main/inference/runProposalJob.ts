@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import {
   createTrainer,
+  describeMissingSequences,
+  loadCaseChannels,
   openProjectData,
   proposeVolume,
   readCheckpointFiles,
@@ -28,6 +30,23 @@ export async function runProposalJob(request: ProposeJobRequest, hooks: Training
     return;
   }
   const source = await openProjectData(request.projectFolder);
+  const sequences = saved.jobState.options.sequences ?? [];
+  // The model takes the sequences it was trained on, in its order: a case lacking one cannot be proposed for.
+  const lacking: { volumeName: string; missing: string[] }[] = [];
+  for (const volumeId of request.volumeIds) {
+    const volume = await source.store.volumes.get(volumeId);
+    const missing = volume ? (await loadCaseChannels(source.store, volume, sequences)).missing : [];
+    if (volume && missing.length > 0) lacking.push({ volumeName: volume.name, missing });
+  }
+  if (lacking.length > 0) {
+    await source.store.close();
+    hooks.send({
+      type: 'failed',
+      code: 'missing-data',
+      message: `This model takes ${sequences.join(', ')} as its channels, and these scans lack some of them: ${describeMissingSequences(lacking)}. Propose for the other scans, or add the sequences first.`
+    });
+    return;
+  }
   const trainer = createTrainer(toTrainerOptions(saved.jobState.options));
   try {
     trainer.loadCheckpoint(saved.checkpoint);
@@ -35,7 +54,7 @@ export async function runProposalJob(request: ProposeJobRequest, hooks: Training
       if (hooks.stopRequested()) break;
       const volume = await source.store.volumes.get(volumeId);
       if (!volume) continue;
-      const proposal = await proposeVolume(trainer, source, volume, request.projectFolder, hooks.stopRequested);
+      const proposal = await proposeVolume(trainer, source, volume, request.projectFolder, hooks.stopRequested, sequences);
       if (!proposal) break;
       hooks.send({ type: 'proposal', proposal, done: index + 1, total: request.volumeIds.length });
     }

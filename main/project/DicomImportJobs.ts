@@ -5,6 +5,7 @@ import { isImagingError } from '../imaging';
 import { loadDicomSeries } from '../imaging';
 import { scanDicomFolder } from '../imaging';
 import { addImportedVolume } from './importVolume';
+import { groupSeriesIntoCases, groupVolumesIntoCase } from './caseSequences';
 import type { Project } from './Project';
 
 interface ScanEntry {
@@ -57,11 +58,17 @@ export class DicomImportJobs {
         sliceCount: series.sliceCount,
         fileCount: series.fileCount,
         splitReason: series.splitReason ?? null
-      }))
+      })),
+      caseGroups: groupSeriesIntoCases(result.series)
     };
   }
 
-  async importSeries(project: Project, jobId: string, seriesIds: string[]): Promise<ImportResult> {
+  /**
+   * Imports the chosen series; `cases` (confirmed from the scan's caseGroups) then become one case each, the first
+   * series the reference. A case that cannot be formed (another frame of reference) leaves its series as separate
+   * volumes and says why in `problems`.
+   */
+  async importSeries(project: Project, jobId: string, seriesIds: string[], cases: ConfirmedCase[] = []): Promise<ImportResult> {
     const scan = this.scans.get(jobId);
     if (!scan || scan.projectId !== project.id) {
       throw new ApiError('not-found', 'That folder scan has expired or belongs to another project. Scan the folder again.');
@@ -70,6 +77,7 @@ export class DicomImportJobs {
     const slicesTotal = chosen.reduce((sum, series) => sum + series.sliceCount, 0);
     const result: ImportResult = { imported: [], problems: [] };
     let slicesBefore = 0;
+    const volumeOfSeries = new Map<string, string>();
     await this.runJob(jobId, async (signal) => {
       for (const series of chosen) {
         const emit = (slicesDecoded: number) =>
@@ -85,7 +93,9 @@ export class DicomImportJobs {
         try {
           const imported = await loadDicomSeries(series, { signal, onProgress: (progress) => emit(progress.slicesDecoded) });
           signal.throwIfAborted();
-          result.imported.push(await addImportedVolume(project, imported, nameOf(series)));
+          const summary = await addImportedVolume(project, imported, nameOf(series));
+          result.imported.push(summary);
+          volumeOfSeries.set(series.id, summary.id);
         } catch (error) {
           if (signal.aborted) throw error;
           if (!isImagingError(error)) throw error;
@@ -95,6 +105,7 @@ export class DicomImportJobs {
       }
     });
     this.scans.delete(jobId);
+    await formCases(project, cases, volumeOfSeries, result);
     if (result.imported.length > 0) this.events.emit('onDidChangeVolumes', { projectId: project.id });
     return result;
   }
@@ -128,6 +139,36 @@ export class DicomImportJobs {
   private pruneScans(): void {
     const now = Date.now();
     for (const [jobId, entry] of this.scans) if (now - entry.createdAt > scanLifetimeMs) this.scans.delete(jobId);
+  }
+}
+
+export interface ConfirmedCase {
+  seriesIds: string[];
+  names?: string[] | undefined;
+}
+
+async function formCases(project: Project, cases: ConfirmedCase[], volumeOfSeries: Map<string, string>, result: ImportResult): Promise<void> {
+  for (const confirmed of cases) {
+    const [reference, ...others] = confirmed.seriesIds.map((seriesId) => volumeOfSeries.get(seriesId));
+    const referenceSummary = result.imported.find((volume) => volume.id === reference);
+    if (!reference || !referenceSummary) continue;
+    const referenceName = confirmed.names?.[0];
+    if (referenceName) await project.store.volumes.setSequenceName(reference, referenceName);
+    // One sequence at a time, so that one that cannot join (another frame of reference) stays a volume of its own.
+    for (const [index, other] of others.entries()) {
+      if (!other) continue;
+      const name = confirmed.names?.[index + 1];
+      try {
+        const grouped = await groupVolumesIntoCase(project, reference, [other], name ? [name] : []);
+        result.imported = result.imported.filter((volume) => volume.id !== other);
+        referenceSummary.sequences = grouped.sequences.map((sequence) => ({ id: sequence.id, name: sequence.name }));
+        referenceSummary.warnings = [...referenceSummary.warnings, ...grouped.warnings];
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        const file = result.imported.find((volume) => volume.id === other)?.name ?? referenceSummary.name;
+        result.problems.push({ file, code: error.code, message: `Not added to the case ${referenceSummary.name}: ${error.message}` });
+      }
+    }
   }
 }
 

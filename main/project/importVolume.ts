@@ -1,10 +1,10 @@
 import { basename } from 'node:path';
 import { ApiError, type ImportProblem, type ImportResult, type VolumeLabelState, type VolumeSummary } from '../contract';
-import type { VolumeRecord } from '../db';
+import type { SequenceRecord, VolumeRecord } from '../db';
 import type { ImportedVolume } from '../imaging';
 import { isImagingError } from '../imaging';
 import { scalarTypeNameOf, type ScalarArray } from '../imaging';
-import { readNiftiFile } from '../imaging';
+import { guessSequenceName, readNiftiFile } from '../imaging';
 import type { Project } from './Project';
 import { createId } from '../common';
 
@@ -57,7 +57,11 @@ export async function addImportedVolume(project: Project, imported: ImportedVolu
     volumeIndex: description.volumeIndex ?? null,
     volumeCount: description.volumeCount ?? null,
     scaling: description.scaling ?? null,
-    createdAt: new Date().toISOString()
+    createdAt: new Date().toISOString(),
+    // Named only when the description or file names a known sequence; the user confirms it when grouping.
+    sequenceName: knownSequenceOf(description.seriesDescription, name, description.sourceFiles),
+    frameOfReference: description.frameOfReference ?? null,
+    studyInstanceUid: description.studyInstanceUid ?? null
   };
   await project.store.volumes.insert(record);
   return toVolumeSummary(record);
@@ -65,7 +69,7 @@ export async function addImportedVolume(project: Project, imported: ImportedVolu
 
 const unlabelled: VolumeLabelState = { scan: 'unknown', presentSlices: 0, absentSlices: 0, maskedSlices: 0, pendingProposals: 0, disagreement: false };
 
-export function toVolumeSummary(record: VolumeRecord, labels: VolumeLabelState = unlabelled): VolumeSummary {
+export function toVolumeSummary(record: VolumeRecord, labels: VolumeLabelState = unlabelled, sequences: SequenceRecord[] = []): VolumeSummary {
   return {
     id: record.id,
     name: record.name,
@@ -86,8 +90,17 @@ export function toVolumeSummary(record: VolumeRecord, labels: VolumeLabelState =
     volumeCount: record.volumeCount,
     scaling: record.scaling?.text ?? null,
     createdAt: record.createdAt,
-    labels
+    labels,
+    sequences: [
+      { id: record.id, name: record.sequenceName ?? null },
+      ...sequences.map((sequence) => ({ id: sequence.id, name: sequence.name }))
+    ]
   };
+}
+
+function knownSequenceOf(description: string | undefined, name: string, files: string[]): string | null {
+  const guess = guessSequenceName(description, name, files.length === 1 ? basename(files[0]!) : null);
+  return guess.known ? guess.name : null;
 }
 
 function toImportProblem(error: unknown, file: string): ImportProblem {

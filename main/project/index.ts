@@ -5,3 +5,15 @@ export { importNiftiFile, addImportedVolume, toVolumeSummary } from './importVol
 export { DicomImportJobs } from './DicomImportJobs';
 export { VolumeCache } from './VolumeCache';
 export { resolveInsideProject } from './resolveInsideProject';
+export {
+  caseSequenceNames,
+  getTrainingSequences,
+  groupSeriesIntoCases,
+  groupVolumesIntoCase,
+  guessVolumeSequenceName,
+  listCaseSequences,
+  readSequenceVoxels,
+  renameSequence,
+  setTrainingSequences,
+  trainingSequencesKey
+} from './caseSequences';

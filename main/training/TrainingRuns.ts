@@ -4,7 +4,8 @@ import { recordProposal } from '../annotation';
 import { ApiError, type TrainingEventInfo, type TrainingStatus } from '../contract';
 import { copyFolderAtomically, createId, type EventBus } from '../common';
 import type { JobSlot } from '../jobs';
-import { resolveInsideProject, type Project, type Workspace } from '../project';
+import { getTrainingSequences, resolveInsideProject, type Project, type Workspace } from '../project';
+import { describeChannelMismatch, describeMissingSequences } from './data/caseChannels';
 import { appendLogLine, idleTrainingStatus } from './idleTrainingStatus';
 import { resolveTrainingOptions, type TrainingChoice } from './job/defaultTrainingOptions';
 import type { TrainJobRequest, TrainingResult, WorkerMessage } from './job/jobTypes';
@@ -56,6 +57,14 @@ export class TrainingRuns {
         });
         await project.store.trainingRuns.update(runId, { status: 'running', endedAt: null, error: null });
       } else {
+        // The project's sequences are the channels, in their order; a tagged case lacking one is refused, with the list.
+        const chosen = await getTrainingSequences(project);
+        if (chosen.incomplete.length > 0)
+          throw new ApiError(
+            'conflict',
+            `Training cannot start: it uses ${chosen.names.join(', ')} as its channels, and these tagged cases lack some of them: ${describeMissingSequences(chosen.incomplete)}. Add the sequences to those cases, or choose fewer sequences for the project.`
+          );
+        if (chosen.names.length > 0) options.sequences = chosen.names;
         await project.store.trainingRuns.create({
           id: runId,
           status: 'running',
@@ -113,7 +122,7 @@ export class TrainingRuns {
     }
   }
 
-  /** The newest model version that continuous training can start from: same method, preset and input size. */
+  /** The newest model version that continuous training can start from: same method, preset, input size and channels. */
   private async findStartingVersion(project: Project, options: TrainJobRequest['options']): Promise<string | undefined> {
     const versions = (await project.store.modelVersions.list()).sort((a, b) => b.number - a.number);
     const fits = versions.find((version) => {
@@ -122,7 +131,8 @@ export class TrainingRuns {
         version.method === options.method &&
         version.preset === options.preset &&
         stored?.inputSize?.[0] === options.inputSize[0] &&
-        stored?.inputSize?.[1] === options.inputSize[1]
+        stored?.inputSize?.[1] === options.inputSize[1] &&
+        describeChannelMismatch(stored.sequences, options.sequences) === null
       );
     });
     return fits?.weightsFolder;

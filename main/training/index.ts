@@ -35,3 +35,10 @@ export { openProjectData, runTrainingJob, type TrainingJobHooks, type JobState a
 export { toTrainerOptions } from './job/toTrainerOptions';
 export { proposeVolume } from './job/proposeVolume';
 export type { JobRequest, ProposeJobRequest, VolumeProposal, WorkerMessage } from './job/jobTypes';
+export {
+  channelCountOf,
+  describeChannelMismatch,
+  describeMissingSequences,
+  loadCaseChannels,
+  resolveCaseChannels
+} from './data/caseChannels';

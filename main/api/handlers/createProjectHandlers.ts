@@ -3,7 +3,17 @@ import { basename, isAbsolute, join } from 'node:path';
 import { ApiError, type VolumeSummary } from '../../contract';
 import type { VolumeRecord } from '../../db';
 import { createId, writeFileAtomically } from '../../common';
-import { importNiftiFile, toVolumeSummary, type Project } from '../../project';
+import {
+  getTrainingSequences,
+  groupVolumesIntoCase,
+  importNiftiFile,
+  listCaseSequences,
+  readSequenceVoxels,
+  renameSequence,
+  setTrainingSequences,
+  toVolumeSummary,
+  type Project
+} from '../../project';
 import type { CoreServices, HandlersFor } from './HandlerTypes';
 import { findVolume } from './findVolume';
 
@@ -18,7 +28,12 @@ type ProjectCalls =
   | 'importDicomSeries'
   | 'cancelImport'
   | 'listVolumes'
-  | 'getVolumeVoxels';
+  | 'getVolumeVoxels'
+  | 'listSequences'
+  | 'groupVolumesIntoCase'
+  | 'renameSequence'
+  | 'getTrainingSequences'
+  | 'setTrainingSequences';
 
 export function createProjectHandlers({ workspace, events, appVersion, dicomImports }: CoreServices): HandlersFor<ProjectCalls> {
   return {
@@ -71,8 +86,8 @@ export function createProjectHandlers({ workspace, events, appVersion, dicomImpo
       if (!isAbsolute(path)) throw new ApiError('invalid-input', 'Type the full path of the folder, starting from the root folder.');
       return dicomImports.scan(project, jobId, path);
     },
-    importDicomSeries: async ({ projectId, jobId, seriesIds }) =>
-      dicomImports.importSeries(await workspace.getProject(projectId), jobId, seriesIds),
+    importDicomSeries: async ({ projectId, jobId, seriesIds, cases }) =>
+      dicomImports.importSeries(await workspace.getProject(projectId), jobId, seriesIds, cases),
     cancelImport: async ({ jobId }) => ({ cancelled: dicomImports.cancel(jobId) }),
 
     listVolumes: async ({ projectId }) => {
@@ -80,16 +95,32 @@ export function createProjectHandlers({ workspace, events, appVersion, dicomImpo
       return summariseVolumes(project, await project.store.volumes.list());
     },
 
-    getVolumeVoxels: async ({ projectId, volumeId }) => {
+    getVolumeVoxels: async ({ projectId, volumeId, sequenceId }) => {
       const { project, volume } = await findVolume(workspace, projectId, volumeId);
-      const bytes = await project.volumeCache.read(volume.cacheFile);
+      // Every sequence of a case is stored on the reference grid, so the geometry is the volume's.
+      const { scalarType, bytes } = await readSequenceVoxels(project, volume, sequenceId);
       return {
         volumeId,
         geometry: { dimensions: volume.dimensions, voxelToPatient: volume.voxelToPatient },
-        scalarType: volume.scalarType,
+        scalarType,
         bytes
       };
-    }
+    },
+
+    listSequences: async ({ projectId, volumeId }) => listCaseSequences(await workspace.getProject(projectId), volumeId),
+    groupVolumesIntoCase: async ({ projectId, volumeId, sequenceVolumeIds, names }) => {
+      const project = await workspace.getProject(projectId);
+      const { sequences } = await groupVolumesIntoCase(project, volumeId, sequenceVolumeIds, names);
+      events.emit('onDidChangeVolumes', { projectId });
+      return sequences;
+    },
+    renameSequence: async ({ projectId, volumeId, sequenceId, name }) => {
+      const sequences = await renameSequence(await workspace.getProject(projectId), volumeId, sequenceId, name);
+      events.emit('onDidChangeVolumes', { projectId });
+      return sequences;
+    },
+    getTrainingSequences: async ({ projectId }) => getTrainingSequences(await workspace.getProject(projectId)),
+    setTrainingSequences: async ({ projectId, names }) => setTrainingSequences(await workspace.getProject(projectId), names)
   };
 }
 
@@ -98,6 +129,7 @@ async function summariseVolumes(project: Project, records: VolumeRecord[]): Prom
   const maskCounts = await project.store.masks.countMaskedSlicesByVolume();
   const pending = await project.store.proposals.countPendingByVolume();
   const disagreements = await project.store.proposals.listDisagreements();
+  const sequences = await project.store.sequences.listAll();
   return records.map((record) => {
     const counts = labelCounts.get(record.id);
     return toVolumeSummary(record, {
@@ -107,7 +139,7 @@ async function summariseVolumes(project: Project, records: VolumeRecord[]): Prom
       maskedSlices: maskCounts.get(record.id) ?? 0,
       pendingProposals: pending.get(record.id) ?? 0,
       disagreement: disagreements.has(record.id)
-    });
+    }, sequences.get(record.id));
   });
 }
 

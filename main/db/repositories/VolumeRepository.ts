@@ -29,6 +29,9 @@ interface VolumeRow extends Row {
   volume_count: number | null;
   scaling: string | null;
   created_at: string;
+  sequence_name: string | null;
+  frame_of_reference: string | null;
+  study_instance_uid: string | null;
 }
 
 export class VolumeRepository {
@@ -38,8 +41,9 @@ export class VolumeRepository {
     await this.database.run(
       `INSERT INTO volumes (id, name, source_kind, source_files, patient_name, patient_id, study_description,
          series_description, modality, series_instance_uid, dim_i, dim_j, dim_k, voxel_to_patient, nifti_layout, scalar_type,
-         min_value, max_value, window_center, window_width, cache_file, warnings, volume_index, volume_count, scaling, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         min_value, max_value, window_center, window_width, cache_file, warnings, volume_index, volume_count, scaling, created_at,
+         sequence_name, frame_of_reference, study_instance_uid)
+       VALUES (${new Array(29).fill('?').join(', ')})`,
       [
         volume.id,
         volume.name,
@@ -64,7 +68,10 @@ export class VolumeRepository {
         volume.volumeIndex,
         volume.volumeCount,
         volume.scaling ? JSON.stringify(volume.scaling) : null,
-        volume.createdAt
+        volume.createdAt,
+        volume.sequenceName ?? null,
+        volume.frameOfReference ?? null,
+        volume.studyInstanceUid ?? null
       ]
     );
   }
@@ -77,6 +84,11 @@ export class VolumeRepository {
   async get(id: string): Promise<VolumeRecord | undefined> {
     const row = await this.database.get<VolumeRow>('SELECT * FROM volumes WHERE id = ?', [id]);
     return row ? toRecord(row) : undefined;
+  }
+
+  /** Names this volume as its case's reference sequence. */
+  async setSequenceName(id: string, name: string): Promise<boolean> {
+    return (await this.database.run('UPDATE volumes SET sequence_name = ? WHERE id = ?', [name, id])).changes > 0;
   }
 
   async count(): Promise<number> {
@@ -114,6 +126,9 @@ function toRecord(row: VolumeRow): VolumeRecord {
     volumeIndex: row.volume_index ?? null,
     volumeCount: row.volume_count ?? null,
     scaling: row.scaling ? (JSON.parse(row.scaling) as VolumeScaling) : null,
-    createdAt: row.created_at
+    createdAt: row.created_at,
+    sequenceName: row.sequence_name,
+    frameOfReference: row.frame_of_reference,
+    studyInstanceUid: row.study_instance_uid
   };
 }

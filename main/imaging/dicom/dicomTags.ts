@@ -14,6 +14,7 @@ export const TAG = {
   echoPlanarPulseSequence: 'x00189018',
   gantryTilt: 'x00181120',
   studyInstanceUid: 'x0020000d',
+  frameOfReferenceUid: 'x00200052',
   seriesInstanceUid: 'x0020000e',
   seriesNumber: 'x00200011',
   instanceNumber: 'x00200013',

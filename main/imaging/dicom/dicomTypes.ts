@@ -77,6 +77,8 @@ export interface DicomSeriesIdentity {
   studyDescription?: string;
   studyDate?: string;
   seriesInstanceUid: string;
+  /** FrameOfReferenceUID (0020,0052): series that share it share patient coordinates. */
+  frameOfReferenceUid?: string;
   seriesDescription?: string;
   seriesNumber?: number;
   modality?: string;

@@ -173,6 +173,7 @@ function describeSeries(series: SeriesSummary, paths: string[], warnings: string
     'modality'
   ] as const;
   for (const key of copy) if (series[key] !== undefined) Object.assign(description, { [key]: series[key] });
+  if (series.frameOfReferenceUid) description.frameOfReference = `dicom:${series.frameOfReferenceUid}`;
   if (series.volumeIndex !== undefined && series.volumeCount !== undefined)
     Object.assign(description, { volumeIndex: series.volumeIndex, volumeCount: series.volumeCount });
   const inverted = series.frames.some((frame) => frame.format.photometricInterpretation === 'MONOCHROME1');

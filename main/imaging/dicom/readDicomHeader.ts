@@ -255,6 +255,7 @@ function readIdentity(dataSet: DicomDataSet, path: string): DicomSeriesIdentity 
     ['patientName', text(TAG.patientName)?.replace(/\^+/g, ' ').trim()],
     ['patientId', text(TAG.patientId)],
     ['studyInstanceUid', text(TAG.studyInstanceUid)],
+    ['frameOfReferenceUid', text(TAG.frameOfReferenceUid)],
     ['studyDescription', text(TAG.studyDescription)],
     ['studyDate', text(TAG.studyDate)],
     ['seriesDescription', text(TAG.seriesDescription)],

@@ -255,6 +255,7 @@ function buildImportedVolume(
       seriesDescription: header.description || basename(path).replace(/\.nii(\.gz)?$/i, ''),
       sourceFormat: 'nifti',
       sourceFiles: [path],
+      ...(method === 'pixdim-only' ? {} : { frameOfReference: `nifti:${method === 'sform' ? header.sformCode : header.qformCode}` }),
       ...(layout.volumeCount > 1 ? { volumeIndex: volumeIndex + 1, volumeCount: layout.volumeCount } : {}),
       scaling:
         scalars === raw

@@ -9,6 +9,8 @@ export interface BatchSamplerOptions {
   minimumLabelledPerBatch: number;
   augmentation: AugmentationSettings | null;
   seed: number;
+  /** Image channels (the case's sequences); 1 by default. Masks always have one. */
+  channels?: number;
 }
 
 export interface BatchSamplerState {
@@ -113,22 +115,23 @@ export class BatchSampler {
 
   private assemble(present: PreparedSlice[], absent: PreparedSlice[]): TrainingBatch {
     const size = this.height * this.width;
-    const imagesA = new Float32Array(present.length * size);
+    const imageSize = size * (this.options.channels ?? 1);
+    const imagesA = new Float32Array(present.length * imageSize);
     const masksA = new Float32Array(present.length * size);
-    const imagesB = new Float32Array(absent.length * size);
+    const imagesB = new Float32Array(absent.length * imageSize);
     const labelled: boolean[] = [];
     present.forEach((slice, index) => {
       const augmented = this.augment(slice.image, slice.mask);
-      imagesA.set(augmented.image, index * size);
+      imagesA.set(augmented.image, index * imageSize);
       if (augmented.mask) masksA.set(augmented.mask, index * size);
       labelled.push(slice.mask !== null);
     });
-    absent.forEach((slice, index) => imagesB.set(this.augment(slice.image, null).image, index * size));
+    absent.forEach((slice, index) => imagesB.set(this.augment(slice.image, null).image, index * imageSize));
     return { imagesA, imagesB, masksA, labelled };
   }
 
   private augment(image: Float32Array, mask: Float32Array | null): { image: Float32Array; mask: Float32Array | null } {
     if (!this.options.augmentation) return { image, mask };
-    return augmentSlice(image, mask, this.height, this.width, this.options.augmentation, this.random);
+    return augmentSlice(image, mask, this.height, this.width, this.options.augmentation, this.random, this.options.channels ?? 1);
   }
 }

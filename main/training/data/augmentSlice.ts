@@ -29,7 +29,8 @@ export function paperAugmentation(height: number): AugmentationSettings {
 /**
  * One random spatial transform (rotation, zoom, flips, smooth warp) applied to an image and, identically, to its mask,
  * with nearest-neighbour sampling and reflected borders as in the authors' data tools, then an intensity shift of
- * the image.
+ * the image. With several channels (height x width x channels, channels fastest) every channel moves with the same
+ * transform and gets its own shift, as the paper's per-channel shift; one channel draws exactly what it always drew.
  */
 export function augmentSlice(
   image: Float32Array,
@@ -37,19 +38,21 @@ export function augmentSlice(
   height: number,
   width: number,
   settings: AugmentationSettings,
-  random: Random
+  random: Random,
+  channels = 1
 ): { image: Float32Array; mask: Float32Array | null } {
   const angle = (random.uniform(-1, 1) * settings.rotationDegrees * Math.PI) / 180;
   const scale = 1 + random.uniform(-1, 1) * settings.zoom;
   const flipX = random.next() < settings.flipProbability;
   const flipY = random.next() < settings.flipProbability;
   const warp = createWarpField(settings, random);
-  const shift = random.uniform(-1, 1) * settings.intensityShift;
+  const shifts = Array.from({ length: channels }, () => random.uniform(-1, 1) * settings.intensityShift);
+  const shift = shifts[0]!;
   const cos = Math.cos(angle) / scale;
   const sin = Math.sin(angle) / scale;
   const centreX = (width - 1) / 2;
   const centreY = (height - 1) / 2;
-  const outImage = new Float32Array(height * width);
+  const outImage = new Float32Array(height * width * channels);
   const outMask = mask ? new Float32Array(height * width) : null;
   for (let v = 0; v < height; v += 1) {
     for (let u = 0; u < width; u += 1) {
@@ -59,7 +62,8 @@ export function augmentSlice(
       const x = reflect(Math.round(cos * x0 - sin * y0 + centreX), width);
       const y = reflect(Math.round(sin * x0 + cos * y0 + centreY), height);
       const source = y * width + x;
-      outImage[v * width + u] = image[source]! + shift;
+      if (channels === 1) outImage[v * width + u] = image[source]! + shift;
+      else for (let c = 0; c < channels; c += 1) outImage[(v * width + u) * channels + c] = image[source * channels + c]! + shifts[c]!;
       if (outMask && mask) outMask[v * width + u] = mask[source]!;
     }
   }

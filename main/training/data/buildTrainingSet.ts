@@ -3,11 +3,12 @@ import { createScalarArray } from '../../imaging';
 import { hashToUnit } from '../../common';
 import { computeSliceFit, fitMask, fitSlice, type SliceFit } from './sliceFitting';
 import { normalizeVolume, normalizedBackground } from './normalizeVolume';
+import { describeMissingSequences, loadCaseChannels, type ChannelSource } from './caseChannels';
 
 export interface PreparedSlice {
   volumeId: string;
   sliceIndex: number;
-  /** Normalised image fitted into the model input, height x width. */
+  /** Normalised image fitted into the model input, height x width x channels (channels fastest). */
   image: Float32Array;
   /** Fitted mask in {0, 1} for labelled slices. */
   mask: Float32Array | null;
@@ -29,6 +30,10 @@ export interface TrainingSet {
   trainVolumeIds: string[];
   validationVolumeIds: string[];
   snapshot: DataSnapshot;
+  /** The sequence names used as channels, in order; empty: one channel, the reference. */
+  sequences: string[];
+  /** Tagged cases that lack some of `sequences`: training refuses to start while there are any. */
+  missingSequences: { volumeId: string; volumeName: string; missing: string[] }[];
 }
 
 export interface DataSnapshot {
@@ -44,7 +49,7 @@ export interface DataSnapshot {
 
 export interface VolumeSource {
   store: ProjectStore;
-  readVoxels(volume: VolumeRecord): Promise<Uint8Array>;
+  readVoxels(volume: Pick<VolumeRecord, 'cacheFile'>): Promise<Uint8Array>;
 }
 
 /** What each volume contributes, before any voxel is read. */
@@ -53,6 +58,7 @@ interface VolumePlan {
   present: number[];
   absent: number[];
   masked: Map<number, Uint8Array>;
+  channels: ChannelSource[];
 }
 
 /**
@@ -60,7 +66,11 @@ interface VolumePlan {
  * slices domain B, slices with a drawn tumour the labelled subset. The split into training and validation is by volume
  * and depends only on each volume's id, so it is stable across runs.
  */
-export async function planTrainingData(store: ProjectStore): Promise<VolumePlan[]> {
+export async function planTrainingData(
+  store: ProjectStore,
+  sequences: readonly string[] = [],
+  missingSequences: TrainingSet['missingSequences'] = []
+): Promise<VolumePlan[]> {
   const plans: VolumePlan[] = [];
   for (const volume of await store.volumes.list()) {
     const labels = await store.sliceLabels.listForVolume(volume.id);
@@ -72,7 +82,10 @@ export async function planTrainingData(store: ProjectStore): Promise<VolumePlan[
     );
     const present = labels.filter((label) => label.state === 'present').map((label) => label.sliceIndex);
     const absent = labels.filter((label) => label.state === 'absent').map((label) => label.sliceIndex);
-    if (present.length + absent.length > 0) plans.push({ volume, present, absent, masked });
+    if (present.length + absent.length === 0) continue;
+    const { sources, missing } = await loadCaseChannels(store, volume, sequences);
+    if (missing.length > 0) missingSequences.push({ volumeId: volume.id, volumeName: volume.name, missing });
+    else plans.push({ volume, present, absent, masked, channels: sources });
   }
   return plans;
 }
@@ -93,8 +106,14 @@ export function splitVolumes(plans: VolumePlan[]): { train: VolumePlan[]; valida
   return { train, validation };
 }
 
-export async function buildTrainingSet(source: VolumeSource, height: number, width: number): Promise<TrainingSet> {
-  const { train, validation } = splitVolumes(await planTrainingData(source.store));
+export async function buildTrainingSet(
+  source: VolumeSource,
+  height: number,
+  width: number,
+  sequences: readonly string[] = []
+): Promise<TrainingSet> {
+  const missingSequences: TrainingSet['missingSequences'] = [];
+  const { train, validation } = splitVolumes(await planTrainingData(source.store, sequences, missingSequences));
   const trainDomains = await prepareDomains(source, train, height, width);
   const validationDomains = await prepareDomains(source, validation, height, width);
   return {
@@ -103,6 +122,8 @@ export async function buildTrainingSet(source: VolumeSource, height: number, wid
     validation: validationDomains,
     trainVolumeIds: train.map((plan) => plan.volume.id),
     validationVolumeIds: validation.map((plan) => plan.volume.id),
+    sequences: [...sequences],
+    missingSequences,
     snapshot: {
       volumes: train.length + validation.length,
       validationVolumes: validation.length,
@@ -118,6 +139,8 @@ export async function buildTrainingSet(source: VolumeSource, height: number, wid
 
 /** Why training cannot start, in the user's words, or null when it can. */
 export function describeMissingData(set: TrainingSet): string | null {
+  if (set.missingSequences.length > 0)
+    return `Training cannot start: it uses ${set.sequences.join(', ')} as its channels, and these tagged cases lack some of them: ${describeMissingSequences(set.missingSequences)}. Add the sequences to those cases, or choose fewer sequences for the project.`;
   const missing: string[] = [];
   if (set.train.present.length === 0) missing.push('no slices are tagged tumour-present');
   if (set.train.absent.length === 0) missing.push('no slices are tagged tumour-absent');
@@ -134,7 +157,7 @@ async function prepareDomains(
 ): Promise<SliceDomains> {
   const domains: SliceDomains = { present: [], absent: [], labelled: [] };
   for (const plan of plans) {
-    const slicer = await createVolumeSlicer(source, plan.volume, height, width);
+    const slicer = await createVolumeSlicer(source, plan.volume, height, width, plan.channels);
     for (const sliceIndex of plan.present) {
       const labels = plan.masked.get(sliceIndex);
       const slice: PreparedSlice = {
@@ -158,26 +181,43 @@ export interface VolumeSlicer {
   image(sliceIndex: number): Float32Array;
 }
 
-/** Reads and normalises one volume and cuts model-sized slices along its acquisition axis. */
+/**
+ * Reads and normalises one case and cuts model-sized slices along its acquisition axis. `channels` are the case's
+ * sequences in channel order, all on the volume's grid (by default the volume alone); each is normalised on its own,
+ * as the paper normalises each MR sequence, and the fitted slices are interleaved channel-fastest (NHWC).
+ */
 export async function createVolumeSlicer(
   source: Pick<VolumeSource, 'readVoxels'>,
   volume: VolumeRecord,
   height: number,
-  width: number
+  width: number,
+  channels: ChannelSource[] = [volume]
 ): Promise<VolumeSlicer> {
-  const bytes = await source.readVoxels(volume);
-  const aligned = bytes.slice().buffer;
-  const scalars = createScalarArray(volume.scalarType, aligned);
-  const normalized = normalizeVolume(scalars);
-  const background = normalizedBackground(normalized, scalars);
   const [columns, rows] = volume.dimensions;
   const [spacingX, spacingY] = inPlaneSpacing(volume.voxelToPatient);
   const fit = computeSliceFit(columns, rows, spacingX, spacingY, height, width);
   const sliceSize = columns * rows;
+  const prepared: { normalized: Float32Array; background: number }[] = [];
+  for (const channel of channels) {
+    const bytes = await source.readVoxels(channel);
+    const scalars = createScalarArray(channel.scalarType, bytes.slice().buffer);
+    const normalized = normalizeVolume(scalars);
+    prepared.push({ normalized, background: normalizedBackground(normalized, scalars) });
+  }
+  const fitChannel = (channel: { normalized: Float32Array; background: number }, sliceIndex: number) =>
+    fitSlice(channel.normalized.subarray(sliceIndex * sliceSize, (sliceIndex + 1) * sliceSize), fit, channel.background);
   return {
     fit,
-    image: (sliceIndex) =>
-      fitSlice(normalized.subarray(sliceIndex * sliceSize, (sliceIndex + 1) * sliceSize), fit, background)
+    image: (sliceIndex) => {
+      if (prepared.length === 1) return fitChannel(prepared[0]!, sliceIndex);
+      const count = prepared.length;
+      const output = new Float32Array(height * width * count);
+      prepared.forEach((channel, c) => {
+        const plane = fitChannel(channel, sliceIndex);
+        for (let pixel = 0; pixel < plane.length; pixel += 1) output[pixel * count + c] = plane[pixel]!;
+      });
+      return output;
+    }
   };
 }
 

@@ -18,4 +18,13 @@ export { BatchSampler, type BatchSamplerOptions, type BatchSamplerState } from '
 export { augmentSlice, paperAugmentation, type AugmentationSettings } from './augmentSlice';
 export { computeSliceFit, fitMask, fitSlice, unfitSlice, type SliceFit } from './sliceFitting';
 export { normalizeVolume } from './normalizeVolume';
+export {
+  channelCountOf,
+  describeChannelMismatch,
+  describeMissingSequences,
+  loadCaseChannels,
+  referenceSequenceName,
+  resolveCaseChannels,
+  type ChannelSource
+} from './caseChannels';
 export { Random, hashToUnit } from '../../common';

@@ -51,7 +51,7 @@ export class ContinuousTraining {
   async refresh(now: number, previous: TrainingSet): Promise<TrainingSet | null> {
     this.lastRefresh = now;
     const [height, width] = this.request.options.inputSize;
-    const fresh = await buildTrainingSet(this.source, height, width);
+    const fresh = await buildTrainingSet(this.source, height, width, this.request.options.sequences);
     const missing = describeMissingData(fresh);
     if (missing) {
       this.hooks.send({ type: 'log', line: `Training data not refreshed: ${missing}` });

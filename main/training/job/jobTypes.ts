@@ -27,6 +27,11 @@ export interface TrainingOptions {
   validateEverySteps?: number;
   /** Segmentation-only trains on the recipe's share of slices tagged absent too (the strong baseline). */
   baselineWithAbsentSlices?: boolean;
+  /**
+   * The case's sequences used as input channels, by name, in channel order (issue 18); absent or empty: one channel,
+   * each case's reference scan. Recorded with the run, so checkpoints and model versions carry the order.
+   */
+  sequences?: string[];
   /** Keep training in the background: refresh the data as the user annotates, publish versions and proposals. */
   continuous?: { refreshEverySeconds: number; versionEverySeconds: number };
 }

@@ -5,6 +5,8 @@ import { selectBackend, type BackendChoice } from '../backend';
 import {
   BatchSampler,
   buildTrainingSet,
+  channelCountOf,
+  describeChannelMismatch,
   describeMissingData,
   paperAugmentation,
   type BatchSamplerState,
@@ -51,7 +53,7 @@ export async function runTrainingJob(request: TrainJobRequest, hooks: TrainingJo
   let trainer: Trainer | undefined;
   try {
     const [height, width] = request.options.inputSize;
-    const set = await buildTrainingSet(source, height, width);
+    const set = await buildTrainingSet(source, height, width, request.options.sequences);
     const missing = describeMissingData(set);
     if (missing) {
       hooks.send({ type: 'failed', code: 'missing-data', message: missing });
@@ -198,7 +200,8 @@ function createSampler(set: TrainingSet, options: TrainJobRequest['options'], se
     batchSize: options.batchSize,
     minimumLabelledPerBatch: labelledPerJointBatch(options.recipe, options.batchSize),
     augmentation: options.augment ? paperAugmentation(height) : null,
-    seed
+    seed,
+    channels: channelCountOf(options.sequences)
   });
 }
 
@@ -209,6 +212,11 @@ async function startFromVersion(request: TrainJobRequest, trainer: Trainer, hook
   );
   if (!saved) {
     hooks.send({ type: 'log', line: 'The last model version could not be read: training starts from the beginning.' });
+    return;
+  }
+  const mismatch = describeChannelMismatch(saved.jobState.options.sequences, request.options.sequences);
+  if (mismatch) {
+    hooks.send({ type: 'log', line: `The last model version does not fit (${mismatch}): training starts from the beginning.` });
     return;
   }
   trainer.loadCheckpoint(saved.checkpoint);
