@@ -151,6 +151,24 @@ export default async function runAnnotateBench(args: string[]): Promise<void> {
       `Pool: ${scans.length} scans (${scans.filter((s) => s.demo.hasLesion).length} with a lesion, ${tumourSlices} tumour slices); held out: ${heldOut.length} lesion scans nobody annotates; ${settings.preset} preset, ${settings.size}×${settings.size}, batch ${settings.batch}, ${settings.stepsPerMinute} steps per annotation minute; backend ${backend.candidate}`
     );
     const runs: ArmRun[] = [];
+    const writeReport = (partial: boolean) => {
+      mkdirSync(dirname(out), { recursive: true });
+      const report = {
+        bench: 'annotate',
+        partial,
+      command: `npm run bench -- annotate ${args.join(' ')}`.trim(),
+      settings,
+      seeds,
+      pool: { scans: scans.length, lesionScans: scans.filter((s) => s.demo.hasLesion).length, tumourSlices, extraSets },
+      heldOut: { lesionScans: heldOut.length, sets: heldOutSets },
+      backend: backend.candidate,
+      wallMinutes: (performance.now() - started) / 60000,
+        summary: summarise(runs, settings.minutes),
+        runs,
+        date: new Date().toISOString()
+      };
+      writeFileSync(`${out}.json`, JSON.stringify(report, null, 2));
+    };
     for (const seed of seeds) {
       for (const policy of policies) {
         for (const method of methods) {
@@ -161,26 +179,13 @@ export default async function runAnnotateBench(args: string[]): Promise<void> {
           );
           console.log(`  (${((performance.now() - armStart) / 60000).toFixed(1)} min wall)`);
           runs.push(run);
+          // What is done so far survives an interrupted run.
+          writeReport(true);
         }
       }
     }
-    const summary = summarise(runs, settings.minutes);
-    printSummary(summary);
-    mkdirSync(dirname(out), { recursive: true });
-    const report = {
-      bench: 'annotate',
-      command: `npm run bench -- annotate ${args.join(' ')}`.trim(),
-      settings,
-      seeds,
-      pool: { scans: scans.length, lesionScans: scans.filter((s) => s.demo.hasLesion).length, tumourSlices, extraSets },
-      heldOut: { lesionScans: heldOut.length, sets: heldOutSets },
-      backend: backend.candidate,
-      wallMinutes: (performance.now() - started) / 60000,
-      summary,
-      runs,
-      date: new Date().toISOString()
-    };
-    writeFileSync(`${out}.json`, JSON.stringify(report, null, 2));
+    writeReport(false);
+    printSummary(summarise(runs, settings.minutes));
     const series = [...new Set(runs.map((run) => armName(run.policy, run.method)))].map((name) => ({
       name,
       points: runs.filter((run) => armName(run.policy, run.method) === name).flatMap((run) => run.marks.map((m) => ({ x: m.minute, y: m.dice })))
