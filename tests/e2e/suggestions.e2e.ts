@@ -123,6 +123,8 @@ describe('suggestion queue', () => {
       const beforeProposals = await refreshes();
       await app.training.proposeWithNewestModel(trainingTimeout);
       await waitForRefreshAfter(beforeProposals);
+      await queue().scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(artifacts, 'suggestion-queue.png') });
 
       // Skip until a mask is asked for (each skip is checked to move the queue on).
       for (let skips = 0; (await first().getAttribute('data-kind')) !== 'draw-mask'; skips += 1) {
@@ -153,7 +155,7 @@ describe('suggestion queue', () => {
         ],
         { timeout: 120_000 }
       );
-      await page.screenshot({ path: join(artifacts, 'suggestion-queue.png') });
+      await page.screenshot({ path: join(artifacts, 'suggestion-jump.png') });
     },
     trainingTimeout * 3
   );
