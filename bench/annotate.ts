@@ -27,8 +27,10 @@
  * validation scans and proposals for every scan without a drawn mask, as continuous training does.
  * The target (issue 17): the Dice that random-order masking with segmentation-only reaches at 30 minutes, reached by
  * the suggestions with GenSeg in 10 minutes or fewer. Writes JSON and a plot (default bench/results/annotate-<time>).
+ *   npm run bench -- annotate --replot PATH: the table, crossing points and plot again from PATH.json (a run that was
+ *   stopped keeps the arms it finished there).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { acceptProposal, recordProposal, rejectProposal, saveMaskSlices, setSliceStates, setTumourRanges, tagScan } from '../main/annotation';
@@ -105,6 +107,8 @@ const armName = (policy: Policy, method: TrainingMethod) =>
 
 export default async function runAnnotateBench(args: string[]): Promise<void> {
   const options = parseOptions(args);
+  const replot = options.get('replot');
+  if (replot) return plotReport(resolve(replot));
   const settings: Settings = {
     minutes: readNumber(options, 'minutes', 30),
     size: readNumber(options, 'size', 48),
@@ -185,22 +189,37 @@ export default async function runAnnotateBench(args: string[]): Promise<void> {
       }
     }
     writeReport(false);
-    printSummary(summarise(runs, settings.minutes));
-    const series = [...new Set(runs.map((run) => armName(run.policy, run.method)))].map((name) => ({
-      name,
-      points: runs.filter((run) => armName(run.policy, run.method) === name).flatMap((run) => run.marks.map((m) => ({ x: m.minute, y: m.dice })))
-    }));
-    const written = await renderSweepPlot(
-      out,
-      `Simulated annotator, ${heldOut.length} held-out lesion scans, ${settings.stepsPerMinute} steps per annotation minute, ${seeds.length} seed${seeds.length === 1 ? '' : 's'}`,
-      'annotation minutes',
-      series
-    );
-    console.log(`\nJSON: ${out}.json\nPlot: ${written.join(', ')}`);
+    await plotReport(out);
   } finally {
     await core.close();
     rmSync(folder, { recursive: true, force: true });
   }
+}
+
+/** Prints the summary of `<path>.json` and draws its curves (mean over seeds, each seed's point) to `<path>.png`. */
+async function plotReport(path: string): Promise<void> {
+  const base = path.replace(/\.json$/, '');
+  const report = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as {
+    settings: Settings;
+    runs: ArmRun[];
+    heldOut: { lesionScans: number };
+    partial: boolean;
+  };
+  const { settings, runs } = report;
+  printSummary(summarise(runs, settings.minutes));
+  const seeds = new Set(runs.map((run) => run.seed)).size;
+  const series = [...new Set(runs.map((run) => armName(run.policy, run.method)))].map((name) => ({
+    name,
+    points: runs.filter((run) => armName(run.policy, run.method) === name).flatMap((run) => run.marks.map((m) => ({ x: m.minute, y: m.dice })))
+  }));
+  const written = await renderSweepPlot(
+    base,
+    `Simulated annotator: held-out Dice (${report.heldOut.lesionScans} scans), ${settings.preset} ${settings.size}², ${settings.stepsPerMinute} steps per annotation minute, ${seeds} seed${seeds === 1 ? '' : 's'}${report.partial ? ' (partial)' : ''}`,
+    'annotation minutes',
+    series,
+    Math.min(1, Math.max(0.1, Math.ceil(Math.max(...runs.flatMap((run) => run.marks.map((m) => m.dice))) * 10) / 10))
+  );
+  console.log(`\nJSON: ${base}.json\nPlot: ${written.join(', ')}`);
 }
 
 async function importCase(project: Project, demo: DemoCase): Promise<VolumeRecord> {
@@ -543,6 +562,7 @@ function crossing(curve: { minute: number; dice: number }[], target: number): nu
 }
 
 function printSummary(summary: ReturnType<typeof summarise>): void {
+  if (summary.arms.length === 0) return;
   console.log('\narm                                               ' + summary.arms[0]!.curve.map((p) => String(p.minute).padStart(6)).join(''));
   for (const arm of summary.arms) console.log(arm.name.padEnd(50) + arm.curve.map((p) => p.dice.toFixed(3).padStart(6)).join(''));
   if (summary.target === null) return;
