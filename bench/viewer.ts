@@ -8,6 +8,11 @@
  * `--compare DIR` measures another build of the renderer (e.g. an older commit's out/renderer) in the same run,
  * round by round in turn with this one, so both see the same machine; the table gives each one's medians over all
  * rounds. Results: bench/results/viewer.json.
+ *
+ * `--training` (issue 17): the UI with continuous training in the background. In the same run and on the same page,
+ * scrolling frames/s and one stroke's save time (mouse released → main confirmed the save, the median of 5 strokes)
+ * are measured first with nothing training, then while `startTraining({ continuous: true })` (tiny preset) runs in its
+ * own process on the same machine, stepping. Results: bench/results/viewer-training.json.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +21,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { createAppCore } from '../main/app';
+import type { CallInput, CallName, CallResult } from '../main/contract';
 import { writeNiftiImage } from '../main/export/writeNiftiImage';
 import { startWebHost } from '../main/server';
 import { readSignal, waitForSignals } from '../tests/e2e/pages/readBodySignals';
@@ -67,7 +73,10 @@ interface Build {
 }
 
 export default async function benchViewer(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { compare: { type: 'string' }, rounds: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: { compare: { type: 'string' }, rounds: { type: 'string' }, training: { type: 'boolean' } }
+  });
   const rendererFolder = resolve(import.meta.dirname, '../out/renderer');
   if (!existsSync(join(rendererFolder, 'index.html')))
     execFileSync('npx', ['electron-vite', 'build'], { stdio: 'inherit' });
@@ -94,6 +103,12 @@ export default async function benchViewer(args: string[]): Promise<void> {
   const browser = await launchBrowser();
   try {
     for (const seed of [1, 2]) await writeNiftiImage(makeVolume(seed), join(folder, `volume${seed}.nii.gz`));
+    if (values.training) {
+      const rounds = [];
+      for (let round = 0; round < roundCount; round += 1) rounds.push(await measureWithTraining(browser, core, builds.at(-1)!, folder, round));
+      reportTraining(rounds);
+      return;
+    }
     for (let round = 0; round < roundCount; round += 1) {
       for (const build of builds) build.rounds.push(await measureRound(browser, build, folder, round));
     }
@@ -196,4 +211,108 @@ function report(builds: Build[]): void {
   };
   mkdirSync(resolve(import.meta.dirname, 'results'), { recursive: true });
   writeFileSync(resolve(import.meta.dirname, 'results/viewer.json'), JSON.stringify(result, null, 2));
+}
+
+interface TrainingCondition {
+  scroll: ScrollResult;
+  strokeSaveSeconds: number[];
+  /** Training steps the background job took while this condition was measured (0 when idle). */
+  trainingSteps: number;
+}
+
+/**
+ * One round of `--training`: a project with a scan tagged tumour (with the strokes drawn on it) and one tagged no
+ * tumour, so training can start; scrolling and stroke saves measured idle, then with continuous training stepping.
+ */
+async function measureWithTraining(
+  browser: Browser,
+  core: ReturnType<typeof createAppCore>,
+  build: Build,
+  folder: string,
+  round: number
+): Promise<{ idle: TrainingCondition; training: TrainingCondition; backend: string | null }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const call = async <N extends CallName>(name: N, input: CallInput<N>): Promise<CallResult<N>> => {
+    const outcome = await core.dispatch(name, input, { host: 'web' });
+    if (!outcome.ok) throw new Error(outcome.error.message);
+    return outcome.result as CallResult<N>;
+  };
+  try {
+    await page.addInitScript({ content: 'globalThis.__name = (target) => target;' });
+    const app = new WorkstationPage(page);
+    await app.open(build.url);
+    const projectName = `Viewer bench training ${round + 1}`;
+    await app.createProject(projectName);
+    await app.importFromPath(join(folder, 'volume1.nii.gz'), 'volume1');
+    await app.importFromPath(join(folder, 'volume2.nii.gz'), 'volume2');
+    const projectId = (await call('listProjects', {})).find((project) => project.name === projectName)!.id;
+    await app.chooseVolume('volume2');
+    await call('tagScan', { projectId, volumeId: await app.volumeId('volume2'), state: 'absent' });
+    await app.chooseVolume('volume1');
+    await call('tagScan', { projectId, volumeId: await app.volumeId('volume1'), state: 'present' });
+    const idle = await measureCondition(page, async () => 0);
+    await call('startTraining', { projectId, preset: 'tiny', continuous: true });
+    // Measure only once the job is stepping (its process started, the data read, the first steps taken).
+    let status = await call('getTrainingStatus', {});
+    while (!status.progress || status.progress.step < 2) {
+      if (status.state === 'idle') throw new Error(`training stopped before it stepped: ${status.lastLines.join(' / ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      status = await call('getTrainingStatus', {});
+    }
+    const stepBefore = status.progress.step;
+    const training = await measureCondition(page, async () => ((await call('getTrainingStatus', {})).progress?.step ?? stepBefore) - stepBefore);
+    await call('stopTraining', {});
+    while ((await call('getTrainingStatus', {})).state !== 'idle') await new Promise((resolve) => setTimeout(resolve, 500));
+    return { idle, training, backend: status.backend };
+  } finally {
+    await page.close();
+  }
+}
+
+async function measureCondition(page: Page, stepsTaken: () => Promise<number>): Promise<TrainingCondition> {
+  const scroll = await measureScroll(page);
+  const strokeSaveSeconds: number[] = [];
+  await page.getByTestId('mask-tool-brush').click();
+  await waitForSignals(page, [{ signal: 'maskTool', is: 'equal', value: 'brush' }]);
+  for (let stroke = 0; stroke < 5; stroke += 1) strokeSaveSeconds.push(await timeStrokeSave(page, stroke));
+  await page.getByTestId('mask-tool-navigate').click();
+  return { scroll, strokeSaveSeconds, trainingSteps: await stepsTaken() };
+}
+
+/** Draws one short stroke and returns the seconds from releasing the button to main's confirmation of the save. */
+async function timeStrokeSave(page: Page, stroke: number): Promise<number> {
+  const box = (await page.getByTestId('viewport').boundingBox())!;
+  const x = box.x + box.width / 2 - 60 + stroke * 25;
+  const y = box.y + box.height / 2;
+  const before = Number((await readSignal(page, 'maskSavedCount')) ?? 0);
+  await page.mouse.move(x, y);
+  await page.mouse.down({ button: 'left' });
+  await page.mouse.move(x + 20, y + 15, { steps: 6 });
+  const released = performance.now();
+  await page.mouse.up({ button: 'left' });
+  await waitForSignals(page, [
+    { signal: 'maskSavedCount', is: 'greater', value: before },
+    { signal: 'maskSaveState', is: 'equal', value: 'saved' }
+  ]);
+  return (performance.now() - released) / 1000;
+}
+
+function reportTraining(rounds: { idle: TrainingCondition; training: TrainingCondition; backend: string | null }[]): void {
+  const summary = (pick: (round: (typeof rounds)[number]) => TrainingCondition) => ({
+    scrollFramesPerSecondMedian: median(rounds.map((round) => pick(round).scroll.framesPerSecond)),
+    strokeSaveSecondsMedian: median(rounds.flatMap((round) => pick(round).strokeSaveSeconds)),
+    strokeSaveSecondsMax: Math.max(...rounds.flatMap((round) => pick(round).strokeSaveSeconds)),
+    trainingSteps: rounds.reduce((sum, round) => sum + pick(round).trainingSteps, 0)
+  });
+  const idle = summary((round) => round.idle);
+  const training = summary((round) => round.training);
+  console.table({
+    'scroll fps': { idle: idle.scrollFramesPerSecondMedian.toFixed(1), 'training in the background': training.scrollFramesPerSecondMedian.toFixed(1) },
+    'stroke save (s), median': { idle: idle.strokeSaveSecondsMedian.toFixed(3), 'training in the background': training.strokeSaveSecondsMedian.toFixed(3) },
+    'stroke save (s), slowest': { idle: idle.strokeSaveSecondsMax.toFixed(3), 'training in the background': training.strokeSaveSecondsMax.toFixed(3) },
+    'training steps meanwhile': { idle: String(idle.trainingSteps), 'training in the background': String(training.trainingSteps) }
+  });
+  const result = { volume: dimensions.join('x'), preset: 'tiny', backend: rounds[0]?.backend ?? null, idle, training, rounds, date: new Date().toISOString() };
+  mkdirSync(resolve(import.meta.dirname, 'results'), { recursive: true });
+  writeFileSync(resolve(import.meta.dirname, 'results/viewer-training.json'), JSON.stringify(result, null, 2));
 }

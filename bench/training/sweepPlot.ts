@@ -16,9 +16,11 @@ export async function renderSweepPlot(
   basePath: string,
   title: string,
   xLabel: string,
-  series: PlotSeries[]
+  series: PlotSeries[],
+  /** The top of the Dice axis (1 unless the curves stay low). */
+  yMax = 1
 ): Promise<string[]> {
-  const svg = buildSvg(title, xLabel, series);
+  const svg = buildSvg(title, xLabel, series, yMax);
   const written = [`${basePath}.svg`];
   writeFileSync(`${basePath}.svg`, svg);
   if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
@@ -40,7 +42,7 @@ function plotWidth(series: PlotSeries[]): number {
   return 670 + Math.max(230, 70 + 7 * Math.max(0, ...series.map((s) => s.name.length)));
 }
 
-function buildSvg(title: string, xLabel: string, series: PlotSeries[]): string {
+function buildSvg(title: string, xLabel: string, series: PlotSeries[], yMax: number): string {
   const width = plotWidth(series);
   const height = 560;
   const margin = { left: 70, right: width - 670, top: 50, bottom: 60 };
@@ -49,16 +51,16 @@ function buildSvg(title: string, xLabel: string, series: PlotSeries[]): string {
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
   const px = (x: number) => margin.left + (x / xMax) * plotW;
-  const py = (y: number) => margin.top + (1 - y) * plotH;
+  const py = (y: number) => margin.top + (1 - y / yMax) * plotH;
   const parts: string[] = [];
   parts.push(
     `<text x="${width / 2}" y="28" text-anchor="middle" font-size="15" font-family="sans-serif">${escape(title)}</text>`
   );
   for (let i = 0; i <= 10; i++) {
-    const y = i / 10;
+    const y = (i / 10) * yMax;
     parts.push(`<line x1="${margin.left}" x2="${margin.left + plotW}" y1="${py(y)}" y2="${py(y)}" stroke="#e5e5e5"/>`);
     parts.push(
-      `<text x="${margin.left - 8}" y="${py(y) + 4}" text-anchor="end" font-size="12" font-family="sans-serif">${y.toFixed(1)}</text>`
+      `<text x="${margin.left - 8}" y="${py(y) + 4}" text-anchor="end" font-size="12" font-family="sans-serif">${y.toFixed(yMax < 1 ? 2 : 1)}</text>`
     );
   }
   const ticks = [...new Set([0, ...xs])].sort((a, b) => a - b);

@@ -78,7 +78,10 @@ describe('suggestNext', () => {
     expect(draw).toMatchObject({ sliceIndex: missed, reason: expect.stringMatching(/proposes nothing/) });
     const review = suggestions.find((entry) => entry.kind === 'review-proposal' && entry.volumeId === volumeId);
     expect(review?.reason).toMatch(/held-out Dice 0\.60/);
-    expect(review?.seconds).toBe(5 * areas.filter((area) => area > 0).length);
+    // The slice the user drew is decided already: the review costs the other proposed slices only.
+    const drawn = tumour.filter((slice) => !unmasked.includes(slice));
+    expect(drawn).toHaveLength(1);
+    expect(review?.seconds).toBe(5 * areas.filter((area, slice) => area > 0 && !drawn.includes(slice)).length);
   });
 
   it('prefers the slice where the last two models disagree most, and takes the user’s costs', async () => {

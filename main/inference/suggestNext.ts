@@ -147,7 +147,10 @@ function suggestMasks(state: VolumeState, costs: AnnotationCosts, totalMasks: nu
 /** A pending proposal: accepting a good one is cheap labelled data; its worth follows the model's held-out Dice. */
 function suggestReview(state: VolumeState, costs: AnnotationCosts, modelDice: number | null): AnnotationSuggestion[] {
   if (!state.live) return [];
-  const undecided = state.live.sliceAreas.filter((area, index) => area > 0 && state.live!.reviewedSlices[index] === undefined).length;
+  // A slice the user has drawn since the model proposed is decided already.
+  const undecided = state.live.sliceAreas.filter(
+    (area, index) => area > 0 && state.live!.reviewedSlices[index] === undefined && !state.masked.has(index)
+  ).length;
   if (undecided === 0) return [];
   const quality = modelDice ?? 0.3;
   const seconds = costs.reviewProposalSlice * undecided;

@@ -58,6 +58,12 @@ export interface AppSignals {
   exportCount: string;
   /** Increases with each mask file main imported onto a scan. */
   maskImportCount: string;
+  /** The suggestion queue's first entry as 'kind:volumeId:slice' ('' when the queue is empty). */
+  suggestionTop: string;
+  /** Increases each time the suggestion queue was ranked afresh by main. */
+  suggestionRefreshes: string;
+  /** The last suggestion the user went to, 'kind:volumeId:slice', once its scan and slice are on screen. */
+  suggestionJump: string;
 }
 
 export function setAppSignal<K extends keyof AppSignals>(name: K, value: string | number): void {

@@ -34,7 +34,10 @@ export type SignalName =
   | 'proposalShown'
   | 'proposalReviews'
   | 'exportCount'
-  | 'maskImportCount';
+  | 'maskImportCount'
+  | 'suggestionTop'
+  | 'suggestionRefreshes'
+  | 'suggestionJump';
 
 export interface SignalCondition {
   signal: SignalName;
