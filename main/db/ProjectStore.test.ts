@@ -51,6 +51,18 @@ function makeVolume(id: string, dimensions: [number, number, number] = [4, 3, 5]
   };
 }
 
+/** A store migrated up to `version` only, holding one volume 'a' with the warning "uneven". */
+async function openAtSchema(path: string, version: number): Promise<Database> {
+  const database = await Database.open(path);
+  await migrate(database, migrations.filter((migration) => migration.version <= version));
+  await database.run(
+    `INSERT INTO volumes (id, name, source_kind, source_files, dim_i, dim_j, dim_k, voxel_to_patient, scalar_type, min_value,
+       max_value, window_center, window_width, cache_file, warnings, created_at) VALUES ('a', 'a', 'nifti', '[]', 4, 3, 5,
+       '[]', 'uint8', 0, 1, 0, 1, 'x', '["uneven"]', 'now')`
+  );
+  return database;
+}
+
 describe('ProjectStore', () => {
   it('creates the schema in WAL mode with foreign keys and migrates only once', async () => {
     const path = temporaryDatabasePath();
@@ -116,14 +128,7 @@ describe('ProjectStore', () => {
 
   it('upgrades a store of schema 3: its volumes are kept, and a volume keeps its index, count and scaling', async () => {
     const path = temporaryDatabasePath();
-    const old = await Database.open(path);
-    await migrate(old, migrations.filter((migration) => migration.version <= 3));
-    await old.run(
-      `INSERT INTO volumes (id, name, source_kind, source_files, dim_i, dim_j, dim_k, voxel_to_patient, scalar_type, min_value,
-         max_value, window_center, window_width, cache_file, warnings, created_at) VALUES ('a', 'a', 'nifti', '[]', 4, 3, 5,
-         '[]', 'uint8', 0, 1, 0, 1, 'x', '["uneven"]', 'now')`
-    );
-    await old.close();
+    await (await openAtSchema(path, 3)).close();
     const store = await ProjectStore.open(path);
     expect(await store.volumes.get('a')).toMatchObject({ warnings: ['uneven'], volumeIndex: null, volumeCount: null, scaling: null });
     const fourD = {
@@ -139,13 +144,7 @@ describe('ProjectStore', () => {
 
   it("upgrades a store of schema 2: its mask slices are kept and 'imported' masks record their source file", async () => {
     const path = temporaryDatabasePath();
-    const old = await Database.open(path);
-    await migrate(old, migrations.filter((migration) => migration.version <= 2));
-    await old.run(
-      `INSERT INTO volumes (id, name, source_kind, source_files, dim_i, dim_j, dim_k, voxel_to_patient, scalar_type, min_value,
-         max_value, window_center, window_width, cache_file, created_at) VALUES ('a', 'a', 'nifti', '[]', 4, 3, 5, '[]',
-         'uint8', 0, 1, 0, 1, 'x', 'now')`
-    );
+    const old = await openAtSchema(path, 2);
     await old.run(
       "INSERT INTO mask_slices VALUES ('a', 2, 3, x'789c6360400000000c0001', 'proposal-edited', NULL, 'u', 'then')"
     );

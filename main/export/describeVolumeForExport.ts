@@ -51,7 +51,8 @@ const SHORT_FORMS: [RegExp, (match: RegExpMatchArray) => string | null][] = [
  */
 export function describeForNiftiDescrip(prefix: string, volume: VolumeRecord): string {
   const parts: string[] = [];
-  if (volume.volumeIndex !== null && volume.volumeCount !== null) parts.push(`vol ${volume.volumeIndex}/${volume.volumeCount}`);
+  if (volume.volumeIndex !== null && volume.volumeCount !== null)
+    parts.push(`vol ${volume.volumeIndex}/${volume.volumeCount}`);
   for (const warning of volume.warnings) {
     for (const [pattern, shorten] of SHORT_FORMS) {
       const match = warning.match(pattern);

@@ -30,7 +30,11 @@ const names = new Map<string, string>();
 async function importFolder(source: string, name: string): Promise<void> {
   const scan = await scanDicomFolder(source);
   for (const [index, series] of scan.series.entries()) {
-    const summary = await addImportedVolume(project, await loadDicomSeries(series, { decodeWorkers: 0 }), `${name} ${index + 1}`);
+    const summary = await addImportedVolume(
+      project,
+      await loadDicomSeries(series, { decodeWorkers: 0 }),
+      `${name} ${index + 1}`
+    );
     names.set(summary.id, `${name} ${index + 1}`);
     const record = (await project.store.volumes.get(summary.id))!;
     const [columns, rows] = record.dimensions;
@@ -93,22 +97,34 @@ print(json.dumps([nib.load(p).header['descrip'].item().decode('ascii') for p in 
 
 describe('import warnings in exports', () => {
   it('the volume row keeps the volume index, the scaling and the warnings', async () => {
-    const volumes = byName(((await project.store.volumes.list()) as (VolumeRecord & { volumeName?: string })[]).map((v) => ({ ...v, volumeName: v.name })));
+    const volumes = byName(
+      ((await project.store.volumes.list()) as (VolumeRecord & { volumeName?: string })[]).map((v) => ({
+        ...v,
+        volumeName: v.name
+      }))
+    );
     expect(volumes['dwi 1']).toMatchObject({ volumeIndex: 1, volumeCount: 2, scaling: { applied: 'none' } });
     expect(volumes['dwi 2']).toMatchObject({ volumeIndex: 2, volumeCount: 2 });
     expect(volumes['dwi 2']!.warnings.join(' ')).toMatch(/Siemens mosaic/);
     expect(volumes['gap 1']).toMatchObject({ volumeIndex: null, volumeCount: null });
     expect(volumes['gap 1']!.warnings.join(' ')).toMatch(/Slice spacing is uneven .* up to 6\.6 mm/);
-    expect(volumes['philips 1']!.scaling).toMatchObject({ applied: 'dicom-rescale', notApplied: { vendor: 'Philips' } });
+    expect(volumes['philips 1']!.scaling).toMatchObject({
+      applied: 'dicom-rescale',
+      notApplied: { vendor: 'Philips' }
+    });
   });
 
   it('NIfTI export: manifest.json and manifest.csv carry them, each descrip says them in short', async () => {
     const out = join(folder, 'nifti');
     const summary = await exportProjectMasks(project, out, { includeImages: true });
-    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { cases: (ManifestCase & { maskFile: string; imageFile: string })[] };
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+      cases: (ManifestCase & { maskFile: string; imageFile: string })[];
+    };
     const cases = byName(manifest.cases);
     expect(cases['dwi 2']).toMatchObject({ volumeIndex: 2, volumeCount: 2, scaling: { applied: 'none' } });
-    expect(cases['dwi 2']!.warnings).toEqual((await project.store.volumes.list()).find((v) => v.name === 'dwi 2')!.warnings);
+    expect(cases['dwi 2']!.warnings).toEqual(
+      (await project.store.volumes.list()).find((v) => v.name === 'dwi 2')!.warnings
+    );
     expect(cases['philips 1']!.scaling!.notApplied!.scaleSlope).toBeCloseTo(0.00026825, 8);
     expect(cases['philips 1']!.warnings.join(' ')).toMatch(/Philips private scale .* was not applied/);
     const csv = readFileSync(join(out, 'manifest.csv'), 'utf8');
@@ -116,12 +132,19 @@ describe('import warnings in exports', () => {
       'case_id,volume_id,volume_name,source_kind,series_instance_uid,volume_index,volume_count,mask_file,image_file,masked_slices,scaling,warnings'
     );
     expect(csv).toMatch(/"dwi 2",.*"2","2",.*\| Siemens mosaic: each image held 48 slices/);
-    expect(csv).toMatch(/"philips 1",.*"DICOM RescaleSlope 2\.1079365079365 and RescaleIntercept 0 applied\. Philips private scale/);
+    expect(csv).toMatch(
+      /"philips 1",.*"DICOM RescaleSlope 2\.1079365079365 and RescaleIntercept 0 applied\. Philips private scale/
+    );
 
     const files = summary.cases.flatMap((c) => [join(out, c.maskFile), join(out, c.imageFile!)]);
     const descrips = readDescrips(files);
     const expected = summary.cases.flatMap((c) => {
-      const short = { 'dwi 1': 'vol 1/2; mosaic cut into slices', 'dwi 2': 'vol 2/2; mosaic cut into slices', 'gap 1': 'uneven slices, shift<=6.6mm', 'philips 1': 'Philips scale not applied' }[c.volumeName];
+      const short = {
+        'dwi 1': 'vol 1/2; mosaic cut into slices',
+        'dwi 2': 'vol 2/2; mosaic cut into slices',
+        'gap 1': 'uneven slices, shift<=6.6mm',
+        'philips 1': 'Philips scale not applied'
+      }[c.volumeName];
       return [`GenSeg mask; ${short}`, `GenSeg image; ${short}`];
     });
     expect(descrips).toEqual(expected);
@@ -130,7 +153,9 @@ describe('import warnings in exports', () => {
   it('nnU-Net export: genseg_cases.json carries them, each descrip says them', async () => {
     const out = join(folder, 'nnunet');
     const summary = await exportNnunetDataset(project, out, { datasetId: 501 });
-    const cases = byName(JSON.parse(readFileSync(join(out, summary.datasetFolder, 'genseg_cases.json'), 'utf8')) as ManifestCase[]);
+    const cases = byName(
+      JSON.parse(readFileSync(join(out, summary.datasetFolder, 'genseg_cases.json'), 'utf8')) as ManifestCase[]
+    );
     expect(cases['dwi 1']).toMatchObject({ volumeIndex: 1, volumeCount: 2 });
     expect(cases['gap 1']!.warnings.join(' ')).toMatch(/uneven/);
     const dwi1 = summary.cases.find((c) => c.volumeName === 'dwi 1')!;
@@ -143,7 +168,10 @@ describe('import warnings in exports', () => {
   it('DICOM SEG export: the manifest carries them; mosaics and multi-frame files are skipped with the reason', async () => {
     const out = join(folder, 'seg');
     const summary = await exportDicomSeg(project, out);
-    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { cases: ManifestCase[]; skipped: { volumeName: string; reason: string }[] };
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+      cases: ManifestCase[];
+      skipped: { volumeName: string; reason: string }[];
+    };
     expect(manifest.cases.map((c) => c.volumeName)).toEqual(['gap 1']);
     expect(manifest.cases[0]!.warnings.join(' ')).toMatch(/Slice spacing is uneven/);
     expect(manifest.cases[0]!.scaling).toMatchObject({ applied: 'none' });

@@ -8,13 +8,24 @@ import type { DicomFrameReference } from './dicomTypes';
 
 export function describeDicomScaling(frames: DicomFrameReference[]): { scaling: VolumeScaling; warnings: string[] } {
   const pairs = new Map<string, [number, number]>();
-  for (const frame of frames) pairs.set(`${frame.rescaleSlope}/${frame.rescaleIntercept}`, [frame.rescaleSlope, frame.rescaleIntercept]);
+  for (const frame of frames)
+    pairs.set(`${frame.rescaleSlope}/${frame.rescaleIntercept}`, [frame.rescaleSlope, frame.rescaleIntercept]);
   const [[slope, intercept] = [1, 0]] = pairs.values();
   let scaling: VolumeScaling;
   if (pairs.size === 1 && slope === 1 && intercept === 0) {
-    scaling = { applied: 'none', slope: 1, intercept: 0, text: 'No rescale: the stored values (RescaleSlope 1, RescaleIntercept 0 or none).' };
+    scaling = {
+      applied: 'none',
+      slope: 1,
+      intercept: 0,
+      text: 'No rescale: the stored values (RescaleSlope 1, RescaleIntercept 0 or none).'
+    };
   } else if (pairs.size === 1) {
-    scaling = { applied: 'dicom-rescale', slope, intercept, text: `DICOM RescaleSlope ${slope} and RescaleIntercept ${intercept} applied.` };
+    scaling = {
+      applied: 'dicom-rescale',
+      slope,
+      intercept,
+      text: `DICOM RescaleSlope ${slope} and RescaleIntercept ${intercept} applied.`
+    };
   } else {
     const slopes = [...pairs.values()].map(([value]) => value);
     scaling = {
@@ -27,7 +38,8 @@ export function describeDicomScaling(frames: DicomFrameReference[]): { scaling: 
   if (vendor) {
     const round = (value: number): number => Number(value.toPrecision(6));
     const slopeText = `slope ${round(vendor.scaleSlope)} (2005,100E)`;
-    const interceptText = vendor.scaleIntercept === undefined ? '' : `, intercept ${round(vendor.scaleIntercept)} (2005,100D)`;
+    const interceptText =
+      vendor.scaleIntercept === undefined ? '' : `, intercept ${round(vendor.scaleIntercept)} (2005,100D)`;
     scaling.notApplied = { ...vendor };
     scaling.text += ` Philips private scale ${slopeText}${interceptText} seen but not applied, as dcm2niix -p n.`;
     warnings.push(

@@ -28,7 +28,12 @@ export function isMosaic(dataSet: DicomDataSet): boolean {
 }
 
 /** The tiling of a mosaic, or a refusal that says why it cannot be cut into slices. */
-export function readMosaicLayout(dataSet: DicomDataSet, format: DicomPixelFormat, frameCount: number, path: string): MosaicLayout {
+export function readMosaicLayout(
+  dataSet: DicomDataSet,
+  format: DicomPixelFormat,
+  frameCount: number,
+  path: string
+): MosaicLayout {
   const refuse = (why: string): ImagingError =>
     new ImagingError(
       'damaged-header',
@@ -69,7 +74,10 @@ export function describeMosaicTiles(
     // nibabel's correction: the stored position is that of the whole mosaic's corner.
     const alongRow = (columnSpacing * (format.columns - format.columns / layout.tilesPerRow)) / 2;
     const alongColumn = (rowSpacing * (format.rows - format.rows / layout.tilesPerRow)) / 2;
-    first = addVectors(addVectors(position, scaleVector(rowDirection, alongRow)), scaleVector(columnDirection, alongColumn));
+    first = addVectors(
+      addVectors(position, scaleVector(rowDirection, alongRow)),
+      scaleVector(columnDirection, alongColumn)
+    );
     normal = layout.sliceNormal ?? crossProduct(rowDirection, columnDirection);
   }
   const step = geometry.spacingBetweenSlices ?? geometry.sliceThickness ?? 1;

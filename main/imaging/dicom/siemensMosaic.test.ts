@@ -38,9 +38,17 @@ np.ascontiguousarray(np.transpose(data, (2, 0, 1))).astype('<f8').tofile(sys.arg
 print(json.dumps({'mosaic': bool(w.is_mosaic), 'shape': list(data.shape), 'affine': w.affine.tolist()}))
 `;
 
-function readWithNibabelMosaic(path: string): { mosaic: boolean; shape: number[]; affine: number[][]; voxels: Float64Array } {
+function readWithNibabelMosaic(path: string): {
+  mosaic: boolean;
+  shape: number[];
+  affine: number[][];
+  voxels: Float64Array;
+} {
   const output = join(createTemporaryFolder('nibabel-mosaic'), 'voxels.f64');
-  const result = runPythonJson<{ mosaic: boolean; shape: number[]; affine: number[][] }>(NIBABEL_MOSAIC, [path, output]);
+  const result = runPythonJson<{ mosaic: boolean; shape: number[]; affine: number[][] }>(NIBABEL_MOSAIC, [
+    path,
+    output
+  ]);
   const bytes = readFileSync(output);
   return { ...result, voxels: new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8) };
 }
@@ -54,7 +62,8 @@ function expectSameAsNibabel(imported: ImportedVolume, path: string): void {
   const ours = imported.volume.geometry.voxelToPatient;
   const swapped = [1, 0, 2, 3];
   for (let r = 0; r < 3; r++)
-    for (let c = 0; c < 4; c++) expect(Math.abs(ours[4 * r + c]! - reference.affine[r]![swapped[c]!]!)).toBeLessThan(1e-3);
+    for (let c = 0; c < 4; c++)
+      expect(Math.abs(ours[4 * r + c]! - reference.affine[r]![swapped[c]!]!)).toBeLessThan(1e-3);
   expect(countDifferences(imported.volume.scalars, reference.voxels)).toBe(0);
 }
 
@@ -103,7 +112,11 @@ describe('Siemens mosaics', () => {
     const sources = daikonSeriesFiles();
     const rotation = createRotation(35, 20);
     const seriesFolder = join(root, 'series');
-    const written = writeDerivedSeries(seriesFolder, (n) => `brain_${n}.dcm`, (n) => rotateSliceEdits(sources[n]!, rotation));
+    const written = writeDerivedSeries(
+      seriesFolder,
+      (n) => `brain_${n}.dcm`,
+      (n) => rotateSliceEdits(sources[n]!, rotation)
+    );
     // Seven neighbouring slices: an odd count that leaves two of the 3 × 3 tiles empty.
     written.slice(7).forEach((path) => unlinkSync(path));
     const [original] = await importFolder(seriesFolder);
@@ -115,7 +128,10 @@ describe('Siemens mosaics', () => {
     const mosaicPath = join(mosaicFolder, 'mosaic.dcm');
     writeFileSync(
       mosaicPath,
-      createSiemensMosaicFile(original!.volume, { seriesInstanceUid: '1.2.826.0.1.3680043.2.1143.20.7', instanceNumber: 1 })
+      createSiemensMosaicFile(original!.volume, {
+        seriesInstanceUid: '1.2.826.0.1.3680043.2.1143.20.7',
+        instanceNumber: 1
+      })
     );
     const [mosaic] = await importFolder(mosaicFolder);
     expect(mosaic!.volume.geometry.dimensions).toEqual([256, 256, 7]);
@@ -133,11 +149,17 @@ describe('Siemens mosaics', () => {
   it('refuses a mosaic whose Siemens header does not say how many slices it holds', async () => {
     const folder = createTemporaryFolder('mosaic-refused');
     const volume = {
-      geometry: { dimensions: [8, 6, 5] as [number, number, number], voxelToPatient: [2, 0, 0, -10, 0, 2, 0, -20, 0, 0, 3, 5, 0, 0, 0, 1] },
+      geometry: {
+        dimensions: [8, 6, 5] as [number, number, number],
+        voxelToPatient: [2, 0, 0, -10, 0, 2, 0, -20, 0, 0, 3, 5, 0, 0, 0, 1]
+      },
       scalars: Int16Array.from({ length: 8 * 6 * 5 }, (_, n) => n)
     };
     const path = join(folder, 'mosaic.dcm');
-    writeFileSync(path, createSiemensMosaicFile(volume, { seriesInstanceUid: '1.2.3.4', instanceNumber: 1, withoutImageCount: true }));
+    writeFileSync(
+      path,
+      createSiemensMosaicFile(volume, { seriesInstanceUid: '1.2.3.4', instanceNumber: 1, withoutImageCount: true })
+    );
     const error = await scanDicomFolder(folder).catch((failure: unknown) => failure);
     expect(error).toBeInstanceOf(ImagingError);
     const reason = (error as ImagingError).files?.[0]?.reason;

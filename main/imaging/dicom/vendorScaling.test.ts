@@ -24,7 +24,12 @@ describe('vendor scaling', () => {
     const scan = await scanDicomFolder(folder);
     const imported = await loadDicomSeries(scan.series[0]!, { decodeWorkers: 0 });
     const { scaling, warnings } = imported.description;
-    expect(scaling).toMatchObject({ applied: 'dicom-rescale', slope: 2.1079365079365, intercept: 0, notApplied: { vendor: 'Philips', scaleIntercept: 0 } });
+    expect(scaling).toMatchObject({
+      applied: 'dicom-rescale',
+      slope: 2.1079365079365,
+      intercept: 0,
+      notApplied: { vendor: 'Philips', scaleIntercept: 0 }
+    });
     expect(scaling!.notApplied!.scaleSlope).toBeCloseTo(0.00026825038, 10);
     expect(scaling!.text).toBe(
       'DICOM RescaleSlope 2.1079365079365 and RescaleIntercept 0 applied. Philips private scale slope 0.00026825 (2005,100E), intercept 0 (2005,100D) seen but not applied, as dcm2niix -p n.'

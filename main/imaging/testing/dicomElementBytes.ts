@@ -4,7 +4,19 @@
  */
 
 /** Explicit-VR representations with a 2-byte reserved field and a 4-byte length. */
-export const LONG_VRS: ReadonlySet<string> = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'UC', 'UN', 'UR', 'UT']);
+export const LONG_VRS: ReadonlySet<string> = new Set([
+  'OB',
+  'OD',
+  'OF',
+  'OL',
+  'OV',
+  'OW',
+  'SQ',
+  'UC',
+  'UN',
+  'UR',
+  'UT'
+]);
 
 export const UNDEFINED_LENGTH = 0xffffffff;
 
