@@ -233,6 +233,10 @@ export interface TrainingRunSummary {
 export interface ModelVersionSummary {
   id: string;
   number: number;
+  /** The name the user gave it; null: shown as "Model <number>". */
+  name: string | null;
+  /** Seconds of training from the run's start to this version (null when the run is unknown). */
+  trainingSeconds: number | null;
   runId: string | null;
   method: TrainingMethod;
   preset: PresetName;
@@ -242,6 +246,35 @@ export interface ModelVersionSummary {
   dataSnapshot: Record<string, number>;
   steps: number;
   bestStep: number;
+}
+
+/**
+ * What the project's tags and masks allow now (the rules training uses to hold data out): the amounts, the scans held
+ * out to measure accuracy, what is missing to measure it and whether the data is too thin to learn from.
+ */
+export interface TrainingReadiness {
+  taggedScans: number;
+  presentSlices: number;
+  absentSlices: number;
+  maskedSlices: number;
+  heldOutScans: { id: string; name: string }[];
+  diceMeasurable: boolean;
+  aurocMeasurable: boolean;
+  /** Mask slices to draw on a held-out scan before Dice is measured (0: it is; null: drawing alone cannot). */
+  slicesToDrawForDice: number | null;
+  /** Scans to tag before one is held out (0: one is). */
+  scansToTagForHoldOut: number;
+  /** "Accuracy not measured: draw a mask on 1 more slice of …, or tag 2 more scans …, to measure it."; null: measured. */
+  toMeasure: string | null;
+  /** The thin-data warning, naming the rule, or null. */
+  thinData: string | null;
+}
+
+/** What deleting a model version did. */
+export interface ModelVersionDeleted {
+  modelVersionId: string;
+  /** Scans whose proposal from it was waiting for review (or flagged as a disagreement) and is withdrawn. */
+  withdrawnVolumeIds: string[];
 }
 
 export interface TrainingEventInfo {

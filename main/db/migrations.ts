@@ -186,5 +186,14 @@ export const migrations: Migration[] = [
       ALTER TABLE mask_slices_v3 RENAME TO mask_slices;
       ALTER TABLE mask_slice_history ADD COLUMN source_file TEXT;
     `
+  },
+  {
+    // Issue 19 (branch review): renumber if another branch adds a migration 4; it only needs to come after 1.
+    version: 4,
+    name: 'model versions: a name the user gives, and deletion that keeps provenance',
+    sql: `
+      ALTER TABLE model_versions ADD COLUMN name TEXT;          -- the user's name for the version; NULL: "Model N"
+      ALTER TABLE model_versions ADD COLUMN deleted_at TEXT;    -- deleted by the user: weights gone, number kept
+    `
   }
 ];

@@ -96,6 +96,10 @@ export interface ModelVersionRecord {
   backend: string;
   weightsFolder: string;
   createdAt: string;
+  /** The name the user gave it; null: "Model <number>". */
+  name?: string | null;
+  /** When the user deleted it (its weights are gone; masks accepted from it still name it). */
+  deletedAt?: string | null;
 }
 
 export interface ProposalRecord {
