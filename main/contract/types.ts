@@ -139,8 +139,11 @@ export interface VolumeMask {
   volumeId: string;
   /** The whole labelmap in the volume's grid. */
   labels: Uint8Array;
+  /** Slices with tumour drawn (at least one labelled voxel). */
   maskedSlices: number[];
-  /** The stored version of each masked slice (same order): send it back as `baseVersion` when saving an edit. */
+  /** Slices with a stored mask row, masked or erased since (an erased slice keeps its version). */
+  storedSlices: number[];
+  /** The stored version of each of `storedSlices` (same order): send it back as `baseVersion` when saving an edit. */
   versions: number[];
 }
 

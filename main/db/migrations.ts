@@ -190,10 +190,15 @@ export const migrations: Migration[] = [
   {
     // Issue 19 (branch review): renumber if another branch adds a migration 4; it only needs to come after 1.
     version: 4,
-    name: 'model versions: a name the user gives, and deletion that keeps provenance',
+    name: 'model versions named and deleted; the tags a drawn mask overrode, restored when it is undone',
     sql: `
       ALTER TABLE model_versions ADD COLUMN name TEXT;          -- the user's name for the version; NULL: "Model N"
       ALTER TABLE model_versions ADD COLUMN deleted_at TEXT;    -- deleted by the user: weights gone, number kept
+      -- What a slice was before a drawn mask made it present (NULL: what the scan's tags imply), and the scan's tag
+      -- before a drawn mask made it present (NULL: the user tagged it present): both come back when the mask is erased.
+      ALTER TABLE slice_labels ADD COLUMN state_before_mask TEXT;
+      ALTER TABLE slice_labels ADD COLUMN source_before_mask TEXT;
+      ALTER TABLE scan_labels ADD COLUMN state_before_mask TEXT;
     `
   }
 ];

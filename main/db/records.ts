@@ -38,6 +38,11 @@ export interface SliceLabel {
   sliceIndex: number;
   state: SliceState;
   source: SliceLabelSource;
+  /**
+   * For a label a drawn mask sets (source 'mask'): what the slice is without the mask. Without it, what the slice was
+   * before the mask is kept; a tag written later passes what it implies.
+   */
+  withoutMask?: { state: SliceState; source: SliceLabelSource };
 }
 
 export type MaskProvenance = 'user' | 'proposal-accepted' | 'proposal-edited' | 'imported';

@@ -58,10 +58,11 @@ class FakeMain {
       if (name === 'getVolumeMask') {
         const labels = new Uint8Array(sliceSize * sliceCount);
         for (const [k, slice] of rows) labels.set(slice, k * sliceSize);
-        const maskedSlices = [...rows.keys()].sort((a, b) => a - b);
-        const versions = maskedSlices.map((k) => this.versionOf(projectId, volumeId, k));
+        const storedSlices = [...rows.keys()].sort((a, b) => a - b);
+        const versions = storedSlices.map((k) => this.versionOf(projectId, volumeId, k));
+        const maskedSlices = storedSlices.filter((k) => rows.get(k)!.some((value) => value !== 0));
         this.afterVolumeMaskRead?.();
-        return { volumeId, labels, maskedSlices, versions } as never;
+        return { volumeId, labels, maskedSlices, storedSlices, versions } as never;
       }
       if (name === 'getMaskSlices') {
         const indices = input.sliceIndices as number[];
