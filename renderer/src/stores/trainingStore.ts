@@ -144,13 +144,18 @@ export const useTrainingStore = defineStore('training', () => {
     }
   }
 
-  async function propose(modelVersionId: string): Promise<void> {
+  /** Proposes with one model version for the given scans, or for every scan without a drawn mask. */
+  async function propose(modelVersionId: string, forVolumeIds?: string[]): Promise<void> {
     const projectId = projects.currentProjectId;
     if (!projectId) return;
     proposing.value = modelVersionId;
     proposalProgress.value = null;
     try {
-      const { volumeIds } = await useApiClient().call('proposeMasks', { projectId, modelVersionId });
+      const { volumeIds } = await useApiClient().call('proposeMasks', {
+        projectId,
+        modelVersionId,
+        ...(forVolumeIds ? { volumeIds: forVolumeIds } : {})
+      });
       notifications.show('info', `Proposing masks for ${volumeIds.length} scan${volumeIds.length === 1 ? '' : 's'}…`);
       setAppSignal('proposalsDone', volumeIds.length);
     } catch (error) {
