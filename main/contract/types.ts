@@ -162,6 +162,12 @@ export interface MaskChanged {
 export const trainingMethods = ['genseg', 'segmentation-only', 'ae-segmentation'] as const;
 export type TrainingMethod = (typeof trainingMethods)[number];
 
+/**
+ * One click must end in a model version: without a limit given, a run stops by itself after this many minutes (Stop
+ * ends it sooner, keeping the best model so far). Declared here so the training panel says the same.
+ */
+export const defaultTrainingMinutes = { paper: 120, cpu: 20, tiny: 2 } as const;
+
 /** Model sizes: the paper's widths, a quarter of them for CPUs, an eighth for tests. */
 export const presetNames = ['paper', 'cpu', 'tiny'] as const;
 export type PresetName = (typeof presetNames)[number];
@@ -193,6 +199,11 @@ export interface TrainingProgressInfo {
   backend: string;
   validationDice: number | null;
   bestValidationDice: number | null;
+  /**
+   * Soft Dice of the segmentation on the drawn slices of the last step that had some (1 - the unweighted Dice loss),
+   * for the "is it improving" curve when nothing is held out; null until a step had drawn slices.
+   */
+  trainingDice?: number | null;
 }
 
 export interface ModelEvaluationInfo {

@@ -54,10 +54,8 @@ export const useReviewStore = defineStore('review', () => {
     () => training.versions.find((version) => version.id === live.value?.modelVersionId) ?? null
   );
 
-  function reviewOf(sliceIndex: number): ProposedSliceReview | null {
-    if (!proposedSlices.value.includes(sliceIndex)) return null;
-    return live.value?.reviewedSlices[sliceIndex] ?? 'to-review';
-  }
+  const reviewOf = (sliceIndex: number): ProposedSliceReview | null =>
+    proposedSlices.value.includes(sliceIndex) ? (live.value?.reviewedSlices[sliceIndex] ?? 'to-review') : null;
 
   async function refresh(): Promise<void> {
     const projectId = projects.currentProjectId;
@@ -85,21 +83,6 @@ export const useReviewStore = defineStore('review', () => {
     }
   }
 
-  /** Every proposed slice of this scan is decided: the next scan with a proposal to review opens, and the user is told. */
-  async function openNextToReview(finishedVolumeId: string): Promise<void> {
-    await volumes.refresh();
-    if (volumes.selectedVolumeId !== finishedVolumeId) return;
-    const finished = volumes.volumes.find((volume) => volume.id === finishedVolumeId);
-    const found = nextVolume(volumes.volumes, finishedVolumeId, 'to-review');
-    const next = found && found.id !== finishedVolumeId ? found : null;
-    const done = `Every proposed slice of “${finished?.name ?? 'this scan'}” is reviewed.`;
-    if (next) {
-      notifications.show('info', `${done} Opening “${next.name}”, the next scan with a proposal to review.`);
-      volumes.selectVolume(next.id);
-    } else notifications.show('info', `${done} No other scan has a proposal to review.`);
-    setAppSignal('reviewNextOpened', next?.id ?? 'none');
-  }
-
   async function review(whatFailed: string, act: (projectId: string, proposalId: string) => Promise<unknown>): Promise<void> {
     const projectId = projects.currentProjectId;
     const proposal = live.value;
@@ -112,7 +95,7 @@ export const useReviewStore = defineStore('review', () => {
       await Promise.all([refresh(), weakLabels.refresh()]);
       setAppSignal('proposalReviews', ++reviewCount);
       const stillLive = proposals.value.some((entry) => entry.id === proposal.id && entry.status === proposal.status);
-      if (!stillLive && proposal.status === 'pending') await openNextToReview(volumeId);
+      if (!stillLive && proposal.status === 'pending') await openNextToReview(volumes, notifications, volumeId);
     } catch (error) {
       notifications.reportError(error, whatFailed);
     } finally {
@@ -158,22 +141,25 @@ export const useReviewStore = defineStore('review', () => {
     }
   );
 
-  return {
-    proposals,
-    pending,
-    disagreement,
-    live,
-    secondRead,
-    proposedSlices,
-    reviewedCount,
-    model,
-    overlay,
-    busy,
-    reviewOf,
-    refresh,
-    accept,
-    acceptEdited,
-    reject,
-    proposeWith
-  };
+  // prettier-ignore
+  return { proposals, pending, disagreement, live, secondRead, proposedSlices, reviewedCount, model, overlay, busy, reviewOf, refresh, accept, acceptEdited, reject, proposeWith };
 });
+
+/** Every proposed slice of a scan is decided: the next scan with a proposal to review opens, and the user is told. */
+async function openNextToReview(
+  volumes: ReturnType<typeof useVolumesStore>,
+  notifications: ReturnType<typeof useNotificationsStore>,
+  finishedVolumeId: string
+): Promise<void> {
+  await volumes.refresh();
+  if (volumes.selectedVolumeId !== finishedVolumeId) return;
+  const finished = volumes.volumes.find((volume) => volume.id === finishedVolumeId);
+  const found = nextVolume(volumes.volumes, finishedVolumeId, 'to-review');
+  const next = found && found.id !== finishedVolumeId ? found : null;
+  const done = `Every proposed slice of “${finished?.name ?? 'this scan'}” is reviewed.`;
+  if (next) {
+    notifications.show('info', `${done} Opening “${next.name}”, the next scan with a proposal to review.`);
+    volumes.selectVolume(next.id);
+  } else notifications.show('info', `${done} No other scan has a proposal to review.`);
+  setAppSignal('reviewNextOpened', next?.id ?? 'none');
+}
