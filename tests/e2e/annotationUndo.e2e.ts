@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SocketClient } from '../../main/contract';
+import { readSignal } from './pages/readBodySignals';
 import type { WorkstationPage } from './pages/WorkstationPage';
 import { connectApi, describeMask, findProjectId } from './support/connectApi';
 import { closeAppSession, openAppSession, type AppSession } from './support/appSession';
@@ -92,7 +93,7 @@ describe('annotations under undo', () => {
     // Two slices above the range, tagged no tumour by it, a stroke.
     await app.viewport.press('ArrowUp');
     await app.viewport.press('ArrowUp');
-    const outside = Number(await page.evaluate(() => document.body.dataset.viewerSlice));
+    const outside = Number(await readSignal(page, 'viewerSlice'));
     expect(tagged[outside]).toBe('a');
     await app.masks.chooseTool('brush');
     await app.masks.drawStroke(stroke);

@@ -91,7 +91,11 @@ function describeWhatToMeasure(
     ways.push(`tag ${plural(assessment.scansToTagForHoldOut, 'more scan')} (one in five is set aside for measuring) and draw on it`);
   } else if (!assessment.slicesToDrawForDice) {
     const names = assessment.heldOutScans.map((scan) => `“${scan.name}”`).join(', ');
-    ways.push(`mark the tumour's slices on ${names} (set aside for measuring) and draw a mask on one of them`);
+    const one = assessment.heldOutScans.length === 1;
+    ways.push(
+      `the scan${one ? '' : 's'} set aside for measuring (${names}) ${one ? 'has' : 'have'} no tumour drawn: tag and draw ` +
+        'on more scans with tumour (about one in five is set aside)'
+    );
   }
   return `Accuracy not measured: ${ways.join(', or ')}, to measure it.`;
 }

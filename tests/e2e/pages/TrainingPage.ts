@@ -50,6 +50,37 @@ export class TrainingPage {
     await waitForSignals(this.page, [{ signal: 'trainingState', is: 'equal', value: 'idle' }], { timeout });
   }
 
+  /** The card of model version `number`. */
+  card(number: number) {
+    return this.page.locator(`[data-testid="model-version"][data-model-number="${number}"]`);
+  }
+
+  private async editCount(): Promise<number> {
+    return (await readSignal(this.page, 'modelVersionEdits')) === null ? 0 : readNumberSignal(this.page, 'modelVersionEdits');
+  }
+
+  /** Renames a model version on its card and waits until main has it. */
+  async rename(number: number, name: string): Promise<void> {
+    const before = await this.editCount();
+    await this.card(number).getByTestId('model-rename').click();
+    await this.card(number).getByTestId('model-name-input').fill(name);
+    await this.card(number).getByTestId('model-name-save').click();
+    await waitForSignals(this.page, [{ signal: 'modelVersionEdits', is: 'greater', value: before }]);
+  }
+
+  /** Presses Delete on a card and returns what the confirmation says, before anything is deleted. */
+  async askToDelete(number: number): Promise<string> {
+    await this.card(number).getByTestId('model-delete').click();
+    return this.card(number).getByTestId('model-delete-confirm').innerText();
+  }
+
+  /** Confirms the deletion asked for and waits until main has done it. */
+  async confirmDelete(number: number): Promise<void> {
+    const before = await this.editCount();
+    await this.card(number).getByTestId('model-delete-confirmed').click();
+    await waitForSignals(this.page, [{ signal: 'modelVersionEdits', is: 'greater', value: before }]);
+  }
+
   async panelText(): Promise<string> {
     return this.page.getByTestId('training-panel').innerText();
   }

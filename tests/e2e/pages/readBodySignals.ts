@@ -33,6 +33,10 @@ export type SignalName =
   | 'pendingProposalId'
   | 'proposalShown'
   | 'proposalReviews'
+  | 'secondReadProposalId'
+  | 'proposalReviewedSlices'
+  | 'reviewNextOpened'
+  | 'modelVersionEdits'
   | 'exportCount'
   | 'maskImportCount';
 
