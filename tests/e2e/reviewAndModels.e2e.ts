@@ -118,8 +118,9 @@ describe('model-aware review and a training panel to trust', () => {
     }
     expect(await page.getByTestId('improvement-chart').innerText()).toMatch(/Overlap with your masks|Overlap of the model’s outline/);
     const details = page.getByTestId('loss-details');
-    expect(await details.locator('summary').innerText()).toMatch(/^Details: the \d+ loss terms, each on its own scale$/);
-    expect(await details.locator('canvas').count()).toBeGreaterThan(1);
+    const terms = /^Details: the (\d+) loss terms?, each on its own scale$/.exec(await details.locator('summary').innerText());
+    expect(Number(terms?.[1])).toBeGreaterThan(0);
+    expect(await details.locator('canvas').count()).toBe(Number(terms![1]));
 
     await app.training.rename(1, 'First try');
     expect(await card.getByTestId('model-name').innerText()).toBe('Model 1 · First try');
@@ -130,6 +131,8 @@ describe('model-aware review and a training panel to trust', () => {
 
   it('names the model on the review toolbar, counts k of n, marks reviewed slices and opens the next scan', async () => {
     await app.training.proposeWithNewestModel(trainingTimeout);
+    // Every proposal of model 1 is stored before the fixtures replace some.
+    await expect.poll(async () => (await api.call('getTrainingStatus', {})).state, { timeout: trainingTimeout }).toBe('idle');
     const workspace = inject('workspaceFolder');
     // Known proposals from model 1: four slices on one scan, two on the next; tumour on a scan tagged no tumour.
     const first = await recordFixtureProposal(workspace, projectId, ids['untouched-a']!, squareOn([12, 13, 14, 15]), sliceSize, 'pending');

@@ -63,9 +63,14 @@ export const useTrainingStore = defineStore('training', () => {
   const readiness = ref<TrainingReadiness | null>(null);
   let versionEdits = 0;
 
+  let idleWatch: ReturnType<typeof setTimeout> | undefined;
+
   function publishStatus(next: TrainingStatus): void {
     status.value = next;
     setAppSignal('trainingState', next.state);
+    // A proposal job ends without a training event: its end is read until the slot is idle again.
+    clearTimeout(idleWatch);
+    if (next.state === 'proposing') idleWatch = setTimeout(() => void refreshStatus(), 1500);
   }
 
   function addPoint(progress: TrainingProgressInfo): void {
@@ -225,6 +230,7 @@ export const useTrainingStore = defineStore('training', () => {
         ...(forVolumeIds ? { volumeIds: forVolumeIds } : {})
       });
       notifications.show('info', `Proposing masks for ${volumeIds.length} scan${volumeIds.length === 1 ? '' : 's'}…`);
+      await refreshStatus();
       setAppSignal('proposalsDone', volumeIds.length);
     } catch (error) {
       notifications.reportError(error, 'Proposing masks');
