@@ -184,7 +184,9 @@ describe('model-aware review and a training panel to trust', () => {
     );
     expect(await app.review.modelLine()).toContain('Model 1 · First try');
     await app.review.click('reject-all');
-    await expect.poll(() => page.getByTestId('disagreement-badge').count(), { timeout: 10_000 }).toBe(0);
+    const badge = page.getByTestId('volume-item').filter({ hasText: 'second-read' }).getByTestId('disagreement-badge');
+    await expect.poll(() => badge.count(), { timeout: 10_000 }).toBe(0);
+    expect(await listLine('second-read')).not.toContain('model disagrees');
     expect((await api.call('getWeakLabels', { projectId, volumeId: ids['second-read']! })).scan).toBe('absent');
   });
 

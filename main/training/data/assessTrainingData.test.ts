@@ -53,6 +53,13 @@ describe('assessTrainingData', () => {
         expect(assessment.toMeasure).toContain(`tag ${assessment.scansToTagForHoldOut} more scan`);
         for (let n = 0; n < assessment.scansToTagForHoldOut; n += 1) await addTaggedScan(projectId, `extra ${(added += 1)}`);
         expect((await assessTrainingData(project.store)).heldOutScans.length).toBeGreaterThan(0);
+      } else if (assessment.heldOutScans.length === 0) {
+        // The only scan with a mask is kept for training: a mask on another scan with tumour.
+        expect(assessment.toMeasure).toContain('draw a mask on 1 slice of another scan with tumour');
+        await addTaggedScan(projectId, `extra ${(added += 1)}`);
+        const volumes = await project.store.volumes.list();
+        const labels = new Uint8Array(size * size).fill(1, 40, 60);
+        await saveMaskSlices(project.store, volumes[volumes.length - 1]!, [{ sliceIndex: 4, labels }], { provenance: 'user', author: 'test' });
       } else {
         const heldOut = assessment.heldOutScans[0]!;
         expect(assessment.toMeasure).toContain(`“${heldOut.name}”`);

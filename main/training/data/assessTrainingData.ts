@@ -52,8 +52,11 @@ export async function assessTrainingData(store: ProjectStore): Promise<TrainingD
   const trainHasMasks = train.some((plan) => plan.masked.size > 0);
   // A held-out scan tagged tumour-present can take a mask; it stays held out only while training has a mask too.
   const drawable = validation.find((plan) => plan.present.length > 0);
-  const slicesToDrawForDice = diceMeasurable ? 0 : drawable && trainHasMasks ? 1 : null;
-  const scansToTagForHoldOut = validation.length > 0 ? 0 : Math.max(1, 3 - plans.length);
+  // From three tagged scans on, one is always set aside, unless it is the only one with a drawn mask (training keeps
+  // it): then a mask on another scan lets it be set aside.
+  const onlyMaskedKept = validation.length === 0 && plans.length >= 3;
+  const slicesToDrawForDice = diceMeasurable ? 0 : (drawable && trainHasMasks) || onlyMaskedKept ? 1 : null;
+  const scansToTagForHoldOut = validation.length > 0 || onlyMaskedKept ? 0 : 3 - plans.length;
   const assessment = {
     taggedScans: plans.length,
     presentSlices: sum(plans, (plan) => plan.present.length),
@@ -70,7 +73,7 @@ export async function assessTrainingData(store: ProjectStore): Promise<TrainingD
   };
   return {
     ...assessment,
-    toMeasure: diceMeasurable ? null : describeWhatToMeasure(assessment, drawable?.volume.name),
+    toMeasure: diceMeasurable ? null : describeWhatToMeasure(assessment, drawable?.volume.name, onlyMaskedKept),
     thinData: describeThinData(assessment)
   };
 }
@@ -81,10 +84,16 @@ function plural(count: number, word: string): string {
 
 function describeWhatToMeasure(
   assessment: Pick<TrainingDataAssessment, 'slicesToDrawForDice' | 'scansToTagForHoldOut' | 'heldOutScans'>,
-  drawableName: string | undefined
+  drawableName: string | undefined,
+  onlyMaskedKept: boolean
 ): string {
   const ways: string[] = [];
-  if (assessment.slicesToDrawForDice && drawableName) {
+  if (onlyMaskedKept) {
+    ways.push(
+      'draw a mask on 1 slice of another scan with tumour (the only scan with a drawn mask is kept for training, so ' +
+        'none is set aside for measuring)'
+    );
+  } else if (assessment.slicesToDrawForDice && drawableName) {
     ways.push(`draw a mask on ${plural(assessment.slicesToDrawForDice, 'more slice')} of “${drawableName}” (the scan set aside for measuring)`);
   }
   if (assessment.scansToTagForHoldOut > 0) {

@@ -272,9 +272,9 @@ async function restore(
 }
 
 /**
- * The segmentation's soft Dice on this step's drawn slices, from its loss term: the segmentation-only steps report
- * the Dice loss itself; GenSeg's joint steps weight it by the recipe's weight (else the paper's), the baselines by 1.
- * Null when the step had no drawn slice.
+ * The segmentation's soft Dice on this step's drawn slices, from its loss term, which is the negative soft Dice
+ * (genseg/losses.ts): the segmentation-only steps report it as is; GenSeg's joint steps weight it by the recipe's
+ * weight (else the paper's), the baselines by 1. Null when the step had no drawn slice.
  */
 export function readTrainingDice(losses: Record<string, number>, method: TrainingMethod, plan: StepPlan | undefined): number | null {
   let diceLoss: number | undefined;
@@ -283,7 +283,7 @@ export function readTrainingDice(losses: Record<string, number>, method: Trainin
     const weight = method !== 'genseg' ? 1 : plan?.kind === 'joint' ? plan.segmentationWeight : paperLossWeights.segmentation;
     diceLoss = weight > 0 ? losses.segmentation / weight : undefined;
   }
-  return diceLoss === undefined || !Number.isFinite(diceLoss) ? null : Math.min(1, Math.max(0, 1 - diceLoss));
+  return diceLoss === undefined || !Number.isFinite(diceLoss) ? null : Math.min(1, Math.max(0, -diceLoss));
 }
 
 function describeProgress(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelVersionSummary } from '../../../main/contract/types';
-import { describeDataUsed, describeDuration, describeMeasured, describeScoreBriefly, modelName } from './describeModelVersion';
+import { describeBackend, describeDataUsed, describeDuration, describeMeasured, describeScoreBriefly, modelName } from './describeModelVersion';
 
 const evaluation = (overrides: Partial<ModelVersionSummary['evaluation']>): Pick<ModelVersionSummary, 'evaluation'> => ({
   evaluation: { dice: null, auroc: null, heldOutLabelledSlices: 0, heldOutPresentSlices: 0, heldOutAbsentSlices: 0, ...overrides }
@@ -19,6 +19,7 @@ describe('describeModelVersion', () => {
 
   it('names the version, its data and its training time in words', () => {
     expect(modelName({ number: 3, name: null })).toBe('Model 3');
+    expect([describeBackend('wasm'), describeBackend('webgpu'), describeBackend('NVIDIA RTX 4070, WebGPU')]).toEqual(['the CPU', 'the GPU', 'NVIDIA RTX 4070, WebGPU']);
     expect(modelName({ number: 3, name: 'April cohort' })).toBe('Model 3 · April cohort');
     expect(describeDataUsed({ volumes: 3, presentSlices: 10, absentSlices: 20, labelledSlices: 2, validationPresentSlices: 1, validationLabelledSlices: 1 })).toBe(
       '3 scans, 31 tagged slices, 3 with a drawn mask'

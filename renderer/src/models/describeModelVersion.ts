@@ -14,6 +14,18 @@ export function describeMethod(method: TrainingMethod): string {
   return methodNames[method];
 }
 
+/** What trained it, in words: the backend names the app records ("wasm", "cpu", "webgpu") are not for people. */
+export function describeBackend(backend: string): string {
+  const known: Record<string, string> = {
+    wasm: 'the CPU',
+    cpu: 'the CPU',
+    tensorflow: 'the CPU',
+    webgpu: 'the GPU',
+    'tensorflow-gpu': 'the GPU'
+  };
+  return known[backend] ?? backend;
+}
+
 /** "Model 3", or "Model 3 · April cohort" when the user named it. */
 export function modelName(version: Pick<ModelVersionSummary, 'number' | 'name'>): string {
   return version.name ? `Model ${version.number} · ${version.name}` : `Model ${version.number}`;

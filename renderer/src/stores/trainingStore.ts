@@ -248,6 +248,8 @@ export const useTrainingStore = defineStore('training', () => {
     onChange: () => void refreshStatus(),
     onVersions: () => void Promise.all([refreshVersions(), refreshReadiness()]),
     onProposals: ({ done, total }) => {
+      // A review (accept, reject) announces its scan's proposal changed too: only a job's proposals are news.
+      if (!status.value || status.value.state === 'idle') return;
       proposalProgress.value = { done, total };
       if (done === total) notifications.show('info', `Proposals are ready for ${total} scan${total === 1 ? '' : 's'}: review them from the list.`);
     },
