@@ -5,8 +5,11 @@ import { readNumberSignal, readSignal, waitForSignals } from './readBodySignals'
 export class TrainingPage {
   constructor(private readonly page: Page) {}
 
-  /** Opens "Advanced", chooses method and preset, presses Train and waits until the job runs. */
-  async train({ method, preset, minutes }: { method?: string; preset?: string; minutes?: number } = {}): Promise<void> {
+  /**
+   * Opens "Advanced", chooses method and preset, presses Train and waits until the job runs; when the panel warns that
+   * the data is thin, presses "Train anyway" (returning the warning).
+   */
+  async train({ method, preset, minutes }: { method?: string; preset?: string; minutes?: number } = {}): Promise<string | null> {
     if (method || preset || minutes) {
       await this.page.getByTestId('training-advanced').click();
       if (method) await this.page.getByTestId('training-method').selectOption(method);
@@ -14,7 +17,16 @@ export class TrainingPage {
       if (minutes) await this.page.getByTestId('training-minutes').fill(String(minutes));
     }
     await this.page.getByTestId('train').click();
-    await waitForSignals(this.page, [{ signal: 'trainingState', is: 'equal', value: 'training' }], { timeout: 60_000 });
+    const warning = this.page.getByTestId('thin-data-warning');
+    const started = waitForSignals(this.page, [{ signal: 'trainingState', is: 'equal', value: 'training' }], { timeout: 60_000 });
+    const warned = warning.waitFor({ timeout: 60_000 }).then(() => 'warned' as const);
+    if ((await Promise.race([started.then(() => 'started' as const), warned])) === 'warned') {
+      const text = await warning.innerText();
+      await this.page.getByTestId('train-anyway').click();
+      await waitForSignals(this.page, [{ signal: 'trainingState', is: 'equal', value: 'training' }], { timeout: 60_000 });
+      return text;
+    }
+    return null;
   }
 
   /** Waits until the first progress of the run is shown (step, curves). */
