@@ -138,3 +138,66 @@ describe('proposal review', () => {
     expect([labelsNow.slices[3], labelsNow.sources[3]]).toEqual(['absent', 'proposal']);
   });
 });
+
+describe('a stroke undone', () => {
+  const empty = () => new Uint8Array(columns * rows);
+  const save = async (sliceIndex: number, labels: Uint8Array) => {
+    const { storedSlices, versions } = await call('getVolumeMask', { projectId, volumeId });
+    const baseVersion = versions[storedSlices.indexOf(sliceIndex)] ?? 0;
+    await call('saveMaskSlices', { projectId, volumeId, slices: [{ sliceIndex, labels, baseVersion }] });
+  };
+  const listed = async () => (await call('listVolumes', { projectId })).find((volume) => volume.id === volumeId)!.labels;
+
+  it('gives an untagged scan back its tags and counts: no mask, nothing to export', async () => {
+    await save(4, maskSlice(1));
+    expect((await call('getWeakLabels', { projectId, volumeId })).scan).toBe('present');
+    expect(await listed()).toMatchObject({ scan: 'present', presentSlices: 1, maskedSlices: 1 });
+    await save(4, empty());
+    const labels = await call('getWeakLabels', { projectId, volumeId });
+    expect(labels.scan).toBe('unknown');
+    expect(labels.slices).toEqual(new Array(slices).fill('unknown'));
+    expect(await listed()).toMatchObject({ scan: 'unknown', presentSlices: 0, absentSlices: 0, maskedSlices: 0 });
+    const mask = await call('getVolumeMask', { projectId, volumeId });
+    expect(mask).toMatchObject({ maskedSlices: [], storedSlices: [4], versions: [2] });
+    await expect(call('exportMasks', { projectId })).rejects.toMatchObject({ code: 'conflict' });
+    // Redo: the stroke comes back with its tags.
+    await save(4, maskSlice(1));
+    expect(await listed()).toMatchObject({ scan: 'present', presentSlices: 1, maskedSlices: 1 });
+  });
+
+  it('restores each slice’s own tag: a range’s absent slice, a slice marked absent, and the scan tag absent', async () => {
+    await call('setTumourRanges', { projectId, volumeId, ranges: [{ first: 2, last: 5 }] });
+    await call('setSliceStates', { projectId, volumeId, sliceIndices: [7], state: 'absent' });
+    await save(8, maskSlice(1));
+    await save(7, maskSlice(1));
+    await save(3, maskSlice(1));
+    let labels = await call('getWeakLabels', { projectId, volumeId });
+    expect([labels.slices[3], labels.slices[7], labels.slices[8]]).toEqual(['present', 'present', 'present']);
+    await save(8, empty());
+    await save(7, empty());
+    labels = await call('getWeakLabels', { projectId, volumeId });
+    expect(labels.scan).toBe('present');
+    expect([labels.slices[7], labels.sources[7]]).toEqual(['absent', 'slice']);
+    expect([labels.slices[8], labels.sources[8]]).toEqual(['absent', 'range']);
+    expect([labels.slices[3], labels.sources[3]]).toEqual(['present', 'mask']);
+    // The export's manifest names the one slice with tumour, as the voxels have it.
+    const exported = await call('exportMasks', { projectId });
+    expect(exported.cases.map((entry) => entry.maskedSlices)).toEqual([[3]]);
+    expect(await listed()).toMatchObject({ maskedSlices: 1 });
+    // A range given after the strokes is what the slice goes back to.
+    await call('setTumourRanges', { projectId, volumeId, ranges: [{ first: 6, last: 9 }] });
+    await save(3, empty());
+    labels = await call('getWeakLabels', { projectId, volumeId });
+    expect([labels.slices[3], labels.sources[3]]).toEqual(['absent', 'range']);
+    expect(labels.scan).toBe('present');
+
+    // A scan the user tagged no tumour: a stroke makes it present, its undo makes it absent again.
+    await call('tagScan', { projectId, volumeId, state: 'absent' });
+    await save(5, maskSlice(1));
+    expect((await call('getWeakLabels', { projectId, volumeId })).scan).toBe('present');
+    await save(5, empty());
+    labels = await call('getWeakLabels', { projectId, volumeId });
+    expect(labels.scan).toBe('absent');
+    expect(new Set(labels.slices)).toEqual(new Set(['absent']));
+  });
+});

@@ -52,15 +52,24 @@ export async function saveMaskSlices(
   }
 }
 
-/** The whole labelmap of a volume in its voxel grid (i fastest, then j, then k); unmasked slices are zero. */
+/**
+ * The whole labelmap of a volume in its voxel grid (i fastest, then j, then k); unmasked slices are zero. A slice whose
+ * tumour is erased (or a stroke undone) goes back to the tags it had without it (`SliceLabelRepository`).
+ */
 export async function readVolumeMask(
   store: ProjectStore,
   volume: VolumeRecord
-): Promise<{ labels: Uint8Array; maskedSlices: number[]; versions: number[] }> {
+): Promise<{ labels: Uint8Array; maskedSlices: number[]; storedSlices: number[]; versions: number[] }> {
   const [columns, rows, sliceCount] = volume.dimensions;
   const sliceSize = columns * rows;
   const labels = new Uint8Array(sliceSize * sliceCount);
   const slices = await store.masks.getSlices(volume.id);
   for (const slice of slices) labels.set(slice.labels, slice.sliceIndex * sliceSize);
-  return { labels, maskedSlices: slices.map((slice) => slice.sliceIndex), versions: slices.map((slice) => slice.version) };
+  return {
+    labels,
+    // Masked means tumour drawn: an erased or undone slice keeps its stored row (and version) but is not masked.
+    maskedSlices: slices.filter((slice) => slice.labels.some((value) => value !== 0)).map((slice) => slice.sliceIndex),
+    storedSlices: slices.map((slice) => slice.sliceIndex),
+    versions: slices.map((slice) => slice.version)
+  };
 }

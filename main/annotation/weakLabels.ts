@@ -19,7 +19,7 @@ export async function tagScan(store: ProjectStore, volume: VolumeRecord, state: 
     }
     const slices = Array.from({ length: sliceCount }, (_, sliceIndex): SliceLabel =>
       masked.has(sliceIndex)
-        ? { sliceIndex, state: 'present', source: 'mask' }
+        ? { sliceIndex, state: 'present', source: 'mask', withoutMask: { state: implied, source: 'scan' } }
         : { sliceIndex, state: implied, source: 'scan' }
     );
     return { scanLabel: { state, tumourRanges: [] }, slices };
@@ -36,9 +36,12 @@ export async function setTumourRanges(store: ProjectStore, volume: VolumeRecord,
   const inRange = (index: number) => ranges.some((range) => index >= range.first && index <= range.last);
   await store.sliceLabels.updateAgainstMasks(volume.id, (masked) => {
     const slices = Array.from({ length: sliceCount }, (_, sliceIndex): SliceLabel => {
-      if (masked.has(sliceIndex)) return { sliceIndex, state: 'present', source: 'mask' };
-      if (ranges.length === 0) return { sliceIndex, state: 'unknown', source: 'range' };
-      return { sliceIndex, state: inRange(sliceIndex) ? 'present' : 'absent', source: 'range' };
+      const byRange: SliceLabel =
+        ranges.length === 0
+          ? { sliceIndex, state: 'unknown', source: 'range' }
+          : { sliceIndex, state: inRange(sliceIndex) ? 'present' : 'absent', source: 'range' };
+      if (masked.has(sliceIndex)) return { sliceIndex, state: 'present', source: 'mask', withoutMask: { state: byRange.state, source: 'range' } };
+      return byRange;
     });
     return { scanLabel: { state: 'present', tumourRanges: mergeRanges(ranges) }, slices };
   });

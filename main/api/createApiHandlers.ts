@@ -1,6 +1,7 @@
 import type { CallName } from '../contract';
 import { createAnnotationHandlers } from './handlers/createAnnotationHandlers';
 import { createExportHandlers } from './handlers/createExportHandlers';
+import { createModelVersionHandlers } from './handlers/createModelVersionHandlers';
 import { createProjectHandlers } from './handlers/createProjectHandlers';
 import { createTrainingHandlers } from './handlers/createTrainingHandlers';
 import type { CoreServices, HandlersFor } from './handlers/HandlerTypes';
@@ -14,6 +15,7 @@ export function createApiHandlers(services: CoreServices): ApiHandlers {
     ...createProjectHandlers(services),
     ...createAnnotationHandlers(services),
     ...createTrainingHandlers(services),
+    ...createModelVersionHandlers(services),
     ...createExportHandlers(services)
   };
 }

@@ -77,6 +77,14 @@ describe('command line', { timeout: 300_000 }, () => {
     expect({ code: trained.code, err: trained.err }).toMatchObject({ code: 0 });
     expect(JSON.parse(trained.out)).toMatchObject({ status: 'finished', modelVersion: { number: 1 } });
     expect((await cli('propose', '--project', projectId)).code).toBe(0);
+    const readiness = await cli('models', '--project', projectId, '--readiness');
+    expect(readiness.out).toMatch(/^tagged scans 4\tslices with tumour \d+\twithout \d+\tmasked 2$/m);
+    const [version] = JSON.parse((await cli('--json', 'models', '--project', projectId)).out) as { id: string }[];
+    expect((await cli('models', '--project', projectId, '--rename', version!.id, '--name', 'CLI run')).out).toBe('model 1\tCLI run\n');
+    expect((await cli('models', '--project', projectId)).out).toContain('model 1 (CLI run)');
+    const deleted = await cli('models', '--project', projectId, '--delete', version!.id);
+    expect(deleted.out).toMatch(/^deleted\t\S+\twithdrawn proposals on \d+ scans\n$/);
+    expect((await cli('--json', 'models', '--project', projectId)).out.trim()).toBe('[]');
     const exported = await cli('--json', 'export', '--project', projectId, '--images');
     expect(exported.code).toBe(0);
     const summary = JSON.parse(exported.out) as { folder: string; files: string[] };

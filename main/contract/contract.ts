@@ -13,7 +13,9 @@ import type {
   DicomScanSummary,
   ExportResult,
   MetricSeries,
+  ModelVersionDeleted,
   ModelVersionSummary,
+  TrainingReadiness,
   ProposalLabels,
   ProposalSummary,
   AnnotationSuggestion,
@@ -189,6 +191,17 @@ export const apiCalls = {
   listTrainingRuns: defineCall<TrainingRunSummary[]>()(z.object(projectScoped).strict()),
   getTrainingMetrics: defineCall<MetricSeries[]>()(z.object({ ...projectScoped, runId: id }).strict()),
   listModelVersions: defineCall<ModelVersionSummary[]>()(z.object(projectScoped).strict()),
+  /** Names a model version as the user likes ("after the April cohort"); an empty name goes back to "Model N". */
+  renameModelVersion: defineCall<ModelVersionSummary>()(
+    z.object({ ...projectScoped, modelVersionId: id, name: z.string().trim().max(80) }).strict()
+  ),
+  /**
+   * Deletes a model version: its weights, and its proposals not reviewed yet (those waiting are withdrawn); masks
+   * accepted from it stay and keep naming it. Refused while a job runs in the project.
+   */
+  deleteModelVersion: defineCall<ModelVersionDeleted>()(z.object({ ...projectScoped, modelVersionId: id }).strict()),
+  /** What the tags and masks allow now: what is held out, what is missing to measure accuracy, thin data. */
+  getTrainingReadiness: defineCall<TrainingReadiness>()(z.object(projectScoped).strict()),
 
   proposeMasks: defineCall<{ volumeIds: string[] }>()(
     z.object({ ...projectScoped, modelVersionId: id, volumeIds: z.array(id).max(100_000).optional() }).strict()

@@ -207,8 +207,11 @@ export interface VolumeMask {
   volumeId: string;
   /** The whole labelmap in the volume's grid. */
   labels: Uint8Array;
+  /** Slices with tumour drawn (at least one labelled voxel). */
   maskedSlices: number[];
-  /** The stored version of each masked slice (same order): send it back as `baseVersion` when saving an edit. */
+  /** Slices with a stored mask row, masked or erased since (an erased slice keeps its version). */
+  storedSlices: number[];
+  /** The stored version of each of `storedSlices` (same order): send it back as `baseVersion` when saving an edit. */
   versions: number[];
 }
 
@@ -226,6 +229,12 @@ export interface MaskChanged {
 /** The methods a project can train: GenSeg, and the paper's two baselines (docs/genseg.md). Declared once, here. */
 export const trainingMethods = ['genseg', 'segmentation-only', 'ae-segmentation'] as const;
 export type TrainingMethod = (typeof trainingMethods)[number];
+
+/**
+ * One click must end in a model version: without a limit given, a run stops by itself after this many minutes (Stop
+ * ends it sooner, keeping the best model so far). Declared here so the training panel says the same.
+ */
+export const defaultTrainingMinutes = { paper: 120, cpu: 20, tiny: 2 } as const;
 
 /** Model sizes: the paper's widths, a quarter of them for CPUs, an eighth for tests. */
 export const presetNames = ['paper', 'cpu', 'tiny'] as const;
@@ -258,6 +267,11 @@ export interface TrainingProgressInfo {
   backend: string;
   validationDice: number | null;
   bestValidationDice: number | null;
+  /**
+   * Soft Dice of the segmentation on the drawn slices of the last step that had some (1 - the unweighted Dice loss),
+   * for the "is it improving" curve when nothing is held out; null until a step had drawn slices.
+   */
+  trainingDice?: number | null;
 }
 
 export interface ModelEvaluationInfo {
@@ -301,6 +315,10 @@ export interface TrainingRunSummary {
 export interface ModelVersionSummary {
   id: string;
   number: number;
+  /** The name the user gave it; null: shown as "Model <number>". */
+  name: string | null;
+  /** Seconds of training from the run's start to this version (null when the run is unknown). */
+  trainingSeconds: number | null;
   runId: string | null;
   method: TrainingMethod;
   preset: PresetName;
@@ -310,6 +328,35 @@ export interface ModelVersionSummary {
   dataSnapshot: Record<string, number>;
   steps: number;
   bestStep: number;
+}
+
+/**
+ * What the project's tags and masks allow now (the rules training uses to hold data out): the amounts, the scans held
+ * out to measure accuracy, what is missing to measure it and whether the data is too thin to learn from.
+ */
+export interface TrainingReadiness {
+  taggedScans: number;
+  presentSlices: number;
+  absentSlices: number;
+  maskedSlices: number;
+  heldOutScans: { id: string; name: string }[];
+  diceMeasurable: boolean;
+  aurocMeasurable: boolean;
+  /** Mask slices to draw on a held-out scan before Dice is measured (0: it is; null: drawing alone cannot). */
+  slicesToDrawForDice: number | null;
+  /** Scans to tag before one is held out (0: one is). */
+  scansToTagForHoldOut: number;
+  /** "Accuracy not measured: draw a mask on 1 more slice of …, or tag 2 more scans …, to measure it."; null: measured. */
+  toMeasure: string | null;
+  /** The thin-data warning, naming the rule, or null. */
+  thinData: string | null;
+}
+
+/** What deleting a model version did. */
+export interface ModelVersionDeleted {
+  modelVersionId: string;
+  /** Scans whose proposal from it was waiting for review (or flagged as a disagreement) and is withdrawn. */
+  withdrawnVolumeIds: string[];
 }
 
 export interface TrainingEventInfo {

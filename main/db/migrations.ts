@@ -234,5 +234,19 @@ export const migrations: Migration[] = [
       );
       CREATE INDEX case_sequences_by_volume ON case_sequences(volume_id, position);
     `
+  },
+  {
+    // Issue 19 (branch review).
+    version: 6,
+    name: 'model versions named and deleted; the tags a drawn mask overrode, restored when it is undone',
+    sql: `
+      ALTER TABLE model_versions ADD COLUMN name TEXT;          -- the user's name for the version; NULL: "Model N"
+      ALTER TABLE model_versions ADD COLUMN deleted_at TEXT;    -- deleted by the user: weights gone, number kept
+      -- What a slice was before a drawn mask made it present (NULL: what the scan's tags imply), and the scan's tag
+      -- before a drawn mask made it present (NULL: the user tagged it present): both come back when the mask is erased.
+      ALTER TABLE slice_labels ADD COLUMN state_before_mask TEXT;
+      ALTER TABLE slice_labels ADD COLUMN source_before_mask TEXT;
+      ALTER TABLE scan_labels ADD COLUMN state_before_mask TEXT;
+    `
   }
 ];

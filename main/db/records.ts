@@ -80,6 +80,11 @@ export interface SliceLabel {
   sliceIndex: number;
   state: SliceState;
   source: SliceLabelSource;
+  /**
+   * For a label a drawn mask sets (source 'mask'): what the slice is without the mask. Without it, what the slice was
+   * before the mask is kept; a tag written later passes what it implies.
+   */
+  withoutMask?: { state: SliceState; source: SliceLabelSource };
 }
 
 export type MaskProvenance = 'user' | 'proposal-accepted' | 'proposal-edited' | 'imported';
@@ -138,6 +143,10 @@ export interface ModelVersionRecord {
   backend: string;
   weightsFolder: string;
   createdAt: string;
+  /** The name the user gave it; null: "Model <number>". */
+  name?: string | null;
+  /** When the user deleted it (its weights are gone; masks accepted from it still name it). */
+  deletedAt?: string | null;
 }
 
 export interface ProposalRecord {

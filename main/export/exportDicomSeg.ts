@@ -62,7 +62,7 @@ export async function exportDicomSeg(
   const volumes = (await project.store.volumes.list()).filter((volume) =>
     options.volumeIds ? options.volumeIds.includes(volume.id) : masked.has(volume.id)
   );
-  const models = new Map((await project.store.modelVersions.list()).map((model) => [model.id, model]));
+  const models = new Map((await project.store.modelVersions.list({ includeDeleted: true })).map((model) => [model.id, model]));
   const cases: DicomSegCase[] = [];
   const skipped: DicomSegSkipped[] = [];
   for (const [index, volume] of volumes.entries()) {

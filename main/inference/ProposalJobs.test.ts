@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zlibSync } from 'fflate';
@@ -122,6 +122,56 @@ describe('proposals are model-aware', () => {
     await addModelVersion(projectId, 'newer');
     await propose(projectId, 'newer', [disputed.id]);
     expect((await call('listVolumes', { projectId })).find((volume) => volume.id === disputed.id)!.labels.disagreement).toBe(false);
+  });
+});
+
+describe('model versions the user renames and deletes', () => {
+  it('renames a version, and deleting it withdraws its waiting proposals, keeps reviewed work and its number', async () => {
+    const { projectId } = await createLesionProject(core, { volumes: 4, size, slices, maskedSlicesPerVolume: 0 });
+    const volumes = await call('listVolumes', { projectId });
+    const [reviewedScan, waitingScan] = volumes.filter((volume) => volume.labels.scan === 'present') as [
+      (typeof volumes)[0],
+      (typeof volumes)[0]
+    ];
+    const disputed = volumes.find((volume) => volume.labels.scan === 'absent')!;
+    for (const volume of [reviewedScan, waitingScan, disputed]) areas.set(volume.id, 12);
+    await addModelVersion(projectId, 'older');
+    await addModelVersion(projectId, 'doomed');
+    const renamed = await call('renameModelVersion', { projectId, modelVersionId: 'doomed', name: '  April cohort ' });
+    expect(renamed).toMatchObject({ number: 2, name: 'April cohort' });
+    expect((await call('renameModelVersion', { projectId, modelVersionId: 'older', name: '' })).name).toBeNull();
+    await propose(projectId, 'older', [waitingScan.id]);
+    await propose(projectId, 'doomed', [reviewedScan.id, waitingScan.id, disputed.id]);
+    const [toAccept] = (await call('listProposals', { projectId, volumeId: reviewedScan.id })).filter((p) => p.status === 'pending');
+    await call('acceptProposal', { projectId, proposalId: toAccept!.id });
+    const project = await core.workspace.getProject(projectId);
+    const weights = join(project.folder, 'x');
+    mkdirSync(weights, { recursive: true });
+
+    const deleted = await call('deleteModelVersion', { projectId, modelVersionId: 'doomed' });
+    expect(new Set(deleted.withdrawnVolumeIds)).toEqual(new Set([waitingScan.id, disputed.id]));
+    expect((await call('listModelVersions', { projectId })).map((version) => version.number)).toEqual([1]);
+    // The waiting scan's proposal is gone; the older model's superseded one does not come back to the queue.
+    expect((await call('listProposals', { projectId, volumeId: waitingScan.id })).map((p) => [p.modelVersionNumber, p.status])).toEqual([
+      [1, 'superseded']
+    ]);
+    const listed = await call('listVolumes', { projectId });
+    for (const volume of listed) expect(volume.labels).toMatchObject({ pendingProposals: 0, disagreement: false });
+    // What the user accepted stays: the mask, the reviewed proposal naming model 2, the mask's provenance.
+    expect((await call('listProposals', { projectId, volumeId: reviewedScan.id }))[0]).toMatchObject({
+      status: 'reviewed',
+      modelVersionNumber: 2
+    });
+    const { slices: accepted } = await call('getMaskSlices', { projectId, volumeId: reviewedScan.id, sliceIndices: [2] });
+    expect(accepted[0]).toMatchObject({ provenance: 'proposal-accepted' });
+    const stored = await project.store.masks.getSlices(reviewedScan.id, [2]);
+    expect(stored[0]!.modelVersionId).toBe('doomed');
+    expect(existsSync(weights)).toBe(false);
+    // It cannot propose or be deleted again, and the next version does not take its number.
+    await expect(call('proposeMasks', { projectId, modelVersionId: 'doomed' })).rejects.toMatchObject({ code: 'not-found' });
+    await expect(call('deleteModelVersion', { projectId, modelVersionId: 'doomed' })).rejects.toMatchObject({ code: 'not-found' });
+    await addModelVersion(projectId, 'next');
+    expect((await call('listModelVersions', { projectId })).map((version) => version.number)).toEqual([1, 3]);
   });
 });
 

@@ -198,6 +198,7 @@ export class TrainingRuns {
     const points = Object.entries(progress.losses).map(([name, value]) => ({ step: progress.step, name: `loss.${name}`, value }));
     points.push({ step: progress.step, name: 'stepsPerSecond', value: progress.stepsPerSecond });
     if (progress.validationDice !== null) points.push({ step: progress.step, name: 'validationDice', value: progress.validationDice });
+    if (progress.trainingDice != null) points.push({ step: progress.step, name: 'trainingDice', value: progress.trainingDice });
     await run.project.store.trainingRuns.appendMetrics(
       run.runId,
       points.filter((point) => Number.isFinite(point.value))

@@ -113,7 +113,8 @@ describe('training workflow', () => {
   it(
     'trains a tiny model from the panel and lists its version with held-out scores',
     async () => {
-      await app.training.train({ preset: 'tiny', minutes: 1 });
+      // One drawn slice is too little to learn from: the panel says so first, and the test trains anyway.
+      expect(await app.training.train({ preset: 'tiny', minutes: 1 })).toContain('1 slice with a drawn mask');
       await app.training.waitForProgress(trainingTimeout);
       const running = await app.training.panelText();
       expect(running).toMatch(/Running on \w+/);
@@ -123,7 +124,9 @@ describe('training workflow', () => {
       await app.training.waitForModelVersion(trainingTimeout);
       const panel = await app.training.panelText();
       expect(panel).toContain('Model 1');
-      expect(panel).toMatch(/Held-out Dice (\d\.\d\d|—) · AUROC (\d\.\d\d|—)/);
+      // A score only when one was measured, else what to annotate to measure one.
+      expect(panel).toMatch(/Measured: |Accuracy not measured: .+, to measure it\./);
+      expect(panel).not.toMatch(/AUROC \d\.\d\d \(0 slices\)|Dice —/);
       await app.training.screenshot(join(artifacts, 'training-model-version.png'));
     },
     trainingTimeout * 2

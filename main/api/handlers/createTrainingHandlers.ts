@@ -13,7 +13,6 @@ type TrainingCalls =
   | 'stopTraining'
   | 'listTrainingRuns'
   | 'getTrainingMetrics'
-  | 'listModelVersions'
   | 'proposeMasks'
   | 'listProposals'
   | 'suggestNext'
@@ -59,10 +58,6 @@ export function createTrainingHandlers({ workspace, events, jobs, training, prop
       }
       return [...series.values()];
     },
-    listModelVersions: async ({ projectId }) => {
-      const project = await workspace.getProject(projectId);
-      return (await project.store.modelVersions.list()).map(toVersionSummary);
-    },
     proposeMasks: async ({ projectId, modelVersionId, volumeIds }) => {
       const project = await workspace.getProject(projectId);
       const masked = await project.store.masks.countMaskedSlicesByVolume();
@@ -77,7 +72,7 @@ export function createTrainingHandlers({ workspace, events, jobs, training, prop
     },
     listProposals: async ({ projectId, volumeId }) => {
       const { project } = await findVolume(workspace, projectId, volumeId);
-      const numbers = new Map((await project.store.modelVersions.list()).map((version) => [version.id, version.number]));
+      const numbers = new Map((await project.store.modelVersions.list({ includeDeleted: true })).map((version) => [version.id, version.number]));
       return (await project.store.proposals.listForVolume(volumeId)).map(({ labels: _labels, ...summary }) => ({
         ...summary,
         modelVersionNumber: numbers.get(summary.modelVersionId) ?? 0
@@ -122,10 +117,14 @@ function toRunSummary(run: TrainingRunRecord): TrainingRunSummary {
   };
 }
 
-function toVersionSummary(version: ModelVersionRecord): ModelVersionSummary {
+export function toVersionSummary(version: ModelVersionRecord, runs: TrainingRunRecord[]): ModelVersionSummary {
+  const run = runs.find((entry) => entry.id === version.runId);
+  const trainingSeconds = run ? Math.max(0, (Date.parse(version.createdAt) - Date.parse(run.startedAt)) / 1000) : null;
   return {
     id: version.id,
     number: version.number,
+    name: version.name ?? null,
+    trainingSeconds: trainingSeconds !== null && Number.isFinite(trainingSeconds) ? trainingSeconds : null,
     runId: version.runId,
     method: version.method,
     preset: version.preset,

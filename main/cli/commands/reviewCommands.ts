@@ -8,15 +8,48 @@ const oneBased = (slices: number[]) => slices.map((slice) => slice + 1).join(','
 
 export const modelsCommand: Command = {
   name: 'models',
-  summary: 'List the model versions of a project (and with --runs, its training runs)',
-  usage: 'models --project ID|NAME [--runs] [--metrics RUN_ID]',
+  summary:
+    'List the model versions of a project (with --runs, its training runs); rename or delete one; --readiness says what ' +
+    'the data allows (held-out scans, what to annotate to measure accuracy, thin data)',
+  usage: 'models --project ID|NAME [--runs] [--metrics RUN_ID] [--rename MODEL_ID --name NAME] [--delete MODEL_ID] [--readiness]',
   async run(args, context) {
-    const { values } = parseArgs({ args, options: { project: { type: 'string' }, runs: { type: 'boolean' }, metrics: { type: 'string' } } });
-    if (!values.project) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        project: { type: 'string' },
+        runs: { type: 'boolean' },
+        metrics: { type: 'string' },
+        rename: { type: 'string' },
+        name: { type: 'string' },
+        delete: { type: 'string' },
+        readiness: { type: 'boolean' }
+      }
+    });
+    if (!values.project || (values.rename !== undefined && values.name === undefined)) {
       context.err(`usage: ${this.usage}\n`);
       return exitCodes.usage;
     }
     const projectId = await resolveProject(context, values.project);
+    if (values.rename) {
+      return callOrReport(context, 'renameModelVersion', { projectId, modelVersionId: values.rename, name: values.name! }, (version) =>
+        `model ${version.number}\t${version.name ?? '(no name)'}`
+      );
+    }
+    if (values.delete) {
+      return callOrReport(context, 'deleteModelVersion', { projectId, modelVersionId: values.delete }, (deleted) =>
+        `deleted\t${deleted.modelVersionId}\twithdrawn proposals on ${deleted.withdrawnVolumeIds.length} scans`
+      );
+    }
+    if (values.readiness) {
+      return callOrReport(context, 'getTrainingReadiness', { projectId }, (readiness) =>
+        [
+          `tagged scans ${readiness.taggedScans}\tslices with tumour ${readiness.presentSlices}\twithout ${readiness.absentSlices}\tmasked ${readiness.maskedSlices}`,
+          `held out: ${readiness.heldOutScans.map((scan) => scan.name).join(', ') || 'none'}`,
+          readiness.toMeasure ?? 'Accuracy is measured on the held-out scans.',
+          ...(readiness.thinData ? [readiness.thinData] : [])
+        ].join('\n')
+      );
+    }
     if (values.metrics) {
       return callOrReport(context, 'getTrainingMetrics', { projectId, runId: values.metrics }, (series) =>
         series.map((one) => `${one.name}\t${one.steps.length} points\tlast ${one.values.at(-1) ?? ''}`).join('\n')
@@ -33,7 +66,7 @@ export const modelsCommand: Command = {
       versions
         .map(
           (version) =>
-            `${version.id}\tmodel ${version.number}\t${version.method}\t${version.preset}\t${version.steps} steps\tDice ${version.evaluation.dice?.toFixed(3) ?? 'n/a'}\t${version.createdAt}`
+            `${version.id}\tmodel ${version.number}${version.name ? ` (${version.name})` : ''}\t${version.method}\t${version.preset}\t${version.steps} steps\tDice ${version.evaluation.dice?.toFixed(3) ?? 'n/a'}\t${version.createdAt}`
         )
         .join('\n')
     );

@@ -1,7 +1,7 @@
 import { unzlibSync, zlibSync } from 'fflate';
 import type { Database } from '../Database';
 import type { MaskProvenance, MaskSlice, SliceLabel } from '../records';
-import { writeSlices } from './SliceLabelRepository';
+import { markScanPresentByMask, restoreWithoutMask, writeSlices } from './SliceLabelRepository';
 
 export interface MaskSliceWrite {
   sliceIndex: number;
@@ -90,13 +90,9 @@ export class MaskRepository {
         versions.push(version);
       }
       if (options.impliedSliceLabels) await writeSlices(tx, volumeId, options.impliedSliceLabels);
-      if (options.markScanPresent) {
-        await tx.run(
-          `INSERT INTO scan_labels (volume_id, state, tumour_ranges, updated_at) VALUES (?, 'present', '[]', ?)
-           ON CONFLICT (volume_id) DO UPDATE SET state = 'present', updated_at = excluded.updated_at`,
-          [volumeId, now]
-        );
-      }
+      if (options.markScanPresent) await markScanPresentByMask(tx, volumeId);
+      const emptied = slices.filter((slice) => !slice.labels.some((value) => value !== 0)).map((slice) => slice.sliceIndex);
+      await restoreWithoutMask(tx, volumeId, emptied);
       return versions;
     });
   }
@@ -132,18 +128,25 @@ export class MaskRepository {
     }));
   }
 
+  /**
+   * The slices with tumour drawn (at least one labelled voxel). A slice whose mask was erased or undone keeps its row
+   * (its version guards later saves) but is not masked: counts and exports follow the voxels.
+   */
   async listMaskedSliceIndices(volumeId: string): Promise<number[]> {
-    const rows = await this.database.all<{ slice_index: number }>(
-      'SELECT slice_index FROM mask_slices WHERE volume_id = ? ORDER BY slice_index',
+    const rows = await this.database.all<{ slice_index: number; labels: Uint8Array }>(
+      'SELECT slice_index, labels FROM mask_slices WHERE volume_id = ? ORDER BY slice_index',
       [volumeId]
     );
-    return rows.map((row) => row.slice_index);
+    return rows.filter((row) => unzlibSync(row.labels).some((value) => value !== 0)).map((row) => row.slice_index);
   }
 
+  /** Per volume with tumour drawn, how many slices have it. */
   async countMaskedSlicesByVolume(): Promise<Map<string, number>> {
-    const rows = await this.database.all<{ volume_id: string; n: number }>(
-      'SELECT volume_id, COUNT(*) AS n FROM mask_slices GROUP BY volume_id'
-    );
-    return new Map(rows.map((row) => [row.volume_id, row.n]));
+    const rows = await this.database.all<{ volume_id: string; labels: Uint8Array }>('SELECT volume_id, labels FROM mask_slices');
+    const counts = new Map<string, number>();
+    for (const row of rows) {
+      if (unzlibSync(row.labels).some((value) => value !== 0)) counts.set(row.volume_id, (counts.get(row.volume_id) ?? 0) + 1);
+    }
+    return counts;
   }
 }

@@ -15,6 +15,8 @@ interface VersionRow extends Row {
   backend: string;
   weights_folder: string;
   created_at: string;
+  name: string | null;
+  deleted_at: string | null;
 }
 
 /** Models are versioned data: numbered, with config, metrics and the data snapshot they were trained on. */
@@ -47,13 +49,37 @@ export class ModelVersionRepository {
     });
   }
 
-  async list(): Promise<ModelVersionRecord[]> {
-    return (await this.database.all<VersionRow>('SELECT * FROM model_versions ORDER BY number')).map(toRecord);
+  /** The versions the user has (deleted ones too with `includeDeleted`, for provenance: "accepted from model 2"). */
+  async list({ includeDeleted = false } = {}): Promise<ModelVersionRecord[]> {
+    const filter = includeDeleted ? '' : 'WHERE deleted_at IS NULL';
+    return (await this.database.all<VersionRow>(`SELECT * FROM model_versions ${filter} ORDER BY number`)).map(toRecord);
   }
 
+  /** A version that was not deleted. */
   async get(id: string): Promise<ModelVersionRecord | undefined> {
-    const row = await this.database.get<VersionRow>('SELECT * FROM model_versions WHERE id = ?', [id]);
+    const row = await this.database.get<VersionRow>('SELECT * FROM model_versions WHERE id = ? AND deleted_at IS NULL', [id]);
     return row ? toRecord(row) : undefined;
+  }
+
+  async rename(id: string, name: string | null): Promise<void> {
+    await this.database.run('UPDATE model_versions SET name = ? WHERE id = ? AND deleted_at IS NULL', [name, id]);
+  }
+
+  /**
+   * Deletes a version as the user sees it, in one transaction: it leaves the lists, its number is never reused, its
+   * proposals not yet reviewed (pending, disagreements, superseded) are removed; reviewed proposals and masks accepted
+   * from it keep naming it. Returns the scans whose live proposal was removed. The weights folder is the caller's.
+   */
+  async markDeleted(id: string): Promise<{ withdrawnVolumeIds: string[] }> {
+    return this.database.transaction(async (tx) => {
+      const live = await tx.all<{ volume_id: string }>(
+        "SELECT DISTINCT volume_id FROM proposals WHERE model_version_id = ? AND status IN ('pending', 'disagreement')",
+        [id]
+      );
+      await tx.run("DELETE FROM proposals WHERE model_version_id = ? AND status != 'reviewed'", [id]);
+      await tx.run('UPDATE model_versions SET deleted_at = ? WHERE id = ?', [new Date().toISOString(), id]);
+      return { withdrawnVolumeIds: live.map((row) => row.volume_id) };
+    });
   }
 
   async updateMetrics(id: string, metrics: ModelVersionMetrics): Promise<void> {
@@ -73,6 +99,8 @@ function toRecord(row: VersionRow): ModelVersionRecord {
     dataSnapshot: readNumberRecord(row.data_snapshot),
     backend: row.backend,
     weightsFolder: row.weights_folder,
-    createdAt: row.created_at
+    createdAt: row.created_at,
+    name: row.name,
+    deletedAt: row.deleted_at
   };
 }

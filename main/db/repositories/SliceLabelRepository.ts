@@ -93,23 +93,103 @@ export class SliceLabelRepository {
   }
 }
 
+/** A tag the user gives: what a drawn mask overrode of the previous tag is forgotten with it. */
 async function writeScanLabel(tx: Transaction, volumeId: string, scanLabel: ScanLabel): Promise<void> {
   await tx.run(
     `INSERT INTO scan_labels (volume_id, state, tumour_ranges, updated_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (volume_id) DO UPDATE SET state = excluded.state, tumour_ranges = excluded.tumour_ranges,
-       updated_at = excluded.updated_at`,
+       updated_at = excluded.updated_at, state_before_mask = NULL`,
     [volumeId, scanLabel.state, JSON.stringify(scanLabel.tumourRanges), new Date().toISOString()]
   );
 }
 
+/**
+ * Writes slice labels. A label set by a drawn mask keeps what the slice is without it (given, or the label it replaces,
+ * or the one already kept), so that erasing or undoing the mask brings it back (`restoreWithoutMask`); any other label
+ * forgets it. SQLite evaluates every SET expression on the row as it was.
+ */
 export async function writeSlices(tx: Transaction, volumeId: string, labels: SliceLabel[]): Promise<void> {
   const now = new Date().toISOString();
   for (const label of labels) {
     await tx.run(
-      `INSERT INTO slice_labels (volume_id, slice_index, state, source, updated_at) VALUES (?, ?, ?, ?, ?)
+      `INSERT INTO slice_labels (volume_id, slice_index, state, source, updated_at, state_before_mask, source_before_mask)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (volume_id, slice_index) DO UPDATE SET state = excluded.state, source = excluded.source,
-         updated_at = excluded.updated_at`,
-      [volumeId, label.sliceIndex, label.state, label.source, now]
+         updated_at = excluded.updated_at,
+         state_before_mask = CASE WHEN excluded.source != 'mask' THEN NULL
+           WHEN excluded.state_before_mask IS NOT NULL THEN excluded.state_before_mask
+           WHEN slice_labels.source = 'mask' THEN slice_labels.state_before_mask ELSE slice_labels.state END,
+         source_before_mask = CASE WHEN excluded.source != 'mask' THEN NULL
+           WHEN excluded.source_before_mask IS NOT NULL THEN excluded.source_before_mask
+           WHEN slice_labels.source = 'mask' THEN slice_labels.source_before_mask ELSE slice_labels.source END`,
+      [
+        volumeId,
+        label.sliceIndex,
+        label.state,
+        label.source,
+        now,
+        label.source === 'mask' ? (label.withoutMask?.state ?? null) : null,
+        label.source === 'mask' ? (label.withoutMask?.source ?? null) : null
+      ]
     );
   }
+}
+
+/** A drawn tumour made the scan present: its tag before is kept (unless it was present already) to come back. */
+export async function markScanPresentByMask(tx: Transaction, volumeId: string): Promise<void> {
+  await tx.run(
+    `INSERT INTO scan_labels (volume_id, state, tumour_ranges, updated_at, state_before_mask)
+       VALUES (?, 'present', '[]', ?, 'unknown')
+     ON CONFLICT (volume_id) DO UPDATE SET state = 'present', updated_at = excluded.updated_at,
+       state_before_mask = CASE WHEN scan_labels.state = 'present' THEN scan_labels.state_before_mask ELSE scan_labels.state END`,
+    [volumeId, new Date().toISOString()]
+  );
+}
+
+/**
+ * Slices whose drawn tumour is gone (erased, undone) get back the label they had without it, and the scan its tag
+ * from before a mask made it present once no tumour is drawn on it. In the transaction that saved the masks.
+ */
+export async function restoreWithoutMask(tx: Transaction, volumeId: string, emptiedSlices: number[]): Promise<void> {
+  if (emptiedSlices.length === 0) return;
+  const now = new Date().toISOString();
+  if ((await readTumourSlices(tx, volumeId)).size === 0) {
+    await tx.run(
+      `UPDATE scan_labels SET state = state_before_mask, state_before_mask = NULL, updated_at = ?
+       WHERE volume_id = ? AND state_before_mask IS NOT NULL`,
+      [now, volumeId]
+    );
+  }
+  const scan = await tx.get<{ state: string; tumour_ranges: string }>(
+    'SELECT state, tumour_ranges FROM scan_labels WHERE volume_id = ?',
+    [volumeId]
+  );
+  const scanLabel: ScanLabel = scan
+    ? { state: scan.state as SliceState, tumourRanges: JSON.parse(scan.tumour_ranges) as SliceRange[] }
+    : { state: 'unknown', tumourRanges: [] };
+  for (const sliceIndex of emptiedSlices) {
+    const row = await tx.get<{ source: string; state_before_mask: string | null; source_before_mask: string | null }>(
+      'SELECT source, state_before_mask, source_before_mask FROM slice_labels WHERE volume_id = ? AND slice_index = ?',
+      [volumeId, sliceIndex]
+    );
+    if (row?.source !== 'mask') continue;
+    const restored =
+      row.state_before_mask && row.source_before_mask
+        ? { state: row.state_before_mask as SliceState, source: row.source_before_mask as SliceLabelSource }
+        : impliedByTags(scanLabel, sliceIndex);
+    await tx.run(
+      `UPDATE slice_labels SET state = ?, source = ?, state_before_mask = NULL, source_before_mask = NULL, updated_at = ?
+       WHERE volume_id = ? AND slice_index = ?`,
+      [restored.state, restored.source, now, volumeId, sliceIndex]
+    );
+  }
+}
+
+/** What the scan's tag and ranges say of one slice (the rules of annotation/weakLabels.ts). */
+function impliedByTags(scan: ScanLabel, sliceIndex: number): { state: SliceState; source: SliceLabelSource } {
+  if (scan.state === 'absent') return { state: 'absent', source: 'scan' };
+  if (scan.state === 'unknown') return { state: 'unknown', source: 'scan' };
+  if (scan.tumourRanges.length === 0) return { state: 'unknown', source: 'range' };
+  const inRange = scan.tumourRanges.some((range) => sliceIndex >= range.first && sliceIndex <= range.last);
+  return { state: inRange ? 'present' : 'absent', source: 'range' };
 }

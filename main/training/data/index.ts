@@ -14,6 +14,7 @@ export type {
   VolumeSlicer,
   VolumeSource
 } from './buildTrainingSet';
+export { assessTrainingData, thinDataRule, type TrainingDataAssessment } from './assessTrainingData';
 export { BatchSampler, type BatchSamplerOptions, type BatchSamplerState } from './BatchSampler';
 export { augmentSlice, paperAugmentation, type AugmentationSettings } from './augmentSlice';
 export { computeSliceFit, fitMask, fitSlice, unfitSlice, type SliceFit } from './sliceFitting';

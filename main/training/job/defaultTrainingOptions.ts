@@ -1,4 +1,4 @@
-import type { DeviceChoice, TrainingMethod } from '../../contract';
+import { defaultTrainingMinutes, type DeviceChoice, type TrainingMethod } from '../../contract';
 import type { TrainingOptions } from './jobTypes';
 import type { PresetName } from '../genseg/presets';
 import { describeRecipe, resolveRecipe, type TrainingRecipe } from '../recipe/trainingRecipe';
@@ -11,7 +11,11 @@ const batchSizes: Record<PresetName, number> = { paper: 20, cpu: 8, tiny: 4 };
  * One click must end in a model version: without a limit given, a run stops by itself after this long (and Stop ends it
  * sooner, keeping the best weights so far). `untilStopped` runs without a limit.
  */
-const defaultSeconds: Record<PresetName, number> = { paper: 2 * 3600, cpu: 20 * 60, tiny: 2 * 60 };
+const defaultSeconds: Record<PresetName, number> = {
+  paper: defaultTrainingMinutes.paper * 60,
+  cpu: defaultTrainingMinutes.cpu * 60,
+  tiny: defaultTrainingMinutes.tiny * 60
+};
 
 export interface TrainingChoice {
   method?: TrainingMethod;

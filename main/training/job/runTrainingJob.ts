@@ -13,9 +13,10 @@ import {
   type TrainingSet
 } from '../data';
 import { nextTrainingStep } from '../recipe/nextTrainingStep';
-import { labelledPerJointBatch } from '../recipe/trainingRecipe';
+import { labelledPerJointBatch, type StepPlan } from '../recipe/trainingRecipe';
+import { paperLossWeights } from '../genseg/presets';
 import type { JobHooks } from '../../jobs';
-import type { Trainer } from '../trainingTypes';
+import type { Trainer, TrainingMethod } from '../trainingTypes';
 import { createTrainer } from '../createTrainer';
 import { toTrainerOptions } from './toTrainerOptions';
 import { computeDice, evaluateModel, yieldToEventLoop } from './evaluateModel';
@@ -102,11 +103,15 @@ async function trainLoop(
     (options.maxSeconds !== undefined && elapsed() >= options.maxSeconds);
   // The newest value of every loss term: a recipe mixes kinds of steps, each reporting its own terms.
   const latestLosses: Record<string, number> = {};
+  let trainingDice: number | null = null;
   const sendProgress = (now: number) => {
     const rate = (trainer.stepCount - stepsAtStart) / Math.max(1e-9, (performance.now() - sessionClockStart) / 1000);
     hooks.send({
       type: 'progress',
-      progress: describeProgress(trainer, sampler, options, { ...latestLosses }, rate, now, backend.description, validationDice, state)
+      progress: {
+        ...describeProgress(trainer, sampler, options, { ...latestLosses }, rate, now, backend.description, validationDice, state),
+        trainingDice
+      }
     });
   };
   while (!finished()) {
@@ -117,7 +122,9 @@ async function trainLoop(
       selection = set.validation.labelled.length > 0 ? set.validation : null;
     }
     const { batch, plan } = nextTrainingStep(options.method, options.recipe, trainer.stepCount, sampler, options.baselineWithAbsentSlices);
-    Object.assign(latestLosses, (await trainer.trainStep(batch, plan)).losses);
+    const { losses } = await trainer.trainStep(batch, plan);
+    Object.assign(latestLosses, losses);
+    trainingDice = readTrainingDice(losses, options.method, plan) ?? trainingDice;
     // A step is synchronous work: let the stop message in before the next one.
     await yieldToEventLoop();
     let improved = false;
@@ -270,6 +277,21 @@ async function restore(
   sampler.setState(saved.jobState.sampler);
   Object.assign(state, saved.jobState);
   hooks.send({ type: 'log', line: `Resumed at step ${trainer.stepCount}.` });
+}
+
+/**
+ * The segmentation's soft Dice on this step's drawn slices, from its loss term, which is the negative soft Dice
+ * (genseg/losses.ts): the segmentation-only steps report it as is; GenSeg's joint steps weight it by the recipe's
+ * weight (else the paper's), the baselines by 1. Null when the step had no drawn slice.
+ */
+export function readTrainingDice(losses: Record<string, number>, method: TrainingMethod, plan: StepPlan | undefined): number | null {
+  let diceLoss: number | undefined;
+  if (losses.segmentationOnly !== undefined) diceLoss = losses.segmentationOnly;
+  else if (losses.segmentation !== undefined) {
+    const weight = method !== 'genseg' ? 1 : plan?.kind === 'joint' ? plan.segmentationWeight : paperLossWeights.segmentation;
+    diceLoss = weight > 0 ? losses.segmentation / weight : undefined;
+  }
+  return diceLoss === undefined || !Number.isFinite(diceLoss) ? null : Math.min(1, Math.max(0, -diceLoss));
 }
 
 function describeProgress(

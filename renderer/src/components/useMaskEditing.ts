@@ -38,7 +38,11 @@ export function useMaskEditing(): void {
       setAppSignal('maskDrawn', String(segmentation.isMaskDrawn));
       setAppSignal('maskLoadedVolumeId', volumeId);
     }),
-    masks.onDidFailToApplyChange((error) => notifications.reportError(error, 'Showing the mask main changed'))
+    masks.onDidFailToApplyChange((error) => notifications.reportError(error, 'Showing the mask main changed')),
+    masks.onDidResolveConflict(({ message }) => {
+      notifications.show('warning', message);
+      setAppSignal('maskConflicts', message);
+    })
   ];
   applySettings();
   setAppSignal('maskDrawn', String(segmentation.isMaskDrawn));

@@ -77,6 +77,14 @@ export class MaskSaveQueue {
     return slices;
   }
 
+  /** Drops the waiting labels of these slices (main's labels replaced them on screen). */
+  discard(key: string, sliceIndices: number[]): void {
+    const forKey = this.pending.get(key);
+    if (!forKey) return;
+    for (const sliceIndex of sliceIndices) forKey.delete(sliceIndex);
+    if (forKey.size === 0) this.pending.delete(key);
+  }
+
   dispose(): void {
     clearTimeout(this.timer);
     this.stateEmitter.dispose();

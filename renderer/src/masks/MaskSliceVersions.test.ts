@@ -32,8 +32,8 @@ describe('MaskSliceVersions', () => {
     const main = createFakeMain();
     const first = new MaskSliceVersions();
     const second = new MaskSliceVersions();
-    first.reset({ maskedSlices: [], versions: [] });
-    second.reset({ maskedSlices: [], versions: [] });
+    first.reset({ storedSlices: [], versions: [] });
+    second.reset({ storedSlices: [], versions: [] });
 
     await first.save(main.api, 'p', 'v', [{ sliceIndex: 2, labels: labels(1) }]);
     expect(first.versionOf(2)).toBe(1);
@@ -52,7 +52,7 @@ describe('MaskSliceVersions', () => {
 
   it('starts from the versions getVolumeMask reports', () => {
     const versions = new MaskSliceVersions();
-    versions.reset({ maskedSlices: [4, 9], versions: [3, 7] });
+    versions.reset({ storedSlices: [4, 9], versions: [3, 7] });
     expect([versions.versionOf(4), versions.versionOf(9), versions.versionOf(5)]).toEqual([3, 7, 0]);
     versions.recordSeen([{ sliceIndex: 4, version: 2 }]);
     expect(versions.versionOf(4)).toBe(3);

@@ -13,10 +13,10 @@ interface SliceLabels {
 export class MaskSliceVersions {
   private readonly versions = new Map<number, number>();
 
-  /** The mask was (re)loaded: `getVolumeMask` lists the masked slices and their versions in the same order. */
-  reset(mask: { maskedSlices: number[]; versions: number[] }): void {
+  /** The mask was (re)loaded: `getVolumeMask` lists the stored slices and their versions in the same order. */
+  reset(mask: { storedSlices: number[]; versions: number[] }): void {
     this.versions.clear();
-    mask.maskedSlices.forEach((sliceIndex, index) => this.versions.set(sliceIndex, mask.versions[index] ?? 0));
+    mask.storedSlices.forEach((sliceIndex, index) => this.versions.set(sliceIndex, mask.versions[index] ?? 0));
   }
 
   /** Main's labels of these slices are now on screen (fetched after `onDidChangeMask`). */

@@ -52,6 +52,16 @@ export interface AppSignals {
   pendingProposalId: string;
   /** The volume whose proposal the viewer draws ('' when none). */
   proposalShown: string;
+  /** The disagreement of the volume on screen opened as a second read ('' when none). */
+  secondReadProposalId: string;
+  /** "k/n": proposed slices of the live proposal decided so far, of those it found tumour on. */
+  proposalReviewedSlices: string;
+  /** The scan opened after the last proposed slice of one was reviewed, or 'none'. */
+  reviewNextOpened: string;
+  /** The last message a refused (stale) mask save gave after reloading its slices. */
+  maskConflicts: string;
+  /** Increases each time main confirmed a rename or deletion of a model version. */
+  modelVersionEdits: string;
   /** Increases with each accept or reject main confirmed. */
   proposalReviews: string;
   /** Increases with each export finished and downloaded. */

@@ -1,10 +1,12 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
-import type { ProposalSummary } from '../../../main/contract/types';
+import type { ModelVersionSummary, ProposalSummary } from '../../../main/contract/types';
 import { useApiClient } from '../api';
 import { setAppSignal } from '../signals/appSignals';
+import { nextVolume } from '../volumes/volumeListView';
 import { useNotificationsStore } from './notificationsStore';
 import { useProjectsStore } from './projectsStore';
+import { useTrainingStore } from './trainingStore';
 import { useVolumesStore } from './volumesStore';
 import { useWeakLabelsStore } from './weakLabelsStore';
 
@@ -15,14 +17,20 @@ export interface ProposalOverlay {
   labels: Uint8Array;
 }
 
+/** What the user decided on a proposed slice so far. */
+export type ProposedSliceReview = 'accepted' | 'rejected' | 'to-review';
+
 /**
- * Reviewing a model's proposals for the volume on screen, as in MONAI Label: the pending proposal is drawn apart from
- * the user's mask; each slice or the whole volume is accepted (it becomes mask) or rejected (optionally tumour-absent).
+ * Reviewing a model's proposals for the volume on screen, as in MONAI Label: the scan's one live proposal is drawn
+ * apart from the user's mask; each slice or the whole volume is accepted (it becomes mask) or rejected (optionally
+ * tumour-absent). The live proposal is the pending one, or, on a scan the user tagged no tumour, a model's
+ * disagreement, opened as a second read. When the last proposed slice is decided, the next scan with a proposal opens.
  */
 export const useReviewStore = defineStore('review', () => {
   const projects = useProjectsStore();
   const volumes = useVolumesStore();
   const weakLabels = useWeakLabelsStore();
+  const training = useTrainingStore();
   const notifications = useNotificationsStore();
   const proposals = ref<ProposalSummary[]>([]);
   const overlay = shallowRef<ProposalOverlay | null>(null);
@@ -30,10 +38,24 @@ export const useReviewStore = defineStore('review', () => {
   let reviewCount = 0;
 
   const pending = computed(() => proposals.value.find((proposal) => proposal.status === 'pending') ?? null);
-  /** Slices the pending proposal found tumour on. */
+  /** The model found tumour on a scan the user tagged no tumour: shown on request, as a second read. */
+  const disagreement = computed(() => proposals.value.find((proposal) => proposal.status === 'disagreement') ?? null);
+  const live = computed(() => pending.value ?? disagreement.value);
+  const secondRead = computed(() => !pending.value && disagreement.value !== null);
+  /** Slices the live proposal found tumour on. */
   const proposedSlices = computed(() =>
-    (pending.value?.sliceAreas ?? []).flatMap((area, index) => (area > 0 ? [index] : []))
+    (live.value?.sliceAreas ?? []).flatMap((area, index) => (area > 0 ? [index] : []))
   );
+  const reviewedCount = computed(
+    () => proposedSlices.value.filter((index) => live.value?.reviewedSlices[index] !== undefined).length
+  );
+  /** The model version that made the live proposal, as the training panel lists it (null if it is gone). */
+  const model = computed<ModelVersionSummary | null>(
+    () => training.versions.find((version) => version.id === live.value?.modelVersionId) ?? null
+  );
+
+  const reviewOf = (sliceIndex: number): ProposedSliceReview | null =>
+    proposedSlices.value.includes(sliceIndex) ? (live.value?.reviewedSlices[sliceIndex] ?? 'to-review') : null;
 
   async function refresh(): Promise<void> {
     const projectId = projects.currentProjectId;
@@ -47,13 +69,15 @@ export const useReviewStore = defineStore('review', () => {
       const list = await useApiClient().call('listProposals', { projectId, volumeId });
       if (volumeId !== volumes.selectedVolumeId) return;
       proposals.value = list;
-      const next = list.find((proposal) => proposal.status === 'pending');
+      const next = live.value;
       if (!next) overlay.value = null;
       else if (overlay.value?.proposalId !== next.id) {
         const { labels } = await useApiClient().call('getProposalLabels', { projectId, proposalId: next.id });
         if (volumeId === volumes.selectedVolumeId) overlay.value = { proposalId: next.id, volumeId, labels };
       }
-      setAppSignal('pendingProposalId', next?.id ?? '');
+      setAppSignal('pendingProposalId', pending.value?.id ?? '');
+      setAppSignal('secondReadProposalId', secondRead.value ? (disagreement.value?.id ?? '') : '');
+      setAppSignal('proposalReviewedSlices', `${reviewedCount.value}/${proposedSlices.value.length}`);
     } catch (error) {
       notifications.reportError(error, 'Reading the proposals');
     }
@@ -61,14 +85,17 @@ export const useReviewStore = defineStore('review', () => {
 
   async function review(whatFailed: string, act: (projectId: string, proposalId: string) => Promise<unknown>): Promise<void> {
     const projectId = projects.currentProjectId;
-    const proposal = pending.value;
-    if (!projectId || !proposal || busy.value) return;
+    const proposal = live.value;
+    const volumeId = volumes.selectedVolumeId;
+    if (!projectId || !proposal || !volumeId || busy.value) return;
     busy.value = true;
     try {
       // Accepted slices reach the mask on screen through main's onDidChangeMask (services/createServices).
       await act(projectId, proposal.id);
       await Promise.all([refresh(), weakLabels.refresh()]);
       setAppSignal('proposalReviews', ++reviewCount);
+      const stillLive = proposals.value.some((entry) => entry.id === proposal.id && entry.status === proposal.status);
+      if (!stillLive && proposal.status === 'pending') await openNextToReview(volumes, notifications, volumeId);
     } catch (error) {
       notifications.reportError(error, whatFailed);
     } finally {
@@ -95,6 +122,12 @@ export const useReviewStore = defineStore('review', () => {
     );
   }
 
+  /** Replaces this scan's proposal with one from the chosen model version (the newest proposes by default). */
+  async function proposeWith(modelVersionId: string): Promise<void> {
+    const volumeId = volumes.selectedVolumeId;
+    if (volumeId) await training.propose(modelVersionId, [volumeId]);
+  }
+
   useApiClient().on('onDidChangeProposals', ({ projectId, volumeId }) => {
     if (projectId === projects.currentProjectId && volumeId === volumes.selectedVolumeId) void refresh();
   });
@@ -108,5 +141,25 @@ export const useReviewStore = defineStore('review', () => {
     }
   );
 
-  return { proposals, pending, proposedSlices, overlay, busy, refresh, accept, acceptEdited, reject };
+  // prettier-ignore
+  return { proposals, pending, disagreement, live, secondRead, proposedSlices, reviewedCount, model, overlay, busy, reviewOf, refresh, accept, acceptEdited, reject, proposeWith };
 });
+
+/** Every proposed slice of a scan is decided: the next scan with a proposal to review opens, and the user is told. */
+async function openNextToReview(
+  volumes: ReturnType<typeof useVolumesStore>,
+  notifications: ReturnType<typeof useNotificationsStore>,
+  finishedVolumeId: string
+): Promise<void> {
+  await volumes.refresh();
+  if (volumes.selectedVolumeId !== finishedVolumeId) return;
+  const finished = volumes.volumes.find((volume) => volume.id === finishedVolumeId);
+  const found = nextVolume(volumes.volumes, finishedVolumeId, 'to-review');
+  const next = found && found.id !== finishedVolumeId ? found : null;
+  const done = `Every proposed slice of “${finished?.name ?? 'this scan'}” is reviewed.`;
+  if (next) {
+    notifications.show('info', `${done} Opening “${next.name}”, the next scan with a proposal to review.`);
+    volumes.selectVolume(next.id);
+  } else notifications.show('info', `${done} No other scan has a proposal to review.`);
+  setAppSignal('reviewNextOpened', next?.id ?? 'none');
+}

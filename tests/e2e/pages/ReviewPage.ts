@@ -17,6 +17,38 @@ export class ReviewPage {
     );
   }
 
+  /** Waits until the viewer draws the disagreement of `volumeId`, opened as a second read. */
+  async waitForSecondRead(volumeId: string, timeout = 60_000): Promise<void> {
+    await waitForSignals(
+      this.page,
+      [
+        { signal: 'proposalShown', is: 'equal', value: volumeId },
+        { signal: 'secondReadProposalId', is: 'different', value: '' }
+      ],
+      { timeout }
+    );
+  }
+
+  /** The toolbar's line naming the model that made the proposal on screen. */
+  async modelLine(): Promise<string> {
+    return this.page.getByTestId('review-model').innerText();
+  }
+
+  /** "k of n proposed slices reviewed", as the toolbar says it. */
+  async progressText(): Promise<string> {
+    return this.page.getByTestId('review-progress').innerText();
+  }
+
+  /** The marks beside the slice bar: slice index → 'to-review' | 'accepted' | 'rejected'. */
+  async sliceMarks(): Promise<Record<number, string>> {
+    const marks = this.page.getByTestId('proposed-slice-mark');
+    const entries: Record<number, string> = {};
+    for (const mark of await marks.all()) {
+      entries[Number(await mark.getAttribute('data-slice'))] = (await mark.getAttribute('data-review')) ?? '';
+    }
+    return entries;
+  }
+
   private async reviewCount(): Promise<number> {
     return (await readSignal(this.page, 'proposalReviews')) === null
       ? 0
