@@ -17,6 +17,8 @@ export interface ExportedCase {
   sourceFiles: number;
   maskFile: string;
   imageFile: string | null;
+  /** With images, a multi-sequence case's other sequences, each on the case's grid: `<case>_image_<name>.nii.gz`. */
+  sequenceImageFiles: { name: string; file: string }[];
   maskedSlices: number[];
 }
 
@@ -51,11 +53,20 @@ export async function exportProjectMasks(
     const maskFile = `${caseId}_mask.nii.gz`;
     await writeNiftiMask(geometry, labels, join(folder, maskFile), { description: `GenSeg mask ${volume.name}`.slice(0, 79) });
     let imageFile: string | null = null;
+    const sequenceImageFiles: ExportedCase['sequenceImageFiles'] = [];
     if (options.includeImages) {
       imageFile = `${caseId}_image.nii.gz`;
       const bytes = await project.volumeCache.read(volume.cacheFile);
       const scalars = createScalarArray(volume.scalarType, bytes.slice().buffer);
       await writeNiftiImage({ geometry, scalars }, join(folder, imageFile));
+      // The other sequences of the case, on its grid and voxel order, so each overlays the mask voxel for voxel.
+      for (const sequence of await project.store.sequences.listForVolume(volume.id)) {
+        const file = `${caseId}_image_${sequence.name.replace(/[^A-Za-z0-9+-]+/g, '_')}.nii.gz`;
+        const sequenceBytes = await project.volumeCache.read(sequence.cacheFile);
+        const sequenceScalars = createScalarArray(sequence.scalarType, sequenceBytes.slice().buffer);
+        await writeNiftiImage({ geometry, scalars: sequenceScalars }, join(folder, file), { description: `GenSeg ${sequence.name}`.slice(0, 79) });
+        sequenceImageFiles.push({ name: sequence.name, file });
+      }
     }
     cases.push({
       caseId,
@@ -66,6 +77,7 @@ export async function exportProjectMasks(
       sourceFiles: volume.sourceFiles.length,
       maskFile,
       imageFile,
+      sequenceImageFiles,
       maskedSlices
     });
   }

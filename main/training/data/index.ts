@@ -23,7 +23,6 @@ export {
   describeChannelMismatch,
   describeMissingSequences,
   loadCaseChannels,
-  referenceSequenceName,
   resolveCaseChannels,
   type ChannelSource
 } from './caseChannels';
