@@ -11,12 +11,15 @@ import { demoCommand } from './commands/demoCommand';
 import { importCommand, projectsCommand, volumesCommand } from './commands/projectCommands';
 import { acceptCommand, modelsCommand, proposalsCommand, rejectCommand, statusCommand } from './commands/reviewCommands';
 import { suggestCommand } from './commands/suggestCommand';
+import { channelsCommand, sequencesCommand } from './commands/sequenceCommands';
 import { proposeCommand, trainCommand } from './commands/trainingCommands';
 
 export const commands: Command[] = [
   projectsCommand,
   importCommand,
   volumesCommand,
+  sequencesCommand,
+  channelsCommand,
   tagCommand,
   importMaskCommand,
   trainCommand,

@@ -8,13 +8,15 @@
  * tumour drawn at all have no usable label map and go to `imagesTs`.
  *
  * The export is deterministic (same project state, same bytes: no dates in any file, gzip without a timestamp) and the
- * case ids are the volume ids, so a case keeps its id across exports.
+ * case ids are the volume ids, so a case keeps its id across exports. A project that trains on several sequences
+ * (issue 18) exports them as channels `<case>_0000` … in its order, named in `channel_names`.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { geometryOf, type ProjectStore, type VolumeRecord } from '../db';
 import { createScalarArray } from '../imaging';
-import type { Project } from '../project';
+import { ApiError } from '../contract';
+import { resolveCaseSequences, trainingSequencesKey, type Project } from '../project';
 import { writeFileAtomically } from '../common';
 import { describeForNiftiDescrip, describeVolumeProvenance, type VolumeProvenance } from './describeVolumeForExport';
 import { writeNiftiImage } from './writeNiftiImage';
@@ -29,8 +31,10 @@ export interface NnunetCase {
   volumeId: string;
   volumeName: string;
   split: 'train' | 'test';
-  /** Paths relative to the export folder (`DatasetNNN_Name/imagesTr/<case>_0000.nii.gz`). */
+  /** Paths relative to the export folder (`DatasetNNN_Name/imagesTr/<case>_0000.nii.gz`): channel 0. */
   imageFile: string;
+  /** Every channel's file, `<case>_0000` … in the project's sequence order (one for a one-sequence project). */
+  imageFiles: string[];
   labelFile: string | null;
   /** Slice indices (k) whose label is the drawn mask, background because tagged absent, or ignored. */
   maskedSlices: number[];
@@ -97,6 +101,25 @@ export async function exportNnunetDataset(project: Project, folder: string, opti
     // Code-point order, not the locale's: the same on every machine.
     .sort((a, b) => (nnunetCaseId(a) < nnunetCaseId(b) ? -1 : nnunetCaseId(a) > nnunetCaseId(b) ? 1 : 0));
 
+  // Channels: the sequences chosen for the project's models, in their order (issue 18); none chosen: the reference.
+  const sequenceNames = (await project.store.settings.get<string[]>(trainingSequencesKey)) ?? [];
+  const channelSources = new Map<string, Pick<VolumeRecord, 'cacheFile' | 'scalarType'>[]>();
+  const lacking: string[] = [];
+  for (const volume of volumes) {
+    if (sequenceNames.length === 0) {
+      channelSources.set(volume.id, [volume]);
+      continue;
+    }
+    const { sources, missing } = resolveCaseSequences(volume, await project.store.sequences.listForVolume(volume.id), sequenceNames);
+    if (missing.length > 0) lacking.push(`${volume.name} (${missing.join(', ')})`);
+    channelSources.set(volume.id, sources);
+  }
+  if (lacking.length > 0)
+    throw new ApiError(
+      'conflict',
+      `An nnU-Net dataset needs every channel (${sequenceNames.join(', ')}) in every case, and these scans lack some: ${lacking.slice(0, 10).join(', ')}${lacking.length > 10 ? ` and ${lacking.length - 10} more` : ''}. Export the other scans, or choose fewer sequences.`
+    );
+
   const cases: NnunetCase[] = [];
   const files: string[] = [];
   let usesIgnore = false;
@@ -105,12 +128,17 @@ export async function exportNnunetDataset(project: Project, folder: string, opti
     const caseId = nnunetCaseId(volume);
     const label = await buildNnunetLabelMap(project.store, volume);
     const split = label ? 'train' : 'test';
-    const imageFile = `${datasetFolder}/${split === 'train' ? 'imagesTr' : 'imagesTs'}/${caseId}_0000.nii.gz`;
     const geometry = geometryOf(volume);
-    const bytes = await project.volumeCache.read(volume.cacheFile);
-    const scalars = createScalarArray(volume.scalarType, bytes.slice().buffer);
-    await writeNiftiImage({ geometry, scalars }, join(folder, imageFile), { description: describeForNiftiDescrip('GenSeg nnU-Net image', volume), signal: options.signal });
-    files.push(imageFile);
+    const imageFiles: string[] = [];
+    for (const [channel, source] of channelSources.get(volume.id)!.entries()) {
+      const imageFile = `${datasetFolder}/${split === 'train' ? 'imagesTr' : 'imagesTs'}/${caseId}_${String(channel).padStart(4, '0')}.nii.gz`;
+      const bytes = await project.volumeCache.read(source.cacheFile);
+      const scalars = createScalarArray(source.scalarType, bytes.slice().buffer);
+      await writeNiftiImage({ geometry, scalars }, join(folder, imageFile), { description: describeForNiftiDescrip('GenSeg nnU-Net image', volume), signal: options.signal });
+      files.push(imageFile);
+      imageFiles.push(imageFile);
+    }
+    const imageFile = imageFiles[0]!;
     let labelFile: string | null = null;
     if (label) {
       labelFile = `${datasetFolder}/labelsTr/${caseId}.nii.gz`;
@@ -124,6 +152,7 @@ export async function exportNnunetDataset(project: Project, folder: string, opti
       volumeName: volume.name,
       split,
       imageFile,
+      imageFiles,
       labelFile,
       maskedSlices: label?.maskedSlices ?? [],
       absentSlices: label?.absentSlices ?? [],
@@ -134,7 +163,10 @@ export async function exportNnunetDataset(project: Project, folder: string, opti
 
   const training = cases.filter((c) => c.split === 'train');
   const datasetJson: NnunetDatasetJson = {
-    channel_names: { '0': channelName(volumes) },
+    channel_names:
+      sequenceNames.length > 0
+        ? Object.fromEntries(sequenceNames.map((name, channel) => [String(channel), name]))
+        : { '0': channelName(volumes) },
     labels: { background: NNUNET_BACKGROUND, tumour: NNUNET_TUMOUR, ...(usesIgnore ? { ignore: NNUNET_IGNORE } : {}) },
     numTraining: training.length,
     file_ending: '.nii.gz',

@@ -18,6 +18,8 @@ export interface ExportedCase {
   sourceFiles: number;
   maskFile: string;
   imageFile: string | null;
+  /** With images, a multi-sequence case's other sequences, each on the case's grid: `<case>_image_<name>.nii.gz`. */
+  sequenceImageFiles: { name: string; file: string }[];
   maskedSlices: number[];
   /** The volume's place in a 4-D series, the scaling applied on import and its import warnings. */
   volumeIndex: number | null;
@@ -57,11 +59,20 @@ export async function exportProjectMasks(
     const maskFile = `${caseId}_mask.nii.gz`;
     await writeNiftiMask(geometry, labels, join(folder, maskFile), { description: describeForNiftiDescrip('GenSeg mask', volume) });
     let imageFile: string | null = null;
+    const sequenceImageFiles: ExportedCase['sequenceImageFiles'] = [];
     if (options.includeImages) {
       imageFile = `${caseId}_image.nii.gz`;
       const bytes = await project.volumeCache.read(volume.cacheFile);
       const scalars = createScalarArray(volume.scalarType, bytes.slice().buffer);
       await writeNiftiImage({ geometry, scalars }, join(folder, imageFile), { description: describeForNiftiDescrip('GenSeg image', volume) });
+      // The other sequences of the case, on its grid and voxel order, so each overlays the mask voxel for voxel.
+      for (const sequence of await project.store.sequences.listForVolume(volume.id)) {
+        const file = `${caseId}_image_${sequence.name.replace(/[^A-Za-z0-9+-]+/g, '_')}.nii.gz`;
+        const sequenceBytes = await project.volumeCache.read(sequence.cacheFile);
+        const sequenceScalars = createScalarArray(sequence.scalarType, sequenceBytes.slice().buffer);
+        await writeNiftiImage({ geometry, scalars: sequenceScalars }, join(folder, file), { description: `GenSeg ${sequence.name}`.slice(0, 79) });
+        sequenceImageFiles.push({ name: sequence.name, file });
+      }
     }
     cases.push({
       caseId,
@@ -72,6 +83,7 @@ export async function exportProjectMasks(
       sourceFiles: volume.sourceFiles.length,
       maskFile,
       imageFile,
+      sequenceImageFiles,
       maskedSlices,
       ...describeVolumeProvenance(volume)
     });

@@ -3,7 +3,7 @@ import type { EventBus } from '../common';
 import { ApiError, type TrainingStatus } from '../contract';
 import type { JobSlot } from '../jobs';
 import { resolveInsideProject, type Project, type Workspace } from '../project';
-import { idleTrainingStatus, type ProposeJobRequest, type WorkerMessage } from '../training';
+import { describeMissingSequences, idleTrainingStatus, loadCaseChannels, type ProposeJobRequest, type WorkerMessage } from '../training';
 
 interface ProposalRun {
   project: Project;
@@ -30,6 +30,7 @@ export class ProposalJobs {
       if (!version) throw new ApiError('not-found', 'That model version is not in this project.');
       // The job process reads the weights from this folder: it must be the project's own.
       resolveInsideProject(project.folder, version.weightsFolder);
+      await refuseCasesWithoutSequences(project, (version.config.options as { sequences?: string[] } | undefined)?.sequences ?? [], volumeIds);
       Object.assign(claim.status, { method: version.method, preset: version.preset });
       const run: ProposalRun = { project, modelVersionId, settled: false };
       const request: ProposeJobRequest = { kind: 'propose', projectFolder: project.folder, weightsFolder: version.weightsFolder, volumeIds };
@@ -52,8 +53,11 @@ export class ProposalJobs {
         await this.storeProposal(run, message);
         break;
       case 'proposed':
+        run.settled = true;
+        break;
       case 'failed':
         run.settled = true;
+        this.events.emit('onDidChangeTraining', { projectId: run.project.id, runId: '', status: 'failed', message: message.message });
         break;
       default:
         break;
@@ -76,4 +80,20 @@ export class ProposalJobs {
       total: message.total
     });
   }
+}
+
+/** A model takes the sequences it was trained on (its channels): scans that lack one are refused, with the list. */
+async function refuseCasesWithoutSequences(project: Project, sequences: string[], volumeIds: string[]): Promise<void> {
+  if (sequences.length === 0) return;
+  const lacking: { volumeName: string; missing: string[] }[] = [];
+  for (const volumeId of volumeIds) {
+    const volume = await project.store.volumes.get(volumeId);
+    const missing = volume ? (await loadCaseChannels(project.store, volume, sequences)).missing : [];
+    if (volume && missing.length > 0) lacking.push({ volumeName: volume.name, missing });
+  }
+  if (lacking.length > 0)
+    throw new ApiError(
+      'conflict',
+      `This model takes ${sequences.join(', ')} as its channels, and these scans lack some of them: ${describeMissingSequences(lacking)}. Propose for the other scans, or add the sequences first.`
+    );
 }

@@ -208,6 +208,28 @@ export async function setTrainingSequences(project: Project, names: string[]): P
   return getTrainingSequences(project);
 }
 
+/**
+ * The records of a case's sequences named `names`, in that order (names compared without regard to case; the
+ * reference by its confirmed name, else its guess), or the names it lacks.
+ */
+export function resolveCaseSequences(
+  volume: VolumeRecord,
+  sequences: SequenceRecord[],
+  names: readonly string[]
+): { sources: (VolumeRecord | SequenceRecord)[]; missing: string[] } {
+  const byName = new Map<string, VolumeRecord | SequenceRecord>();
+  byName.set((volume.sequenceName ?? guessVolumeSequenceName(volume)).toLowerCase(), volume);
+  for (const sequence of sequences) if (!byName.has(sequence.name.toLowerCase())) byName.set(sequence.name.toLowerCase(), sequence);
+  const sources: (VolumeRecord | SequenceRecord)[] = [];
+  const missing: string[] = [];
+  for (const name of names) {
+    const source = byName.get(name.toLowerCase());
+    if (source) sources.push(source);
+    else missing.push(name);
+  }
+  return { sources, missing };
+}
+
 /** The names of a case's sequences, the reference first (its guess when it was never named). */
 export function caseSequenceNames(volume: VolumeRecord, sequences: SequenceRecord[]): string[] {
   return [volume.sequenceName ?? guessVolumeSequenceName(volume), ...sequences.map((sequence) => sequence.name)];

@@ -14,6 +14,7 @@ export {
   listCaseSequences,
   readSequenceVoxels,
   renameSequence,
+  resolveCaseSequences,
   setTrainingSequences,
   trainingSequencesKey
 } from './caseSequences';

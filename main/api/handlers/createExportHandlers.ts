@@ -47,7 +47,11 @@ async function exportNifti(project: Project, folder: string, input: ExportInput)
   if (summary.cases.length === 0) {
     throw new ApiError('conflict', 'There is nothing to export yet: no volume has a mask.');
   }
-  const files = ['manifest.json', 'manifest.csv', ...summary.cases.flatMap((c) => [c.maskFile, ...(c.imageFile ? [c.imageFile] : [])])];
+  const files = [
+    'manifest.json',
+    'manifest.csv',
+    ...summary.cases.flatMap((c) => [c.maskFile, ...(c.imageFile ? [c.imageFile] : []), ...c.sequenceImageFiles.map((sequence) => sequence.file)])
+  ];
   return {
     cases: summary.cases.map(({ caseId, volumeId, volumeName, maskFile, imageFile, maskedSlices }) => ({
       caseId,

@@ -24,12 +24,12 @@ export const projectsCommand: Command = {
 export const importCommand: Command = {
   name: 'import',
   summary: 'Import NIfTI files and DICOM folders (the series found are listed; all or the chosen ones are imported)',
-  usage: 'import --project ID|NAME [--series N|UID ...] [--list] FILE.nii[.gz]|DICOM_FOLDER [...]',
+  usage: 'import --project ID|NAME [--series N|UID ...] [--list] [--cases] FILE.nii[.gz]|DICOM_FOLDER [...]',
   async run(args, context) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { project: { type: 'string' }, series: { type: 'string', multiple: true }, list: { type: 'boolean' } }
+      options: { project: { type: 'string' }, series: { type: 'string', multiple: true }, list: { type: 'boolean' }, cases: { type: 'boolean' } }
     });
     if (!values.project || positionals.length === 0) {
       context.err(`usage: ${this.usage}\n`);
@@ -49,7 +49,7 @@ export const importCommand: Command = {
         if (!context.json) reportImport(context, result);
         continue;
       }
-      const outcome = await importDicomFolder(context, projectId, resolve(path), chosen, values.list ?? false);
+      const outcome = await importDicomFolder(context, projectId, resolve(path), chosen, values.list ?? false, values.cases ?? false);
       results.push(outcome);
       failed += outcome.problems;
     }
@@ -72,7 +72,8 @@ async function importDicomFolder(
   projectId: string,
   folder: string,
   chosen: string[],
-  listOnly: boolean
+  listOnly: boolean,
+  asCases: boolean
 ): Promise<{ folder: string; scan: DicomScanSummary; import: ImportResult | null; problems: number }> {
   const jobId = createId();
   let lastLine = 0;
@@ -102,7 +103,18 @@ async function importDicomFolder(
     }
     if (listOnly) return { folder, scan, import: null, problems: problemFiles };
     const seriesIds = chosen.length === 0 ? scan.series.map((series) => series.id) : chosen.map((choice) => pickSeries(scan, choice));
-    const result = await dispatchOrThrow(context, 'importDicomSeries', { projectId, jobId, seriesIds });
+    // --cases confirms the cases the scan offers (series of one patient and study), with the guessed sequence names.
+    const cases = asCases
+      ? (scan.caseGroups ?? [])
+          .map((group) => {
+            const kept = group.seriesIds.map((id, index) => ({ id, name: group.guessedNames[index]! })).filter((entry) => seriesIds.includes(entry.id));
+            return { seriesIds: kept.map((entry) => entry.id), names: kept.map((entry) => entry.name) };
+          })
+          .filter((group) => group.seriesIds.length >= 2)
+      : [];
+    if (!context.json) for (const group of scan.caseGroups ?? []) context.err(`case offered	${group.guessedNames.join(', ')}	${asCases ? 'grouped' : 'use --cases to group'}
+`);
+    const result = await dispatchOrThrow(context, 'importDicomSeries', { projectId, jobId, seriesIds, ...(cases.length > 0 ? { cases } : {}) });
     if (!context.json) reportImport(context, result);
     return { folder, scan, import: result, problems: problemFiles + result.problems.length };
   } finally {

@@ -8,7 +8,7 @@
  * tagged and lacks a chosen sequence stops training with the list of such cases.
  */
 import type { ProjectStore, SequenceRecord, VolumeRecord } from '../../db';
-import { guessVolumeSequenceName } from '../../project';
+import { resolveCaseSequences } from '../../project';
 
 /** What one channel reads: the reference volume or one of its sequences (both carry a cache file and a type). */
 export type ChannelSource = Pick<VolumeRecord, 'cacheFile' | 'scalarType'>;
@@ -17,14 +17,9 @@ export function channelCountOf(sequences: readonly string[] | undefined): number
   return Math.max(1, sequences?.length ?? 0);
 }
 
-/** The name of a case's reference sequence: the one the user confirmed, else the guess the app offered. */
-export function referenceSequenceName(volume: VolumeRecord): string {
-  return volume.sequenceName ?? guessVolumeSequenceName(volume);
-}
-
 /**
- * The channel sources of one case in the chosen order, or the names it lacks. Names are compared without regard to
- * case ("flair" is FLAIR).
+ * The channel sources of one case in the chosen order, or the names it lacks (project/caseSequences.ts,
+ * resolveCaseSequences); no names: the volume alone.
  */
 export function resolveCaseChannels(
   volume: VolumeRecord,
@@ -32,17 +27,7 @@ export function resolveCaseChannels(
   names: readonly string[] | undefined
 ): { sources: ChannelSource[]; missing: string[] } {
   if (!names || names.length === 0) return { sources: [volume], missing: [] };
-  const byName = new Map<string, ChannelSource>();
-  byName.set(referenceSequenceName(volume).toLowerCase(), volume);
-  for (const sequence of sequences) if (!byName.has(sequence.name.toLowerCase())) byName.set(sequence.name.toLowerCase(), sequence);
-  const sources: ChannelSource[] = [];
-  const missing: string[] = [];
-  for (const name of names) {
-    const source = byName.get(name.toLowerCase());
-    if (source) sources.push(source);
-    else missing.push(name);
-  }
-  return { sources, missing };
+  return resolveCaseSequences(volume, sequences, names);
 }
 
 export async function loadCaseChannels(store: ProjectStore, volume: VolumeRecord, names: readonly string[] | undefined) {

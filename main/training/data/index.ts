@@ -24,7 +24,6 @@ export {
   describeChannelMismatch,
   describeMissingSequences,
   loadCaseChannels,
-  referenceSequenceName,
   resolveCaseChannels,
   type ChannelSource
 } from './caseChannels';
