@@ -7,7 +7,7 @@ import type { WorkstationPage } from './pages/WorkstationPage';
 import { connectApi, findProjectId } from './support/connectApi';
 import { closeAppSession, openAppSession, type AppSession } from './support/appSession';
 import { keepScreenshotOfFailures } from './support/keepScreenshotOfFailures';
-import { recordFixtureProposal } from './support/recordFixtureProposal';
+import { copyNewestModelVersion, recordFixtureProposal } from './support/recordFixtureProposal';
 import { anatomyShape, writeOrientationPhantom } from './support/writeOrientationPhantom';
 
 const artifacts = resolve(import.meta.dirname, 'artifacts');
@@ -138,12 +138,16 @@ describe('model-aware review and a training panel to trust', () => {
     const first = await recordFixtureProposal(workspace, projectId, ids['untouched-a']!, squareOn([12, 13, 14, 15]), sliceSize, 'pending');
     const second = await recordFixtureProposal(workspace, projectId, ids['untouched-b']!, squareOn([10, 11]), sliceSize, 'pending');
     await recordFixtureProposal(workspace, projectId, ids['second-read']!, squareOn([8, 9, 10]), sliceSize, 'disagreement');
+    // A second version (model 1's weights under another number), so that the toolbar offers a choice of model.
+    expect(await copyNewestModelVersion(workspace, projectId, 'Copy')).toBe(2);
     await app.reload();
     await app.openProject('Review');
     await app.chooseVolume('untouched-a');
     await waitForSignals(page, [{ signal: 'pendingProposalId', is: 'equal', value: first.proposalId }]);
     await app.review.waitForProposal(ids['untouched-a']!);
     expect(await app.review.modelLine()).toMatch(/^Proposal by Model 1 · First try · .+ · (held-out Dice \d\.\d\d|held-out AUROC \d\.\d\d|accuracy not measured) · GenSeg$/);
+    const choice = page.getByTestId('review-model-choice');
+    expect(await choice.locator('option').allInnerTexts()).toEqual(['Model 2 · Copy (newest)', 'Model 1 · First try']);
     expect(await app.review.progressText()).toBe('0 of 4 proposed slices reviewed');
     expect(await app.review.sliceMarks()).toEqual({ 12: 'to-review', 13: 'to-review', 14: 'to-review', 15: 'to-review' });
 
@@ -174,7 +178,15 @@ describe('model-aware review and a training panel to trust', () => {
     await expect.poll(() => app.review.progressText(), { timeout: 10_000 }).toBe('0 of 2 proposed slices reviewed');
     const [reviewed] = (await api.call('listProposals', { projectId, volumeId: ids['untouched-a']! })).filter((p) => p.id === first.proposalId);
     expect(reviewed?.status).toBe('reviewed');
-  });
+
+    // The user asks model 2 to propose for this scan instead: its proposal replaces model 1's.
+    await choice.selectOption({ label: 'Model 2 · Copy (newest)' });
+    await waitForSignals(page, [{ signal: 'pendingProposalId', is: 'different', value: second.proposalId }], { timeout: trainingTimeout });
+    await expect.poll(() => app.review.modelLine(), { timeout: 30_000 }).toMatch(/^Proposal by Model 2 · Copy · /);
+    const statuses = (await api.call('listProposals', { projectId, volumeId: ids['untouched-b']! })).map((p) => [p.modelVersionNumber, p.status]);
+    expect(statuses.filter(([, status]) => status === 'pending')).toEqual([[2, 'pending']]);
+    await expect.poll(async () => (await api.call('getTrainingStatus', {})).state, { timeout: trainingTimeout }).toBe('idle');
+  }, trainingTimeout);
 
   it('opens a disagreement as a second read, where keeping "no tumour" clears the flag', async () => {
     await app.chooseVolume('second-read');
@@ -196,8 +208,10 @@ describe('model-aware review and a training panel to trust', () => {
     expect(confirmation).toContain('Masks you accepted from it stay, still marked as accepted from model 1');
     await app.training.confirmDelete(1);
     await app.waitForNotification('info', 'Model 1 is deleted.');
-    expect(await api.call('listModelVersions', { projectId })).toEqual([]);
-    expect((await api.call('listVolumes', { projectId })).filter((volume) => volume.labels.pendingProposals > 0)).toEqual([]);
+    expect((await api.call('listModelVersions', { projectId })).map((version) => version.number)).toEqual([2]);
+    // Model 1's waiting proposals are withdrawn; model 2's on untouched-b stays.
+    const waiting = (await api.call('listVolumes', { projectId })).filter((volume) => volume.labels.pendingProposals > 0);
+    expect(waiting.map((volume) => volume.name)).toEqual(['untouched-b']);
     await expect.poll(() => page.getByTestId('review-toolbar').count(), { timeout: 10_000 }).toBe(0);
     // What was accepted from it is still mask, still naming model 1.
     const { slices } = await api.call('getMaskSlices', { projectId, volumeId: ids['untouched-a']! });
