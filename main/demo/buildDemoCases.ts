@@ -5,6 +5,7 @@ import { computeSpacing } from '../imaging';
 import { createScalarArray, scalarTypeNameOf, type Vec3, type Volume } from '../imaging';
 import { Random } from '../common';
 import { chooseLesionCentre, insertLesion } from './insertLesion';
+import { buildMultiSequenceCase, syntheticSequences, tissueClassMeans, transformContrast, type SyntheticSequence } from './multiSequenceBrain';
 
 export interface DemoCase {
   name: string;
@@ -13,6 +14,8 @@ export interface DemoCase {
   /** Exact lesion mask (all zero for a healthy case). */
   truth: Uint8Array;
   hasLesion: boolean;
+  /** With `sequences`: the case as T1, T1c, T2 and FLAIR on one grid (`volume` is then the T1). */
+  sequences?: Record<SyntheticSequence, Volume>;
 }
 
 export const sampleBrainsFolder = resolve(import.meta.dirname, '../../resources/sample-brains');
@@ -21,7 +24,8 @@ export const sampleBrainsFolder = resolve(import.meta.dirname, '../../resources/
  * The demo's cases: each shipped brain as it is (a true tumour-absent scan), and twice with a synthetic lesion (once
  * mirrored left-right, so the two look like different patients). Seeded: the same cases every run.
  */
-export async function buildDemoCases(seed = 7, folder = sampleBrainsFolder): Promise<DemoCase[]> {
+export async function buildDemoCases(seed = 7, folder = sampleBrainsFolder, options: { sequences?: boolean } = {}): Promise<DemoCase[]> {
+  if (options.sequences) return buildMultiSequenceDemoCases(seed, folder);
   const random = new Random(seed);
   const files = (await readdir(folder)).filter((name) => name.endsWith('.nii.gz')).sort();
   const cases: DemoCase[] = [];
@@ -38,6 +42,32 @@ export async function buildDemoCases(seed = 7, folder = sampleBrainsFolder): Pro
       const centre = chooseLesionCentre(base, radii, random);
       const lesion = insertLesion(base, { centre, radii, contrast: random.uniform(0.45, 0.8), massEffect: random.uniform(1, 2.5) }, random);
       cases.push({ name: `${brain} · lesion ${variant}`, source: file, volume: lesion.volume, truth: lesion.mask, hasLesion: true });
+    }
+  }
+  return cases;
+}
+
+/**
+ * The multi-sequence demo (issue 18): the same twelve cases, each as T1, T1c, T2 and FLAIR
+ * (multiSequenceBrain.ts), the lesions with a core, an enhancing ring and oedema that no one sequence shows whole.
+ */
+async function buildMultiSequenceDemoCases(seed: number, folder: string): Promise<DemoCase[]> {
+  const random = new Random(seed);
+  const files = (await readdir(folder)).filter((name) => name.endsWith('.nii.gz')).sort();
+  const cases: DemoCase[] = [];
+  for (const file of files) {
+    const { volume } = await readNiftiFile(join(folder, file));
+    const brain = file.replace('.nii.gz', '');
+    const classMeans = tissueClassMeans(volume.scalars);
+    const healthy = Object.fromEntries(syntheticSequences.map((name) => [name, transformContrast(volume, classMeans, name)])) as Record<SyntheticSequence, Volume>;
+    cases.push({ name: `${brain} · no lesion`, source: file, volume: healthy.T1, truth: new Uint8Array(volume.scalars.length), hasLesion: false, sequences: healthy });
+    for (const variant of [1, 2]) {
+      const base = variant === 2 ? mirrorLeftRight(volume) : volume;
+      const spacing = computeSpacing(volume.geometry.voxelToPatient);
+      const radiiMm: Vec3 = [random.uniform(10, 16), random.uniform(10, 16), random.uniform(10, 16)];
+      const radii = radiiMm.map((mm, axis) => Math.max(1.5, mm / spacing[axis]!)) as Vec3;
+      const built = buildMultiSequenceCase(base, { centre: chooseLesionCentre(base, radii, random), radii }, random);
+      cases.push({ name: `${brain} · lesion ${variant}`, source: file, volume: built.sequences.T1, truth: built.truth, hasLesion: true, sequences: built.sequences });
     }
   }
   return cases;

@@ -1,4 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createAppCore } from '../app';
+import { getTrainingSequences, listCaseSequences } from '../project';
+import { prepareDemoProject } from './runDemo';
 import { transformPoint } from '../imaging';
 import type { Vec3, Volume } from '../imaging';
 import { Random } from '../common';
@@ -58,4 +64,31 @@ describe('sample brains', () => {
       expect(lesionSlices(demoCase.truth, demoCase.volume.geometry.dimensions).length).toBeGreaterThanOrEqual(2);
     }
   });
+});
+
+describe('multi-sequence demo project', () => {
+  it('holds every case as T1 (reference), T1c, T2 and FLAIR on one grid, with the chosen channels and no case lacking one', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'genseg-demo-sequences-'));
+    const core = createAppCore({ workspaceFolder: folder, logger: { info: () => {}, error: () => {} } });
+    try {
+      const demo = await prepareDemoProject(core, { maskFraction: 0.03, sequences: ['FLAIR', 'T1c'] });
+      expect(demo.volumeIds).toHaveLength(12);
+      for (const volumeId of demo.volumeIds) {
+        const sequences = await listCaseSequences(demo.project, volumeId);
+        expect(sequences.map((sequence) => [sequence.name, sequence.placement?.kind ?? 'reference'])).toEqual([
+          ['T1', 'reference'],
+          ['T1c', 'same-grid'],
+          ['T2', 'same-grid'],
+          ['FLAIR', 'same-grid']
+        ]);
+      }
+      const chosen = await getTrainingSequences(demo.project);
+      expect(chosen.names).toEqual(['FLAIR', 'T1c']);
+      expect(chosen.incomplete).toEqual([]);
+      expect(demo.drawn.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await core.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 300_000);
 });

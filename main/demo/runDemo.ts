@@ -6,7 +6,8 @@ import { geometryOf } from '../db';
 import type { AppCore } from '../app';
 import { exportProjectMasks } from '../export';
 import { writeNiftiMask } from '../export';
-import { addImportedVolume, type Project } from '../project';
+import { addImportedVolume, groupVolumesIntoCase, setTrainingSequences, type Project } from '../project';
+import { syntheticSequences } from './multiSequenceBrain';
 import type { TrainingMethod } from '../training';
 import { buildDemoCases, lesionSlices, type DemoCase } from './buildDemoCases';
 import { scoreProposals, type MethodScore } from './scoreProposals';
@@ -18,6 +19,11 @@ export interface DemoOptions {
   /** Fraction of tumour slices that get a drawn mask (the issue asks for 1-5 %). */
   maskFraction: number;
   methods: DemoMethod[];
+  /**
+   * Multi-sequence cases (issue 18): every case as T1 (the reference), T1c, T2 and FLAIR, and these sequences, in this
+   * order, as the models' channels. Absent: one T1-weighted scan per case, as before.
+   */
+  sequences?: string[];
   report(line: string): void;
   progress(fraction: number, label: string): void;
 }
@@ -71,9 +77,9 @@ export interface DemoProject {
  */
 export async function prepareDemoProject(
   core: AppCore,
-  options: { outFolder?: string; maskFraction: number }
+  options: { outFolder?: string; maskFraction: number; sequences?: string[] | undefined }
 ): Promise<DemoProject> {
-  const cases = await buildDemoCases();
+  const cases = await buildDemoCases(7, undefined, { sequences: Boolean(options.sequences?.length) });
   const folder = options.outFolder ? join(options.outFolder, 'project') : undefined;
   const { id: projectId } = await core.workspace.createProject(
     `GenSeg demo ${new Date().toISOString().slice(0, 16)}`,
@@ -91,12 +97,23 @@ export async function prepareDemoProject(
         description: {
           sourceFormat: 'nifti',
           sourceFiles: [join('resources', 'sample-brains', demoCase.source)],
-          warnings: []
+          warnings: [],
+          // The sample brains' NIfTI files are in scanner coordinates (sform code 1); the sequences derived from one share it.
+          frameOfReference: 'nifti:1'
         }
       },
       demoCase.name
     );
     volumeIds.push(summary.id);
+    if (demoCase.sequences) {
+      await project.store.volumes.setSequenceName(summary.id, 'T1');
+      const others: string[] = [];
+      for (const name of syntheticSequences.filter((sequence) => sequence !== 'T1')) {
+        const description = { sourceFormat: 'nifti' as const, sourceFiles: [join('resources', 'sample-brains', demoCase.source)], warnings: [], frameOfReference: 'nifti:1' };
+        others.push((await addImportedVolume(project, { volume: demoCase.sequences[name], description }, `${demoCase.name} ${name}`)).id);
+      }
+      await groupVolumesIntoCase(project, summary.id, others, syntheticSequences.filter((sequence) => sequence !== 'T1'));
+    }
     const record = (await project.store.volumes.get(summary.id))!;
     if (!demoCase.hasLesion) {
       await tagScan(project.store, record, 'absent');
@@ -122,6 +139,7 @@ export async function prepareDemoProject(
     const labels = demoCase.truth.slice(sliceIndex * sliceSize, (sliceIndex + 1) * sliceSize);
     await saveMaskSlices(project.store, record, [{ sliceIndex, labels }], { provenance: 'user', author: 'demo' });
   }
+  if (options.sequences?.length) await setTrainingSequences(project, options.sequences);
   return {
     projectId,
     project,

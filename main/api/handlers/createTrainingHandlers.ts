@@ -2,7 +2,7 @@ import { ApiError, type ModelVersionSummary, type TrainingRunSummary } from '../
 import { acceptProposal, rejectProposal } from '../../annotation';
 import type { ModelVersionRecord, TrainingRunRecord } from '../../db';
 import { suggestNext } from '../../inference';
-import { idleTrainingStatus } from '../../training';
+import { idleTrainingStatus, loadCaseChannels } from '../../training';
 import type { CoreServices, HandlersFor } from './HandlerTypes';
 import { findVolume } from './findVolume';
 
@@ -61,7 +61,14 @@ export function createTrainingHandlers({ workspace, events, jobs, training, prop
     proposeMasks: async ({ projectId, modelVersionId, volumeIds }) => {
       const project = await workspace.getProject(projectId);
       const masked = await project.store.masks.countMaskedSlicesByVolume();
-      const chosen = volumeIds ?? (await project.store.volumes.list()).filter((volume) => !masked.has(volume.id)).map((volume) => volume.id);
+      let chosen = volumeIds;
+      if (!chosen) {
+        // Every scan without a mask, except those lacking a sequence the model takes (asked by name, they are refused).
+        const sequences = ((await project.store.modelVersions.get(modelVersionId))?.config.options as { sequences?: string[] } | undefined)?.sequences;
+        chosen = [];
+        for (const volume of await project.store.volumes.list())
+          if (!masked.has(volume.id) && (await loadCaseChannels(project.store, volume, sequences)).missing.length === 0) chosen.push(volume.id);
+      }
       await proposals.proposeMasks(projectId, modelVersionId, chosen);
       return { volumeIds: chosen };
     },

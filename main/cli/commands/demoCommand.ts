@@ -6,9 +6,14 @@ import { exitCodes, type Command } from '../Command';
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'Build the sample project (real brains, synthetic lesions), train GenSeg and two baselines, propose, score and export',
-  usage: 'demo [--out DIR] [--minutes N per method, default 6] [--masks FRACTION of tumour slices, default 0.03]',
+  usage: 'demo [--out DIR] [--minutes N per method, default 6] [--masks FRACTION of tumour slices, default 0.03] [--sequences T1,T1c,T2,FLAIR]',
   async run(args, context) {
-    const { values } = parseArgs({ args, options: { out: { type: 'string' }, minutes: { type: 'string' }, masks: { type: 'string' } } });
+    const { values } = parseArgs({
+      args,
+      options: { out: { type: 'string' }, minutes: { type: 'string' }, masks: { type: 'string' }, sequences: { type: 'string' } }
+    });
+    // Multi-sequence cases (synthetic T1, T1c, T2, FLAIR of the same brains); the named ones are the channels, in order.
+    const sequences = values.sequences?.split(',').map((name) => name.trim()).filter(Boolean);
     const minutes = Number(values.minutes ?? 6);
     const maskFraction = Number(values.masks ?? 0.03);
     if (!(minutes > 0) || !(maskFraction > 0 && maskFraction <= 1)) {
@@ -21,6 +26,7 @@ export const demoCommand: Command = {
       minutesPerMethod: minutes,
       maskFraction,
       methods: demoMethods,
+      ...(sequences?.length ? { sequences } : {}),
       report: (line) => context.err(`${line}\n`),
       progress: (fraction, label) => {
         const now = Date.now();

@@ -66,7 +66,8 @@ describe('training and proposals on two sequences', { timeout: 300_000 }, () => 
     for (let n = 0; n < lesion.length; n += 1) lesion[n] = Math.hypot((n % columns) - 18, Math.floor(n / columns) - 12) < 4 ? 1 : 0;
     for (const volumeId of cases) {
       await call('setTumourRanges', { projectId, volumeId, ranges: [{ first: 2, last: 3 }] });
-      await call('saveMaskSlices', { projectId, volumeId, slices: [{ sliceIndex: 2, labels: lesion }] });
+      // Case d keeps no mask: "every scan without a mask" proposes for it.
+      if (volumeId !== cases[3]) await call('saveMaskSlices', { projectId, volumeId, slices: [{ sliceIndex: 2, labels: lesion }] });
     }
     await call('tagScan', { projectId, volumeId: lonely, state: 'absent' });
 
@@ -102,7 +103,12 @@ describe('training and proposals on two sequences', { timeout: 300_000 }, () => 
     );
     expect(Buffer.from(labels[0]!).equals(Buffer.from(labels[1]!))).toBe(true);
 
-    // A scan without T2 cannot be proposed for by this model.
+    // "Every scan without a mask" leaves out the scan without T2; asked by name, it is refused.
+    const all = core.events.waitFor('onDidChangeProposals', (event) => event.done === event.total);
+    const { volumeIds } = await call('proposeMasks', { projectId, modelVersionId: version!.id });
+    expect(volumeIds).toEqual([cases[3]]);
+    await all;
+    await core.jobs.whenIdle();
     await expect(call('proposeMasks', { projectId, modelVersionId: version!.id, volumeIds: [lonely] })).rejects.toThrow(
       'This model takes T1, T2 as its channels, and these scans lack some of them: e_t1 (T2). Propose for the other scans, or add the sequences first.'
     );
