@@ -336,7 +336,8 @@ async function simulate(
   await mark();
   let clock = 0;
   const horizon = settings.minutes * 60;
-  const next = policy === 'suggest' ? suggestedAction : randomAction;
+  const context: PolicyContext = { store, scans, byId, settings, random, modelDice: () => modelDice };
+  const next = () => (policy === 'suggest' ? suggestedAction(context) : randomAction(context));
   while (clock < horizon) {
     const action = (await next()) ?? { kind: 'idle', seconds: 60, apply: async () => {} };
     const end = clock + action.seconds;
@@ -353,44 +354,55 @@ async function simulate(
   trainer.dispose();
   await source.store.close();
   return run;
+}
 
-  async function suggestedAction(): Promise<Action | null> {
-    const [top] = await suggestNext(store, { limit: 1, costs: settings.costs, modelDice });
-    if (!top) return null;
-    const scan = byId.get(top.volumeId)!;
-    const record = scan.record;
-    const seconds = top.seconds;
-    switch (top.kind) {
-      case 'tag-scan':
-        return { kind: top.kind, seconds, apply: () => tagScan(store, record, scan.demo.hasLesion ? 'present' : 'absent') };
-      case 'mark-range':
-        return {
-          kind: top.kind,
-          seconds,
-          apply: () => setTumourRanges(store, record, [{ first: scan.tumourSlices[0]!, last: scan.tumourSlices.at(-1)! }])
-        };
-      case 'draw-mask':
-        return { kind: top.kind, seconds, apply: () => drawTruth(store, scan, top.sliceIndex!) };
-      case 'review-proposal':
-        return { kind: top.kind, seconds, apply: () => reviewLiveProposal(store, scan, settings.acceptDice) };
+interface PolicyContext {
+  store: ProjectStore;
+  scans: PoolScan[];
+  byId: Map<string, PoolScan>;
+  settings: Settings;
+  random: Random;
+  modelDice(): number | null;
+}
+
+/** The top entry of the app's suggestNext, done as the truth says. */
+async function suggestedAction({ store, byId, settings, modelDice }: PolicyContext): Promise<Action | null> {
+  const [top] = await suggestNext(store, { limit: 1, costs: settings.costs, modelDice: modelDice() });
+  if (!top) return null;
+  const scan = byId.get(top.volumeId)!;
+  const record = scan.record;
+  const seconds = top.seconds;
+  switch (top.kind) {
+    case 'tag-scan':
+      return { kind: top.kind, seconds, apply: () => tagScan(store, record, scan.demo.hasLesion ? 'present' : 'absent') };
+    case 'mark-range':
+      return {
+        kind: top.kind,
+        seconds,
+        apply: () => setTumourRanges(store, record, [{ first: scan.tumourSlices[0]!, last: scan.tumourSlices.at(-1)! }])
+      };
+    case 'draw-mask':
+      return { kind: top.kind, seconds, apply: () => drawTruth(store, scan, top.sliceIndex!) };
+    case 'review-proposal':
+      return { kind: top.kind, seconds, apply: () => reviewLiveProposal(store, scan, settings.acceptDice) };
+  }
+}
+
+/** Import order: tag every scan, then a mask on a tumour slice drawn at random. */
+async function randomAction({ store, scans, settings, random }: PolicyContext): Promise<Action | null> {
+  for (const scan of scans) {
+    if ((await store.sliceLabels.getScanLabel(scan.record.id)).state === 'unknown') {
+      return { kind: 'tag-scan', seconds: settings.costs.tagScan, apply: () => tagScan(store, scan.record, scan.demo.hasLesion ? 'present' : 'absent') };
     }
   }
-
-  async function randomAction(): Promise<Action | null> {
-    for (const scan of scans) {
-      if ((await store.sliceLabels.getScanLabel(scan.record.id)).state === 'unknown') {
-        return { kind: 'tag-scan', seconds: settings.costs.tagScan, apply: () => tagScan(store, scan.record, scan.demo.hasLesion ? 'present' : 'absent') };
-      }
-    }
-    const candidates: { scan: PoolScan; sliceIndex: number }[] = [];
-    for (const scan of scans) {
-      const masked = new Set(await store.masks.listMaskedSliceIndices(scan.record.id));
-      for (const sliceIndex of scan.tumourSlices) if (!masked.has(sliceIndex)) candidates.push({ scan, sliceIndex });
-    }
-    if (candidates.length === 0) return null;
-    const { scan, sliceIndex } = candidates[random.integer(candidates.length)]!;
-    return { kind: 'draw-mask', seconds: settings.costs.drawMaskSlice, apply: () => drawTruth(store, scan, sliceIndex) };
+  const candidates: { scan: PoolScan; sliceIndex: number }[] = [];
+  for (const scan of scans) {
+    const masked = new Set(await store.masks.listMaskedSliceIndices(scan.record.id));
+    for (const sliceIndex of scan.tumourSlices) if (!masked.has(sliceIndex)) candidates.push({ scan, sliceIndex });
   }
+  if (candidates.length === 0) return null;
+  const { scan, sliceIndex } = candidates[random.integer(candidates.length)]!;
+  return { kind: 'draw-mask', seconds: settings.costs.drawMaskSlice, apply: () => drawTruth(store, scan, sliceIndex) };
 }
 
 /** The annotator draws the truth on one slice (a slice without tumour is marked absent instead). */
