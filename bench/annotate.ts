@@ -27,8 +27,9 @@
  * validation scans and proposals for every scan without a drawn mask, as continuous training does.
  * The target (issue 17): the Dice that random-order masking with segmentation-only reaches at 30 minutes, reached by
  * the suggestions with GenSeg in 10 minutes or fewer. Writes JSON and a plot (default bench/results/annotate-<time>).
- *   npm run bench -- annotate --replot PATH: the table, crossing points and plot again from PATH.json (a run that was
- *   stopped keeps the arms it finished there).
+ *   npm run bench -- annotate --replot PATH [--merge OTHER[,OTHER…]]: the table, crossing points and plot again from
+ *   PATH.json (a run that was stopped keeps the arms it finished there); with --merge, the runs of OTHER.json (other
+ *   seeds run as separate processes) are joined into PATH.json first.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -108,7 +109,7 @@ const armName = (policy: Policy, method: TrainingMethod) =>
 export default async function runAnnotateBench(args: string[]): Promise<void> {
   const options = parseOptions(args);
   const replot = options.get('replot');
-  if (replot) return plotReport(resolve(replot));
+  if (replot) return plotReport(resolve(replot), readList(options, 'merge', []).map((other) => resolve(other)));
   const settings: Settings = {
     minutes: readNumber(options, 'minutes', 30),
     size: readNumber(options, 'size', 48),
@@ -197,14 +198,22 @@ export default async function runAnnotateBench(args: string[]): Promise<void> {
 }
 
 /** Prints the summary of `<path>.json` and draws its curves (mean over seeds, each seed's point) to `<path>.png`. */
-async function plotReport(path: string): Promise<void> {
+async function plotReport(path: string, merge: string[] = []): Promise<void> {
   const base = path.replace(/\.json$/, '');
-  const report = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as {
-    settings: Settings;
-    runs: ArmRun[];
-    heldOut: { lesionScans: number };
-    partial: boolean;
-  };
+  type Report = { settings: Settings; runs: ArmRun[]; heldOut: { lesionScans: number }; partial: boolean; merged?: object[] };
+  const read = (file: string) => JSON.parse(readFileSync(`${file.replace(/\.json$/, '')}.json`, 'utf8')) as Report;
+  const report = read(base);
+  for (const other of merge.map(read)) {
+    if (JSON.stringify(other.settings) !== JSON.stringify(report.settings)) throw new Error('--merge: the runs were made with other settings');
+    const key = (run: ArmRun) => `${run.seed}:${run.policy}:${run.method}`;
+    const have = new Set(report.runs.map(key));
+    report.runs.push(...other.runs.filter((run) => !have.has(key(run))));
+    report.merged = [...(report.merged ?? []), { ...other, runs: undefined, summary: undefined }];
+    report.partial = report.partial || other.partial;
+  }
+  if (merge.length > 0) {
+    writeFileSync(`${base}.json`, JSON.stringify({ ...report, summary: summarise(report.runs, report.settings.minutes) }, null, 2));
+  }
   const { settings, runs } = report;
   printSummary(summarise(runs, settings.minutes));
   const seeds = new Set(runs.map((run) => run.seed)).size;
