@@ -543,7 +543,13 @@ interface ArmSummary {
 }
 
 /** The target: random-order masking with segmentation-only at the horizon (30 min); when each arm reaches it. */
-function summarise(runs: ArmRun[], horizon: number): { target: number | null; targetMinute: number; arms: ArmSummary[]; targetMet: boolean | null } {
+/** Below this held-out Dice the target is not a segmentation: an arm that predicts nothing "reaches" it at minute 0. */
+const minimumTarget = 0.05;
+
+function summarise(
+  runs: ArmRun[],
+  horizon: number
+): { target: number | null; targetMinute: number; measurable: boolean; arms: ArmSummary[]; targetMet: boolean | null } {
   const reference = runs.filter((run) => run.policy === 'random' && run.method === 'segmentation-only');
   const atHorizon = reference.map((run) => run.marks.find((m) => m.minute === horizon)?.dice ?? 0);
   const target = reference.length > 0 ? atHorizon.reduce((a, b) => a + b, 0) / atHorizon.length : null;
@@ -565,8 +571,10 @@ function summarise(runs: ArmRun[], horizon: number): { target: number | null; ta
     });
   }
   const suggested = arms.find((arm) => arm.policy === 'suggest' && arm.method === 'genseg');
-  const targetMet = suggested && target !== null ? suggested.reachesTargetAt !== null && suggested.reachesTargetAt <= 10 : null;
-  return { target, targetMinute: horizon, arms, targetMet };
+  // A target of (almost) nothing is reached by an untrained model: the comparison says nothing then.
+  const measurable = target !== null && target >= minimumTarget;
+  const targetMet = suggested && measurable ? suggested.reachesTargetAt !== null && suggested.reachesTargetAt <= 10 : null;
+  return { target, targetMinute: horizon, measurable, arms, targetMet };
 }
 
 function crossing(curve: { minute: number; dice: number }[], target: number): number | null {
@@ -590,5 +598,9 @@ function printSummary(summary: ReturnType<typeof summarise>): void {
   console.log(`\nTarget: held-out Dice ${summary.target.toFixed(3)} (random order, segmentation-only, at ${summary.targetMinute} min)`);
   for (const arm of summary.arms)
     console.log(`  ${arm.name}: reached at ${arm.reachesTargetAt ?? 'never'} min (per seed ${arm.reachesTargetAtBySeed.map((m) => m ?? 'never').join(', ')})`);
-  console.log(`Suggestions with GenSeg within 10 minutes: ${summary.targetMet ? 'yes' : 'no'}`);
+  console.log(
+    summary.measurable
+      ? `Suggestions with GenSeg within 10 minutes: ${summary.targetMet ? 'yes' : 'no'}`
+      : `Not measurable at this budget: the target is below ${minimumTarget} held-out Dice, which a model that predicts nothing reaches.`
+  );
 }
