@@ -208,9 +208,12 @@ async function plotReport(path: string, merge: string[] = []): Promise<void> {
     const key = (run: ArmRun) => `${run.seed}:${run.policy}:${run.method}`;
     const have = new Set(report.runs.map(key));
     report.runs.push(...other.runs.filter((run) => !have.has(key(run))));
-    report.merged = [...(report.merged ?? []), { ...other, runs: undefined, summary: undefined }];
-    report.partial = report.partial || other.partial;
+    const entry = JSON.stringify({ ...other, runs: undefined, summary: undefined });
+    report.merged = [...(report.merged ?? []).filter((seen) => JSON.stringify(seen) !== entry), JSON.parse(entry) as object];
   }
+  // Partial while some seed lacks an arm that another seed has.
+  const arms = new Set(report.runs.map((run) => `${run.policy}:${run.method}`));
+  report.partial = new Set(report.runs.map((run) => run.seed)).size * arms.size > report.runs.length;
   if (merge.length > 0) {
     writeFileSync(`${base}.json`, JSON.stringify({ ...report, summary: summarise(report.runs, report.settings.minutes) }, null, 2));
   }
