@@ -1,6 +1,9 @@
 import type { AnnotationCosts, AnnotationSuggestion } from '../contract';
 import type { ProjectStore, ProposalRecord, VolumeRecord } from '../db';
 
+/** A proposal without its labelmap: ranking reads only areas, status and decisions. */
+type ProposalSummary = Omit<ProposalRecord, 'labels'>;
+
 /** Seconds a clinician spends on each action; measured defaults from our own e2e runs are not available, so these are stated guesses (options). */
 export const defaultAnnotationCosts: AnnotationCosts = { tagScan: 3, markRange: 10, drawMaskSlice: 30, reviewProposalSlice: 5 };
 
@@ -17,8 +20,8 @@ interface VolumeState {
   scan: 'present' | 'absent' | 'unknown';
   slices: ('present' | 'absent' | 'unknown')[];
   masked: Set<number>;
-  live: ProposalRecord | undefined;
-  previous: ProposalRecord | undefined;
+  live: ProposalSummary | undefined;
+  previous: ProposalSummary | undefined;
 }
 
 /**
@@ -52,7 +55,7 @@ async function readVolumeStates(store: ProjectStore): Promise<VolumeState[]> {
       const labels = await store.sliceLabels.listForVolume(volume.id);
       const slices = Array.from({ length: volume.dimensions[2] }, () => 'unknown' as VolumeState['slices'][number]);
       for (const label of labels) slices[label.sliceIndex] = label.state;
-      const proposals = (await store.proposals.listForVolume(volume.id)).filter((proposal) => proposal.status !== 'disagreement');
+      const proposals = (await store.proposals.listSummariesForVolume(volume.id)).filter((proposal) => proposal.status !== 'disagreement');
       const newestFirst = [...proposals].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
       return {
         volume,

@@ -64,7 +64,8 @@ describe('suggestion queue', () => {
   }
 
   it('asks for a tag on an untagged scan, and G opens that scan', async () => {
-    await first().waitFor({ timeout: 60_000 });
+    // Each import re-ranks the queue: wait until all three scans are in it before reading its order.
+    await queue().locator('[data-kind="tag-scan"]').nth(2).waitFor({ timeout: 60_000 });
     expect(await first().getAttribute('data-kind')).toBe('tag-scan');
     expect(await first().innerText()).toContain('Tag this scan');
     const volumeId = (await first().getAttribute('data-volume-id'))!;

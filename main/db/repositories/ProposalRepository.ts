@@ -3,15 +3,18 @@ import type { Database, Row, SqlValue } from '../Database';
 import type { ProposalRecord } from '../records';
 import { readProposalStatus } from './readStoredValues';
 
-interface ProposalRow extends Row {
+interface ProposalSummaryRow extends Row {
   id: string;
   volume_id: string;
   model_version_id: string;
-  labels: Uint8Array;
   slice_areas: string;
   status: string;
   reviewed_slices: string;
   created_at: string;
+}
+
+interface ProposalRow extends ProposalSummaryRow {
+  labels: Uint8Array;
 }
 
 /** A model version's proposed labelmap for one volume, kept apart from the user's masks until reviewed. */
@@ -32,6 +35,19 @@ export class ProposalRepository {
       [volumeId]
     );
     return rows.map(toRecord);
+  }
+
+  /**
+   * A volume's proposals without their labelmaps, oldest first: what ranking needs (areas, status, decisions), without
+   * decompressing a labelmap per model version.
+   */
+  async listSummariesForVolume(volumeId: string): Promise<Omit<ProposalRecord, 'labels'>[]> {
+    const rows = await this.database.all<ProposalSummaryRow>(
+      `SELECT id, volume_id, model_version_id, slice_areas, status, reviewed_slices, created_at FROM proposals
+       WHERE volume_id = ? ORDER BY created_at`,
+      [volumeId]
+    );
+    return rows.map(toSummary);
   }
 
   async get(id: string): Promise<ProposalRecord | undefined> {
@@ -112,11 +128,14 @@ function toParameters(proposal: ProposalRecord): SqlValue[] {
 }
 
 function toRecord(row: ProposalRow): ProposalRecord {
+  return { ...toSummary(row), labels: unzlibSync(row.labels) };
+}
+
+function toSummary(row: ProposalSummaryRow): Omit<ProposalRecord, 'labels'> {
   return {
     id: row.id,
     volumeId: row.volume_id,
     modelVersionId: row.model_version_id,
-    labels: unzlibSync(row.labels),
     sliceAreas: JSON.parse(row.slice_areas) as number[],
     status: readProposalStatus(row.status),
     reviewedSlices: JSON.parse(row.reviewed_slices) as ProposalRecord['reviewedSlices'],
