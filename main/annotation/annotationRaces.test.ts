@@ -2,45 +2,24 @@
  * Issue 15, finding 2: calls that run at the same time must not lose each other's work. Each test runs the two calls
  * together through the dispatcher, as two browser windows would, many times with different offsets.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CallInput, CallName, CallResult } from '../contract';
-import { createAppCore, type AppCore } from '../app';
-import { addImportedVolume } from '../project';
+import { createTestAppCore, type TestAppCore } from '../app/testing/testAppCore';
 
-let folder: string;
-let core: AppCore;
+let app: TestAppCore;
 let projectId: string;
 let volumeId: string;
 const columns = 8;
 const rows = 6;
 const slices = 24;
 
-async function call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallResult<N>> {
-  const outcome = await core.dispatch(name, input, { host: 'web' });
-  if (!outcome.ok) throw Object.assign(new Error(outcome.error.message), outcome.error);
-  return outcome.result as CallResult<N>;
-}
-
 beforeEach(async () => {
-  folder = mkdtempSync(join(tmpdir(), 'genseg-races-'));
-  core = createAppCore({ workspaceFolder: folder, logger: { info: () => {}, error: () => {} } });
-  projectId = (await call('createProject', { name: 'Races' })).id;
-  const project = await core.workspace.getProject(projectId);
-  const scalars = new Int16Array(columns * rows * slices).map((_, index) => index % 100);
-  const geometry = {
-    dimensions: [columns, rows, slices] as [number, number, number],
-    voxelToPatient: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 2, 0, 0, 0, 0, 1]
-  };
-  const description = { sourceFormat: 'nifti' as const, sourceFiles: ['/scans/x.nii'], warnings: [] };
-  volumeId = (await addImportedVolume(project, { volume: { geometry, scalars }, description }, 'x')).id;
+  app = createTestAppCore('genseg-races-');
+  projectId = (await app.call('createProject', { name: 'Races' })).id;
+  volumeId = await app.addVolume(projectId, { columns, rows, slices, spacing: [1, 1, 2], sourceFiles: ['/scans/x.nii'] });
 });
 
 afterEach(async () => {
-  await core.close();
-  rmSync(folder, { recursive: true, force: true });
+  await app.close();
 });
 
 const stroke = () => new Uint8Array(columns * rows).map((_, index) => (index < 5 ? 1 : 0));
@@ -54,15 +33,15 @@ async function turns(count: number): Promise<void> {
 type Tagging = (sliceIndex: number) => Promise<unknown>;
 
 const taggings: Record<string, Tagging> = {
-  tagScan: () => call('tagScan', { projectId, volumeId, state: 'absent' }),
+  tagScan: () => app.call('tagScan', { projectId, volumeId, state: 'absent' }),
   setTumourRanges: (sliceIndex) =>
-    call('setTumourRanges', {
+    app.call('setTumourRanges', {
       projectId,
       volumeId,
       ranges: [{ first: (sliceIndex + 1) % slices, last: (sliceIndex + 1) % slices }]
     }),
   setSliceStates: (sliceIndex) =>
-    call('setSliceStates', { projectId, volumeId, sliceIndices: [sliceIndex], state: 'absent' })
+    app.call('setSliceStates', { projectId, volumeId, sliceIndices: [sliceIndex], state: 'absent' })
 };
 
 /**
@@ -73,11 +52,11 @@ async function pairedTrial(tagging: Tagging, trial: number): Promise<boolean> {
   const sliceIndex = trial % slices;
   // Start from no tumour anywhere: erase the strokes of earlier trials.
   const erase = Array.from({ length: slices }, (_, index) => ({ sliceIndex: index, labels: empty() }));
-  await call('saveMaskSlices', { projectId, volumeId, slices: erase });
-  await call('tagScan', { projectId, volumeId, state: 'unknown' });
+  await app.call('saveMaskSlices', { projectId, volumeId, slices: erase });
+  await app.call('tagScan', { projectId, volumeId, state: 'unknown' });
   const save = (async () => {
     await turns(trial % 3);
-    await call('saveMaskSlices', { projectId, volumeId, slices: [{ sliceIndex, labels: stroke() }] });
+    await app.call('saveMaskSlices', { projectId, volumeId, slices: [{ sliceIndex, labels: stroke() }] });
   })();
   const tag = (async () => {
     await turns(Math.floor(trial / 3) % 3);
@@ -86,7 +65,7 @@ async function pairedTrial(tagging: Tagging, trial: number): Promise<boolean> {
     });
   })();
   await Promise.all([save, tag]);
-  const labels = await call('getWeakLabels', { projectId, volumeId });
+  const labels = await app.call('getWeakLabels', { projectId, volumeId });
   return labels.slices[sliceIndex] === 'present';
 }
 
@@ -102,23 +81,23 @@ describe('annotation races', () => {
   }
 
   it('refuses a mask save based on an older version of a slice, and keeps the newer stroke', async () => {
-    const loaded = await call('getVolumeMask', { projectId, volumeId });
+    const loaded = await app.call('getVolumeMask', { projectId, volumeId });
     expect(loaded.versions).toEqual([]);
     // Window A saves slice 3; window B, which loaded the mask before, saves the same slice from its older copy.
-    const first = await call('saveMaskSlices', {
+    const first = await app.call('saveMaskSlices', {
       projectId,
       volumeId,
       slices: [{ sliceIndex: 3, labels: stroke(), baseVersion: 0 }]
     });
     expect(first.versions).toEqual([1]);
     await expect(
-      call('saveMaskSlices', { projectId, volumeId, slices: [{ sliceIndex: 3, labels: empty(), baseVersion: 0 }] })
+      app.call('saveMaskSlices', { projectId, volumeId, slices: [{ sliceIndex: 3, labels: empty(), baseVersion: 0 }] })
     ).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/slice 4.*changed/i) });
-    const after = await call('getMaskSlices', { projectId, volumeId, sliceIndices: [3] });
+    const after = await app.call('getMaskSlices', { projectId, volumeId, sliceIndices: [3] });
     expect(after.slices[0]).toMatchObject({ version: 1, labels: stroke() });
-    expect((await call('getVolumeMask', { projectId, volumeId })).versions).toEqual([1]);
+    expect((await app.call('getVolumeMask', { projectId, volumeId })).versions).toEqual([1]);
     // A save on top of what it read, and one in the same call on a slice nobody changed, both land.
-    const second = await call('saveMaskSlices', {
+    const second = await app.call('saveMaskSlices', {
       projectId,
       volumeId,
       slices: [
@@ -130,9 +109,9 @@ describe('annotation races', () => {
   });
 
   it('refuses the whole save when one of its slices is stale, so nothing is half written', async () => {
-    await call('saveMaskSlices', { projectId, volumeId, slices: [{ sliceIndex: 2, labels: stroke() }] });
+    await app.call('saveMaskSlices', { projectId, volumeId, slices: [{ sliceIndex: 2, labels: stroke() }] });
     await expect(
-      call('saveMaskSlices', {
+      app.call('saveMaskSlices', {
         projectId,
         volumeId,
         slices: [
@@ -142,14 +121,14 @@ describe('annotation races', () => {
       })
     ).rejects.toMatchObject({ code: 'conflict' });
     expect(
-      (await call('getMaskSlices', { projectId, volumeId, sliceIndices: [1, 2] })).slices.map((s) => s.sliceIndex)
+      (await app.call('getMaskSlices', { projectId, volumeId, sliceIndices: [1, 2] })).slices.map((s) => s.sliceIndex)
     ).toEqual([2]);
   });
 
   it('keeps every project when several are created at once', async () => {
     const names = Array.from({ length: 10 }, (_, index) => `At once ${index}`);
-    await Promise.all(names.map((name) => call('createProject', { name })));
-    const listed = (await call('listProjects', {})).map((project) => project.name);
+    await Promise.all(names.map((name) => app.call('createProject', { name })));
+    const listed = (await app.call('listProjects', {})).map((project) => project.name);
     const missing = names.filter((name) => !listed.includes(name));
     console.info(`projects created at once: ${names.length}, missing from projects.json: ${missing.length}`);
     expect(missing).toEqual([]);
