@@ -4,6 +4,7 @@ import {
   distanceToPlane,
   intersectionDirection,
   intersectPlanes,
+  nearestVoxelAxis,
   projectOntoPlane,
   snapToVoxel,
   voxelCentre,
@@ -91,5 +92,18 @@ describe('clipLineToRectangle', () => {
 
   it('misses the rectangle when the line passes beside it', () => {
     expect(clipLineToRectangle([300, 40], [0, 1], 200, 100)).toBeUndefined();
+  });
+});
+
+describe('nearestVoxelAxis', () => {
+  it('names the voxel axis a view steps along', () => {
+    expect(nearestVoxelAxis(colin.voxelToPatient, [1, 0, 0])).toBe(0);
+    expect(nearestVoxelAxis(colin.voxelToPatient, [0, -1, 0])).toBe(1);
+    expect(nearestVoxelAxis(colin.voxelToPatient, [0, 0, -1])).toBe(2);
+  });
+
+  it('finds it for the turned grid too, whatever the spacing', () => {
+    expect(nearestVoxelAxis(oblique.voxelToPatient, [1, 0, 0])).toBe(0);
+    expect(nearestVoxelAxis(oblique.voxelToPatient, [0, 1, 0])).toBe(1);
   });
 });

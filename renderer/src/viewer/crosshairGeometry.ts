@@ -1,4 +1,4 @@
-import { add, cross, dot, length, patientToVoxel, scale, type Vector3 } from './volumeGeometry';
+import { add, axisStep, cross, dot, length, patientToVoxel, scale, type Vector3 } from './volumeGeometry';
 
 /** A view's plane: a point on it (the camera's focal point) and its normal, LPS millimetres. */
 export interface ViewPlane {
@@ -102,4 +102,13 @@ export function clipLineToRectangle(
     [through[0] + lowest * dx, through[1] + lowest * dy],
     [through[0] + highest * dx, through[1] + highest * dy]
   ];
+}
+
+/** The voxel axis (0 = i, 1 = j, 2 = k) nearest to a view's normal: the one its slices step along. */
+export function nearestVoxelAxis(voxelToPatient: readonly number[], normal: readonly number[]): 0 | 1 | 2 {
+  const alignment = ([0, 1, 2] as const).map((axis) => {
+    const step = axisStep(voxelToPatient, axis);
+    return Math.abs(dot(step, normal)) / length(step);
+  });
+  return ([0, 1, 2] as const).reduce((best, axis) => (alignment[axis] > alignment[best] ? axis : best));
 }
