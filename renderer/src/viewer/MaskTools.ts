@@ -1,4 +1,4 @@
-import { BrushTool, Enums as ToolEnums, ToolGroupManager, WindowLevelTool } from '@cornerstonejs/tools';
+import { BrushTool, Enums as ToolEnums, ToolGroupManager, utilities, WindowLevelTool } from '@cornerstonejs/tools';
 
 /** `crosshair`: the left button moves the crosshair (the viewer handles it) instead of setting window/level. */
 export type MaskTool = 'navigate' | 'crosshair' | 'brush' | 'eraser' | 'threshold';
@@ -58,6 +58,18 @@ export class MaskTools {
       toolGroup.setToolPassive(WindowLevelTool.toolName);
       toolGroup.setToolActive(toolNames[tool], { bindings: primary });
     }
+  }
+
+  /**
+   * Takes the brush outline out of the views (the pointer left them): Cornerstone leaves it where the pointer was last,
+   * where it looks like mask. It comes back with the next move over a view.
+   */
+  hideCursor(viewportIds: string[]): void {
+    const tool = this.tool;
+    if (tool === 'navigate' || tool === 'crosshair') return;
+    const instance = this.toolGroup()?.getToolInstance(toolNames[tool]) as { disableCursor?: () => void } | undefined;
+    instance?.disableCursor?.();
+    utilities.triggerAnnotationRenderForViewportIds(viewportIds);
   }
 
   setRadius(millimetres: number): void {

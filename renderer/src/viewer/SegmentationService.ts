@@ -251,13 +251,19 @@ export class SegmentationService {
   private attach({ elements, toolGroupId }: AttachedViewer): void {
     this.tools.attach(toolGroupId);
     this.elements = elements;
-    for (const element of elements) element.addEventListener('pointerdown', this.handlePointerDown);
+    for (const element of elements) {
+      element.addEventListener('pointerdown', this.handlePointerDown);
+      element.addEventListener('pointerleave', this.handlePointerLeave);
+    }
   }
 
   private detach(): void {
     this.removeMask();
     this.tools.detach();
-    for (const element of this.elements) element.removeEventListener('pointerdown', this.handlePointerDown);
+    for (const element of this.elements) {
+      element.removeEventListener('pointerdown', this.handlePointerDown);
+      element.removeEventListener('pointerleave', this.handlePointerLeave);
+    }
     this.elements = [];
   }
 
@@ -282,6 +288,11 @@ export class SegmentationService {
 
   private readonly handlePointerDown = (): void => {
     this.pointerDown = true;
+  };
+
+  /** The brush outline goes with the pointer (not while a stroke goes on outside the view). */
+  private readonly handlePointerLeave = (): void => {
+    if (!this.pointerDown) this.tools.hideCursor(this.viewer.viewportIds);
   };
 
   private readonly handlePointerUp = (): void => {
