@@ -78,6 +78,8 @@ export class ViewerService extends ViewerEvents {
   private crosshairOnLeftButton = false;
   private crosshairDrag: { view: ViewName; pointerId: number } | undefined;
   private mainView: ViewName = 'acquisition';
+  /** The last layout change whose views are still to be fitted to their new sizes. */
+  private refitRequest = 0;
 
   /** Draws in `elements` from now on (replacing any earlier ones); nothing is shown until `showVolume`. */
   attach(elements: ViewerElements): void {
@@ -89,7 +91,7 @@ export class ViewerService extends ViewerEvents {
       handleRendered: this.handleRendered,
       handleViewRendered: this.handleViewRendered,
       handleActorsChanged: this.handleActorsChanged,
-      handleResize: () => this.fitCanvases()
+      handleResize: () => this.handleResize()
     });
     this.viewports = viewports;
     for (const view of viewNames) {
@@ -323,6 +325,16 @@ export class ViewerService extends ViewerEvents {
     if (view === this.mainView) return;
     this.mainView = view;
     this.mainViewEmitter.fire(view);
+    // A view that was small would keep its small zoom in the big place (and the other way round): once the page has
+    // laid the views out again (two frames: the page's update, then its layout), each is fitted to its new size.
+    const request = ++this.refitRequest;
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        if (request !== this.refitRequest || !this.shown) return;
+        this.fitCanvases();
+        this.fitViewsAroundCrosshair();
+      })
+    );
   }
 
   /** The camera directions of the view `view` (for its orientation letters), once it shows the volume. */
@@ -493,18 +505,9 @@ export class ViewerService extends ViewerEvents {
   resetView(): void {
     const shown = this.shown;
     if (!shown) return;
-    const crosshair = this.crosshair;
-    this.placingViews = true;
-    try {
-      for (const viewport of this.viewports?.showing ?? []) viewport.resetCamera();
-    } finally {
-      this.placingViews = false;
-    }
     this.applyWindowEverywhere(shown.initialWindow);
     // Each view back on the crosshair: the slices stay.
-    if (crosshair) this.placeViewsOnCrosshair(crosshair.point);
-    for (const viewport of this.viewports?.showing ?? []) viewport.render();
-    this.drawAllCrosshairLines();
+    this.fitViewsAroundCrosshair();
   }
 
   destroy(): void {
@@ -521,6 +524,25 @@ export class ViewerService extends ViewerEvents {
     const wanted = this.wantedRenderScale();
     if (wanted !== undefined && wanted !== getRenderScale()) setRenderScale(wanted);
     this.viewports?.resize();
+  }
+
+  private handleResize(): void {
+    this.fitCanvases();
+  }
+
+  /** Every view shows the whole volume again (zoom and pan reset), on the crosshair's planes; the window stays. */
+  private fitViewsAroundCrosshair(): void {
+    const crosshair = this.crosshair;
+    const showing = this.viewports?.showing ?? [];
+    this.placingViews = true;
+    try {
+      for (const viewport of showing) viewport.resetCamera();
+    } finally {
+      this.placingViews = false;
+    }
+    if (crosshair) this.placeViewsOnCrosshair(crosshair.point);
+    for (const viewport of showing) viewport.render();
+    this.drawAllCrosshairLines();
   }
 
   private isRenderScaleStale(): boolean {
