@@ -192,12 +192,10 @@ describe('three planes: crosshair, main view, drawing in any plane', () => {
     // The same labelmap in all three views: measured with the crosshair lines off (they run along the mask there).
     await app.masks.chooseTool('crosshair');
     await page.mouse.move(0, 0);
-    await page.getByTestId('crosshair-lines-toggle').uncheck();
-    await waitForSignals(page, [{ signal: 'viewerCrosshairLines', is: 'equal', value: 'hidden' }]);
+    await app.viewport.showCrosshairLines(false);
     for (const view of ['acquisition', 'sagittal', 'coronal'] as const)
       await expect.poll(() => maskPixelsIn(view, `mpr-mask-${view}.png`)).toBeGreaterThan(20);
-    await page.getByTestId('crosshair-lines-toggle').check();
-    await waitForSignals(page, [{ signal: 'viewerCrosshairLines', is: 'equal', value: 'shown' }]);
+    await app.viewport.showCrosshairLines(true);
     await app.screenshot(join(artifacts, 'mpr-sagittal-main.png'));
     await app.viewport.chooseMainView('acquisition');
     await expect.poll(async () => (await app.viewport.viewBox('acquisition')).width).toBeGreaterThan(

@@ -7,6 +7,7 @@ import {
   distanceToPlane,
   intersectionDirection,
   intersectPlanes,
+  middleVoxel,
   nearestVoxelAxis,
   projectOntoPlane,
   snapToVoxel,
@@ -198,10 +199,7 @@ export class ViewerService extends ViewerEvents {
     this.fitCanvases();
     viewports.acquisition.setProperties({ voiRange: this.shown.initialWindow });
     // The crosshair starts on the middle voxel: the middle acquired slice, and the middle of the other two planes.
-    const [columns, rows, slices] = this.shown.dimensions;
-    this.moveCrosshair(
-      voxelCentre(this.shown.voxelToPatient, [columns, rows, slices].map((size) => Math.floor((size - 1) / 2)))
-    );
+    this.moveCrosshair(voxelCentre(this.shown.voxelToPatient, middleVoxel(this.shown)));
     this.windowEmitter.fire(this.getWindow());
     this.showEmitter.fire(this.getShownVolume()!);
     void this.showReferenceViews(viewports, request);

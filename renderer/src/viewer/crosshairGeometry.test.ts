@@ -4,6 +4,7 @@ import {
   distanceToPlane,
   intersectionDirection,
   intersectPlanes,
+  middleVoxel,
   nearestVoxelAxis,
   projectOntoPlane,
   snapToVoxel,
@@ -105,5 +106,24 @@ describe('nearestVoxelAxis', () => {
   it('finds it for the turned grid too, whatever the spacing', () => {
     expect(nearestVoxelAxis(oblique.voxelToPatient, [1, 0, 0])).toBe(0);
     expect(nearestVoxelAxis(oblique.voxelToPatient, [0, 1, 0])).toBe(1);
+  });
+});
+
+describe('middleVoxel', () => {
+  it('is the middle voxel of odd sides and the middle acquired slice', () => {
+    expect(middleVoxel(colin)).toEqual([90, 108, 90]);
+  });
+
+  it('picks the same point of the patient whichever way an even side is stored', () => {
+    const ras = { voxelToPatient: [-1, 0, 0, 10, 0, -1, 0, 20, 0, 0, 2, -5, 0, 0, 0, 1], dimensions: [64, 48, 20] as const };
+    // The same grid with i and j running the other way.
+    const flipped = {
+      voxelToPatient: [1, 0, 0, 10 - 63, 0, 1, 0, 20 - 47, 0, 0, 2, -5, 0, 0, 0, 1],
+      dimensions: [64, 48, 20] as const
+    };
+    const fromRas = voxelCentre(ras.voxelToPatient, middleVoxel(ras));
+    const fromFlipped = voxelCentre(flipped.voxelToPatient, middleVoxel(flipped));
+    expect(fromFlipped).toEqual(fromRas);
+    expect(middleVoxel(ras)[2]).toBe(9);
   });
 });

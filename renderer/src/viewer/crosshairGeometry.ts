@@ -112,3 +112,25 @@ export function nearestVoxelAxis(voxelToPatient: readonly number[], normal: read
   });
   return ([0, 1, 2] as const).reduce((best, axis) => (alignment[axis] > alignment[best] ? axis : best));
 }
+
+/**
+ * The voxel the crosshair starts on: the middle acquired slice (k = (n - 1) / 2 rounded down, the slice the viewer
+ * opens on), and in that slice the voxel at the middle of the field of view. Where a side has an even number of
+ * voxels the middle falls between two; the one nearer the patient's left, back and head is taken, so that a scan
+ * stored in another voxel order starts on the same point of the patient (and draws the same crosshair).
+ */
+export function middleVoxel(grid: CrosshairGrid): Vector3 {
+  const tieBreak: Vector3 = [1, 1, 1];
+  const voxel: Vector3 = [0, 0, Math.floor((grid.dimensions[2] - 1) / 2)];
+  for (const axis of [0, 1] as const) {
+    const size = grid.dimensions[axis];
+    if (size % 2 === 1) {
+      voxel[axis] = (size - 1) / 2;
+      continue;
+    }
+    const lower = size / 2 - 1;
+    const step = dot(axisStep(grid.voxelToPatient, axis), tieBreak);
+    voxel[axis] = step >= 0 ? lower + 1 : lower;
+  }
+  return voxel;
+}

@@ -239,6 +239,14 @@ export class ViewportPage {
     return [...planes].sort();
   }
 
+  /** Shows or hides the crosshair lines (the checkbox above the views) and waits until the app says so. */
+  async showCrosshairLines(shown: boolean): Promise<void> {
+    const toggle = this.page.getByTestId('crosshair-lines-toggle');
+    if (shown) await toggle.check();
+    else await toggle.uncheck();
+    await waitForSignals(this.page, [{ signal: 'viewerCrosshairLines', is: 'equal', value: shown ? 'shown' : 'hidden' }]);
+  }
+
   /** A screenshot of any view, as PNG bytes, also written to `path`. */
   async viewScreenshot(view: ViewName, path: string): Promise<Uint8Array> {
     return this.viewElement(view).screenshot({ path });
