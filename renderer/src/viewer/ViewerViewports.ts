@@ -100,31 +100,8 @@ export class ViewerViewports {
   }
 
   /** Fits the canvases to their elements at the current render scale (renderScale.ts) and draws them again. */
-  resize(attempt = 0): void {
+  resize(): void {
     this.renderingEngine.resize(true, true);
-    // Cornerstone leaves the canvases as they were while a frame it asked for is pending (it sets only the sizes it
-    // computes with): then the image is stretched to the new shape. Once that frame is drawn, again.
-    if (attempt < 5 && this.hasStaleCanvas() && this.resizeFrame === undefined)
-      this.resizeFrame = requestAnimationFrame(() => {
-        this.resizeFrame = undefined;
-        if (!this.disposed) this.resize(attempt + 1);
-      });
-  }
-
-  private resizeFrame: number | undefined;
-  private disposed = false;
-
-  /** Whether a view's canvas does not have its element's size (at the render scale) yet. */
-  private hasStaleCanvas(): boolean {
-    const ratio = window.devicePixelRatio || 1;
-    return this.allElements.some((element) => {
-      const canvas = element.querySelector<HTMLCanvasElement>('canvas.cornerstone-canvas');
-      if (!canvas || canvas.clientWidth === 0 || canvas.clientHeight === 0) return false;
-      return (
-        canvas.width !== Math.round(canvas.clientWidth * ratio) ||
-        canvas.height !== Math.round(canvas.clientHeight * ratio)
-      );
-    });
   }
 
   /** The views that show the volume: the acquisition view first, then the reference planes once filled. */
@@ -175,8 +152,6 @@ export class ViewerViewports {
   }
 
   dispose(): void {
-    this.disposed = true;
-    if (this.resizeFrame !== undefined) cancelAnimationFrame(this.resizeFrame);
     this.resizeObserver.disconnect();
     this.listen('removeEventListener');
     ToolGroupManager.destroyToolGroup(this.toolGroupId);

@@ -245,6 +245,8 @@ export class ViewportPage {
     if (shown) await toggle.check();
     else await toggle.uncheck();
     await waitForSignals(this.page, [{ signal: 'viewerCrosshairLines', is: 'equal', value: shown ? 'shown' : 'hidden' }]);
+    // Back to the image, as a user's next click would be: a focused checkbox keeps the shortcut keys (Ctrl+Z).
+    await this.element.focus();
   }
 
   /** A screenshot of any view, as PNG bytes, also written to `path`. */
