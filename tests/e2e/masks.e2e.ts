@@ -50,7 +50,7 @@ describe('masks', () => {
     await closeAppSession(session, 'masks');
   });
 
-  /** Pixels of the mask's colour (reddish; the phantom is grey and the reference line green) in a reference plane. */
+  /** Pixels of the mask's colour (reddish; the phantom is grey, the crosshair lines blue and green) in a reference plane. */
   async function maskPixelsIn(plane: 'sagittal' | 'coronal', name: string): Promise<number> {
     const { width, height, rgba } = decodePng(await app.viewport.referenceScreenshot(plane, join(artifacts, name)));
     let count = 0;
@@ -63,6 +63,8 @@ describe('masks', () => {
 
   it('paints with the brush and saves the stroke on the slice shown', async () => {
     const { slice } = await app.viewport.read();
+    // The crosshair's axial line runs where the stroke's slice cuts the sagittal plane: off while measuring there.
+    await app.viewport.showCrosshairLines(false);
     const sagittalBefore = await maskPixelsIn('sagittal', 'mask-sagittal-before.png');
     await app.masks.chooseTool('brush');
     expect(await app.masks.isDrawn()).toBe(true);
@@ -80,6 +82,7 @@ describe('masks', () => {
     await app.viewport.screenshot(join(artifacts, 'mask-drawn.png'));
     // The stroke crosses the middle of the image, where the sagittal plane cuts: the mask shows there too.
     await expect.poll(() => maskPixelsIn('sagittal', 'mask-sagittal.png')).toBeGreaterThan(sagittalBefore + 2);
+    await app.viewport.showCrosshairLines(true);
   });
 
   it('undoes and redoes the stroke, and erases part of it', async () => {

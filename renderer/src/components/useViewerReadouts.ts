@@ -3,7 +3,7 @@ import { useServices } from '../services/useServices';
 import { clearAppSignal, setAppSignal } from '../signals/appSignals';
 import { describeScreenOrientation, type ScreenOrientationLabels } from '../viewer/describeScreenOrientation';
 import type { Unsubscribe } from '../viewer/Emitter';
-import type { SliceState, WindowState } from '../viewer/viewerTypes';
+import type { CrosshairState, PlaneName, SliceState, ViewName, WindowState } from '../viewer/viewerTypes';
 import type { HoveredVoxel } from '../viewer/VoxelProbe';
 
 /**
@@ -17,6 +17,16 @@ export function useViewerReadouts() {
   const orientation = ref<ScreenOrientationLabels | null>(null);
   const zoom = ref<number | null>(null);
   const hovered = ref<HoveredVoxel | null>(null);
+  const crosshair = ref<CrosshairState | null>(null);
+  const mainView = ref<ViewName>(viewer.getMainView());
+  /** The standard plane each view shows (the acquired one is known once a volume is shown). */
+  const planes = ref<Record<ViewName, PlaneName> | null>(null);
+  function publishMainView(): void {
+    setAppSignal('viewerMainView', mainView.value);
+    const plane = viewer.planeOf(mainView.value);
+    if (plane) setAppSignal('viewerMainPlane', plane);
+  }
+  publishMainView();
   const unsubscribes: Unsubscribe[] = [
     viewer.onDidChangeSlice((state) => {
       slice.value = state;
@@ -25,6 +35,23 @@ export function useViewerReadouts() {
     }),
     viewer.onWillClearVolume(() => {
       slice.value = null;
+      crosshair.value = null;
+      planes.value = null;
+      clearAppSignal('viewerCrosshairVoxel');
+      clearAppSignal('viewerCrosshairPoint');
+    }),
+    viewer.onDidShowVolume((volume) => {
+      planes.value = { acquisition: volume.acquisitionPlane, sagittal: 'sagittal', coronal: 'coronal' };
+      publishMainView();
+    }),
+    viewer.onDidChangeMainView((view) => {
+      mainView.value = view;
+      publishMainView();
+    }),
+    viewer.onDidChangeCrosshair((state) => {
+      crosshair.value = state;
+      setAppSignal('viewerCrosshairVoxel', state.voxel.join(','));
+      setAppSignal('viewerCrosshairPoint', state.point.map((value) => value.toFixed(2)).join(','));
     }),
     viewer.onDidChangeWindow((state) => {
       windowState.value = state;
@@ -55,5 +82,5 @@ export function useViewerReadouts() {
   onBeforeUnmount(() => {
     for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
   });
-  return { slice, window: windowState, orientation, zoom, hovered };
+  return { slice, window: windowState, orientation, zoom, hovered, crosshair, mainView, planes };
 }

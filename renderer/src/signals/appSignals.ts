@@ -24,6 +24,16 @@ export interface AppSignals {
   viewerWindowPreset: string;
   /** The reference planes shown beside the acquisition view, e.g. 'sagittal,coronal'. */
   viewerReferenceViews: string;
+  /** The big view of the layout, which arrow keys scroll: 'acquisition' | 'sagittal' | 'coronal'. */
+  viewerMainView: string;
+  /** The standard plane the big view shows: 'axial' | 'sagittal' | 'coronal'. */
+  viewerMainPlane: string;
+  /** The voxel the crosshair sits on, "i,j,k" (zero-based, as main counts voxels). */
+  viewerCrosshairVoxel: string;
+  /** The crosshair point in patient coordinates, "x,y,z" (LPS millimetres). */
+  viewerCrosshairPoint: string;
+  /** 'shown' | 'hidden': the crosshair lines in the views. */
+  viewerCrosshairLines: string;
   /** The last U/V jump in the volume list: 'untagged:<id>' or 'to-review:none'. */
   volumeJump: string;
   /** The weak label of each slice of the volume on screen, one letter per slice: p(resent), a(bsent), u(nknown). */

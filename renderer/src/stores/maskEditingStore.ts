@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { MaskSaveState } from '../masks/MaskSaveQueue';
 
-export type MaskToolName = 'navigate' | 'brush' | 'eraser' | 'threshold';
+export type MaskToolName = 'navigate' | 'crosshair' | 'brush' | 'eraser' | 'threshold';
 
 /**
  * How the user edits masks (tool, brush radius, how the mask is drawn) and where the autosave stands. Plain state:

@@ -1,17 +1,19 @@
-import { BrushTool, Enums as ToolEnums, ToolGroupManager, WindowLevelTool } from '@cornerstonejs/tools';
+import { BrushTool, Enums as ToolEnums, ToolGroupManager, utilities, WindowLevelTool } from '@cornerstonejs/tools';
 
-export type MaskTool = 'navigate' | 'brush' | 'eraser' | 'threshold';
+/** `crosshair`: the left button moves the crosshair (the viewer handles it) instead of setting window/level. */
+export type MaskTool = 'navigate' | 'crosshair' | 'brush' | 'eraser' | 'threshold';
 
-const toolNames: Record<Exclude<MaskTool, 'navigate'>, string> = {
+const toolNames: Record<Exclude<MaskTool, 'navigate' | 'crosshair'>, string> = {
   brush: 'GensegBrush',
   eraser: 'GensegEraser',
   threshold: 'GensegThresholdBrush'
 };
 
 /**
- * The brush, the eraser and the threshold brush (BrushTool instances, radius in millimetres) in the acquisition view's
- * tool group, bound to the left button instead of window/level while one of them is chosen. The choices are kept
- * while the viewer has no elements and applied when it gets them.
+ * The brush, the eraser and the threshold brush (BrushTool instances, radius in millimetres) in the tool group of all
+ * three views, bound to the left button instead of window/level while one of them is chosen; with the crosshair tool
+ * nothing of Cornerstone's takes the left button. The choices are kept while the viewer has no elements and applied
+ * when it gets them.
  */
 export class MaskTools {
   private toolGroupId: string | undefined;
@@ -50,10 +52,24 @@ export class MaskTools {
     const primary = [{ mouseButton: ToolEnums.MouseBindings.Primary }];
     if (tool === 'navigate') {
       toolGroup.setToolActive(WindowLevelTool.toolName, { bindings: primary });
+    } else if (tool === 'crosshair') {
+      toolGroup.setToolPassive(WindowLevelTool.toolName);
     } else {
       toolGroup.setToolPassive(WindowLevelTool.toolName);
       toolGroup.setToolActive(toolNames[tool], { bindings: primary });
     }
+  }
+
+  /**
+   * Takes the brush outline out of the views (the pointer left them): Cornerstone leaves it where the pointer was last,
+   * where it looks like mask. It comes back with the next move over a view.
+   */
+  hideCursor(viewportIds: string[]): void {
+    const tool = this.tool;
+    if (tool === 'navigate' || tool === 'crosshair') return;
+    const instance = this.toolGroup()?.getToolInstance(toolNames[tool]) as { disableCursor?: () => void } | undefined;
+    instance?.disableCursor?.();
+    utilities.triggerAnnotationRenderForViewportIds(viewportIds);
   }
 
   setRadius(millimetres: number): void {

@@ -34,7 +34,7 @@ export class SegmentationService {
   private readonly proposal = new ProposalLayer();
   private readonly history = new MaskHistory();
   private readonly tools = new MaskTools();
-  private element: HTMLElement | undefined;
+  private elements: HTMLElement[] = [];
   private style: MaskStyle = { opacity: 0.5, outline: true };
   private pointerDown = false;
   private commitTimer: ReturnType<typeof setTimeout> | undefined;
@@ -69,7 +69,7 @@ export class SegmentationService {
     if (!volume || volume.volumeId !== volumeId) return;
     this.removeMask({ keepProposal: true });
     this.mask = new MaskLabelmap(volume, labels);
-    if (this.tools.chosen !== 'navigate' || labels.some((value) => value !== 0)) {
+    if (!['navigate', 'crosshair'].includes(this.tools.chosen) || labels.some((value) => value !== 0)) {
       this.drawMask();
       // The proposal stays on top of the mask, as it was before the mask came again.
       this.proposal.raise();
@@ -136,7 +136,8 @@ export class SegmentationService {
   }
 
   setTool(tool: MaskTool): void {
-    if (tool !== 'navigate') this.drawMask();
+    if (tool !== 'navigate' && tool !== 'crosshair') this.drawMask();
+    this.viewer.setCrosshairOnLeftButton(tool === 'crosshair');
     if (tool === 'threshold') this.updateThresholdRange();
     this.tools.choose(tool);
     this.viewer.render();
@@ -246,17 +247,24 @@ export class SegmentationService {
     if (mask.isDrawn) this.drawnEmitter.fire(false);
   }
 
-  private attach({ element, toolGroupId }: AttachedViewer): void {
+  /** The tools act in every view: a stroke in the sagittal plane changes many acquired slices, one undo step. */
+  private attach({ elements, toolGroupId }: AttachedViewer): void {
     this.tools.attach(toolGroupId);
-    this.element = element;
-    element.addEventListener('pointerdown', this.handlePointerDown);
+    this.elements = elements;
+    for (const element of elements) {
+      element.addEventListener('pointerdown', this.handlePointerDown);
+      element.addEventListener('pointerleave', this.handlePointerLeave);
+    }
   }
 
   private detach(): void {
     this.removeMask();
     this.tools.detach();
-    this.element?.removeEventListener('pointerdown', this.handlePointerDown);
-    this.element = undefined;
+    for (const element of this.elements) {
+      element.removeEventListener('pointerdown', this.handlePointerDown);
+      element.removeEventListener('pointerleave', this.handlePointerLeave);
+    }
+    this.elements = [];
   }
 
   destroy(): void {
@@ -280,6 +288,11 @@ export class SegmentationService {
 
   private readonly handlePointerDown = (): void => {
     this.pointerDown = true;
+  };
+
+  /** The brush outline goes with the pointer (not while a stroke goes on outside the view). */
+  private readonly handlePointerLeave = (): void => {
+    if (!this.pointerDown) this.tools.hideCursor(this.viewer.viewportIds);
   };
 
   private readonly handlePointerUp = (): void => {

@@ -1,6 +1,6 @@
 import type { ViewOrientation } from './computeAcquisitionOrientation';
 import { Emitter } from './Emitter';
-import type { AttachedViewer, ShownVolumeInfo, SliceState, WindowState } from './viewerTypes';
+import type { AttachedViewer, CrosshairState, ShownVolumeInfo, SliceState, ViewName, WindowState } from './viewerTypes';
 import type { HoveredVoxel } from './VoxelProbe';
 
 /** The viewer service's events: each `onDid...` subscribes and returns the handle that unsubscribes. */
@@ -16,7 +16,11 @@ export abstract class ViewerEvents {
   protected readonly detachEmitter = new Emitter<AttachedViewer>();
   protected readonly referencesEmitter = new Emitter<string[]>();
   protected readonly showEmitter = new Emitter<ShownVolumeInfo>();
+  protected readonly crosshairEmitter = new Emitter<CrosshairState>();
+  protected readonly mainViewEmitter = new Emitter<ViewName>();
   private readonly emitters = [
+    this.crosshairEmitter,
+    this.mainViewEmitter,
     this.showEmitter,
     this.sliceEmitter,
     this.windowEmitter,
@@ -49,6 +53,10 @@ export abstract class ViewerEvents {
   readonly onDidShowVolume = this.showEmitter.event;
   /** The reference planes now show the volume on screen (after its first frame): their viewport ids. */
   readonly onDidShowReferenceViews = this.referencesEmitter.event;
+  /** The crosshair moved (a click with the crosshair, a slice scrolled in any view, a new volume). */
+  readonly onDidChangeCrosshair = this.crosshairEmitter.event;
+  /** Another view became the big one (the layout switch); arrow keys scroll it. */
+  readonly onDidChangeMainView = this.mainViewEmitter.event;
 
   protected disposeEvents(): void {
     for (const emitter of this.emitters) emitter.dispose();

@@ -2,6 +2,20 @@ import { cache, type Types } from '@cornerstonejs/core';
 import type { VolumeVoxels } from '../../../main/contract/types';
 import { chooseRenderScale, isWorthResizing } from './chooseRenderScale';
 import { computeAcquisitionOrientation, type ViewOrientation } from './computeAcquisitionOrientation';
+import {
+  clipLineToRectangle,
+  distanceToPlane,
+  intersectionDirection,
+  intersectPlanes,
+  middleVoxel,
+  nearestVoxelAxis,
+  projectOntoPlane,
+  snapToVoxel,
+  voxelCentre,
+  type Point2,
+  type ViewPlane
+} from './crosshairGeometry';
+import { CrosshairLines, type CrosshairLine } from './CrosshairLines';
 import { createVolumeInCache } from './createVolumeInCache';
 import { initializeCornerstone } from './initializeCornerstone';
 import { getRenderScale, resetRenderScale, screenPixelRatio, setRenderScale } from './renderScale';
@@ -9,11 +23,20 @@ import { cameraAtSlice, sliceAtCamera } from './sliceNavigation';
 import { computeInitialWindowRange, toScalarArray } from './toScalarArray';
 import { ViewerEvents } from './ViewerEvents';
 import { ViewerViewports } from './ViewerViewports';
-import type { ShownVolumeInfo, SliceState, ViewerElements, WindowState } from './viewerTypes';
-import { placementFromAffine, dot, type Vector3 } from './volumeGeometry';
+import {
+  viewNames,
+  type CrosshairState,
+  type PlaneName,
+  type ShownVolumeInfo,
+  type SliceState,
+  type ViewerElements,
+  type ViewName,
+  type WindowState
+} from './viewerTypes';
+import { add, placementFromAffine, dot, scale, type Vector3 } from './volumeGeometry';
 import { VoxelProbe, type ProbedVolume } from './VoxelProbe';
 
-export type { ShownVolumeInfo, SliceState, WindowState } from './viewerTypes';
+export type { CrosshairState, PlaneName, ShownVolumeInfo, SliceState, ViewName, WindowState } from './viewerTypes';
 
 interface ShownVolume extends ProbedVolume {
   volumeId: string;
@@ -22,12 +45,16 @@ interface ShownVolume extends ProbedVolume {
   cacheId: string;
   sliceCount: number;
   initialWindow: Types.VOIRange;
+  /** The standard plane nearest to the acquired one. */
+  acquisitionPlane: PlaneName;
 }
 
 /**
  * One volume shown along its acquisition axis, with the navigation tools, and the sagittal and coronal planes of the
- * same volume beside it when the page has room for them (each with its own wheel, the window shared, a line showing
- * where the acquisition slice cuts it). One instance for the whole app (see services/createServices): the page
+ * same volume beside it when the page has room for them (MPR, as in ITK-SNAP and Slicer): one crosshair point that
+ * all three views cut, drawn in each as the lines of the other two planes, moved by a click with the crosshair (or
+ * Ctrl + click) in any view and by scrolling any view; each view with its own wheel, the window shared; any view can
+ * be the main one (arrow keys scroll it). One instance for the whole app (see services/createServices): the page
  * attaches its elements with `attach` and takes them back with `detach`. Vue reaches Cornerstone only through this
  * class and the segmentation service: methods to act, `onDid...` events that return an unsubscribe handle, `destroy()`.
  */
@@ -42,6 +69,18 @@ export class ViewerService extends ViewerEvents {
   private orientation: ViewOrientation | undefined;
   private renderCount = 0;
   private lastZoom: number | undefined;
+  private probes = new Map<ViewName, VoxelProbe>();
+  private crosshair: CrosshairState | undefined;
+  /** True while the views are being moved onto the crosshair: their camera events do not move it. */
+  private placingViews = false;
+  private crosshairLines = new Map<ViewName, CrosshairLines>();
+  private crosshairLinesVisible = true;
+  /** Whether a plain left click or drag moves the crosshair (the crosshair tool); Ctrl + left always does. */
+  private crosshairOnLeftButton = false;
+  private crosshairDrag: { view: ViewName; pointerId: number } | undefined;
+  private mainView: ViewName = 'acquisition';
+  /** The last layout change whose views are still to be fitted to their new sizes. */
+  private refitRequest = 0;
 
   /** Draws in `elements` from now on (replacing any earlier ones); nothing is shown until `showVolume`. */
   attach(elements: ViewerElements): void {
@@ -51,17 +90,35 @@ export class ViewerService extends ViewerEvents {
       handleCameraModified: this.handleCameraModified,
       handleWindowModified: this.handleWindowModified,
       handleRendered: this.handleRendered,
+      handleViewRendered: this.handleViewRendered,
       handleActorsChanged: this.handleActorsChanged,
-      handleResize: () => this.fitCanvases()
+      handleResize: () => this.handleResize()
     });
     this.viewports = viewports;
-    this.probe = new VoxelProbe(
-      elements.acquisition,
-      () => viewports.acquisition,
-      () => this.shown
-    );
-    this.probe.onDidHoverVoxel((voxel) => this.hoverEmitter.fire(voxel));
-    this.attachEmitter.fire({ element: elements.acquisition, toolGroupId: viewports.toolGroupId });
+    for (const view of viewNames) {
+      const element = viewports.element(view);
+      if (!element) continue;
+      const probe = new VoxelProbe(
+        element,
+        () => viewports.viewport(view)!,
+        () => (this.isShowing(view) ? this.shown : undefined)
+      );
+      probe.onDidHoverVoxel((voxel) => this.hoverEmitter.fire(voxel));
+      this.probes.set(view, probe);
+      const lines = new CrosshairLines(element);
+      lines.setVisible(this.crosshairLinesVisible);
+      this.crosshairLines.set(view, lines);
+      element.addEventListener('pointerdown', this.handlePointerDown);
+      element.addEventListener('pointermove', this.handlePointerMove);
+      element.addEventListener('pointerup', this.handlePointerUp);
+      element.addEventListener('pointercancel', this.handlePointerUp);
+    }
+    this.probe = this.probes.get('acquisition');
+    this.attachEmitter.fire({
+      element: elements.acquisition,
+      elements: viewports.allElements,
+      toolGroupId: viewports.toolGroupId
+    });
   }
 
   /** Releases the volume shown and everything Cornerstone put in the page's elements. */
@@ -69,9 +126,23 @@ export class ViewerService extends ViewerEvents {
     const viewports = this.viewports;
     if (!viewports) return;
     this.clear();
-    this.detachEmitter.fire({ element: viewports.elements.acquisition, toolGroupId: viewports.toolGroupId });
-    this.probe?.dispose();
+    this.detachEmitter.fire({
+      element: viewports.elements.acquisition,
+      elements: viewports.allElements,
+      toolGroupId: viewports.toolGroupId
+    });
+    for (const probe of this.probes.values()) probe.dispose();
+    this.probes.clear();
     this.probe = undefined;
+    for (const lines of this.crosshairLines.values()) lines.dispose();
+    this.crosshairLines.clear();
+    for (const element of viewports.allElements) {
+      element.removeEventListener('pointerdown', this.handlePointerDown);
+      element.removeEventListener('pointermove', this.handlePointerMove);
+      element.removeEventListener('pointerup', this.handlePointerUp);
+      element.removeEventListener('pointercancel', this.handlePointerUp);
+    }
+    this.crosshairDrag = undefined;
     this.viewports = undefined;
     viewports.dispose();
   }
@@ -110,6 +181,7 @@ export class ViewerService extends ViewerEvents {
       return;
     }
     this.shown = {
+      acquisitionPlane: nearestPlane(computeAcquisitionOrientation(placement).viewPlaneNormal),
       volumeId: voxels.volumeId,
       cacheId,
       spacing: placement.spacing,
@@ -126,7 +198,8 @@ export class ViewerService extends ViewerEvents {
     viewports.acquisition.setOrientation(this.orientation);
     this.fitCanvases();
     viewports.acquisition.setProperties({ voiRange: this.shown.initialWindow });
-    this.setSlice(Math.floor((this.shown.sliceCount - 1) / 2));
+    // The crosshair starts on the middle voxel: the middle acquired slice, and the middle of the other two planes.
+    this.moveCrosshair(voxelCentre(this.shown.voxelToPatient, middleVoxel(this.shown)));
     this.windowEmitter.fire(this.getWindow());
     this.showEmitter.fire(this.getShownVolume()!);
     void this.showReferenceViews(viewports, request);
@@ -137,6 +210,9 @@ export class ViewerService extends ViewerEvents {
     const previous = this.shown;
     this.shown = undefined;
     this.lastSlice = undefined;
+    this.crosshair = undefined;
+    this.crosshairDrag = undefined;
+    for (const lines of this.crosshairLines.values()) lines.draw(undefined, []);
     if (previous) this.willClearEmitter.fire(previous);
     viewports.emptyReferences();
     return previous;
@@ -150,8 +226,15 @@ export class ViewerService extends ViewerEvents {
     if (!shown || !isWanted()) return;
     // The window the user has by now (a preset may have been chosen since the first frame).
     const voiRange = viewports.acquisition.getProperties()?.voiRange ?? shown.initialWindow;
-    if (await viewports.fillReferences(shown.cacheId, voiRange, isWanted))
-      this.referencesEmitter.fire([...viewports.referenceIds]);
+    if (!(await viewports.fillReferences(shown.cacheId, voiRange, isWanted))) return;
+    // The reference planes go through the crosshair (which the user may have moved in the meantime).
+    if (this.crosshair) {
+      this.placeViewsOnCrosshair(this.crosshair.point);
+      this.crosshair = this.describeCrosshair(this.crosshair.point);
+      this.crosshairEmitter.fire(this.crosshair);
+    }
+    this.referencesEmitter.fire([...viewports.referenceIds]);
+    this.drawAllCrosshairLines();
   }
 
   /** True after the acquisition view's next frame of the volume on screen; false if the volume goes first. */
@@ -183,7 +266,188 @@ export class ViewerService extends ViewerEvents {
 
   getShownVolume(): ShownVolumeInfo | undefined {
     const shown = this.shown;
-    return shown ? { volumeId: shown.volumeId, cacheId: shown.cacheId, dimensions: shown.dimensions } : undefined;
+    return shown
+      ? {
+          volumeId: shown.volumeId,
+          cacheId: shown.cacheId,
+          dimensions: shown.dimensions,
+          acquisitionPlane: shown.acquisitionPlane
+        }
+      : undefined;
+  }
+
+  /** The standard plane each view shows: the acquired plane's nearest one, sagittal, coronal. */
+  planeOf(view: ViewName): PlaneName | undefined {
+    if (view !== 'acquisition') return view;
+    return this.shown?.acquisitionPlane;
+  }
+
+  getCrosshair(): CrosshairState | undefined {
+    return this.crosshair;
+  }
+
+  /**
+   * Moves the crosshair to the voxel nearest `point` (LPS millimetres, kept inside the volume) and every view onto it,
+   * keeping each view's zoom and pan: the view the user clicked in stays where it is, the other two follow.
+   */
+  moveCrosshair(point: readonly number[]): void {
+    const shown = this.shown;
+    if (!shown) return;
+    const snapped = snapToVoxel(shown, point);
+    this.crosshair = this.describeCrosshair(snapped.point);
+    this.placeViewsOnCrosshair(snapped.point);
+    this.crosshairEmitter.fire(this.crosshair);
+    this.drawAllCrosshairLines();
+  }
+
+  /** Moves the crosshair to the point under (x, y), in pixels from the top-left corner of the view `view`. */
+  moveCrosshairToScreenPoint(view: ViewName, x: number, y: number): void {
+    const viewport = this.viewports?.viewport(view);
+    if (!viewport || !this.isShowing(view)) return;
+    this.moveCrosshair(viewport.canvasToWorld([x, y]));
+  }
+
+  /** A plain left click or drag moves the crosshair (the crosshair tool), or only Ctrl + left (any other tool). */
+  setCrosshairOnLeftButton(enabled: boolean): void {
+    this.crosshairOnLeftButton = enabled;
+  }
+
+  /** Shows or hides the crosshair lines in every view (the crosshair itself stays where it is). */
+  setCrosshairLinesVisible(visible: boolean): void {
+    this.crosshairLinesVisible = visible;
+    for (const lines of this.crosshairLines.values()) lines.setVisible(visible);
+  }
+
+  /** The view arrow keys (and `scrollSlices`) act on: the big one of the layout. */
+  setMainView(view: ViewName): void {
+    if (view === this.mainView) return;
+    this.mainView = view;
+    this.mainViewEmitter.fire(view);
+    // A view that was small would keep its small zoom in the big place (and the other way round): once the page has
+    // laid the views out again (two frames: the page's update, then its layout), each is fitted to its new size.
+    const request = ++this.refitRequest;
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        if (request !== this.refitRequest || !this.shown) return;
+        this.fitCanvases();
+        this.fitViewsAroundCrosshair();
+      })
+    );
+  }
+
+  /** The camera directions of the view `view` (for its orientation letters), once it shows the volume. */
+  getViewOrientation(view: ViewName): ViewOrientation | undefined {
+    const viewport = this.viewports?.viewport(view);
+    if (!viewport || !this.isShowing(view)) return undefined;
+    const { viewPlaneNormal, viewUp } = viewport.getCamera();
+    return viewPlaneNormal && viewUp ? { viewPlaneNormal, viewUp } : undefined;
+  }
+
+  getMainView(): ViewName {
+    return this.mainView;
+  }
+
+  /** Whether the view `view` shows the volume on screen now (the reference planes come after the first frame). */
+  isShowing(view: ViewName): boolean {
+    const viewports = this.viewports;
+    const id = viewports?.viewportIdOf(view);
+    return !!this.shown && !!id && viewports!.showingIds.includes(id);
+  }
+
+  /** Puts every view showing the volume on the plane through `point`, along its own normal (zoom and pan stay). */
+  private placeViewsOnCrosshair(point: Vector3): void {
+    const viewports = this.viewports;
+    if (!viewports) return;
+    this.placingViews = true;
+    try {
+      for (const viewport of viewports.showing) {
+        const { focalPoint, position, viewPlaneNormal } = viewport.getCamera();
+        if (!focalPoint || !position || !viewPlaneNormal) continue;
+        const distance = distanceToPlane({ point: focalPoint, normal: viewPlaneNormal }, point);
+        if (Math.abs(distance) < 1e-6) continue;
+        const shift = scale(viewPlaneNormal, distance);
+        viewport.setCamera({ focalPoint: add(focalPoint, shift), position: add(position, shift) });
+        viewport.render();
+      }
+    } finally {
+      this.placingViews = false;
+    }
+  }
+
+  /** The plane the view `view` shows now. */
+  private viewPlane(view: ViewName): ViewPlane | undefined {
+    const viewport = this.viewports?.viewport(view);
+    if (!viewport || !this.isShowing(view)) return undefined;
+    const { focalPoint, viewPlaneNormal } = viewport.getCamera();
+    return focalPoint && viewPlaneNormal ? { point: focalPoint, normal: viewPlaneNormal } : undefined;
+  }
+
+  /**
+   * A view moved off the crosshair (its slice scrolled): the crosshair goes to where the three planes meet now, or
+   * straight onto the moved plane while the acquisition view is alone.
+   */
+  private followView(view: ViewName): void {
+    const shown = this.shown;
+    const crosshair = this.crosshair;
+    const plane = this.viewPlane(view);
+    if (!shown || !crosshair || !plane || this.placingViews) return;
+    if (Math.abs(distanceToPlane(plane, crosshair.point)) < 1e-3) return;
+    const planes = viewNames.map((name) => this.viewPlane(name)).filter((found) => found !== undefined);
+    const point =
+      (planes.length === 3 ? intersectPlanes(planes as [ViewPlane, ViewPlane, ViewPlane]) : undefined) ??
+      projectOntoPlane(plane, crosshair.point);
+    this.crosshair = this.describeCrosshair(point);
+    this.crosshairEmitter.fire(this.crosshair);
+    this.drawAllCrosshairLines();
+  }
+
+  private describeCrosshair(point: Vector3): CrosshairState {
+    const shown = this.shown!;
+    const voxel = snapToVoxel(shown, point).voxel;
+    const slices: CrosshairState['slices'] = {};
+    for (const view of viewNames) {
+      const plane = this.viewPlane(view);
+      if (!plane) continue;
+      const axis = nearestVoxelAxis(shown.voxelToPatient, plane.normal);
+      slices[view] = { index: voxel[axis], count: shown.dimensions[axis] };
+    }
+    return { point, voxel, slices };
+  }
+
+  private drawAllCrosshairLines(): void {
+    for (const view of viewNames) this.drawCrosshairLines(view);
+  }
+
+  /** The lines where the other views' planes cut the view `view`, through the crosshair point. */
+  private drawCrosshairLines(view: ViewName): void {
+    const lines = this.crosshairLines.get(view);
+    const viewports = this.viewports;
+    const crosshair = this.crosshair;
+    if (!lines) return;
+    const viewport = viewports?.viewport(view);
+    const element = viewports?.element(view);
+    const normal = viewport?.getCamera().viewPlaneNormal;
+    if (!viewport || !element || !normal || !crosshair || !this.isShowing(view)) {
+      lines.draw(undefined, []);
+      return;
+    }
+    const centre = viewport.worldToCanvas(crosshair.point) as Point2;
+    const drawn: CrosshairLine[] = [];
+    for (const other of viewNames) {
+      if (other === view || !this.isShowing(other)) continue;
+      const otherNormal = viewports!.viewport(other)?.getCamera().viewPlaneNormal;
+      const direction = otherNormal && intersectionDirection(normal, otherNormal);
+      if (!direction) continue;
+      const far = viewport.worldToCanvas(add(crosshair.point, scale(direction, 10)));
+      const ends = clipLineToRectangle(
+        centre,
+        [far[0] - centre[0], far[1] - centre[1]],
+        element.clientWidth,
+        element.clientHeight
+      );
+      if (ends) drawn.push({ plane: other, from: ends[0], to: ends[1] });
+    }
+    lines.draw(centre, drawn);
   }
 
   render(): void {
@@ -210,7 +474,8 @@ export class ViewerService extends ViewerEvents {
    * axial view, whichever way the volume's k axis runs.
    */
   scrollSlices(delta: number): void {
-    if (this.shown) this.viewports?.acquisition.scroll(delta);
+    const view = this.isShowing(this.mainView) ? this.mainView : 'acquisition';
+    if (this.shown) this.viewports?.viewport(view)?.scroll(delta);
   }
 
   getWindow(): WindowState {
@@ -238,11 +503,9 @@ export class ViewerService extends ViewerEvents {
   resetView(): void {
     const shown = this.shown;
     if (!shown) return;
-    const slice = this.lastSlice?.index;
-    for (const viewport of this.viewports?.showing ?? []) viewport.resetCamera();
     this.applyWindowEverywhere(shown.initialWindow);
-    if (slice !== undefined) this.setSlice(slice);
-    this.render();
+    // Each view back on the crosshair: the slices stay.
+    this.fitViewsAroundCrosshair();
   }
 
   destroy(): void {
@@ -261,6 +524,25 @@ export class ViewerService extends ViewerEvents {
     this.viewports?.resize();
   }
 
+  private handleResize(): void {
+    this.fitCanvases();
+  }
+
+  /** Every view shows the whole volume again (zoom and pan reset), on the crosshair's planes; the window stays. */
+  private fitViewsAroundCrosshair(): void {
+    const crosshair = this.crosshair;
+    const showing = this.viewports?.showing ?? [];
+    this.placingViews = true;
+    try {
+      for (const viewport of showing) viewport.resetCamera();
+    } finally {
+      this.placingViews = false;
+    }
+    if (crosshair) this.placeViewsOnCrosshair(crosshair.point);
+    for (const viewport of showing) viewport.render();
+    this.drawAllCrosshairLines();
+  }
+
   private isRenderScaleStale(): boolean {
     const wanted = this.wantedRenderScale();
     return wanted !== undefined && isWorthResizing(getRenderScale(), wanted);
@@ -270,10 +552,12 @@ export class ViewerService extends ViewerEvents {
     const shown = this.shown;
     const viewports = this.viewports;
     if (!shown || !viewports) return undefined;
-    const { parallelScale } = viewports.acquisition.getCamera();
+    // The main view decides: it is the one read at full size.
+    const view = this.isShowing(this.mainView) ? this.mainView : 'acquisition';
+    const { parallelScale } = viewports.viewport(view)!.getCamera();
     return chooseRenderScale({
       screenRatio: screenPixelRatio(),
-      viewHeight: viewports.elements.acquisition.clientHeight,
+      viewHeight: viewports.element(view)!.clientHeight,
       viewHeightMillimetres: 2 * (parallelScale ?? 0),
       finestSpacing: Math.min(shown.spacing[0], shown.spacing[1])
     });
@@ -281,10 +565,18 @@ export class ViewerService extends ViewerEvents {
 
   private readonly handleCameraModified = (event: Event): void => {
     const shown = this.shown;
-    const viewport = this.viewports?.acquisition;
+    const viewports = this.viewports;
+    const viewport = viewports?.acquisition;
     if (!shown || !viewport) return;
-    const { focalPoint, position, viewPlaneNormal, viewUp } = (event as Types.EventTypes.CameraModifiedEvent).detail
-      .camera;
+    const { camera, viewportId } = (event as Types.EventTypes.CameraModifiedEvent).detail;
+    const view = viewports.nameOf(viewportId);
+    if (!view) return;
+    this.followView(view);
+    if (view !== 'acquisition') {
+      this.probes.get(view)?.refresh();
+      return;
+    }
+    const { focalPoint, position, viewPlaneNormal, viewUp } = camera;
     if (!focalPoint || !viewPlaneNormal || !viewUp || !position) return;
     this.orientationEmitter.fire({ viewPlaneNormal, viewUp });
     this.probe?.refresh();
@@ -333,6 +625,50 @@ export class ViewerService extends ViewerEvents {
     this.renderCount++;
     this.renderEmitter.fire(this.renderCount);
   };
+
+  /** Every frame of every view: its crosshair lines follow its zoom and pan. */
+  private readonly handleViewRendered = (event: Event): void => {
+    const { viewportId } = (event as Types.EventTypes.ImageRenderedEvent).detail;
+    const view = this.viewports?.nameOf(viewportId);
+    if (view) this.drawCrosshairLines(view);
+  };
+
+  /** Left button with the crosshair tool, or Ctrl (⌘) + left with any tool: the crosshair follows the pointer. */
+  private readonly handlePointerDown = (event: PointerEvent): void => {
+    if (event.button !== 0 || !this.shown) return;
+    if (!(event.ctrlKey || event.metaKey || (this.crosshairOnLeftButton && !event.shiftKey && !event.altKey))) return;
+    const element = event.currentTarget as HTMLDivElement;
+    const view = viewNames.find((name) => this.viewports?.element(name) === element);
+    if (!view || !this.isShowing(view)) return;
+    this.crosshairDrag = { view, pointerId: event.pointerId };
+    element.setPointerCapture?.(event.pointerId);
+    this.followPointer(view, element, event);
+  };
+
+  private readonly handlePointerMove = (event: PointerEvent): void => {
+    const drag = this.crosshairDrag;
+    if (!drag || drag.pointerId !== event.pointerId) return;
+    const element = this.viewports?.element(drag.view);
+    if (element) this.followPointer(drag.view, element, event);
+  };
+
+  private readonly handlePointerUp = (event: PointerEvent): void => {
+    if (this.crosshairDrag?.pointerId !== event.pointerId) return;
+    this.crosshairDrag = undefined;
+    const element = event.currentTarget as HTMLDivElement;
+    if (element.hasPointerCapture?.(event.pointerId)) element.releasePointerCapture(event.pointerId);
+  };
+
+  private followPointer(view: ViewName, element: HTMLDivElement, event: PointerEvent): void {
+    const box = element.getBoundingClientRect();
+    this.moveCrosshairToScreenPoint(view, event.clientX - box.left, event.clientY - box.top);
+  }
+}
+
+/** The standard plane whose normal is nearest to `normal` (LPS): x sagittal, y coronal, z axial. */
+function nearestPlane(normal: readonly number[]): PlaneName {
+  const axis = [0, 1, 2].reduce((best, index) => (Math.abs(normal[index]) > Math.abs(normal[best]) ? index : best));
+  return (['sagittal', 'coronal', 'axial'] as const)[axis];
 }
 
 function toWindowState({ lower, upper }: Types.VOIRange): WindowState {

@@ -1,16 +1,18 @@
 import { Enums, RenderingEngine, type Types } from '@cornerstonejs/core';
-import { ReferenceLinesTool, ToolGroupManager } from '@cornerstonejs/tools';
+import { ToolGroupManager } from '@cornerstonejs/tools';
 import { createNavigationToolGroup } from './createNavigationToolGroup';
-import type { ViewerElements } from './viewerTypes';
+import type { ViewerElements, ViewName } from './viewerTypes';
 
 /** The viewer's handlers of what Cornerstone announces on the elements. */
 export interface ViewportListeners {
-  /** Camera moved in the acquisition view (slice, zoom, pan, orientation). */
+  /** Camera moved in any view (slice, zoom, pan, orientation); the event names the viewport. */
   handleCameraModified(event: Event): void;
   /** Window/level changed in any view. */
   handleWindowModified(event: Event): void;
   /** The acquisition view drew a frame. */
   handleRendered(event: Event): void;
+  /** Any view drew a frame; the event names the viewport. */
+  handleViewRendered(event: Event): void;
   /** A layer was added to or removed from the acquisition view. */
   handleActorsChanged(event: Event): void;
   /** The acquisition view's element changed size. */
@@ -26,16 +28,15 @@ let nextViewportsNumber = 1;
 
 /**
  * Cornerstone's side of the page's elements while the viewer is attached to them: one rendering engine, the
- * acquisition viewport with the navigation tools, optionally the sagittal and coronal viewports with their own tools
- * and a line where the acquisition slice cuts them, the element listeners and a resize observer. `dispose()` takes all
- * of it down again.
+ * acquisition viewport, optionally the sagittal and coronal viewports, one tool group for all of them (navigation and
+ * mask tools act alike in every view), the element listeners and a resize observer. `dispose()` takes all of it down
+ * again.
  */
 export class ViewerViewports {
   readonly renderingEngine: RenderingEngine;
   readonly acquisitionId: string;
   readonly referenceIds: string[] = [];
   readonly toolGroupId: string;
-  private readonly referenceToolGroupId: string;
   private readonly resizeObserver: ResizeObserver;
   /** Whether the reference planes show the volume that the acquisition view shows. */
   private referencesFilled = false;
@@ -47,7 +48,6 @@ export class ViewerViewports {
     const number = nextViewportsNumber++;
     this.acquisitionId = `genseg-viewport-${number}`;
     this.toolGroupId = `genseg-navigation-${number}`;
-    this.referenceToolGroupId = `${this.toolGroupId}-references`;
     this.renderingEngine = new RenderingEngine(`genseg-engine-${number}`);
     this.renderingEngine.enableElement({
       viewportId: this.acquisitionId,
@@ -55,11 +55,40 @@ export class ViewerViewports {
       element: elements.acquisition,
       defaultOptions: { background: [0, 0, 0], orientation: Enums.OrientationAxis.AXIAL }
     });
-    createNavigationToolGroup(this.toolGroupId, this.acquisitionId, this.renderingEngine.id);
     if (elements.references) this.enableReferenceViews(elements.references);
+    createNavigationToolGroup(this.toolGroupId, [this.acquisitionId, ...this.referenceIds], this.renderingEngine.id);
     this.listen('addEventListener');
     this.resizeObserver = new ResizeObserver(() => listeners.handleResize());
-    this.resizeObserver.observe(elements.acquisition);
+    // The layout switch changes every view's size.
+    for (const element of this.allElements) this.resizeObserver.observe(element);
+  }
+
+  /** Every view's element, the acquisition view first. */
+  get allElements(): HTMLDivElement[] {
+    const { acquisition, references } = this.elements;
+    return references ? [acquisition, references.sagittal, references.coronal] : [acquisition];
+  }
+
+  /** The view `name`, if the page gave its element. */
+  viewport(name: ViewName): Types.IVolumeViewport | undefined {
+    if (name === 'acquisition') return this.acquisition;
+    const id = this.viewportIdOf(name);
+    return id ? (this.renderingEngine.getViewport(id) as Types.IVolumeViewport) : undefined;
+  }
+
+  element(name: ViewName): HTMLDivElement | undefined {
+    return name === 'acquisition' ? this.elements.acquisition : this.elements.references?.[name];
+  }
+
+  viewportIdOf(name: ViewName): string | undefined {
+    if (name === 'acquisition') return this.acquisitionId;
+    return this.referenceIds.includes(`${this.acquisitionId}-${name}`) ? `${this.acquisitionId}-${name}` : undefined;
+  }
+
+  /** Which view the viewport `viewportId` is. */
+  nameOf(viewportId: string): ViewName | undefined {
+    if (viewportId === this.acquisitionId) return 'acquisition';
+    return referencePlanes.find((plane) => viewportId === `${this.acquisitionId}-${plane.name}`)?.name;
   }
 
   get acquisition(): Types.IVolumeViewport {
@@ -125,7 +154,6 @@ export class ViewerViewports {
   dispose(): void {
     this.resizeObserver.disconnect();
     this.listen('removeEventListener');
-    if (this.referenceIds.length > 0) ToolGroupManager.destroyToolGroup(this.referenceToolGroupId);
     ToolGroupManager.destroyToolGroup(this.toolGroupId);
     this.renderingEngine.destroy();
   }
@@ -141,18 +169,18 @@ export class ViewerViewports {
       });
       this.referenceIds.push(viewportId);
     }
-    const toolGroup = createNavigationToolGroup(this.referenceToolGroupId, this.referenceIds, this.renderingEngine.id);
-    toolGroup.addTool(ReferenceLinesTool.toolName, { sourceViewportId: this.acquisitionId });
-    toolGroup.setToolEnabled(ReferenceLinesTool.toolName);
   }
 
   private listen(method: 'addEventListener' | 'removeEventListener'): void {
-    const { acquisition, references } = this.elements;
-    const { handleCameraModified, handleWindowModified, handleRendered, handleActorsChanged } = this.listeners;
-    acquisition[method](Enums.Events.CAMERA_MODIFIED, handleCameraModified);
+    const { acquisition } = this.elements;
+    const { handleCameraModified, handleWindowModified, handleRendered, handleViewRendered, handleActorsChanged } =
+      this.listeners;
     acquisition[method](Enums.Events.IMAGE_RENDERED, handleRendered);
     acquisition[method](Enums.Events.ACTORS_CHANGED, handleActorsChanged);
-    for (const element of [acquisition, ...(references ? [references.sagittal, references.coronal] : [])])
+    for (const element of this.allElements) {
+      element[method](Enums.Events.CAMERA_MODIFIED, handleCameraModified);
+      element[method](Enums.Events.IMAGE_RENDERED, handleViewRendered);
       element[method](Enums.Events.VOI_MODIFIED, handleWindowModified);
+    }
   }
 }

@@ -19,6 +19,8 @@ export interface ShownVolumeInfo {
   /** The Cornerstone cache id of the volume. */
   cacheId: string;
   dimensions: [number, number, number];
+  /** The standard plane nearest to the acquired one (planes of constant k). */
+  acquisitionPlane: PlaneName;
 }
 
 /** The two reference planes shown beside the acquisition view (MPR), as in 3D Slicer's and OHIF's MPR layouts. */
@@ -35,8 +37,28 @@ export interface ViewerElements {
 
 /** Told to the services that draw on the viewer's views (segmentation) when the page gives the viewer its elements. */
 export interface AttachedViewer {
-  /** The acquisition view's element, where the mask tools take the pointer. */
+  /** The acquisition view's element. */
   element: HTMLDivElement;
-  /** The tool group of the acquisition view, where the mask tools live beside the navigation tools. */
+  /** Every view's element (the acquisition view first), where the mask tools take the pointer. */
+  elements: HTMLDivElement[];
+  /** The tool group of all the views, where the mask tools live beside the navigation tools. */
   toolGroupId: string;
+}
+
+/** The three views of the volume: the acquired plane (planes of constant k) and the two reference planes. */
+export type ViewName = 'acquisition' | 'sagittal' | 'coronal';
+
+export const viewNames: readonly ViewName[] = ['acquisition', 'sagittal', 'coronal'];
+
+/** A standard plane, as a radiologist names it. */
+export type PlaneName = 'axial' | 'sagittal' | 'coronal';
+
+/** Where the crosshair is: the point all three views cut (a voxel centre), in patient and voxel coordinates. */
+export interface CrosshairState {
+  /** LPS millimetres. */
+  point: [number, number, number];
+  /** The voxel (i, j, k) the crosshair sits on. */
+  voxel: [number, number, number];
+  /** Each view showing the volume: the index (zero-based) of its slice along the voxel axis it steps along. */
+  slices: Partial<Record<ViewName, { index: number; count: number }>>;
 }

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { readNumberSignal, readSignal, waitForSignals } from './readBodySignals';
 
-type MaskTool = 'navigate' | 'brush' | 'eraser' | 'threshold';
+type MaskTool = 'navigate' | 'crosshair' | 'brush' | 'eraser' | 'threshold';
 
 /** The mask tools above the viewport: choosing a tool, drawing with the mouse, undo and redo, the autosave. */
 export class MaskPage {
@@ -32,10 +32,13 @@ export class MaskPage {
 
   /**
    * Draws one stroke with the left button through the given points (viewport pixels from its centre), as a hand
-   * would, and waits until main has saved it.
+   * would, and waits until main has saved it; in the acquisition view unless `view` names a reference plane.
    */
-  async drawStroke(points: { x: number; y: number }[]): Promise<void> {
-    const box = await this.page.getByTestId('viewport').boundingBox();
+  async drawStroke(
+    points: { x: number; y: number }[],
+    view: 'acquisition' | 'sagittal' | 'coronal' = 'acquisition'
+  ): Promise<void> {
+    const box = await this.page.getByTestId(view === 'acquisition' ? 'viewport' : `viewport-${view}`).boundingBox();
     if (!box) throw new Error('the viewport is not on screen');
     const at = ({ x, y }: { x: number; y: number }) => [box.x + box.width / 2 + x, box.y + box.height / 2 + y] as const;
     await this.afterSave(async () => {

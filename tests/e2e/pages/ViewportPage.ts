@@ -1,6 +1,8 @@
 import type { Page } from 'playwright-core';
 import { readNumberSignal, readSignal, waitForSignals } from './readBodySignals';
 
+export type ViewName = 'acquisition' | 'sagittal' | 'coronal';
+
 export interface ViewportReadout {
   slice: number;
   sliceCount: number;
@@ -156,6 +158,100 @@ export class ViewportPage {
   async chooseWindowPreset(id: string): Promise<void> {
     await this.page.getByTestId('window-preset').selectOption(id);
     await waitForSignals(this.page, [{ signal: 'viewerWindowPreset', is: 'equal', value: id }]);
+  }
+
+  private viewElement(view: ViewName) {
+    return this.page.getByTestId(view === 'acquisition' ? 'viewport' : `viewport-${view}`);
+  }
+
+  /** The box of a view on the page (it moves and grows with the layout). */
+  async viewBox(view: ViewName): Promise<{ x: number; y: number; width: number; height: number }> {
+    const box = await this.viewElement(view).boundingBox();
+    if (!box) throw new Error(`the ${view} view is not on screen`);
+    return box;
+  }
+
+  /** The voxel the crosshair sits on, as the app says. */
+  async crosshairVoxel(): Promise<[number, number, number]> {
+    const voxel = await readSignal(this.page, 'viewerCrosshairVoxel');
+    if (voxel === null) throw new Error('the app has not published the crosshair');
+    return voxel.split(',').map(Number) as [number, number, number];
+  }
+
+  /**
+   * Moves the pointer over a view, (x, y) pixels from its centre, and returns the voxel the app says is under it
+   * (the hover readout), or null when the pointer is off the volume.
+   */
+  async hoverIn(view: ViewName, x: number, y: number): Promise<[number, number, number] | null> {
+    const box = await this.viewBox(view);
+    const before = await readSignal(this.page, 'viewerHoverVoxel');
+    await this.page.mouse.move(box.x + box.width / 2 + x, box.y + box.height / 2 + y);
+    await waitForSignals(this.page, [{ signal: 'viewerHoverVoxel', is: 'different', value: before }], {
+      timeout: 5_000
+    }).catch(() => undefined); // the pointer may have stayed on the same voxel
+    const voxel = await readSignal(this.page, 'viewerHoverVoxel');
+    return voxel === null ? null : (voxel.split(',').map(Number) as [number, number, number]);
+  }
+
+  /**
+   * Clicks with the left button in a view, (x, y) pixels from its centre (holding Ctrl when asked: the crosshair with
+   * any tool), and waits until the crosshair has moved.
+   */
+  async clickIn(view: ViewName, x: number, y: number, { ctrl = false } = {}): Promise<void> {
+    const box = await this.viewBox(view);
+    const before = await readSignal(this.page, 'viewerCrosshairVoxel');
+    await this.page.mouse.move(box.x + box.width / 2 + x, box.y + box.height / 2 + y);
+    if (ctrl) await this.page.keyboard.down('Control');
+    await this.page.mouse.down({ button: 'left' });
+    await this.page.mouse.up({ button: 'left' });
+    if (ctrl) await this.page.keyboard.up('Control');
+    await waitForSignals(this.page, [{ signal: 'viewerCrosshairVoxel', is: 'different', value: before }]);
+  }
+
+  /** Makes a view the big one with its key (Alt+1, 2, 3) and waits until the app says it is. */
+  async chooseMainView(view: ViewName): Promise<void> {
+    const key = { acquisition: '1', sagittal: '2', coronal: '3' }[view];
+    await this.page.keyboard.press(`Alt+${key}`);
+    await waitForSignals(this.page, [{ signal: 'viewerMainView', is: 'equal', value: view }]);
+  }
+
+  /** Presses a key with the view focused and waits until the crosshair has moved. */
+  async pressIn(view: ViewName, key: string): Promise<void> {
+    const before = await readSignal(this.page, 'viewerCrosshairVoxel');
+    await this.viewElement(view).focus();
+    await this.page.keyboard.press(key);
+    await waitForSignals(this.page, [{ signal: 'viewerCrosshairVoxel', is: 'different', value: before }]);
+  }
+
+  /** Which planes' crosshair lines the view draws (its SVG layer), e.g. ['sagittal', 'coronal'] in the axial view. */
+  async crosshairLinesIn(view: ViewName): Promise<string[]> {
+    // Read from the SVG's attributes: Playwright counts a horizontal or vertical line (a box of no width or no height)
+    // as not visible.
+    const layer = this.viewElement(view).getByTestId('crosshair-lines');
+    if (((await layer.getAttribute('style')) ?? '').includes('display: none')) return [];
+    const planes = new Set<string>();
+    for (const line of await layer.locator('line').all()) {
+      if (((await line.getAttribute('style')) ?? '').includes('display: none')) continue;
+      const [x1, y1, x2, y2] = await Promise.all(['x1', 'y1', 'x2', 'y2'].map((name) => line.getAttribute(name)));
+      if (Math.hypot(Number(x2) - Number(x1), Number(y2) - Number(y1)) > 10)
+        planes.add((await line.getAttribute('data-plane')) ?? '');
+    }
+    return [...planes].sort();
+  }
+
+  /** Shows or hides the crosshair lines (the checkbox above the views) and waits until the app says so. */
+  async showCrosshairLines(shown: boolean): Promise<void> {
+    const toggle = this.page.getByTestId('crosshair-lines-toggle');
+    if (shown) await toggle.check();
+    else await toggle.uncheck();
+    await waitForSignals(this.page, [{ signal: 'viewerCrosshairLines', is: 'equal', value: shown ? 'shown' : 'hidden' }]);
+    // Back to the image, as a user's next click would be: a focused checkbox keeps the shortcut keys (Ctrl+Z).
+    await this.element.focus();
+  }
+
+  /** A screenshot of any view, as PNG bytes, also written to `path`. */
+  async viewScreenshot(view: ViewName, path: string): Promise<Uint8Array> {
+    return this.viewElement(view).screenshot({ path });
   }
 
   /** A screenshot of the viewport element only (not the page), as PNG bytes, also written to `path`. */
