@@ -584,8 +584,9 @@ export class ViewerService extends ViewerEvents {
     if (zoom !== this.lastZoom) {
       this.lastZoom = zoom;
       this.zoomEmitter.fire(zoom);
-      // Not inside Cornerstone's camera event: the resize sets the camera again.
-      if (this.isRenderScaleStale()) queueMicrotask(() => this.fitCanvases());
+      // Not inside Cornerstone's camera event (the resize sets the camera again), and after the frame the zoom asked
+      // for: Cornerstone leaves the canvases at their old size while a frame is pending.
+      if (this.isRenderScaleStale()) requestAnimationFrame(() => this.fitCanvases());
     }
     const slice = sliceAtCamera(shown, { focalPoint, position, viewPlaneNormal });
     if (slice.index === this.lastSlice?.index) return;
