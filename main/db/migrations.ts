@@ -186,5 +186,16 @@ export const migrations: Migration[] = [
       ALTER TABLE mask_slices_v3 RENAME TO mask_slices;
       ALTER TABLE mask_slice_history ADD COLUMN source_file TEXT;
     `
+  },
+  {
+    // Issue 19 (import many at once). Renumber freely: it only needs to come after 3.
+    version: 4,
+    name: 'import: content hash and study date of a volume',
+    sql: `
+      ALTER TABLE volumes ADD COLUMN content_hash TEXT;  -- SHA-256 of the imported file (NIfTI), to find duplicates
+      ALTER TABLE volumes ADD COLUMN study_date TEXT;    -- DICOM 0008,0020 as YYYYMMDD; NIfTI has none
+      CREATE INDEX volumes_by_content_hash ON volumes(content_hash);
+      CREATE INDEX volumes_by_series_uid ON volumes(series_instance_uid);
+    `
   }
 ];

@@ -1,6 +1,6 @@
 import { ApiError, type DicomScanSummary, type ImportResult } from '../contract';
 import type { EventBus } from '../common';
-import type { DicomScanResult } from '../imaging';
+import type { DicomScanResult, SeriesSummary } from '../imaging';
 import { isImagingError } from '../imaging';
 import { loadDicomSeries } from '../imaging';
 import { scanDicomFolder } from '../imaging';
@@ -37,13 +37,14 @@ export class DicomImportJobs {
       })
     );
     this.scans.set(jobId, { projectId: project.id, result, createdAt: Date.now() });
+    const alreadyImported = await Promise.all(result.series.map((series) => findImportedSeries(project, series)));
     return {
       jobId,
       filesScanned: result.filesScanned,
       skippedCount: result.skippedCount,
       nonDicomCount: result.nonDicomCount,
       skipped: result.skipped.slice(0, 50).map((file) => ({ file: file.path, code: file.code, message: file.reason })),
-      series: result.series.map((series) => ({
+      series: result.series.map((series, index) => ({
         id: series.id,
         patientName: series.patientName ?? null,
         patientId: series.patientId ?? null,
@@ -56,19 +57,29 @@ export class DicomImportJobs {
         columns: series.columns,
         sliceCount: series.sliceCount,
         fileCount: series.fileCount,
-        splitReason: series.splitReason ?? null
+        splitReason: series.splitReason ?? null,
+        alreadyImported: alreadyImported[index] ?? null
       }))
     };
   }
 
-  async importSeries(project: Project, jobId: string, seriesIds: string[]): Promise<ImportResult> {
+  /**
+   * Imports the chosen series of a scan. A series already in the project (same SeriesInstanceUID, and the same part
+   * of a split series) is reported in `duplicates` and skipped, unless `allowDuplicates`.
+   */
+  async importSeries(project: Project, jobId: string, seriesIds: string[], allowDuplicates = false): Promise<ImportResult> {
     const scan = this.scans.get(jobId);
     if (!scan || scan.projectId !== project.id) {
       throw new ApiError('not-found', 'That folder scan has expired or belongs to another project. Scan the folder again.');
     }
-    const chosen = scan.result.series.filter((series) => seriesIds.includes(series.id));
+    const result: ImportResult = { imported: [], problems: [], duplicates: [] };
+    const chosen: SeriesSummary[] = [];
+    for (const series of scan.result.series.filter((candidate) => seriesIds.includes(candidate.id))) {
+      const existing = allowDuplicates ? null : await findImportedSeries(project, series);
+      if (existing) result.duplicates.push({ file: nameOf(series), reason: 'same-series', ...existing });
+      else chosen.push(series);
+    }
     const slicesTotal = chosen.reduce((sum, series) => sum + series.sliceCount, 0);
-    const result: ImportResult = { imported: [], problems: [] };
     let slicesBefore = 0;
     await this.runJob(jobId, async (signal) => {
       for (const series of chosen) {
@@ -129,6 +140,14 @@ export class DicomImportJobs {
     const now = Date.now();
     for (const [jobId, entry] of this.scans) if (now - entry.createdAt > scanLifetimeMs) this.scans.delete(jobId);
   }
+}
+
+/** The volume already imported from this series: same SeriesInstanceUID and, for a part of a split series, same part. */
+async function findImportedSeries(project: Project, series: SeriesSummary): Promise<{ volumeId: string; volumeName: string } | null> {
+  if (!series.seriesInstanceUid) return null;
+  const matches = await project.store.volumes.findBySeriesInstanceUid(series.seriesInstanceUid);
+  const match = series.partLabel ? matches.find((volume) => volume.name === nameOf(series)) : matches[0];
+  return match ? { volumeId: match.id, volumeName: match.name } : null;
 }
 
 function nameOf(series: { seriesDescription?: string; seriesNumber?: number; modality?: string; id: string; partLabel?: string }): string {

@@ -1,9 +1,9 @@
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
-import { ApiError, type VolumeSummary } from '../../contract';
+import { ApiError, type ApiErrorCode, type ImportResult, type VolumeSummary } from '../../contract';
 import type { VolumeRecord } from '../../db';
 import { createId, writeFileAtomically } from '../../common';
-import { importNiftiFile, toVolumeSummary, type Project } from '../../project';
+import { expandTypedPath, importNiftiFile, resolveNiftiPaths, splitTypedPaths, toVolumeSummary, type Project } from '../../project';
 import type { CoreServices, HandlersFor } from './HandlerTypes';
 import { findVolume } from './findVolume';
 
@@ -12,6 +12,7 @@ type ProjectCalls =
   | 'listProjects'
   | 'createProject'
   | 'openProject'
+  | 'addProjectFolder'
   | 'importNiftiFromPath'
   | 'importNiftiUpload'
   | 'scanDicomFolder'
@@ -36,16 +37,32 @@ export function createProjectHandlers({ workspace, events, appVersion, dicomImpo
       return project;
     },
     openProject: ({ projectId }) => workspace.openProject(projectId),
+    addProjectFolder: async ({ path: typed }) => {
+      const path = expandTypedPath(typed);
+      if (!isAbsolute(path)) throw new ApiError('invalid-input', 'Type the full path of the project folder, starting from the root folder.');
+      const project = await workspace.addExistingProject(path);
+      events.emit('onDidChangeProjects', {});
+      return project;
+    },
 
-    importNiftiFromPath: async ({ projectId, path }) => {
+    importNiftiFromPath: async ({ projectId, path, allowDuplicates }) => {
       const project = await workspace.getProject(projectId);
-      await checkImportPath(path);
-      const result = await importNiftiFile(project, path);
+      const typed = splitTypedPaths(path);
+      const { files, problems } = await resolveNiftiPaths(path);
+      // One path that cannot be used is an error of the call, as before several paths could be given.
+      if (typed.length <= 1 && files.length === 0 && problems[0]) throw new ApiError(problems[0].code as ApiErrorCode, problems[0].message);
+      const result: ImportResult = { imported: [], problems, duplicates: [] };
+      for (const file of files) {
+        const one = await importNiftiFile(project, file, basename(file), { allowDuplicates: allowDuplicates ?? false });
+        result.imported.push(...one.imported);
+        result.problems.push(...one.problems);
+        result.duplicates.push(...one.duplicates);
+      }
       if (result.imported.length > 0) events.emit('onDidChangeVolumes', { projectId });
       return result;
     },
 
-    importNiftiUpload: async ({ projectId, fileName, bytes }) => {
+    importNiftiUpload: async ({ projectId, fileName, bytes, allowDuplicates }) => {
       const project = await workspace.getProject(projectId);
       const safeName = basename(fileName).replace(/[^A-Za-z0-9._-]/g, '_');
       if (!/\.nii(\.gz)?$/i.test(safeName)) {
@@ -57,7 +74,7 @@ export function createProjectHandlers({ workspace, events, appVersion, dicomImpo
       let result;
       try {
         await writeFileAtomically(stored, bytes);
-        result = await importNiftiFile(project, stored, fileName);
+        result = await importNiftiFile(project, stored, fileName, { allowDuplicates: allowDuplicates ?? false });
       } finally {
         // An upload that imported nothing leaves nothing behind.
         if (!result?.imported.length) await rm(stored, { force: true });
@@ -66,13 +83,14 @@ export function createProjectHandlers({ workspace, events, appVersion, dicomImpo
       return result;
     },
 
-    scanDicomFolder: async ({ projectId, jobId, path }) => {
+    scanDicomFolder: async ({ projectId, jobId, path: typed }) => {
       const project = await workspace.getProject(projectId);
+      const path = expandTypedPath(typed);
       if (!isAbsolute(path)) throw new ApiError('invalid-input', 'Type the full path of the folder, starting from the root folder.');
       return dicomImports.scan(project, jobId, path);
     },
-    importDicomSeries: async ({ projectId, jobId, seriesIds }) =>
-      dicomImports.importSeries(await workspace.getProject(projectId), jobId, seriesIds),
+    importDicomSeries: async ({ projectId, jobId, seriesIds, allowDuplicates }) =>
+      dicomImports.importSeries(await workspace.getProject(projectId), jobId, seriesIds, allowDuplicates ?? false),
     cancelImport: async ({ jobId }) => ({ cancelled: dicomImports.cancel(jobId) }),
 
     listVolumes: async ({ projectId }) => {
@@ -109,13 +127,4 @@ async function summariseVolumes(project: Project, records: VolumeRecord[]): Prom
       disagreement: disagreements.has(record.id)
     });
   });
-}
-
-/** A path typed by the user: it must be absolute and name an existing NIfTI file. */
-async function checkImportPath(path: string): Promise<void> {
-  if (!isAbsolute(path)) throw new ApiError('invalid-input', 'Type the full path of the file, starting from the root folder.');
-  if (!/\.nii(\.gz)?$/i.test(path)) throw new ApiError('unsupported', `${basename(path)} is not a NIfTI file (.nii or .nii.gz).`);
-  const info = await stat(path).catch(() => undefined);
-  if (!info) throw new ApiError('not-found', `${path} does not exist.`);
-  if (!info.isFile()) throw new ApiError('invalid-input', `${path} is not a file.`);
 }

@@ -25,6 +25,8 @@ interface VolumeRow extends Row {
   cache_file: string;
   warnings: string;
   created_at: string;
+  content_hash: string | null;
+  study_date: string | null;
 }
 
 export class VolumeRepository {
@@ -34,8 +36,8 @@ export class VolumeRepository {
     await this.database.run(
       `INSERT INTO volumes (id, name, source_kind, source_files, patient_name, patient_id, study_description,
          series_description, modality, series_instance_uid, dim_i, dim_j, dim_k, voxel_to_patient, nifti_layout, scalar_type,
-         min_value, max_value, window_center, window_width, cache_file, warnings, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         min_value, max_value, window_center, window_width, cache_file, warnings, created_at, content_hash, study_date)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         volume.id,
         volume.name,
@@ -57,7 +59,9 @@ export class VolumeRepository {
         volume.windowWidth,
         volume.cacheFile,
         JSON.stringify(volume.warnings),
-        volume.createdAt
+        volume.createdAt,
+        volume.contentHash ?? null,
+        volume.studyDate ?? null
       ]
     );
   }
@@ -70,6 +74,21 @@ export class VolumeRepository {
   async get(id: string): Promise<VolumeRecord | undefined> {
     const row = await this.database.get<VolumeRow>('SELECT * FROM volumes WHERE id = ?', [id]);
     return row ? toRecord(row) : undefined;
+  }
+
+  /** Volumes imported from a file with these bytes (SHA-256, hex). */
+  async findByContentHash(hash: string): Promise<VolumeRecord[]> {
+    const rows = await this.database.all<VolumeRow>('SELECT * FROM volumes WHERE content_hash = ? ORDER BY created_at, id', [hash]);
+    return rows.map(toRecord);
+  }
+
+  /** Volumes imported from the DICOM series with this SeriesInstanceUID. */
+  async findBySeriesInstanceUid(uid: string): Promise<VolumeRecord[]> {
+    const rows = await this.database.all<VolumeRow>(
+      'SELECT * FROM volumes WHERE series_instance_uid = ? ORDER BY created_at, id',
+      [uid]
+    );
+    return rows.map(toRecord);
   }
 
   async count(): Promise<number> {
@@ -104,6 +123,8 @@ function toRecord(row: VolumeRow): VolumeRecord {
     windowWidth: row.window_width,
     cacheFile: row.cache_file,
     warnings: JSON.parse(row.warnings) as string[],
-    createdAt: row.created_at
+    createdAt: row.created_at,
+    contentHash: row.content_hash ?? null,
+    studyDate: row.study_date ?? null
   };
 }
