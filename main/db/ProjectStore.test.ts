@@ -41,7 +41,9 @@ function makeVolume(id: string, dimensions: [number, number, number] = [4, 3, 5]
     windowWidth: 256,
     cacheFile: `cache/${id}.raw`,
     warnings: ['uneven spacing'],
-    createdAt: '2026-11-30T00:00:00.000Z'
+    createdAt: '2026-11-30T00:00:00.000Z',
+    contentHash: null,
+    studyDate: null
   };
 }
 
