@@ -58,6 +58,12 @@ export interface AppSignals {
   exportCount: string;
   /** Increases with each mask file main imported onto a scan. */
   maskImportCount: string;
+  /** The keyboard shortcut sheet: 'open' | 'closed'. */
+  shortcutSheet: string;
+  /** Increases with each import of volumes (files, a folder, DICOM series) that finished, whatever came of it. */
+  importCount: string;
+  /** The file name of the last export downloaded as one zip. */
+  exportDownload: string;
 }
 
 export function setAppSignal<K extends keyof AppSignals>(name: K, value: string | number): void {

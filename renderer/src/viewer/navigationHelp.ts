@@ -8,7 +8,7 @@ export const navigationHelp = [
   { input: 'Left-drag', action: 'window/level' },
   { input: 'Right-drag', action: 'zoom (down: in)' },
   { input: 'Middle-drag or Shift + left-drag', action: 'pan' },
-  { input: '↑ ↓', action: 'slices' },
+  { input: '↑ ↓ PgUp PgDn', action: 'slices' },
   { input: 'R', action: 'reset view' },
-  { input: '1–4', action: 'window presets' }
+  { input: '?', action: 'all keys' }
 ] as const;
