@@ -68,7 +68,7 @@ describe('importing many NIfTI files at once', () => {
     const again = await call('importNiftiFromPath', { projectId, path: `${copy}\n~/cohort/patient 2.nii.gz` });
     expect(again.imported.map((volume) => volume.name)).toEqual(['patient 2']);
     expect(again.duplicates).toEqual([
-      { file: 'copy of patient 1.nii.gz', reason: 'same-file', volumeId: first!.id, volumeName: 'patient 1' }
+      { file: 'copy of patient 1.nii.gz', reason: 'same-file', path: copy, volumeId: first!.id, volumeName: 'patient 1' }
     ]);
     // The same bytes uploaded from a browser are the same file.
     const bytes = new Uint8Array(readFileSync(copy));

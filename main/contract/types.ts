@@ -78,6 +78,8 @@ export interface ImportDuplicate {
   /** The file's or series' name as the user knows it. */
   file: string;
   reason: 'same-file' | 'same-series';
+  /** The path the user typed it by (imports by path only), to import it after all. */
+  path?: string;
   /** The volume already in the project. */
   volumeId: string;
   volumeName: string;

@@ -56,7 +56,7 @@ export function createProjectHandlers({ workspace, events, appVersion, dicomImpo
         const one = await importNiftiFile(project, file, basename(file), { allowDuplicates: allowDuplicates ?? false });
         result.imported.push(...one.imported);
         result.problems.push(...one.problems);
-        result.duplicates.push(...one.duplicates);
+        result.duplicates.push(...one.duplicates.map((duplicate) => ({ ...duplicate, path: file })));
       }
       if (result.imported.length > 0) events.emit('onDidChangeVolumes', { projectId });
       return result;
