@@ -79,6 +79,8 @@ describe('importing many NIfTI files at once', () => {
     // The user chose "Import anyway".
     const forced = await call('importNiftiUpload', { projectId, fileName: 'p1.nii.gz', bytes, allowDuplicates: true });
     expect(forced.imported.map((volume) => volume.name)).toEqual(['p1']);
+    // Named after the user's file, not the copy the server stored.
+    expect(forced.imported[0]!.seriesDescription).toBe('p1');
     expect(await call('listVolumes', { projectId })).toHaveLength(3);
   });
 

@@ -40,7 +40,13 @@ export async function importNiftiFile(
     // The reader names the file by its path; an upload's path is the server's own, so the user's name replaces it.
     return { imported: [], problems: [{ ...problem, message: problem.message.replaceAll(path, displayName) }], duplicates: [] };
   }
-  const summary = await addImportedVolume(project, imported, displayName.replace(/\.nii(\.gz)?$/i, ''), { contentHash });
+  const name = displayName.replace(/\.nii(\.gz)?$/i, '');
+  // Without a description in the header the reader names the series after the file: an upload's stored name
+  // (`<id>-<name>`) is the server's, so the user's own name replaces it.
+  if (imported.description.seriesDescription === basename(path).replace(/\.nii(\.gz)?$/i, '')) {
+    imported = { ...imported, description: { ...imported.description, seriesDescription: name } };
+  }
+  const summary = await addImportedVolume(project, imported, name, { contentHash });
   return { imported: [summary], problems: [], duplicates: [] };
 }
 

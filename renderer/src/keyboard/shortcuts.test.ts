@@ -30,4 +30,19 @@ describe('the list of keyboard shortcuts', () => {
     expect(matchesShortcut(press('a', { altKey: true }), 'tags.scanAbsent')).toBe(false);
     expect(matchesShortcut(press('PageDown'), 'slices.pageNext')).toBe(true);
   });
+
+  it('holds every key a handler in renderer/src compares, so the sheet cannot leave one out', () => {
+    // Every source file of the renderer as text (Vite's glob, so the test needs no file system of its own).
+    const sources = import.meta.glob(['../**/*.ts', '../**/*.vue', '!../**/*.test.ts'], { query: '?raw', import: 'default', eager: true });
+    expect(Object.keys(sources).length).toBeGreaterThan(50);
+    expect(comparedKeys(`if (key === 'g') go(); else if (event.key !== 'ArrowLeft') return;`)).toEqual(['g', 'ArrowLeft']);
+    const known = new Set(shortcuts.flatMap((entry) => entry.keys.map((key) => key.toLowerCase())));
+    const compared = Object.entries(sources).flatMap(([file, text]) => comparedKeys(String(text)).map((key) => ({ file, key })));
+    expect(compared.filter(({ key }) => !known.has(key.toLowerCase()))).toEqual([]);
+  });
 });
+
+/** The keys a source text compares by hand: `key === 'x'`, `event.key === 'ArrowDown'`, `key !== 'u'`. */
+function comparedKeys(text: string): string[] {
+  return [...text.matchAll(/\bkey\s*[!=]==\s*'([^']+)'/g)].map((match) => match[1]!);
+}

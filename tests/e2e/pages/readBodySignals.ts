@@ -34,7 +34,10 @@ export type SignalName =
   | 'proposalShown'
   | 'proposalReviews'
   | 'exportCount'
-  | 'maskImportCount';
+  | 'maskImportCount'
+  | 'shortcutSheet'
+  | 'importCount'
+  | 'exportDownload';
 
 export interface SignalCondition {
   signal: SignalName;
