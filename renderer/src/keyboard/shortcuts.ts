@@ -64,12 +64,12 @@ export const shortcuts = [
   { id: 'mask.redo', group: 'Mask', keys: ['y'], label: 'Ctrl+Y', action: 'Redo', ctrl: true },
   { id: 'mask.redoShift', group: 'Mask', keys: ['z'], label: 'Ctrl+Shift+Z', action: 'Redo', ctrl: true, shift: true },
 
-  { id: 'review.acceptSlice', group: 'Review', keys: ['y'], label: 'Y', action: 'Accept the proposal on this slice', shift: false },
-  { id: 'review.acceptAll', group: 'Review', keys: ['y'], label: 'Shift+Y', action: 'Accept the rest of the proposal', shift: true },
-  { id: 'review.rejectSlice', group: 'Review', keys: ['x'], label: 'X', action: 'Reject the proposal on this slice (no tumour)', shift: false },
-  { id: 'review.rejectAll', group: 'Review', keys: ['x'], label: 'Shift+X', action: 'Reject the rest of the proposal', shift: true },
-  { id: 'review.nextSlice', group: 'Review', keys: ['.', '>'], label: '.', action: 'Next proposed slice' },
-  { id: 'review.previousSlice', group: 'Review', keys: [',', '<'], label: ',', action: 'Previous proposed slice' }
+  { id: 'review.acceptSlice', group: 'Review', keys: ['y'], label: 'Y', action: 'Accept the proposal on this slice', shift: false, where: 'review, with a proposal shown' },
+  { id: 'review.acceptAll', group: 'Review', keys: ['y'], label: 'Shift+Y', action: 'Accept the rest of the proposal', shift: true, where: 'review, with a proposal shown' },
+  { id: 'review.rejectSlice', group: 'Review', keys: ['x'], label: 'X', action: 'Reject the proposal on this slice (no tumour)', shift: false, where: 'review, with a proposal shown' },
+  { id: 'review.rejectAll', group: 'Review', keys: ['x'], label: 'Shift+X', action: 'Reject the rest of the proposal', shift: true, where: 'review, with a proposal shown' },
+  { id: 'review.nextSlice', group: 'Review', keys: ['.', '>'], label: '.', action: 'Next proposed slice', where: 'review, with a proposal shown' },
+  { id: 'review.previousSlice', group: 'Review', keys: [',', '<'], label: ',', action: 'Previous proposed slice', where: 'review, with a proposal shown' }
 ] as const satisfies readonly Shortcut[];
 
 export type ShortcutId = (typeof shortcuts)[number]['id'];
