@@ -18,7 +18,8 @@ export function useSliceKeys(slice: Ref<SliceState | null>): void {
   const { viewer } = useServices();
 
   function handleKey(event: KeyboardEvent): void {
-    if (event.defaultPrevented || isTypingTarget(event.target) || !slice.value) return;
+    // Not gated on defaultPrevented: Cornerstone's own key listener on the viewport element prevents the arrows' default.
+    if (isTypingTarget(event.target) || !slice.value) return;
     const id = findShortcut(event, sliceKeys);
     if (!id) return;
     event.preventDefault();
