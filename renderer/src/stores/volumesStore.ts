@@ -36,6 +36,19 @@ async function uploadFiles(
   return result;
 }
 
+/** What an import brought in, its warnings and problems, as notifications. */
+function reportImport(notifications: ReturnType<typeof useNotificationsStore>, result: ImportResult): void {
+  for (const volume of result.imported) {
+    for (const warning of volume.warnings) notifications.show('warning', `${volume.name}: ${warning}`);
+  }
+  for (const problem of result.problems) notifications.show('error', `${problem.file}: ${problem.message}`);
+  if (result.imported.length > 0) {
+    const names = result.imported.map((volume) => volume.name);
+    const list = names.length > 6 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
+    notifications.show('info', `Imported ${list}.`);
+  }
+}
+
 /** The volumes of the open project, which one is chosen, and imports into it. */
 export const useVolumesStore = defineStore('volumes', () => {
   const projects = useProjectsStore();
@@ -64,18 +77,6 @@ export const useVolumesStore = defineStore('volumes', () => {
     }
   }
 
-  function reportImport(result: ImportResult): void {
-    for (const volume of result.imported) {
-      for (const warning of volume.warnings) notifications.show('warning', `${volume.name}: ${warning}`);
-    }
-    for (const problem of result.problems) notifications.show('error', `${problem.file}: ${problem.message}`);
-    if (result.imported.length > 0) {
-      const names = result.imported.map((volume) => volume.name);
-      const list = names.length > 6 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
-      notifications.show('info', `Imported ${list}.`);
-    }
-  }
-
   /**
    * Runs an import into the open project, reports what came in, offers to import duplicates after all, and opens the
    * first new scan; `reportFailure` may keep some errors quiet.
@@ -91,7 +92,7 @@ export const useVolumesStore = defineStore('volumes', () => {
     duplicateOffer.value = null;
     try {
       const result = await start(projectId);
-      reportImport(result);
+      reportImport(notifications, result);
       if (result.duplicates.length > 0 && importAnyway) {
         const duplicates = result.duplicates;
         duplicateOffer.value = { duplicates, importAnyway: () => importAnyway(duplicates) };
@@ -135,15 +136,8 @@ export const useVolumesStore = defineStore('volumes', () => {
     return importUploads([file]);
   }
 
-  function skipDuplicates(): void {
-    duplicateOffer.value = null;
-  }
-
-  async function importDuplicatesAnyway(): Promise<boolean> {
-    const offer = duplicateOffer.value;
-    if (!offer) return false;
-    return offer.importAnyway();
-  }
+  const skipDuplicates = () => void (duplicateOffer.value = null);
+  const importDuplicatesAnyway = async () => (await duplicateOffer.value?.importAnyway()) ?? false;
 
   function selectVolume(volumeId: string | null): void {
     selectedVolumeId.value = volumeId;
@@ -173,9 +167,8 @@ export const useVolumesStore = defineStore('volumes', () => {
       await refresh();
       // After a reload the scan that was open comes back (kept in this browser's localStorage, per project).
       const remembered = projectId ? rememberedScan(projectId) : null;
-      if (remembered && selectedVolumeId.value === null && projects.currentProjectId === projectId && volumes.value.some((volume) => volume.id === remembered)) {
-        selectedVolumeId.value = remembered;
-      }
+      const known = volumes.value.some((volume) => volume.id === remembered);
+      if (known && selectedVolumeId.value === null && projects.currentProjectId === projectId) selectedVolumeId.value = remembered;
     }
   );
 
