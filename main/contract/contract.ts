@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { defineCall, defineEvent } from './defineContract';
 import { callNameList, eventNameList, type CallName, type EventName } from './names';
 import { maximumUploadBytes } from './limits';
-import { deviceChoices, exportFormats, presetNames, trainingMethods } from './types';
+import { deviceChoices, exportFormats, exportProposalChoices, presetNames, trainingMethods } from './types';
 import type {
   AppInfo,
   DicomScanSummary,
@@ -60,16 +60,24 @@ export const apiCalls = {
     z.object({ name: z.string().trim().min(1).max(120) }).strict()
   ),
   openProject: defineCall<ProjectSummary>()(z.object(projectScoped).strict()),
+  /** An existing project folder on this computer, by the path the user typed (quotes and `~` accepted), added to the list. */
+  addProjectFolder: defineCall<ProjectSummary>()(z.object({ path: z.string().trim().min(1).max(4096) }).strict()),
 
+  /**
+   * `path` is what the user typed: one path per line, or several quoted ones on a line; quotes, `~` and file://
+   * addresses are accepted, and a folder imports every NIfTI file directly inside it.
+   */
   importNiftiFromPath: defineCall<ImportResult>()(
-    z.object({ ...projectScoped, path: z.string().min(1).max(4096) }).strict()
+    z.object({ ...projectScoped, path: z.string().min(1).max(65_536), allowDuplicates: z.boolean().optional() }).strict()
   ),
   importNiftiUpload: defineCall<ImportResult>()(
     z
       .object({
         ...projectScoped,
         fileName: z.string().min(1).max(255),
-        bytes: bytes.refine((value) => value.byteLength <= maximumUploadBytes, `must be at most ${maximumUploadBytes / 1024 ** 2} MiB`)
+        bytes: bytes.refine((value) => value.byteLength <= maximumUploadBytes, `must be at most ${maximumUploadBytes / 1024 ** 2} MiB`),
+        /** Without it, a file whose bytes are already in the project is reported in `duplicates`, not imported. */
+        allowDuplicates: z.boolean().optional()
       })
       .strict()
   ),
@@ -94,7 +102,9 @@ export const apiCalls = {
               .strict()
           )
           .max(10_000)
-          .optional()
+          .optional(),
+        /** Without it, a series already in the project (same SeriesInstanceUID) is reported in `duplicates`, not imported. */
+        allowDuplicates: z.boolean().optional()
       })
       .strict()
   ),
@@ -246,6 +256,10 @@ export const apiCalls = {
         volumeIds: z.array(id).max(100_000).optional(),
         /** NIfTI only: the images beside the masks (nnU-Net datasets always hold them). */
         includeImages: z.boolean().optional(),
+        /** NIfTI only: scans tagged no tumour, without a mask, as empty masks. */
+        emptyMasksForAbsentScans: z.boolean().optional(),
+        /** NIfTI only: which proposals go into the masks; default 'accepted'. Pending ones are marked in the manifest. */
+        proposals: z.enum(exportProposalChoices).optional(),
         /** nnU-Net only: the dataset number (default 501) and name (default: the project's). */
         datasetId: z.number().int().min(1).max(999).optional(),
         datasetName: z.string().regex(/^[A-Za-z0-9_]{1,64}$/, 'must be letters, digits and underscores').optional()
@@ -265,6 +279,8 @@ export const apiCalls = {
       })
       .strict()
   ),
+  /** The whole export as one zip (a browser's one download), folders kept. */
+  getExportArchive: defineCall<{ fileName: string; bytes: Uint8Array }>()(z.object({ ...projectScoped, exportId: id }).strict()),
   rejectProposal: defineCall<{ rejectedSlices: number[] }>()(
     z
       .object({

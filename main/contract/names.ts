@@ -7,6 +7,7 @@ export const callNameList = [
   'listProjects',
   'createProject',
   'openProject',
+  'addProjectFolder',
   'importNiftiFromPath',
   'importNiftiUpload',
   'scanDicomFolder',
@@ -45,7 +46,8 @@ export const callNameList = [
   'rejectProposal',
   'suggestNext',
   'exportMasks',
-  'getExportFile'
+  'getExportFile',
+  'getExportArchive'
 ] as const;
 
 export const eventNameList = [

@@ -32,6 +32,8 @@ export interface VolumeSummary {
   patientName: string | null;
   patientId: string | null;
   studyDescription: string | null;
+  /** DICOM StudyDate as YYYY-MM-DD; null where the file has none (NIfTI) or it was imported before dates were kept. */
+  studyDate: string | null;
   seriesDescription: string | null;
   modality: string | null;
   geometry: VolumeGeometryInfo;
@@ -133,6 +135,22 @@ export interface ImportProblem {
 export interface ImportResult {
   imported: VolumeSummary[];
   problems: ImportProblem[];
+  /**
+   * Files or series already in the project, not imported again unless the call allowed duplicates: the same file
+   * content (SHA-256) for NIfTI, the same SeriesInstanceUID for DICOM.
+   */
+  duplicates: ImportDuplicate[];
+}
+
+export interface ImportDuplicate {
+  /** The file's or series' name as the user knows it. */
+  file: string;
+  reason: 'same-file' | 'same-series';
+  /** The path the user typed it by (imports by path only), to import it after all. */
+  path?: string;
+  /** The volume already in the project. */
+  volumeId: string;
+  volumeName: string;
 }
 
 export interface ImportProgress {
@@ -438,6 +456,9 @@ export interface ProposalLabels {
 
 /** NIfTI label maps with a manifest; one DICOM SEG per DICOM-sourced scan; an nnU-Net v2 dataset. */
 export const exportFormats = ['nifti', 'dicom-seg', 'nnunet'] as const;
+/** Which model proposals a NIfTI export writes into the masks (see `exportMasks`). */
+export const exportProposalChoices = ['none', 'accepted', 'accepted-and-pending'] as const;
+export type ExportProposalChoice = (typeof exportProposalChoices)[number];
 export type ExportFormat = (typeof exportFormats)[number];
 
 export interface ExportedCaseInfo {
@@ -447,7 +468,10 @@ export interface ExportedCaseInfo {
   /** The mask, SEG or nnU-Net label file; null for an nnU-Net test case (a scan without a drawn mask). */
   maskFile: string | null;
   imageFile: string | null;
+  /** Slices (voxel k, 0-based) with tumour in the written mask; the manifests number them from 1. */
   maskedSlices: number[];
+  /** NIfTI only: what the mask holds, in words ("12 drawn; 3 pending proposal of model 2, not reviewed"). */
+  contents?: string;
   /** nnU-Net only: imagesTr/labelsTr or imagesTs. */
   split?: 'train' | 'test';
 }
@@ -489,6 +513,8 @@ export interface DicomSeriesInfo {
   fileCount: number;
   /** Why a series was split into parts (different orientation, size or spacing), if it was. */
   splitReason: string | null;
+  /** The volume of this project already imported from this series (same SeriesInstanceUID), if any. */
+  alreadyImported: { volumeId: string; volumeName: string } | null;
 }
 
 export interface DicomScanSummary {

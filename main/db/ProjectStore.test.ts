@@ -47,7 +47,9 @@ function makeVolume(id: string, dimensions: [number, number, number] = [4, 3, 5]
     createdAt: '2026-11-30T00:00:00.000Z',
     sequenceName: null,
     frameOfReference: null,
-    studyInstanceUid: null
+    studyInstanceUid: null,
+    contentHash: null,
+    studyDate: null
   };
 }
 

@@ -248,5 +248,16 @@ export const migrations: Migration[] = [
       ALTER TABLE slice_labels ADD COLUMN source_before_mask TEXT;
       ALTER TABLE scan_labels ADD COLUMN state_before_mask TEXT;
     `
+  },
+  {
+    // Issue 19 (branch loop: import many at once).
+    version: 7,
+    name: 'import: content hash and study date of a volume',
+    sql: `
+      ALTER TABLE volumes ADD COLUMN content_hash TEXT;  -- SHA-256 of the imported file (NIfTI), to find duplicates
+      ALTER TABLE volumes ADD COLUMN study_date TEXT;    -- DICOM 0008,0020 as YYYYMMDD; NIfTI has none
+      CREATE INDEX volumes_by_content_hash ON volumes(content_hash);
+      CREATE INDEX volumes_by_series_uid ON volumes(series_instance_uid);
+    `
   }
 ];

@@ -12,6 +12,10 @@ export interface VolumeRecord {
   patientName: string | null;
   patientId: string | null;
   studyDescription: string | null;
+  /** DICOM StudyDate (YYYYMMDD); null for NIfTI and for volumes imported before it was stored. */
+  studyDate?: string | null;
+  /** SHA-256 (hex) of the imported file, to find a file imported twice; null for DICOM series (their UID does that). */
+  contentHash?: string | null;
   seriesDescription: string | null;
   modality: string | null;
   seriesInstanceUid: string | null;

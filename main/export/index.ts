@@ -1,7 +1,8 @@
 /** Public face of the export domain: NIfTI masks and images, DICOM SEG, nnU-Net v2 datasets. */
 export { writeNiftiMask, type WriteNiftiMaskOptions } from './writeNiftiMask';
 export { writeNiftiImage } from './writeNiftiImage';
-export { exportProjectMasks, type ExportSummary, type ExportedCase } from './exportProjectMasks';
+export { exportProjectMasks, type ExportSummary, type ExportedCase, type ExportMaskOptions, type ExportedSliceSource } from './exportProjectMasks';
+export { zipExportFolder } from './zipExportFolder';
 export {
   exportNnunetDataset,
   buildNnunetLabelMap,

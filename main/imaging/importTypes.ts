@@ -6,6 +6,8 @@ export interface VolumeDescription {
   patientId?: string;
   studyDescription?: string;
   studyInstanceUid?: string;
+  /** DICOM StudyDate, YYYYMMDD as stored. */
+  studyDate?: string;
   seriesDescription?: string;
   seriesInstanceUid?: string;
   seriesNumber?: number;

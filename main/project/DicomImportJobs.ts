@@ -1,6 +1,6 @@
 import { ApiError, type DicomScanSummary, type ImportResult } from '../contract';
 import type { EventBus } from '../common';
-import type { DicomScanResult } from '../imaging';
+import type { DicomScanResult, SeriesSummary } from '../imaging';
 import { isImagingError } from '../imaging';
 import { loadDicomSeries } from '../imaging';
 import { scanDicomFolder } from '../imaging';
@@ -38,13 +38,14 @@ export class DicomImportJobs {
       })
     );
     this.scans.set(jobId, { projectId: project.id, result, createdAt: Date.now() });
+    const alreadyImported = await Promise.all(result.series.map((series) => findImportedSeries(project, series)));
     return {
       jobId,
       filesScanned: result.filesScanned,
       skippedCount: result.skippedCount,
       nonDicomCount: result.nonDicomCount,
       skipped: result.skipped.slice(0, 50).map((file) => ({ file: file.path, code: file.code, message: file.reason })),
-      series: result.series.map((series) => ({
+      series: result.series.map((series, index) => ({
         id: series.id,
         patientName: series.patientName ?? null,
         patientId: series.patientId ?? null,
@@ -57,7 +58,8 @@ export class DicomImportJobs {
         columns: series.columns,
         sliceCount: series.sliceCount,
         fileCount: series.fileCount,
-        splitReason: series.splitReason ?? null
+        splitReason: series.splitReason ?? null,
+        alreadyImported: alreadyImported[index] ?? null
       })),
       caseGroups: groupSeriesIntoCases(result.series)
     };
@@ -66,16 +68,28 @@ export class DicomImportJobs {
   /**
    * Imports the chosen series; `cases` (confirmed from the scan's caseGroups) then become one case each, the first
    * series the reference. A case that cannot be formed (another frame of reference) leaves its series as separate
-   * volumes and says why in `problems`.
+   * volumes and says why in `problems`. A series already in the project (same SeriesInstanceUID, and the same part of
+   * a split series) is reported in `duplicates` and skipped, unless `allowDuplicates`.
    */
-  async importSeries(project: Project, jobId: string, seriesIds: string[], cases: ConfirmedCase[] = []): Promise<ImportResult> {
+  async importSeries(
+    project: Project,
+    jobId: string,
+    seriesIds: string[],
+    cases: ConfirmedCase[] = [],
+    allowDuplicates = false
+  ): Promise<ImportResult> {
     const scan = this.scans.get(jobId);
     if (!scan || scan.projectId !== project.id) {
       throw new ApiError('not-found', 'That folder scan has expired or belongs to another project. Scan the folder again.');
     }
-    const chosen = scan.result.series.filter((series) => seriesIds.includes(series.id));
+    const result: ImportResult = { imported: [], problems: [], duplicates: [] };
+    const chosen: SeriesSummary[] = [];
+    for (const series of scan.result.series.filter((candidate) => seriesIds.includes(candidate.id))) {
+      const existing = allowDuplicates ? null : await findImportedSeries(project, series);
+      if (existing) result.duplicates.push({ file: nameOf(series), reason: 'same-series', ...existing });
+      else chosen.push(series);
+    }
     const slicesTotal = chosen.reduce((sum, series) => sum + series.sliceCount, 0);
-    const result: ImportResult = { imported: [], problems: [] };
     let slicesBefore = 0;
     const volumeOfSeries = new Map<string, string>();
     await this.runJob(jobId, async (signal) => {
@@ -170,6 +184,14 @@ async function formCases(project: Project, cases: ConfirmedCase[], volumeOfSerie
       }
     }
   }
+}
+
+/** The volume already imported from this series: same SeriesInstanceUID and, for a part of a split series, same part. */
+async function findImportedSeries(project: Project, series: SeriesSummary): Promise<{ volumeId: string; volumeName: string } | null> {
+  if (!series.seriesInstanceUid) return null;
+  const matches = await project.store.volumes.findBySeriesInstanceUid(series.seriesInstanceUid);
+  const match = series.partLabel ? matches.find((volume) => volume.name === nameOf(series)) : matches[0];
+  return match ? { volumeId: match.id, volumeName: match.name } : null;
 }
 
 function nameOf(series: { seriesDescription?: string; seriesNumber?: number; modality?: string; id: string; partLabel?: string }): string {

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { ApiError, type ImportProblem, type ImportResult, type VolumeLabelState, type VolumeSummary } from '../contract';
 import type { SequenceRecord, VolumeRecord } from '../db';
@@ -13,22 +15,61 @@ import { createId } from '../common';
  * commit point: if anything fails before it, the project is unchanged (a stray cache file is harmless and overwritten
  * by id never reused).
  */
-export async function importNiftiFile(project: Project, path: string, displayName = basename(path)): Promise<ImportResult> {
+export async function importNiftiFile(
+  project: Project,
+  path: string,
+  displayName = basename(path),
+  options: { allowDuplicates?: boolean } = {}
+): Promise<ImportResult> {
+  const contentHash = await hashFile(path).catch(() => null);
+  if (contentHash && !options.allowDuplicates) {
+    const [existing] = await project.store.volumes.findByContentHash(contentHash);
+    if (existing) {
+      return {
+        imported: [],
+        problems: [],
+        duplicates: [{ file: displayName, reason: 'same-file', volumeId: existing.id, volumeName: existing.name }]
+      };
+    }
+  }
   let imported: ImportedVolume;
   try {
     imported = await readNiftiFile(path);
   } catch (error) {
     const problem = toImportProblem(error, displayName);
     // The reader names the file by its path; an upload's path is the server's own, so the user's name replaces it.
-    return { imported: [], problems: [{ ...problem, message: problem.message.replaceAll(path, displayName) }] };
+    return { imported: [], problems: [{ ...problem, message: problem.message.replaceAll(path, displayName) }], duplicates: [] };
   }
-  const summary = await addImportedVolume(project, imported, displayName.replace(/\.nii(\.gz)?$/i, ''));
-  return { imported: [summary], problems: [] };
+  const name = displayName.replace(/\.nii(\.gz)?$/i, '');
+  // Without a description in the header the reader names the series after the file: an upload's stored name
+  // (`<id>-<name>`) is the server's, so the user's own name replaces it.
+  if (imported.description.seriesDescription === basename(path).replace(/\.nii(\.gz)?$/i, '')) {
+    imported = { ...imported, description: { ...imported.description, seriesDescription: name } };
+  }
+  const summary = await addImportedVolume(project, imported, name, { contentHash });
+  return { imported: [summary], problems: [], duplicates: [] };
 }
 
-export async function addImportedVolume(project: Project, imported: ImportedVolume, name: string): Promise<VolumeSummary> {
+/** SHA-256 of a file's bytes, hex, read as a stream (scans can be larger than is worth holding twice). */
+export async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** A series of one slice is usually a localiser or a single image exported by mistake: the user should know. */
+export const oneSliceWarning =
+  'This series has only one slice: it may be a localiser or a single exported image. Tags and masks work, but there is no slice to scroll to.';
+
+export async function addImportedVolume(
+  project: Project,
+  imported: ImportedVolume,
+  name: string,
+  options: { contentHash?: string | null } = {}
+): Promise<VolumeSummary> {
   const id = createId();
   const { volume, description } = imported;
+  const warnings = volume.geometry.dimensions[2] === 1 ? [...description.warnings, oneSliceWarning] : description.warnings;
   const cacheFile = await project.volumeCache.write(id, volume.scalars);
   const [minValue, maxValue] = rangeOf(volume.scalars);
   const [low, high] = robustRange(volume.scalars, minValue, maxValue);
@@ -40,6 +81,7 @@ export async function addImportedVolume(project: Project, imported: ImportedVolu
     patientName: description.patientName ?? null,
     patientId: description.patientId ?? null,
     studyDescription: description.studyDescription ?? null,
+    studyDate: description.studyDate ?? null,
     seriesDescription: description.seriesDescription ?? null,
     modality: description.modality ?? null,
     seriesInstanceUid: description.seriesInstanceUid ?? null,
@@ -53,7 +95,7 @@ export async function addImportedVolume(project: Project, imported: ImportedVolu
     windowCenter: description.window?.center ?? (low + high) / 2,
     windowWidth: description.window?.width ?? Math.max(high - low, 1e-6),
     cacheFile,
-    warnings: description.warnings,
+    warnings,
     volumeIndex: description.volumeIndex ?? null,
     volumeCount: description.volumeCount ?? null,
     scaling: description.scaling ?? null,
@@ -61,7 +103,8 @@ export async function addImportedVolume(project: Project, imported: ImportedVolu
     // Named only when the description or file names a known sequence; the user confirms it when grouping.
     sequenceName: knownSequenceOf(description.seriesDescription, name, description.sourceFiles),
     frameOfReference: description.frameOfReference ?? null,
-    studyInstanceUid: description.studyInstanceUid ?? null
+    studyInstanceUid: description.studyInstanceUid ?? null,
+    contentHash: options.contentHash ?? null
   };
   await project.store.volumes.insert(record);
   return toVolumeSummary(record);
@@ -77,6 +120,7 @@ export function toVolumeSummary(record: VolumeRecord, labels: VolumeLabelState =
     patientName: record.patientName,
     patientId: record.patientId,
     studyDescription: record.studyDescription,
+    studyDate: formatStudyDate(record.studyDate ?? null),
     seriesDescription: record.seriesDescription,
     modality: record.modality,
     geometry: { dimensions: record.dimensions, voxelToPatient: record.voxelToPatient },
@@ -101,6 +145,13 @@ export function toVolumeSummary(record: VolumeRecord, labels: VolumeLabelState =
 function knownSequenceOf(description: string | undefined, name: string, files: string[]): string | null {
   const guess = guessSequenceName(description, name, files.length === 1 ? basename(files[0]!) : null);
   return guess.known ? guess.name : null;
+}
+
+/** DICOM's YYYYMMDD as YYYY-MM-DD; anything else as stored (some writers put their own form there). */
+function formatStudyDate(date: string | null): string | null {
+  if (!date) return null;
+  const match = /^(\d{4})(\d{2})(\d{2})$/.exec(date.trim());
+  return match ? `${match[1]}-${match[2]}-${match[3]}` : date.trim();
 }
 
 function toImportProblem(error: unknown, file: string): ImportProblem {

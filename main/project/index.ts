@@ -1,7 +1,8 @@
 export { Workspace } from './Workspace';
 export { Project } from './Project';
 export type { ProjectManifest } from './Project';
-export { importNiftiFile, addImportedVolume, toVolumeSummary } from './importVolume';
+export { importNiftiFile, addImportedVolume, toVolumeSummary, hashFile, oneSliceWarning } from './importVolume';
+export { splitTypedPaths, expandTypedPath, resolveNiftiPaths } from './typedPaths';
 export { DicomImportJobs } from './DicomImportJobs';
 export { VolumeCache } from './VolumeCache';
 export { resolveInsideProject } from './resolveInsideProject';

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForSignals } from './pages/readBodySignals';
+import { readSignal, waitForSignals } from './pages/readBodySignals';
 import { WorkstationPage } from './pages/WorkstationPage';
 import { closeAppSession, openAppSession, type AppSession } from './support/appSession';
 import { keepScreenshotOfFailures } from './support/keepScreenshotOfFailures';
@@ -113,7 +113,11 @@ describe('slice tags', () => {
     await expect.poll(() => items.count()).toBe(1);
     await page.getByTestId('volume-filter').fill('');
     await expect.poll(() => items.count()).toBe(3);
+    // The import opened the new scan; back to the first one, to jump from there.
+    expect(await readSignal(page, 'viewerVolumeId')).toBe(thirdId);
+    await app.chooseVolume('tagged-phantom');
     // Keys typed into the filter stay there; outside it, U jumps.
+    await page.getByTestId('volume-filter').focus();
     await page.getByTestId('volume-filter').blur();
     await page.keyboard.press('u');
     await waitForSignals(page, [

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { unzipSync } from 'fflate';
 import { join, resolve } from 'node:path';
 import type { Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -68,15 +70,17 @@ out = nib.Nifti1Image(label, image.affine); out.set_sform(image.affine, 1); out.
     await waitForSignals(page, [{ signal: 'maskDrawn', is: 'equal', value: 'true' }]);
   });
 
-  it('exports an nnU-Net dataset, every file downloaded, and refuses a DICOM SEG for a NIfTI scan with the reason', async () => {
+  it('exports an nnU-Net dataset as one zip with its folders, and refuses a DICOM SEG for a NIfTI scan with the reason', async () => {
     await page.getByTestId('export-format').selectOption('nnunet');
     await page.getByTestId('export-masks').click();
     await waitForSignals(page, [{ signal: 'exportCount', is: 'greater', value: 0 }], { timeout: 120_000 });
     const summary = await page.getByTestId('export-summary').innerText();
     expect(summary).toContain('4 files');
-    await expect
-      .poll(() => downloads.map((download) => download.suggestedFilename()).filter((name) => name.endsWith('__dataset.json')))
-      .toHaveLength(1);
+    await expect.poll(() => downloads.filter((download) => download.suggestedFilename().endsWith('.zip'))).toHaveLength(1);
+    const zip = downloads.find((download) => download.suggestedFilename().endsWith('.zip'))!;
+    const files = unzipSync(new Uint8Array(readFileSync((await zip.path())!)));
+    expect(Object.keys(files).filter((name) => name.endsWith('/dataset.json'))).toHaveLength(1);
+    expect(Object.keys(files).some((name) => /\/imagesTr\/case_\w+_0000\.nii\.gz$/.test(name))).toBe(true);
     await page.getByTestId('export-format').selectOption('dicom-seg');
     await page.getByTestId('export-masks').click();
     const message = await app.waitForNotification('error', 'imported from NIfTI');

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { unzipSync } from 'fflate';
 import { join, resolve } from 'node:path';
 import type { Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -188,7 +190,7 @@ describe('training workflow', () => {
     trainingTimeout
   );
 
-  it('exports the masks, downloads each file and nibabel reads the mask back', async () => {
+  it('exports the masks, downloads them as one zip and nibabel reads the mask back', async () => {
     const withTumour = await app.volumeId('with-tumour');
     const stored = describeMask(
       (await api.call('getVolumeMask', { projectId, volumeId: withTumour })).labels,
@@ -201,10 +203,12 @@ describe('training workflow', () => {
     const caseLine = await page.getByTestId('export-case').filter({ hasText: 'with-tumour' }).innerText();
     const maskFile = /: (\S+) \(/.exec(caseLine)?.[1];
     expect(maskFile).toBeTruthy();
-    await expect.poll(() => downloads.some((download) => download.suggestedFilename() === maskFile)).toBe(true);
-    const download = downloads.find((entry) => entry.suggestedFilename() === maskFile)!;
+    await expect.poll(() => downloads.some((download) => download.suggestedFilename().endsWith('.zip'))).toBe(true);
+    const download = downloads.find((entry) => entry.suggestedFilename().endsWith('.zip'))!;
+    const files = unzipSync(new Uint8Array(readFileSync((await download.path())!)));
+    expect(Object.keys(files)).toContain('manifest.csv');
     const saved = join(folder, maskFile!);
-    await download.saveAs(saved);
+    writeFileSync(saved, files[maskFile!]!);
     const read = readNiftiWithNibabel(saved);
     expect(read.shape.slice(0, 3)).toEqual([...anatomyShape]);
     expect(read.nonZero).toBe(stored.voxels.length);

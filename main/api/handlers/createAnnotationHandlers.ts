@@ -6,6 +6,7 @@ import { createId, writeFileAtomically } from '../../common';
 import type { ProjectStore, VolumeRecord } from '../../db';
 import type { CoreServices, HandlersFor } from './HandlerTypes';
 import { findVolume } from './findVolume';
+import { expandTypedPath } from '../../project';
 
 type AnnotationCalls =
   | 'getWeakLabels'
@@ -62,8 +63,10 @@ export function createAnnotationHandlers({ workspace, events }: CoreServices): H
       const { project, volume } = await findVolume(workspace, projectId, volumeId);
       return { volumeId, ...(await readVolumeMask(project.store, volume)) };
     },
-    importMaskFromPath: async ({ projectId, volumeId, path, author }) => {
+    importMaskFromPath: async ({ projectId, volumeId, path: typed, author }) => {
       const { project, volume } = await findVolume(workspace, projectId, volumeId);
+      // As typed or pasted: quotes, ~ and file:// addresses are accepted.
+      const path = expandTypedPath(typed);
       if (!isAbsolute(path)) throw new ApiError('invalid-input', 'Type the full path of the file, starting from the root folder.');
       const info = await stat(path).catch(() => undefined);
       if (!info) throw new ApiError('not-found', `${path} does not exist.`);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError, type ExportResult, type ParsedCallInput } from '../../contract';
-import { exportDicomSeg, exportNnunetDataset, exportProjectMasks } from '../../export';
+import { exportDicomSeg, exportNnunetDataset, exportProjectMasks, zipExportFolder } from '../../export';
 import { createId } from '../../common';
 import type { Project } from '../../project';
 import type { CoreServices, HandlersFor } from './HandlerTypes';
@@ -10,7 +10,7 @@ import type { CoreServices, HandlersFor } from './HandlerTypes';
 const DEFAULT_NNUNET_DATASET_ID = 501;
 
 /** Exports go to `exports/<id>/` inside the project; the browser downloads them file by file. */
-export function createExportHandlers({ workspace, appVersion }: CoreServices): HandlersFor<'exportMasks' | 'getExportFile'> {
+export function createExportHandlers({ workspace, appVersion }: CoreServices): HandlersFor<'exportMasks' | 'getExportFile' | 'getExportArchive'> {
   return {
     exportMasks: async (input, context) => {
       const project = await workspace.getProject(input.projectId);
@@ -32,6 +32,14 @@ export function createExportHandlers({ workspace, appVersion }: CoreServices): H
         throw new ApiError('not-found', `${fileName} is not in that export.`);
       });
       return { fileName, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+    },
+    getExportArchive: async ({ projectId, exportId }) => {
+      const project = await workspace.getProject(projectId);
+      const folder = join(project.folder, 'exports', exportId);
+      const bytes = await zipExportFolder(folder).catch(() => {
+        throw new ApiError('not-found', 'That export is no longer in the project folder.');
+      });
+      return { fileName: `${safeFileName(project.name)}-export-${exportId}.zip`, bytes };
     }
   };
 }
@@ -42,7 +50,9 @@ type ExportFiles = Pick<ExportResult, 'cases' | 'files' | 'skipped'>;
 async function exportNifti(project: Project, folder: string, input: ExportInput): Promise<ExportFiles> {
   const summary = await exportProjectMasks(project, folder, {
     ...(input.volumeIds ? { volumeIds: input.volumeIds } : {}),
-    includeImages: input.includeImages ?? false
+    includeImages: input.includeImages ?? false,
+    emptyMasksForAbsentScans: input.emptyMasksForAbsentScans ?? false,
+    proposals: input.proposals ?? 'accepted'
   });
   if (summary.cases.length === 0) {
     throw new ApiError('conflict', 'There is nothing to export yet: no volume has a mask.');
@@ -53,13 +63,14 @@ async function exportNifti(project: Project, folder: string, input: ExportInput)
     ...summary.cases.flatMap((c) => [c.maskFile, ...(c.imageFile ? [c.imageFile] : []), ...c.sequenceImageFiles.map((sequence) => sequence.file)])
   ];
   return {
-    cases: summary.cases.map(({ caseId, volumeId, volumeName, maskFile, imageFile, maskedSlices }) => ({
+    cases: summary.cases.map(({ caseId, volumeId, volumeName, maskFile, imageFile, maskedSlices, contents }) => ({
       caseId,
       volumeId,
       volumeName,
       maskFile,
       imageFile,
-      maskedSlices
+      maskedSlices,
+      contents
     })),
     files,
     skipped: []
@@ -112,4 +123,9 @@ async function exportNnunet(project: Project, folder: string, input: ExportInput
     files: summary.files,
     skipped: []
   };
+}
+
+/** A project's name as part of a file name: letters, digits, dot, dash and underscore. */
+function safeFileName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 60) || 'genseg';
 }

@@ -1,16 +1,19 @@
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
-import { ApiError, type VolumeSummary } from '../../contract';
+import { ApiError, type ApiErrorCode, type ImportResult, type VolumeSummary } from '../../contract';
 import type { VolumeRecord } from '../../db';
 import { createId, writeFileAtomically } from '../../common';
 import {
+  expandTypedPath,
   getTrainingSequences,
   groupVolumesIntoCase,
   importNiftiFile,
   listCaseSequences,
   readSequenceVoxels,
   renameSequence,
+  resolveNiftiPaths,
   setTrainingSequences,
+  splitTypedPaths,
   toVolumeSummary,
   type Project
 } from '../../project';
@@ -22,6 +25,7 @@ type ProjectCalls =
   | 'listProjects'
   | 'createProject'
   | 'openProject'
+  | 'addProjectFolder'
   | 'importNiftiFromPath'
   | 'importNiftiUpload'
   | 'scanDicomFolder'
@@ -51,16 +55,32 @@ export function createProjectHandlers({ workspace, events, appVersion, dicomImpo
       return project;
     },
     openProject: ({ projectId }) => workspace.openProject(projectId),
+    addProjectFolder: async ({ path: typed }) => {
+      const path = expandTypedPath(typed);
+      if (!isAbsolute(path)) throw new ApiError('invalid-input', 'Type the full path of the project folder, starting from the root folder.');
+      const project = await workspace.addExistingProject(path);
+      events.emit('onDidChangeProjects', {});
+      return project;
+    },
 
-    importNiftiFromPath: async ({ projectId, path }) => {
+    importNiftiFromPath: async ({ projectId, path, allowDuplicates }) => {
       const project = await workspace.getProject(projectId);
-      await checkImportPath(path);
-      const result = await importNiftiFile(project, path);
+      const typed = splitTypedPaths(path);
+      const { files, problems } = await resolveNiftiPaths(path);
+      // One path that cannot be used is an error of the call, as before several paths could be given.
+      if (typed.length <= 1 && files.length === 0 && problems[0]) throw new ApiError(problems[0].code as ApiErrorCode, problems[0].message);
+      const result: ImportResult = { imported: [], problems, duplicates: [] };
+      for (const file of files) {
+        const one = await importNiftiFile(project, file, basename(file), { allowDuplicates: allowDuplicates ?? false });
+        result.imported.push(...one.imported);
+        result.problems.push(...one.problems);
+        result.duplicates.push(...one.duplicates.map((duplicate) => ({ ...duplicate, path: file })));
+      }
       if (result.imported.length > 0) events.emit('onDidChangeVolumes', { projectId });
       return result;
     },
 
-    importNiftiUpload: async ({ projectId, fileName, bytes }) => {
+    importNiftiUpload: async ({ projectId, fileName, bytes, allowDuplicates }) => {
       const project = await workspace.getProject(projectId);
       const safeName = basename(fileName).replace(/[^A-Za-z0-9._-]/g, '_');
       if (!/\.nii(\.gz)?$/i.test(safeName)) {
@@ -72,7 +92,7 @@ export function createProjectHandlers({ workspace, events, appVersion, dicomImpo
       let result;
       try {
         await writeFileAtomically(stored, bytes);
-        result = await importNiftiFile(project, stored, fileName);
+        result = await importNiftiFile(project, stored, fileName, { allowDuplicates: allowDuplicates ?? false });
       } finally {
         // An upload that imported nothing leaves nothing behind.
         if (!result?.imported.length) await rm(stored, { force: true });
@@ -81,13 +101,14 @@ export function createProjectHandlers({ workspace, events, appVersion, dicomImpo
       return result;
     },
 
-    scanDicomFolder: async ({ projectId, jobId, path }) => {
+    scanDicomFolder: async ({ projectId, jobId, path: typed }) => {
       const project = await workspace.getProject(projectId);
+      const path = expandTypedPath(typed);
       if (!isAbsolute(path)) throw new ApiError('invalid-input', 'Type the full path of the folder, starting from the root folder.');
       return dicomImports.scan(project, jobId, path);
     },
-    importDicomSeries: async ({ projectId, jobId, seriesIds, cases }) =>
-      dicomImports.importSeries(await workspace.getProject(projectId), jobId, seriesIds, cases),
+    importDicomSeries: async ({ projectId, jobId, seriesIds, cases, allowDuplicates }) =>
+      dicomImports.importSeries(await workspace.getProject(projectId), jobId, seriesIds, cases, allowDuplicates ?? false),
     cancelImport: async ({ jobId }) => ({ cancelled: dicomImports.cancel(jobId) }),
 
     listVolumes: async ({ projectId }) => {
@@ -141,13 +162,4 @@ async function summariseVolumes(project: Project, records: VolumeRecord[]): Prom
       disagreement: disagreements.has(record.id)
     }, sequences.get(record.id));
   });
-}
-
-/** A path typed by the user: it must be absolute and name an existing NIfTI file. */
-async function checkImportPath(path: string): Promise<void> {
-  if (!isAbsolute(path)) throw new ApiError('invalid-input', 'Type the full path of the file, starting from the root folder.');
-  if (!/\.nii(\.gz)?$/i.test(path)) throw new ApiError('unsupported', `${basename(path)} is not a NIfTI file (.nii or .nii.gz).`);
-  const info = await stat(path).catch(() => undefined);
-  if (!info) throw new ApiError('not-found', `${path} does not exist.`);
-  if (!info.isFile()) throw new ApiError('invalid-input', `${path} is not a file.`);
 }

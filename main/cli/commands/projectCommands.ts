@@ -61,6 +61,9 @@ export const importCommand: Command = {
 function reportImport(context: CommandContext, result: ImportResult): void {
   for (const volume of result.imported) context.out(`imported\t${volume.id}\t${volume.name}\n`);
   for (const problem of result.problems) context.err(`skipped\t${problem.file}\t${problem.message}\n`);
+  for (const duplicate of result.duplicates) {
+    context.err(`duplicate\t${duplicate.file}\talready in the project as ${duplicate.volumeName} (${duplicate.volumeId}); not imported again\n`);
+  }
 }
 
 /**

@@ -32,6 +32,8 @@ interface VolumeRow extends Row {
   sequence_name: string | null;
   frame_of_reference: string | null;
   study_instance_uid: string | null;
+  content_hash: string | null;
+  study_date: string | null;
 }
 
 export class VolumeRepository {
@@ -42,8 +44,8 @@ export class VolumeRepository {
       `INSERT INTO volumes (id, name, source_kind, source_files, patient_name, patient_id, study_description,
          series_description, modality, series_instance_uid, dim_i, dim_j, dim_k, voxel_to_patient, nifti_layout, scalar_type,
          min_value, max_value, window_center, window_width, cache_file, warnings, volume_index, volume_count, scaling, created_at,
-         sequence_name, frame_of_reference, study_instance_uid)
-       VALUES (${new Array(29).fill('?').join(', ')})`,
+         sequence_name, frame_of_reference, study_instance_uid, content_hash, study_date)
+       VALUES (${new Array(31).fill('?').join(', ')})`,
       [
         volume.id,
         volume.name,
@@ -71,7 +73,9 @@ export class VolumeRepository {
         volume.createdAt,
         volume.sequenceName ?? null,
         volume.frameOfReference ?? null,
-        volume.studyInstanceUid ?? null
+        volume.studyInstanceUid ?? null,
+        volume.contentHash ?? null,
+        volume.studyDate ?? null
       ]
     );
   }
@@ -89,6 +93,21 @@ export class VolumeRepository {
   /** Names this volume as its case's reference sequence. */
   async setSequenceName(id: string, name: string): Promise<boolean> {
     return (await this.database.run('UPDATE volumes SET sequence_name = ? WHERE id = ?', [name, id])).changes > 0;
+  }
+
+  /** Volumes imported from a file with these bytes (SHA-256, hex). */
+  async findByContentHash(hash: string): Promise<VolumeRecord[]> {
+    const rows = await this.database.all<VolumeRow>('SELECT * FROM volumes WHERE content_hash = ? ORDER BY created_at, id', [hash]);
+    return rows.map(toRecord);
+  }
+
+  /** Volumes imported from the DICOM series with this SeriesInstanceUID. */
+  async findBySeriesInstanceUid(uid: string): Promise<VolumeRecord[]> {
+    const rows = await this.database.all<VolumeRow>(
+      'SELECT * FROM volumes WHERE series_instance_uid = ? ORDER BY created_at, id',
+      [uid]
+    );
+    return rows.map(toRecord);
   }
 
   async count(): Promise<number> {
@@ -129,6 +148,8 @@ function toRecord(row: VolumeRow): VolumeRecord {
     createdAt: row.created_at,
     sequenceName: row.sequence_name,
     frameOfReference: row.frame_of_reference,
-    studyInstanceUid: row.study_instance_uid
+    studyInstanceUid: row.study_instance_uid,
+    contentHash: row.content_hash ?? null,
+    studyDate: row.study_date ?? null
   };
 }

@@ -168,6 +168,7 @@ function describeSeries(series: SeriesSummary, paths: string[], warnings: string
     'patientId',
     'studyInstanceUid',
     'studyDescription',
+    'studyDate',
     'seriesDescription',
     'seriesNumber',
     'modality'

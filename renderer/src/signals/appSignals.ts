@@ -84,6 +84,12 @@ export interface AppSignals {
   suggestionRefreshes: string;
   /** The last suggestion the user went to, 'kind:volumeId:slice', once its scan and slice are on screen. */
   suggestionJump: string;
+  /** The keyboard shortcut sheet: 'open' | 'closed'. */
+  shortcutSheet: string;
+  /** Increases with each import of volumes (files, a folder, DICOM series) that finished, whatever came of it. */
+  importCount: string;
+  /** The file name of the last export downloaded as one zip. */
+  exportDownload: string;
 }
 
 export function setAppSignal<K extends keyof AppSignals>(name: K, value: string | number): void {

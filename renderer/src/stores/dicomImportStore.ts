@@ -50,7 +50,8 @@ export const useDicomImportStore = defineStore('dicomImport', () => {
       const found = await useApiClient().call('scanDicomFolder', { projectId, jobId: job, path });
       if (jobId.value !== job) return;
       summary.value = found;
-      selectedSeriesIds.value = found.series.map((series) => series.id);
+      // A series already in the project is offered unticked: ticking it imports it again, on purpose.
+      selectedSeriesIds.value = found.series.filter((series) => !series.alreadyImported).map((series) => series.id);
       setPhase('scanned');
       if (found.series.length === 0) notifications.show('warning', 'No DICOM series were found in that folder.');
     } catch (error) {
@@ -64,8 +65,9 @@ export const useDicomImportStore = defineStore('dicomImport', () => {
     if (!job || phase.value !== 'scanned' || selectedSeriesIds.value.length === 0) return;
     setPhase('importing');
     const seriesIds = [...selectedSeriesIds.value];
+    const allowDuplicates = summary.value?.series.some((series) => series.alreadyImported && seriesIds.includes(series.id)) ?? false;
     const imported = await volumes.runImport(
-      (projectId) => useApiClient().call('importDicomSeries', { projectId, jobId: job, seriesIds }),
+      (projectId) => useApiClient().call('importDicomSeries', { projectId, jobId: job, seriesIds, allowDuplicates }),
       reportFailure
     );
     if (jobId.value !== job) return;

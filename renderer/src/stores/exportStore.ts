@@ -1,8 +1,9 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { ExportFormat, ExportResult } from '../../../main/contract/types';
+import type { ExportFormat, ExportProposalChoice, ExportResult } from '../../../main/contract/types';
 import { useApiClient } from '../api';
 import { setAppSignal } from '../signals/appSignals';
+import { useAppStore } from './appStore';
 import { useNotificationsStore } from './notificationsStore';
 import { useProjectsStore } from './projectsStore';
 
@@ -17,11 +18,19 @@ function downloadFile(fileName: string, bytes: Uint8Array): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Exporting the project's masks (NIfTI with the images if asked, DICOM SEG, nnU-Net) and downloading every file written. */
+/**
+ * Exporting the project's masks (NIfTI with the images if asked, DICOM SEG, nnU-Net). A browser downloads the whole
+ * export as one zip (folders kept); the desktop app leaves the files in the project's exports folder and says where.
+ */
 export const useExportStore = defineStore('export', () => {
   const projects = useProjectsStore();
   const notifications = useNotificationsStore();
+  const app = useAppStore();
   const includeImages = ref(false);
+  /** NIfTI: scans tagged no tumour as empty masks. */
+  const emptyMasksForAbsentScans = ref(false);
+  /** NIfTI: which model proposals go into the masks. */
+  const proposals = ref<ExportProposalChoice>('accepted');
   const format = ref<ExportFormat>('nifti');
   const exporting = ref(false);
   const result = ref<ExportResult | null>(null);
@@ -32,15 +41,18 @@ export const useExportStore = defineStore('export', () => {
     if (!projectId || exporting.value) return;
     exporting.value = true;
     try {
+      const nifti = format.value === 'nifti';
       const written = await useApiClient().call('exportMasks', {
         projectId,
         format: format.value,
-        includeImages: includeImages.value
+        includeImages: includeImages.value,
+        ...(nifti ? { emptyMasksForAbsentScans: emptyMasksForAbsentScans.value, proposals: proposals.value } : {})
       });
-      for (const fileName of written.files) {
-        const file = await useApiClient().call('getExportFile', { projectId, exportId: written.exportId, fileName });
-        // A browser saves files, not folders: an nnU-Net path keeps its folders in the name (imagesTr__case_…).
-        downloadFile(file.fileName.replaceAll('/', '__'), file.bytes);
+      if (app.appInfo?.host !== 'electron') {
+        // One download for the whole export: a browser saves files, not folders, and one save is one click.
+        const archive = await useApiClient().call('getExportArchive', { projectId, exportId: written.exportId });
+        downloadFile(archive.fileName, archive.bytes);
+        setAppSignal('exportDownload', archive.fileName);
       }
       for (const skipped of written.skipped) notifications.show('warning', `${skipped.volumeName}: ${skipped.reason}`);
       result.value = written;
@@ -52,5 +64,5 @@ export const useExportStore = defineStore('export', () => {
     }
   }
 
-  return { includeImages, format, exporting, result, exportMasks };
+  return { includeImages, emptyMasksForAbsentScans, proposals, format, exporting, result, exportMasks };
 });

@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { ProjectSummary } from '../../../main/contract/types';
 import { useApiClient } from '../api';
+import { rememberedProject, rememberProject } from './lastSession';
 import { useNotificationsStore } from './notificationsStore';
 
 /** The projects of the workspace and the one that is open. */
@@ -29,11 +30,27 @@ export const useProjectsStore = defineStore('projects', () => {
     return list !== undefined;
   }
 
-  async function openProject(projectId: string): Promise<void> {
+  async function openProject(projectId: string): Promise<boolean> {
     const opened = await run('Opening the project', () => useApiClient().call('openProject', { projectId }));
-    if (!opened) return;
+    if (!opened) return false;
     currentProject.value = opened;
+    rememberProject(opened.id);
     await loadProjects();
+    return true;
+  }
+
+  /** After a reload: the project that was open, if it is still in the list (quietly nothing otherwise). */
+  async function reopenLastProject(): Promise<void> {
+    const remembered = rememberedProject();
+    if (!remembered || currentProject.value || !projects.value.some((project) => project.id === remembered)) return;
+    await openProject(remembered);
+  }
+
+  /** An existing project folder, by the path the user typed (browser mode; the desktop has a folder dialog). */
+  async function addProjectFolder(path: string): Promise<boolean> {
+    const added = await run('Opening the project folder', () => useApiClient().call('addProjectFolder', { path }));
+    if (!added) return false;
+    return openProject(added.id);
   }
 
   async function createProject(name: string): Promise<boolean> {
@@ -50,5 +67,16 @@ export const useProjectsStore = defineStore('projects', () => {
     currentProject.value = null;
   }
 
-  return { projects, currentProject, currentProjectId, busy, loadProjects, openProject, createProject, closeProject };
+  return {
+    projects,
+    currentProject,
+    currentProjectId,
+    busy,
+    loadProjects,
+    openProject,
+    reopenLastProject,
+    addProjectFolder,
+    createProject,
+    closeProject
+  };
 });

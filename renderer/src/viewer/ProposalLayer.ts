@@ -1,5 +1,6 @@
 import { Enums as ToolEnums, segmentation } from '@cornerstonejs/tools';
 import { announceLabelmapChange, createLabelmap, drawLabelmap, removeLabelmap } from './labelmapLayers';
+import { proposalColour } from './layerColours';
 
 const proposalStyle = {
   fillAlpha: 0.15,
@@ -47,7 +48,7 @@ export class ProposalLayer {
     shown.viewportIds.push(...added);
     drawLabelmap(shown.segmentationId, added);
     for (const viewportId of added) {
-      segmentation.config.color.setSegmentIndexColor(viewportId, shown.segmentationId, 1, [255, 214, 0, 255]);
+      segmentation.config.color.setSegmentIndexColor(viewportId, shown.segmentationId, 1, [...proposalColour, 255]);
       segmentation.segmentationStyle.setStyle(
         { type: ToolEnums.SegmentationRepresentations.Labelmap, viewportId, segmentationId: shown.segmentationId },
         proposalStyle

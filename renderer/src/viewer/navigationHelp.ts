@@ -10,8 +10,9 @@ export const navigationHelp = [
   { input: 'Right-drag', action: 'zoom (down: in)' },
   { input: 'Middle-drag or Shift + left-drag', action: 'pan' },
   { input: 'Ctrl + click', action: 'crosshair: the other views go there' },
-  { input: '↑ ↓', action: 'slices' },
+  { input: '↑ ↓ PgUp PgDn', action: 'slices' },
   { input: 'R', action: 'reset view' },
   { input: '1–4', action: 'window presets' },
-  { input: 'Alt + 1–3', action: 'main view' }
+  { input: 'Alt + 1–3', action: 'main view' },
+  { input: '?', action: 'all keys' }
 ] as const;

@@ -46,7 +46,10 @@ export type SignalName =
   | 'maskImportCount'
   | 'suggestionTop'
   | 'suggestionRefreshes'
-  | 'suggestionJump';
+  | 'suggestionJump'
+  | 'shortcutSheet'
+  | 'importCount'
+  | 'exportDownload';
 
 export interface SignalCondition {
   signal: SignalName;

@@ -12,6 +12,7 @@
  * - dim (90) block on the right, inferior, halfway front to back (seen in the middle coronal slice).
  */
 import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 
 export const anatomyShape = [40, 48, 30] as const;
 export const superiorMarkerFirstSlice = 20;
@@ -94,7 +95,7 @@ export function writeOrientationPhantom(path: string, storage: PhantomStorage, {
       }
     }
   }
-  writeFileSync(path, encodeNifti1(dimensions, srow, voxels));
+  writeFileSync(path, encodeNifti1(dimensions, srow, voxels, basename(path)));
 }
 
 /** The rows of a RAS sform turned by `degrees` about z (the grid's centre is the origin of RAS, so it stays). */
@@ -108,7 +109,7 @@ function rotateAboutHeadFeetAxis(srow: number[][], degrees: number): number[][] 
 }
 
 /** A NIfTI-1 single file (.nii): 348-byte header, 4 bytes of extension flags, then the uint8 voxels. */
-function encodeNifti1(dimensions: number[], srow: number[][], voxels: Uint8Array): Uint8Array {
+function encodeNifti1(dimensions: number[], srow: number[][], voxels: Uint8Array, fileName: string): Uint8Array {
   const header = new DataView(new ArrayBuffer(352));
   header.setInt32(0, 348, true);
   [3, ...dimensions, 1, 1, 1, 1].forEach((value, index) => header.setInt16(40 + 2 * index, value, true));
@@ -118,6 +119,9 @@ function encodeNifti1(dimensions: number[], srow: number[][], voxels: Uint8Array
   header.setFloat32(108, 352, true); // vox_offset
   header.setFloat32(112, 1, true); // scl_slope
   header.setUint8(123, 2); // xyzt_units: millimetres
+  // aux_file (no reader uses it) holds the file's name: phantoms written under two names are two files, not one file
+  // imported twice (the app finds a file already in the project by its content).
+  new TextEncoder().encode(fileName).slice(0, 23).forEach((byte, index) => header.setUint8(204 + index, byte));
   header.setInt16(254, 2, true); // sform_code: aligned anatomical
   srow.flat().forEach((value, index) => header.setFloat32(280 + 4 * index, value, true));
   [0x6e, 0x2b, 0x31, 0].forEach((byte, index) => header.setUint8(344 + index, byte)); // "n+1\0"
