@@ -524,8 +524,18 @@ export class ViewerService extends ViewerEvents {
     this.viewports?.resize();
   }
 
+  private resizeFrame: number | undefined;
+
+  /**
+   * After the frame Cornerstone may have pending: while one is, its resize keeps the canvases at their old size and
+   * the image is stretched to the new shape (pointer and pixels then disagree).
+   */
   private handleResize(): void {
-    this.fitCanvases();
+    if (this.resizeFrame !== undefined) return;
+    this.resizeFrame = requestAnimationFrame(() => {
+      this.resizeFrame = undefined;
+      if (this.viewports) this.fitCanvases();
+    });
   }
 
   /** Every view shows the whole volume again (zoom and pan reset), on the crosshair's planes; the window stays. */
