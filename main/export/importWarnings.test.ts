@@ -129,7 +129,7 @@ describe('import warnings in exports', () => {
     expect(cases['philips 1']!.warnings.join(' ')).toMatch(/Philips private scale .* was not applied/);
     const csv = readFileSync(join(out, 'manifest.csv'), 'utf8');
     expect(csv.split('\n')[0]).toBe(
-      'case_id,volume_id,volume_name,source_kind,series_instance_uid,volume_index,volume_count,mask_file,image_file,masked_slices,scaling,warnings'
+      'case_id,volume_id,volume_name,source_kind,series_instance_uid,volume_index,volume_count,mask_file,image_file,scan_tag,masked_slice_count,masked_slice_numbers_1based,pending_proposal_slice_numbers_1based,contents,scaling,warnings'
     );
     expect(csv).toMatch(/"dwi 2",.*"2","2",.*\| Siemens mosaic: each image held 48 slices/);
     expect(csv).toMatch(
