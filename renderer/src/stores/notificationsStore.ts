@@ -15,8 +15,12 @@ export const useNotificationsStore = defineStore('notifications', () => {
   const messages = ref<UserMessage[]>([]);
   let nextId = 1;
 
-  /** Confirmations go away by themselves; errors and warnings stay until the user dismisses them. */
+  /**
+   * Confirmations go away by themselves; errors and warnings stay until the user dismisses them. The same message
+   * already on screen is not shown twice (two calls failing for one reason, e.g. a page without its access key).
+   */
   function show(kind: UserMessage['kind'], text: string): void {
+    if (messages.value.some((message) => message.kind === kind && message.text === text)) return;
     const id = nextId++;
     messages.value.push({ id, kind, text });
     if (messages.value.length > 5) messages.value.shift();
