@@ -41,7 +41,8 @@ export const fusedKernelNames = {
   amsGrad: 'GenSegAmsGrad'
 } as const;
 
-let fusedEnabled = true;
+/** `GENSEG_FUSED_KERNELS=0` runs the composed ops instead (to compare whole training runs, e.g. the demo). */
+let fusedEnabled = process.env.GENSEG_FUSED_KERNELS !== '0';
 
 /** Turns the fused path off (tests and benches compare it with the composed ops); returns the previous setting. */
 export function enableFusedKernels(enabled: boolean): boolean {
