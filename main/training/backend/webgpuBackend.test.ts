@@ -13,11 +13,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAppCore } from '../../app';
 import type { CallInput, CallName, CallResult } from '../../contract';
-import { runProposalJob } from '../../inference';
-import type { SpawnWorker, WorkerProcess } from '../../jobs';
 import { createTrainer } from '../createTrainer';
-import { runTrainingJob, type JobRequest, type WorkerMessage } from '../index';
 import { createLesionProject } from '../testing/createLesionProject';
+import { inProcessJobs } from '../testing/inProcessJobs';
 import {
   inputValuesFor,
   recordKernelCalls,
@@ -292,6 +290,8 @@ describe.skipIf(!runnable)('the WebGPU backend (SwiftShader here)', { timeout: 9
     const core = createAppCore({
       workspaceFolder: folder,
       logger: { info: () => {}, error: (message, error) => console.error(message, error) },
+      // In this process, so that jobs use this file's WebGPU device and its compiled pipelines (a child would compile
+      // them all again).
       spawnWorker: inProcessJobs
     });
     const call = async <N extends CallName>(name: N, input: CallInput<N>): Promise<CallResult<N>> => {
@@ -333,37 +333,3 @@ async function leftBehind<T>(step: () => Promise<T>): Promise<{ report: T; befor
   const report = await step();
   return { report, before, after: count() };
 }
-
-/**
- * Runs jobs in this process instead of a child, so that they use this file's WebGPU device and its compiled pipelines
- * (a child process would compile them all again). Messages are cloned as they would be between processes.
- */
-const inProcessJobs: SpawnWorker = (): WorkerProcess => {
-  const messageListeners: ((message: unknown) => void)[] = [];
-  const exitListeners: ((code: number | null, signal: string | null) => void)[] = [];
-  let stopRequested = false;
-  let started = false;
-  return {
-    send(message) {
-      const parent = message as { type: 'run'; request: JobRequest } | { type: 'stop' };
-      if (parent.type === 'stop') stopRequested = true;
-      if (parent.type !== 'run' || started) return;
-      started = true;
-      const hooks = {
-        send: (sent: WorkerMessage) => messageListeners.forEach((listener) => listener(structuredClone(sent))),
-        stopRequested: () => stopRequested,
-        takeRefreshRequest: () => false
-      };
-      const job = parent.request.kind === 'train' ? runTrainingJob(parent.request, hooks) : runProposalJob(parent.request, hooks);
-      void job
-        .catch((error: unknown) => hooks.send({ type: 'failed', code: 'internal', message: String(error) }))
-        .finally(() => exitListeners.forEach((listener) => listener(0, null)));
-    },
-    onMessage: (listener) => messageListeners.push(listener),
-    onExit: (listener) => exitListeners.push(listener),
-    kill: () => {
-      stopRequested = true;
-    },
-    pid: undefined
-  };
-};
