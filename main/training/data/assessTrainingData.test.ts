@@ -52,7 +52,11 @@ describe('assessTrainingData', () => {
         expect(assessment.heldOutScans).toEqual([]);
         expect(assessment.toMeasure).toContain(`tag ${assessment.scansToTagForHoldOut} more scan`);
         for (let n = 0; n < assessment.scansToTagForHoldOut; n += 1) await addTaggedScan(projectId, `extra ${(added += 1)}`);
-        expect((await assessTrainingData(project.store)).heldOutScans.length).toBeGreaterThan(0);
+        // Three tagged scans: one is set aside, or (when the hash picks the only masked scan, which training keeps)
+        // the advice moves on to a mask on another scan. Either way no more scans need tagging.
+        const next = await assessTrainingData(project.store);
+        expect(next.scansToTagForHoldOut).toBe(0);
+        expect(next.heldOutScans.length > 0 || next.toMeasure?.includes('draw a mask on 1 slice of another scan with tumour')).toBe(true);
       } else if (assessment.heldOutScans.length === 0) {
         // The only scan with a mask is kept for training: a mask on another scan with tumour.
         expect(assessment.toMeasure).toContain('draw a mask on 1 slice of another scan with tumour');
