@@ -1,1 +1,1 @@
-export { runDemo, demoMethods, type DemoMethod } from './runDemo';
+export { runDemo, demoMethods, defaultDemoSeed, type DemoMethod } from './runDemo';

@@ -16,6 +16,10 @@ export interface DemoOptions {
   /** Keep the project and exports here; otherwise the project goes into the workspace. */
   outFolder?: string;
   minutesPerMethod: number;
+  /** Train each method for this many steps instead of `minutesPerMethod` (equal steps, for comparisons on a busy machine). */
+  stepsPerMethod?: number;
+  /** Seeds the synthetic lesions and training (default 7): repeated runs with other seeds show the spread. */
+  seed?: number;
   /** Fraction of tumour slices that get a drawn mask (the issue asks for 1-5 %). */
   maskFraction: number;
   methods: DemoMethod[];
@@ -34,6 +38,8 @@ export interface DemoMethod {
   method: TrainingMethod;
   baselineWithAbsentSlices?: boolean;
 }
+
+export const defaultDemoSeed = 7;
 
 /** GenSeg, the paper's baseline, and the baseline that ties GenSeg on these brains (docs/decisions.md, 18). */
 export const demoMethods: DemoMethod[] = [
@@ -77,9 +83,9 @@ export interface DemoProject {
  */
 export async function prepareDemoProject(
   core: AppCore,
-  options: { outFolder?: string; maskFraction: number; sequences?: string[] | undefined }
+  options: { outFolder?: string; maskFraction: number; sequences?: string[] | undefined; seed?: number | undefined }
 ): Promise<DemoProject> {
-  const cases = await buildDemoCases(7, undefined, { sequences: Boolean(options.sequences?.length) });
+  const cases = await buildDemoCases(options.seed ?? defaultDemoSeed, undefined, { sequences: Boolean(options.sequences?.length) });
   const folder = options.outFolder ? join(options.outFolder, 'project') : undefined;
   const { id: projectId } = await core.workspace.createProject(
     `GenSeg demo ${new Date().toISOString().slice(0, 16)}`,
@@ -235,12 +241,13 @@ async function trainFor(
   progress: (fraction: number, label: string) => void
 ): Promise<string> {
   const seconds = options.minutesPerMethod * 60;
+  const steps = options.stepsPerMethod;
   const unsubscribe = core.events.subscribe((name, payload) => {
     if (name !== 'onDidTrainingProgress') return;
     const { progress: p } = payload as EventPayload<'onDidTrainingProgress'>;
     const dice = p.validationDice === null ? '' : `, validation Dice ${p.validationDice.toFixed(2)}`;
     progress(
-      Math.min(1, p.elapsedSeconds / seconds),
+      Math.min(1, steps ? p.step / steps : p.elapsedSeconds / seconds),
       `${name}: step ${p.step}, ${p.stepsPerSecond.toFixed(2)} steps/s on ${p.backend}${dice}`
     );
   });
@@ -251,7 +258,8 @@ async function trainFor(
   await core.training.startTraining(projectId, {
     method,
     preset: 'cpu',
-    maxSeconds: seconds,
+    ...(steps ? { maxSteps: steps } : { maxSeconds: seconds }),
+    seed: options.seed ?? defaultDemoSeed,
     ...(baselineWithAbsentSlices ? { baselineWithAbsentSlices: true } : {})
   });
   const outcome = await finished;

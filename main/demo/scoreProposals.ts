@@ -13,6 +13,9 @@ export interface MethodScore {
   validationDice: number | null;
   /** Pooled Dice over the lesion scans nobody drew a mask on: the model saw only their tags. */
   unannotatedDice: number | null;
+  /** Steps trained, and the step whose weights the version kept (best held-out score). */
+  steps: number | null;
+  bestStep: number | null;
 }
 
 /** Scores one model version's proposals against the exact synthetic truth. */
@@ -65,6 +68,8 @@ export async function scoreProposals(
     pooledDice: total === 0 ? 1 : (2 * overlap) / total,
     falseVoxelsPerHealthyScan: falseVoxels / Math.max(1, healthy),
     validationDice: evaluation?.dice ?? null,
-    unannotatedDice: unannotatedTotal === 0 ? null : (2 * unannotatedOverlap) / unannotatedTotal
+    unannotatedDice: unannotatedTotal === 0 ? null : (2 * unannotatedOverlap) / unannotatedTotal,
+    steps: version?.metrics.steps ?? null,
+    bestStep: version?.metrics.bestStep ?? null
   };
 }
