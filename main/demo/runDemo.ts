@@ -242,8 +242,8 @@ async function trainFor(
 ): Promise<string> {
   const seconds = options.minutesPerMethod * 60;
   const steps = options.stepsPerMethod;
-  const unsubscribe = core.events.subscribe((name, payload) => {
-    if (name !== 'onDidTrainingProgress') return;
+  const unsubscribe = core.events.subscribe((event, payload) => {
+    if (event !== 'onDidTrainingProgress') return;
     const { progress: p } = payload as EventPayload<'onDidTrainingProgress'>;
     const dice = p.validationDice === null ? '' : `, validation Dice ${p.validationDice.toFixed(2)}`;
     progress(
