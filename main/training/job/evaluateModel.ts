@@ -1,4 +1,4 @@
-import type { SliceDomains } from '../data';
+import type { PreparedSlice, SliceDomains } from '../data';
 import type { Trainer } from '../trainingTypes';
 import type { ModelEvaluation } from './jobTypes';
 
@@ -84,6 +84,77 @@ export async function evaluateModel(
     heldOutPresentSlices: heldOut.present.length,
     heldOutAbsentSlices: heldOut.absent.length
   };
+}
+
+/** At most this many held-out slices tagged absent take part in choosing the best weights (a spread sample). */
+export const selectionAbsentSlices = 32;
+
+/**
+ * The held-out slices that choose which weights a model version keeps: the masked slices, and a spread sample of the
+ * slices tagged absent, whose truth is an empty mask. Weights make the sample stand for the held-out scans: each masked
+ * slice for `present / labelled` tumour slices, each sampled absent slice for `absent / sample` absent slices.
+ */
+export interface SelectionSlices {
+  labelled: PreparedSlice[];
+  absent: PreparedSlice[];
+  labelledWeight: number;
+  absentWeight: number;
+}
+
+export function selectionSlicesOf(validation: SliceDomains): SelectionSlices | null {
+  if (validation.labelled.length === 0) return null;
+  const absent = spread(validation.absent, selectionAbsentSlices);
+  return {
+    labelled: validation.labelled,
+    absent,
+    labelledWeight: Math.max(1, validation.present.length / validation.labelled.length),
+    absentWeight: absent.length === 0 ? 0 : validation.absent.length / absent.length
+  };
+}
+
+export interface SelectionResult {
+  /** Global Dice over the held-out masked slices (what the model version reports). */
+  dice: number;
+  /**
+   * What the best weights are chosen on: the pooled Dice of the held-out scans as their proposals would score,
+   * estimated from the masked slices and the false pixels on the sampled absent slices. A model that paints every
+   * slice scores near 0 here even when its Dice on one masked slice is not 0 (docs/decisions.md, 61).
+   */
+  score: number;
+}
+
+/** Scores weights for selection; null when `shouldStop` cut the prediction short. */
+export async function scoreSelection(
+  trainer: Trainer,
+  slices: SelectionSlices,
+  shouldStop: ShouldStop = () => false
+): Promise<SelectionResult | null> {
+  const images = [...slices.labelled, ...slices.absent].map((slice) => slice.image);
+  const predictions = await predictSlices(trainer, images, 8, shouldStop);
+  if (predictions.length < images.length) return null;
+  return scorePredictions(predictions, slices);
+}
+
+/** The selection result of probabilities predicted for `slices.labelled`, then `slices.absent`, in that order. */
+export function scorePredictions(predictions: Float32Array[], slices: SelectionSlices): SelectionResult {
+  let overlap = 0;
+  let total = 0;
+  let falsePixels = 0;
+  predictions.forEach((prediction, index) => {
+    const mask = slices.labelled[index]?.mask;
+    for (let pixel = 0; pixel < prediction.length; pixel += 1) {
+      const predicted = prediction[pixel]! > 0.5 ? 1 : 0;
+      if (!mask) {
+        falsePixels += predicted;
+        continue;
+      }
+      overlap += predicted * mask[pixel]!;
+      total += predicted + mask[pixel]!;
+    }
+  });
+  const dice = total === 0 ? 1 : (2 * overlap) / total;
+  const weightedTotal = slices.labelledWeight * total + slices.absentWeight * falsePixels;
+  return { dice, score: weightedTotal === 0 ? 1 : (2 * slices.labelledWeight * overlap) / weightedTotal };
 }
 
 /** Global Dice over the labelled slices; null when `shouldStop` cut the prediction short. */

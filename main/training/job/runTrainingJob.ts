@@ -19,7 +19,7 @@ import type { JobHooks } from '../../jobs';
 import type { Trainer, TrainingMethod } from '../trainingTypes';
 import { createTrainer } from '../createTrainer';
 import { toTrainerOptions } from './toTrainerOptions';
-import { computeDice, evaluateModel, yieldToEventLoop } from './evaluateModel';
+import { evaluateModel, scoreSelection, selectionSlicesOf, yieldToEventLoop, type SelectionSlices } from './evaluateModel';
 import type { TrainJobRequest, TrainingProgress, WorkerMessage } from './jobTypes';
 import { readCheckpointFiles, runFolderOf, writeCheckpointFiles } from './runFolder';
 import { ContinuousTraining } from './ContinuousTraining';
@@ -30,7 +30,10 @@ export interface JobState {
   /** What the weights are: the proposal job rebuilds the trainer from these. */
   options: TrainJobRequest['options'];
   elapsedSeconds: number;
+  /** Held-out Dice on the masked slices at the best step (what the model version reports). */
   bestDice: number | null;
+  /** The selection score at the best step (evaluateModel.ts, scoreSelection); absent in runs from before it. */
+  bestScore?: number | null;
   bestStep: number;
   sampler: BatchSamplerState;
 }
@@ -81,9 +84,9 @@ async function trainLoop(
   const folder = join(request.projectFolder, runFolderOf(request.runId));
   let set = initialSet;
   let sampler = createSampler(set, options, options.seed);
-  const state: JobState = { options, elapsedSeconds: 0, bestDice: null, bestStep: 0, sampler: sampler.getState() };
+  const state: JobState = { options, elapsedSeconds: 0, bestDice: null, bestScore: null, bestStep: 0, sampler: sampler.getState() };
   if (request.resume) await restore(folder, trainer, sampler, state, hooks);
-  let selection = set.validation.labelled.length > 0 ? set.validation : null;
+  let selection = selectionSlicesOf(set.validation);
   const validateEvery = () => options.validateEverySteps ?? sampler.stepsPerEpoch;
   const saveState = async (name: 'checkpoint' | 'best') => {
     state.sampler = sampler.getState();
@@ -119,7 +122,7 @@ async function trainLoop(
     if (fresh) {
       set = fresh;
       sampler = createSampler(set, options, options.seed + trainer.stepCount);
-      selection = set.validation.labelled.length > 0 ? set.validation : null;
+      selection = selectionSlicesOf(set.validation);
     }
     const { batch, plan } = nextTrainingStep(options.method, options.recipe, trainer.stepCount, sampler, options.baselineWithAbsentSlices);
     const { losses } = await trainer.trainStep(batch, plan);
@@ -129,11 +132,12 @@ async function trainLoop(
     await yieldToEventLoop();
     let improved = false;
     if (selection && trainer.stepCount % validateEvery() === 0) {
-      const dice = await computeDice(trainer, selection, hooks.stopRequested);
-      if (dice === null) break;
-      validationDice = dice;
-      if (state.bestDice === null || validationDice > state.bestDice) {
-        state.bestDice = validationDice;
+      const result = await scoreSelection(trainer, selection, hooks.stopRequested);
+      if (result === null) break;
+      validationDice = result.dice;
+      if (state.bestScore == null || result.score > state.bestScore) {
+        state.bestDice = result.dice;
+        state.bestScore = result.score;
         state.bestStep = trainer.stepCount;
         improved = true;
         await saveState('best');
@@ -170,7 +174,7 @@ interface FinalModelContext {
   hooks: TrainingJobHooks;
   trainer: Trainer;
   set: TrainingSet;
-  selection: TrainingSet['validation'] | null;
+  selection: SelectionSlices | null;
   state: JobState;
   saveState: (name: 'checkpoint' | 'best') => Promise<void>;
   backend: BackendChoice;
@@ -237,7 +241,7 @@ async function startFromVersion(request: TrainJobRequest, trainer: Trainer, hook
 async function chooseFinalWeights(
   trainer: Trainer,
   state: JobState,
-  selection: TrainingSet['validation'] | null,
+  selection: SelectionSlices | null,
   stopped: boolean,
   saveState: (name: 'checkpoint' | 'best') => Promise<void>
 ): Promise<void> {
@@ -247,9 +251,10 @@ async function chooseFinalWeights(
     return;
   }
   if (trainer.stepCount === state.bestStep || (stopped && state.bestDice !== null)) return;
-  const finalDice = await computeDice(trainer, selection);
-  if (finalDice !== null && (state.bestDice === null || finalDice > state.bestDice)) {
-    state.bestDice = finalDice;
+  const final = await scoreSelection(trainer, selection);
+  if (final !== null && (state.bestScore == null || final.score > state.bestScore)) {
+    state.bestDice = final.dice;
+    state.bestScore = final.score;
     state.bestStep = trainer.stepCount;
     await saveState('best');
   }
