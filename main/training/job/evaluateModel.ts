@@ -123,6 +123,20 @@ export interface SelectionResult {
   score: number;
 }
 
+/**
+ * Below this selection score the weights have not found the held-out tumour (a model that paints every pixel still
+ * overlaps it a little); such scores count as 0, and among weights at 0 the newest, longest trained, are kept.
+ */
+export const selectionScoreFloor = 0.01;
+
+/** Whether weights scoring `score` replace the best so far (`best`: null before the first validation). */
+export function beatsSelection(score: number, best: number | null | undefined): boolean {
+  const counted = score < selectionScoreFloor ? 0 : score;
+  if (best == null) return true;
+  const bestCounted = best < selectionScoreFloor ? 0 : best;
+  return counted > bestCounted || (counted === 0 && bestCounted === 0);
+}
+
 /** Scores weights for selection; null when `shouldStop` cut the prediction short. */
 export async function scoreSelection(
   trainer: Trainer,

@@ -19,7 +19,7 @@ import type { JobHooks } from '../../jobs';
 import type { Trainer, TrainingMethod } from '../trainingTypes';
 import { createTrainer } from '../createTrainer';
 import { toTrainerOptions } from './toTrainerOptions';
-import { evaluateModel, scoreSelection, selectionSlicesOf, yieldToEventLoop, type SelectionSlices } from './evaluateModel';
+import { beatsSelection, evaluateModel, scoreSelection, selectionSlicesOf, yieldToEventLoop, type SelectionSlices } from './evaluateModel';
 import type { TrainJobRequest, TrainingProgress, WorkerMessage } from './jobTypes';
 import { readCheckpointFiles, runFolderOf, writeCheckpointFiles } from './runFolder';
 import { ContinuousTraining } from './ContinuousTraining';
@@ -135,7 +135,7 @@ async function trainLoop(
       const result = await scoreSelection(trainer, selection, hooks.stopRequested);
       if (result === null) break;
       validationDice = result.dice;
-      if (state.bestScore == null || result.score > state.bestScore) {
+      if (beatsSelection(result.score, state.bestScore)) {
         state.bestDice = result.dice;
         state.bestScore = result.score;
         state.bestStep = trainer.stepCount;
@@ -252,7 +252,7 @@ async function chooseFinalWeights(
   }
   if (trainer.stepCount === state.bestStep || (stopped && state.bestDice !== null)) return;
   const final = await scoreSelection(trainer, selection);
-  if (final !== null && (state.bestScore == null || final.score > state.bestScore)) {
+  if (final !== null && beatsSelection(final.score, state.bestScore)) {
     state.bestDice = final.dice;
     state.bestScore = final.score;
     state.bestStep = trainer.stepCount;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PreparedSlice, SliceDomains } from '../data';
-import { scorePredictions, selectionAbsentSlices, selectionSlicesOf } from './evaluateModel';
+import { beatsSelection, scorePredictions, selectionAbsentSlices, selectionScoreFloor, selectionSlicesOf } from './evaluateModel';
 
 const side = 16;
 const pixels = side * side;
@@ -56,6 +56,20 @@ describe('choosing the weights a model version keeps', () => {
     // 2·200 / (400 + 600·(200/200)): the absent slices' false pixels count as the held-out scans' would.
     expect(noisy.score).toBeCloseTo((2 * 200) / (400 + 3 * 200), 6);
     expect(quiet.score).toBeGreaterThan(noisy.score);
+  });
+
+  it('keeps the newest weights while none has found the tumour, never the painter of every pixel', () => {
+    const everywhere = new Float32Array(pixels).fill(0.9);
+    const painter = scorePredictions(predictions(everywhere, everywhere), slices).score;
+    const silent = scorePredictions(predictions(new Float32Array(pixels), new Float32Array(pixels)), slices).score;
+    expect(painter).toBeGreaterThan(silent);
+    expect(painter).toBeLessThan(selectionScoreFloor);
+    // Step 14 paints everything, step 21 predicts nothing: the later one is kept; a real find then replaces it.
+    expect(beatsSelection(painter, null)).toBe(true);
+    expect(beatsSelection(silent, painter)).toBe(true);
+    expect(beatsSelection(0.3, silent)).toBe(true);
+    expect(beatsSelection(painter, 0.3)).toBe(false);
+    expect(beatsSelection(0.29, 0.3)).toBe(false);
   });
 
   it('equals the masked slices\' Dice when nothing is held out as absent', () => {
