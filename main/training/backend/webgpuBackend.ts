@@ -75,6 +75,7 @@ export async function activateWebGpu(options: WebGpuOptions = {}): Promise<WebGp
   }
   // Asked in a child first: where no adapter may train (most machines without a GPU), Dawn never loads here.
   const probe = await probeWebGpu(platformApis(), allowSoftware);
+  if (probe.loadFailure !== undefined) throw new Error(`the WebGPU library could not load: ${probe.loadFailure.split('\n')[0]}`);
   const names = parseAdapterNames(probe.listing);
   const reasons: string[] = [];
   const usable: DawnApi[] = [];

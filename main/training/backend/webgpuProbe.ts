@@ -29,6 +29,8 @@ export interface WebGpuProbe {
   adapters: { api: DawnApi; info: ProbedAdapterInfo | null }[];
   /** Dawn's list of every adapter (the error text that lists them); empty when no adapter was found. */
   listing: string;
+  /** Why the `webgpu` package could not load (no Vulkan loader, no build for this platform); absent when it loaded. */
+  loadFailure?: string;
 }
 
 const answerMarker = 'GENSEG-WEBGPU-PROBE ';
@@ -41,9 +43,15 @@ const probeTimeoutMs = 60_000;
  */
 const probeProgram = `
 const { webgpu, apis } = JSON.parse(process.env.GENSEG_WEBGPU_PROBE);
-const dawn = await import(webgpu);
 const answer = { adapters: [], listing: '' };
-for (const api of apis) {
+const messageOf = (error) => (error instanceof Error ? error.message : String(error));
+let dawn = null;
+try {
+  dawn = await import(webgpu);
+} catch (error) {
+  answer.loadFailure = messageOf(error);
+}
+for (const api of dawn ? apis : []) {
   let info = null;
   try {
     const adapter = await dawn.create(['backend=' + api]).requestAdapter({ powerPreference: 'high-performance' });
@@ -58,7 +66,7 @@ if (answer.adapters.some((entry) => entry.info)) {
   try {
     await dawn.create(['adapter=genseg-workstation-lists-adapters']).requestAdapter();
   } catch (error) {
-    answer.listing = error instanceof Error ? error.message : String(error);
+    answer.listing = messageOf(error);
   }
 }
 process.stdout.write('\\n${answerMarker}' + JSON.stringify(answer) + '\\n', () => process.exit(0));
