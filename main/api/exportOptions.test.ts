@@ -2,18 +2,14 @@
  * Issue 19, item 8: an export as a user expects. Scans tagged no tumour as empty masks when asked, model proposals
  * in or out (pending ones marked as such), slice numbers 1-based in both manifests, and the whole export as one zip.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CallInput, CallName, CallResult } from '../contract';
-import { createAppCore, type AppCore } from '../app';
+import { createTestAppCore, type TestAppCore } from '../app/testing/testAppCore';
 import { readNiftiFile } from '../imaging';
-import { addImportedVolume } from '../project';
 
-let folder: string;
-let core: AppCore;
+let app: TestAppCore;
 let projectId: string;
 let projectFolder: string;
 const columns = 4;
@@ -24,23 +20,12 @@ let drawn: string;
 let negative: string;
 let proposed: string;
 
-async function call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallResult<N>> {
-  const outcome = await core.dispatch(name, input, { host: 'web' });
-  if (!outcome.ok) throw Object.assign(new Error(outcome.error.message), outcome.error);
-  return outcome.result as CallResult<N>;
-}
-
-async function addVolume(name: string): Promise<string> {
-  const project = await core.workspace.getProject(projectId);
-  const scalars = new Int16Array(sliceSize * slices).map((_, index) => index);
-  const geometry = { dimensions: [columns, rows, slices] as [number, number, number], voxelToPatient: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1] };
-  const volume = { volume: { geometry, scalars }, description: { sourceFormat: 'nifti' as const, sourceFiles: [], warnings: [] } };
-  return (await addImportedVolume(project, volume, name)).id;
-}
+/** A 4 × 3 × 8 scan whose voxels count up from 0. */
+const addVolume = (name: string) => app.addVolume(projectId, { columns, rows, slices, name });
 
 /** A model version and a pending proposal of it with tumour on the given slices (first 5 voxels of each). */
 async function addPendingProposal(volumeId: string, proposalId: string, tumourSlices: number[]): Promise<void> {
-  const project = await core.workspace.getProject(projectId);
+  const project = await app.core.workspace.getProject(projectId);
   if (!(await project.store.modelVersions.get('model1'))) {
     const evaluation = { dice: null, auroc: null, heldOutLabelledSlices: 0, heldOutPresentSlices: 0, heldOutAbsentSlices: 0 };
     await project.store.modelVersions.create({
@@ -65,30 +50,28 @@ const slicesWithTumour = (labels: Uint8Array) =>
   Array.from({ length: slices }, (_, k) => k).filter((k) => labels.subarray(k * sliceSize, (k + 1) * sliceSize).some(Boolean));
 
 beforeEach(async () => {
-  folder = mkdtempSync(join(tmpdir(), 'genseg-export-options-'));
-  core = createAppCore({ workspaceFolder: join(folder, 'workspace'), logger: { info: () => {}, error: () => {} } });
-  projectId = (await call('createProject', { name: 'Export options' })).id;
-  projectFolder = (await core.workspace.getProject(projectId)).folder;
+  app = createTestAppCore('genseg-export-options-', { workspaceSubfolder: 'workspace' });
+  projectId = (await app.call('createProject', { name: 'Export options' })).id;
+  projectFolder = (await app.core.workspace.getProject(projectId)).folder;
   drawn = await addVolume('drawn');
   negative = await addVolume('negative');
   proposed = await addVolume('proposed');
   // Drawn on slices 2 and 3 (numbers 3 and 4); slice 5 (number 6) accepted from the model.
-  await call('saveMaskSlices', { projectId, volumeId: drawn, slices: [2, 3].map((sliceIndex) => ({ sliceIndex, labels: sliceWithTumour() })) });
+  await app.call('saveMaskSlices', { projectId, volumeId: drawn, slices: [2, 3].map((sliceIndex) => ({ sliceIndex, labels: sliceWithTumour() })) });
   await addPendingProposal(drawn, 'p-drawn', [5]);
-  await call('acceptProposal', { projectId, proposalId: 'p-drawn' });
-  await call('tagScan', { projectId, volumeId: negative, state: 'absent' });
+  await app.call('acceptProposal', { projectId, proposalId: 'p-drawn' });
+  await app.call('tagScan', { projectId, volumeId: negative, state: 'absent' });
   await addPendingProposal(proposed, 'p-proposed', [1, 2, 6]);
-  await call('rejectProposal', { projectId, proposalId: 'p-proposed', sliceIndices: [6] });
+  await app.call('rejectProposal', { projectId, proposalId: 'p-proposed', sliceIndices: [6] });
 });
 
 afterEach(async () => {
-  await core.close();
-  rmSync(folder, { recursive: true, force: true });
+  await app.close();
 });
 
 describe('export options', () => {
   it('by default writes the masked scans, accepted proposals included, with 1-based slice numbers in both manifests', async () => {
-    const result = await call('exportMasks', { projectId });
+    const result = await app.call('exportMasks', { projectId });
     expect(result.cases.map((c) => c.volumeName)).toEqual(['drawn']);
     expect(result.cases[0]!.maskedSlices).toEqual([2, 3, 5]);
     expect(result.cases[0]!.contents).toBe('2 drawn; 1 accepted from a model');
@@ -109,7 +92,7 @@ describe('export options', () => {
   });
 
   it('writes scans tagged no tumour as empty masks and pending proposals marked as not reviewed, when asked', async () => {
-    const result = await call('exportMasks', { projectId, emptyMasksForAbsentScans: true, proposals: 'accepted-and-pending' });
+    const result = await app.call('exportMasks', { projectId, emptyMasksForAbsentScans: true, proposals: 'accepted-and-pending' });
     expect(result.cases.map((c) => c.volumeName)).toEqual(['drawn', 'negative', 'proposed']);
     const [, empty, pending] = result.cases;
     expect(empty!.contents).toBe('empty mask: scan tagged no tumour');
@@ -127,20 +110,20 @@ describe('export options', () => {
   });
 
   it('leaves accepted proposals out when asked for people’s masks only', async () => {
-    const result = await call('exportMasks', { projectId, proposals: 'none' });
+    const result = await app.call('exportMasks', { projectId, proposals: 'none' });
     expect(result.cases[0]!.maskedSlices).toEqual([2, 3]);
     expect(slicesWithTumour(await readMask(result.exportId, result.cases[0]!.maskFile!))).toEqual([2, 3]);
   });
 
   it('hands the whole export to a browser as one zip with the same files and bytes', async () => {
-    const result = await call('exportMasks', { projectId, includeImages: true, emptyMasksForAbsentScans: true });
-    const archive = await call('getExportArchive', { projectId, exportId: result.exportId });
+    const result = await app.call('exportMasks', { projectId, includeImages: true, emptyMasksForAbsentScans: true });
+    const archive = await app.call('getExportArchive', { projectId, exportId: result.exportId });
     expect(archive.fileName).toBe(`Export_options-export-${result.exportId}.zip`);
     const files = unzipSync(archive.bytes);
     expect(Object.keys(files).sort()).toEqual([...result.files].sort());
     for (const name of result.files) {
       expect(Buffer.from(files[name]!).equals(readFileSync(join(projectFolder, 'exports', result.exportId, name)))).toBe(true);
     }
-    await expect(call('getExportArchive', { projectId, exportId: 'no-such-export' })).rejects.toMatchObject({ code: 'not-found' });
+    await expect(app.call('getExportArchive', { projectId, exportId: 'no-such-export' })).rejects.toMatchObject({ code: 'not-found' });
   });
 });

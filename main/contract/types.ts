@@ -353,12 +353,16 @@ export interface ModelVersionSummary {
  * out to measure accuracy, what is missing to measure it and whether the data is too thin to learn from.
  */
 export interface TrainingReadiness {
+  /** Scans with at least one tagged slice (the only ones training reads). */
   taggedScans: number;
   presentSlices: number;
   absentSlices: number;
   maskedSlices: number;
+  /** The scans set aside to measure accuracy (the same split training makes: stable, by each scan's id). */
   heldOutScans: { id: string; name: string }[];
+  /** Held-out Dice can be measured: a held-out scan has tumour drawn. */
   diceMeasurable: boolean;
+  /** Held-out AUROC can be measured: the held-out scans have slices of both kinds. */
   aurocMeasurable: boolean;
   /** Mask slices to draw on a held-out scan before Dice is measured (0: it is; null: drawing alone cannot). */
   slicesToDrawForDice: number | null;

@@ -27,18 +27,13 @@ export const sampleBrainsFolder = resolve(import.meta.dirname, '../../resources/
 export async function buildDemoCases(seed = 7, folder = sampleBrainsFolder, options: { sequences?: boolean } = {}): Promise<DemoCase[]> {
   if (options.sequences) return buildMultiSequenceDemoCases(seed, folder);
   const random = new Random(seed);
-  const files = (await readdir(folder)).filter((name) => name.endsWith('.nii.gz')).sort();
   const cases: DemoCase[] = [];
-  for (const file of files) {
-    const { volume } = await readNiftiFile(join(folder, file));
-    const brain = file.replace('.nii.gz', '');
+  for await (const { file, brain, volume } of readSampleBrains(folder)) {
     const empty = new Uint8Array(volume.scalars.length);
     cases.push({ name: `${brain} · no lesion`, source: file, volume, truth: empty, hasLesion: false });
     for (const variant of [1, 2]) {
       const base = variant === 2 ? mirrorLeftRight(volume) : volume;
-      const spacing = computeSpacing(volume.geometry.voxelToPatient);
-      const radiiMm: Vec3 = [random.uniform(8, 14), random.uniform(8, 14), random.uniform(8, 14)];
-      const radii = radiiMm.map((mm, axis) => Math.max(1.2, mm / spacing[axis]!)) as Vec3;
+      const radii = lesionRadii(volume, random, [8, 14], 1.2);
       const centre = chooseLesionCentre(base, radii, random);
       const lesion = insertLesion(base, { centre, radii, contrast: random.uniform(0.45, 0.8), massEffect: random.uniform(1, 2.5) }, random);
       cases.push({ name: `${brain} · lesion ${variant}`, source: file, volume: lesion.volume, truth: lesion.mask, hasLesion: true });
@@ -53,24 +48,32 @@ export async function buildDemoCases(seed = 7, folder = sampleBrainsFolder, opti
  */
 async function buildMultiSequenceDemoCases(seed: number, folder: string): Promise<DemoCase[]> {
   const random = new Random(seed);
-  const files = (await readdir(folder)).filter((name) => name.endsWith('.nii.gz')).sort();
   const cases: DemoCase[] = [];
-  for (const file of files) {
-    const { volume } = await readNiftiFile(join(folder, file));
-    const brain = file.replace('.nii.gz', '');
+  for await (const { file, brain, volume } of readSampleBrains(folder)) {
     const classMeans = tissueClassMeans(volume.scalars);
     const healthy = Object.fromEntries(syntheticSequences.map((name) => [name, transformContrast(volume, classMeans, name)])) as Record<SyntheticSequence, Volume>;
     cases.push({ name: `${brain} · no lesion`, source: file, volume: healthy.T1, truth: new Uint8Array(volume.scalars.length), hasLesion: false, sequences: healthy });
     for (const variant of [1, 2]) {
       const base = variant === 2 ? mirrorLeftRight(volume) : volume;
-      const spacing = computeSpacing(volume.geometry.voxelToPatient);
-      const radiiMm: Vec3 = [random.uniform(10, 16), random.uniform(10, 16), random.uniform(10, 16)];
-      const radii = radiiMm.map((mm, axis) => Math.max(1.5, mm / spacing[axis]!)) as Vec3;
+      const radii = lesionRadii(volume, random, [10, 16], 1.5);
       const built = buildMultiSequenceCase(base, { centre: chooseLesionCentre(base, radii, random), radii }, random);
       cases.push({ name: `${brain} · lesion ${variant}`, source: file, volume: built.sequences.T1, truth: built.truth, hasLesion: true, sequences: built.sequences });
     }
   }
   return cases;
+}
+
+/** The shipped brains (every .nii.gz of `folder`, by name), read one at a time. */
+async function* readSampleBrains(folder: string): AsyncGenerator<{ file: string; brain: string; volume: Volume }> {
+  const files = (await readdir(folder)).filter((name) => name.endsWith('.nii.gz')).sort();
+  for (const file of files) yield { file, brain: file.replace('.nii.gz', ''), volume: (await readNiftiFile(join(folder, file))).volume };
+}
+
+/** A lesion's semi-axes in voxels: drawn uniformly between `low` and `high` mm, at least `minVoxels` each. */
+function lesionRadii(volume: Volume, random: Random, [low, high]: [number, number], minVoxels: number): Vec3 {
+  const spacing = computeSpacing(volume.geometry.voxelToPatient);
+  const radiiMm: Vec3 = [random.uniform(low, high), random.uniform(low, high), random.uniform(low, high)];
+  return radiiMm.map((mm, axis) => Math.max(minVoxels, mm / spacing[axis]!)) as Vec3;
 }
 
 function mirrorLeftRight(volume: Volume): Volume {

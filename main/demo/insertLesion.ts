@@ -13,6 +13,21 @@ export interface LesionSpec {
 }
 
 /**
+ * The radius factor of an irregular blob in each direction (polar angle theta, azimuth phi): 1 plus four random angular
+ * harmonics of amplitude up to `amplitude`. Draws its numbers from `random` in a fixed order (seeded lesions repeat).
+ */
+export function wobblyBoundary(random: Random, amplitude: number): (theta: number, phi: number) => number {
+  const harmonics = Array.from({ length: 4 }, () => ({
+    a: random.uniform(-amplitude, amplitude),
+    m: 1 + random.integer(3),
+    n: 1 + random.integer(3),
+    phase: random.uniform(0, 2 * Math.PI)
+  }));
+  return (theta, phi) =>
+    1 + harmonics.reduce((sum, h) => sum + h.a * Math.cos(h.m * theta + h.phase) * Math.sin(h.n * phi + h.phase), 0);
+}
+
+/**
  * Inserts a tumour-like lesion: an irregular blob (an ellipsoid whose boundary wobbles with a few random angular
  * harmonics) limited to the brain, a bright textured core with a less bright rim, and a little mass effect that pushes
  * neighbouring tissue outwards. Returns the new volume and the exact lesion mask.
@@ -21,14 +36,7 @@ export function insertLesion(volume: Volume, spec: LesionSpec, random: Random): 
   const [ni, nj, nk] = volume.geometry.dimensions;
   const source = volume.scalars;
   const brainMean = meanOfNonzero(source);
-  const harmonics = Array.from({ length: 4 }, () => ({
-    a: random.uniform(-0.18, 0.18),
-    m: 1 + random.integer(3),
-    n: 1 + random.integer(3),
-    phase: random.uniform(0, 2 * Math.PI)
-  }));
-  const boundary = (theta: number, phi: number) =>
-    1 + harmonics.reduce((sum, h) => sum + h.a * Math.cos(h.m * theta + h.phase) * Math.sin(h.n * phi + h.phase), 0);
+  const boundary = wobblyBoundary(random, 0.18);
   const output = createScalarArray(scalarTypeNameOf(source), source.length);
   output.set(source);
   const mask = new Uint8Array(source.length);

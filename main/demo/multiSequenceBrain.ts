@@ -22,6 +22,7 @@
  */
 import type { Random } from '../common';
 import type { Vec3, Volume } from '../imaging';
+import { wobblyBoundary } from './insertLesion';
 
 export type SyntheticSequence = 'T1' | 'T1c' | 'T2' | 'FLAIR';
 export const syntheticSequences: readonly SyntheticSequence[] = ['T1', 'T1c', 'T2', 'FLAIR'];
@@ -150,14 +151,7 @@ export function buildMultiSequenceCase(brain: Volume, spec: MultiSequenceLesionS
   const [ni, nj, nk] = brain.geometry.dimensions;
   const truth = new Uint8Array(brain.scalars.length);
   const parts = new Uint8Array(brain.scalars.length);
-  const harmonics = Array.from({ length: 4 }, () => ({
-    a: random.uniform(-0.15, 0.15),
-    m: 1 + random.integer(3),
-    n: 1 + random.integer(3),
-    phase: random.uniform(0, 2 * Math.PI)
-  }));
-  const boundary = (theta: number, phi: number) =>
-    1 + harmonics.reduce((sum, h) => sum + h.a * Math.cos(h.m * theta + h.phase) * Math.sin(h.n * phi + h.phase), 0);
+  const boundary = wobblyBoundary(random, 0.15);
   const [ci, cj, ck] = spec.centre;
   const [ri, rj, rk] = spec.radii;
   const reach = 1.4;

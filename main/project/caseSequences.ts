@@ -20,7 +20,7 @@ import {
 } from '../imaging';
 import { createId } from '../common';
 import type { Project } from './Project';
-import { robustRange } from './importVolume';
+import { rangeOf, robustRange } from './importVolume';
 
 /** The project setting that holds the sequence names used as training channels, in order. */
 export const trainingSequencesKey = 'trainingSequences';
@@ -262,17 +262,6 @@ async function refuseAnnotated(project: Project, volumes: VolumeRecord[]): Promi
 
 function uniqueName(name: string, taken: Set<string>): string {
   for (let n = 2; ; n += 1) if (!taken.has(`${name} ${n}`.toLowerCase())) return `${name} ${n}`;
-}
-
-function rangeOf(scalars: ArrayLike<number>): [number, number] {
-  let min = Infinity;
-  let max = -Infinity;
-  for (let index = 0; index < scalars.length; index += 1) {
-    const value = scalars[index]!;
-    if (value < min) min = value;
-    if (value > max) max = value;
-  }
-  return scalars.length === 0 ? [0, 0] : [min, max];
 }
 
 function referenceSummary(volume: VolumeRecord): SequenceSummary {

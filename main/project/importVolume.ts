@@ -160,7 +160,8 @@ function toImportProblem(error: unknown, file: string): ImportProblem {
   throw error;
 }
 
-function rangeOf(scalars: ScalarArray): [number, number] {
+/** The smallest and largest voxel value ([0, 0] for no voxels). */
+export function rangeOf(scalars: ArrayLike<number>): [number, number] {
   let min = Infinity;
   let max = -Infinity;
   for (let index = 0; index < scalars.length; index += 1) {

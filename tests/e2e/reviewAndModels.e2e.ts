@@ -5,16 +5,15 @@ import type { SocketClient } from '../../main/contract';
 import { readSignal, waitForSignals } from './pages/readBodySignals';
 import type { WorkstationPage } from './pages/WorkstationPage';
 import { connectApi, findProjectId } from './support/connectApi';
-import { closeAppSession, openAppSession, type AppSession } from './support/appSession';
+import { closeAppSession, importPhantoms, openAppSession, type AppSession } from './support/appSession';
+import { trainingTimeout } from './pages/TrainingPage';
 import { keepScreenshotOfFailures } from './support/keepScreenshotOfFailures';
 import { copyNewestModelVersion, recordFixtureProposal } from './support/recordFixtureProposal';
-import { anatomyShape, writeOrientationPhantom } from './support/writeOrientationPhantom';
+import { anatomyShape } from './support/writeOrientationPhantom';
 
 const artifacts = resolve(import.meta.dirname, 'artifacts');
 const screens = resolve(import.meta.dirname, '../../docs/results/screens');
 const sliceSize = anatomyShape[0] * anatomyShape[1];
-/** The real training process runs here on two shared cores: minutes, not seconds. */
-const trainingTimeout = 540_000;
 
 /** A square "tumour" on the given slices, as a model's proposal. */
 function squareOn(slices: number[]): Uint8Array {
@@ -47,12 +46,7 @@ describe('model-aware review and a training panel to trust', () => {
     api = connectApi(inject('appUrl'));
     await app.createProject('Review');
     projectId = await findProjectId(api, 'Review');
-    for (const name of ['with-tumour', 'without-tumour', 'second-read', 'untouched-a', 'untouched-b']) {
-      const path = join(session.folder, `${name}.nii`);
-      writeOrientationPhantom(path, 'ras');
-      await app.importFromPath(path, name);
-      ids[name] = await app.volumeId(name);
-    }
+    Object.assign(ids, await importPhantoms(session, ['with-tumour', 'without-tumour', 'second-read', 'untouched-a', 'untouched-b']));
   });
 
   afterAll(async () => {
@@ -62,20 +56,7 @@ describe('model-aware review and a training panel to trust', () => {
   });
 
   it('warns before training on data too thin to learn from, then trains when told to', async () => {
-    await app.chooseVolume('with-tumour');
-    await app.masks.waitForMaskLoaded(ids['with-tumour']!);
-    await app.labels.pressKey('p');
-    await app.labels.pressKey('[');
-    await app.viewport.press('ArrowUp');
-    await app.viewport.press('ArrowUp');
-    await app.labels.pressKey(']');
-    await app.masks.chooseTool('brush');
-    await app.masks.setBrushRadius(4);
-    await app.masks.drawStroke([
-      { x: 60, y: 0 },
-      { x: 100, y: 20 }
-    ]);
-    await app.masks.chooseTool('navigate');
+    await app.tagTumourRangeAndDraw('with-tumour', { strokeOn: 'last' });
     for (const name of ['without-tumour', 'second-read']) {
       await app.chooseVolume(name);
       await app.labels.waitForStates();

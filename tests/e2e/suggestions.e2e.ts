@@ -4,14 +4,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SocketClient } from '../../main/contract';
 import { readNumberSignal, readSignal, waitForSignals } from './pages/readBodySignals';
 import type { WorkstationPage } from './pages/WorkstationPage';
-import { closeAppSession, openAppSession, type AppSession } from './support/appSession';
+import { closeAppSession, importPhantoms, openAppSession, type AppSession } from './support/appSession';
 import { connectApi, findProjectId } from './support/connectApi';
+import { trainingTimeout } from './pages/TrainingPage';
 import { keepScreenshotOfFailures } from './support/keepScreenshotOfFailures';
-import { writeOrientationPhantom } from './support/writeOrientationPhantom';
 
 const artifacts = resolve(import.meta.dirname, 'artifacts');
-/** The real training process runs here on two shared cores: minutes, not seconds. */
-const trainingTimeout = 540_000;
 
 /**
  * The "Annotate next" queue as a user meets it: untagged scans first ask for a tag, G opens the suggested scan, and
@@ -23,20 +21,15 @@ describe('suggestion queue', () => {
   keepScreenshotOfFailures(artifacts, () => page);
   let app: WorkstationPage;
   let api: SocketClient;
-  let folder: string;
   let projectId: string;
 
   beforeAll(async () => {
     session = await openAppSession('suggestions', { viewport: { width: 1100, height: 900 } });
-    ({ page, app, folder } = session);
+    ({ page, app } = session);
     api = connectApi(inject('appUrl'));
     await app.createProject('Suggestions');
     projectId = await findProjectId(api, 'Suggestions');
-    for (const name of ['first', 'second', 'third']) {
-      const path = join(folder, `${name}.nii`);
-      writeOrientationPhantom(path, 'ras');
-      await app.importFromPath(path, name);
-    }
+    await importPhantoms(session, ['first', 'second', 'third']);
   });
 
   afterAll(async () => {
@@ -103,22 +96,7 @@ describe('suggestion queue', () => {
     'after training, a mask suggestion opens its scan on its slice with the brush ready',
     async () => {
       // The second scan: tumour on three slices, one of them drawn; the third stays untagged for the model.
-      await app.chooseVolume('second');
-      const volumeId = await app.volumeId('second');
-      await app.masks.waitForMaskLoaded(volumeId);
-      await app.labels.pressKey('p');
-      await app.labels.pressKey('[');
-      await app.viewport.press('ArrowUp');
-      await app.viewport.press('ArrowUp');
-      await app.labels.pressKey(']');
-      await app.viewport.press('ArrowDown');
-      await app.masks.chooseTool('brush');
-      await app.masks.setBrushRadius(4);
-      await app.masks.drawStroke([
-        { x: 60, y: 0 },
-        { x: 100, y: 20 }
-      ]);
-      await app.masks.chooseTool('navigate');
+      const volumeId = await app.tagTumourRangeAndDraw('second', { strokeOn: 'middle' });
       await app.training.train({ preset: 'tiny', minutes: 1 });
       await app.training.waitForModelVersion(trainingTimeout);
       const beforeProposals = await refreshes();

@@ -9,14 +9,13 @@ import { waitForSignals } from './pages/readBodySignals';
 import { WorkstationPage } from './pages/WorkstationPage';
 import { connectApi, describeMask, findProjectId } from './support/connectApi';
 import { replacePendingProposal } from './support/replacePendingProposal';
-import { closeAppSession, openAppSession, type AppSession } from './support/appSession';
+import { closeAppSession, importPhantoms, openAppSession, type AppSession } from './support/appSession';
+import { trainingTimeout } from './pages/TrainingPage';
 import { keepScreenshotOfFailures } from './support/keepScreenshotOfFailures';
-import { anatomyShape, writeOrientationPhantom } from './support/writeOrientationPhantom';
+import { anatomyShape } from './support/writeOrientationPhantom';
 
 const artifacts = resolve(import.meta.dirname, 'artifacts');
 const sliceSize = anatomyShape[0] * anatomyShape[1];
-/** The real training process runs here on two shared cores: minutes, not seconds. */
-const trainingTimeout = 540_000;
 
 /** Debian's Python with nibabel (not the pyenv one): the count of non-zero voxels and the shape of a NIfTI file. */
 function readNiftiWithNibabel(path: string): { shape: number[]; nonZero: number } {
@@ -50,11 +49,7 @@ describe('training workflow', () => {
     api = connectApi(inject('appUrl'));
     await app.createProject('Training');
     projectId = await findProjectId(api, 'Training');
-    for (const name of ['with-tumour', 'without-tumour', 'untouched']) {
-      const path = join(folder, `${name}.nii`);
-      writeOrientationPhantom(path, 'ras');
-      await app.importFromPath(path, name);
-    }
+    await importPhantoms(session, ['with-tumour', 'without-tumour', 'untouched']);
   });
 
   afterAll(async () => {
@@ -74,22 +69,7 @@ describe('training workflow', () => {
   });
 
   it('tags a scan present with a range and a drawn mask, and another scan absent', async () => {
-    await app.chooseVolume('with-tumour');
-    const volumeId = await app.volumeId('with-tumour');
-    await app.masks.waitForMaskLoaded(volumeId);
-    await app.labels.pressKey('p');
-    await app.labels.pressKey('[');
-    await app.viewport.press('ArrowUp');
-    await app.viewport.press('ArrowUp');
-    await app.labels.pressKey(']');
-    await app.viewport.press('ArrowDown');
-    await app.masks.chooseTool('brush');
-    await app.masks.setBrushRadius(4);
-    await app.masks.drawStroke([
-      { x: 60, y: 0 },
-      { x: 100, y: 20 }
-    ]);
-    await app.masks.chooseTool('navigate');
+    const volumeId = await app.tagTumourRangeAndDraw('with-tumour', { strokeOn: 'middle' });
     await app.chooseVolume('without-tumour');
     await app.labels.waitForStates();
     await app.labels.pressKey('a');

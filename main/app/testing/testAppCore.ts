@@ -29,6 +29,8 @@ export interface TestAppCore {
   call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallResult<N>>;
   /** Adds a synthetic int16 NIfTI-like scan to the project; returns its volume id. */
   addVolume(projectId: string, volume: TestVolume): Promise<string>;
+  /** Closes the core and opens a new one on the same workspace, as the next start of the app would. */
+  reopen(): Promise<void>;
   /** Closes the core and removes the folder. */
   close(): Promise<void>;
 }
@@ -36,11 +38,14 @@ export interface TestAppCore {
 export function createTestAppCore(prefix: string, options: { workspaceSubfolder?: string } = {}): TestAppCore {
   const folder = mkdtempSync(join(tmpdir(), prefix));
   const workspace = options.workspaceSubfolder ? join(folder, options.workspaceSubfolder) : folder;
-  const core = createAppCore({ workspaceFolder: workspace, logger: { info: () => {}, error: () => {} } });
+  const open = () => createAppCore({ workspaceFolder: workspace, logger: { info: () => {}, error: () => {} } });
+  let core = open();
   return {
     folder,
     workspace,
-    core,
+    get core() {
+      return core;
+    },
     async call(name, input) {
       const outcome = await core.dispatch(name, input, { host: 'web' });
       if (!outcome.ok) throw Object.assign(new Error(outcome.error.message), outcome.error);
@@ -58,6 +63,10 @@ export function createTestAppCore(prefix: string, options: { workspaceSubfolder?
       };
       const description = { sourceFormat: 'nifti' as const, sourceFiles: volume.sourceFiles ?? [], warnings: [] };
       return (await addImportedVolume(project, { volume: { geometry, scalars }, description }, volume.name ?? 'x')).id;
+    },
+    async reopen() {
+      await core.close();
+      core = open();
     },
     async close() {
       await core.close();

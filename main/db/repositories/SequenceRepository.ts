@@ -1,28 +1,15 @@
-import type { Database, Row, Transaction } from '../Database';
-import type { ScalarTypeName, SequenceRecord } from '../records';
+import type { Database, Transaction } from '../Database';
+import type { SequenceRecord } from '../records';
+import { readImageColumns, type ImageColumns } from './imageColumns';
 
-interface SequenceRow extends Row {
+interface SequenceRow extends ImageColumns {
   id: string;
   volume_id: string;
   name: string;
   position: number;
-  source_kind: string;
-  source_files: string;
-  series_description: string | null;
-  series_instance_uid: string | null;
-  modality: string | null;
-  frame_of_reference: string | null;
   source_dimensions: string;
   source_voxel_to_patient: string;
-  scalar_type: string;
-  min_value: number;
-  max_value: number;
-  window_center: number;
-  window_width: number;
-  cache_file: string;
   placement: string;
-  warnings: string;
-  created_at: string;
 }
 
 /**
@@ -101,26 +88,13 @@ async function insert(tx: Transaction, sequence: SequenceRecord): Promise<void> 
 
 function toRecord(row: SequenceRow): SequenceRecord {
   return {
+    ...readImageColumns(row),
     id: row.id,
     volumeId: row.volume_id,
     name: row.name,
     position: row.position,
-    sourceKind: row.source_kind === 'dicom' ? 'dicom' : 'nifti',
-    sourceFiles: JSON.parse(row.source_files) as string[],
-    seriesDescription: row.series_description,
-    seriesInstanceUid: row.series_instance_uid,
-    modality: row.modality,
-    frameOfReference: row.frame_of_reference,
     sourceDimensions: JSON.parse(row.source_dimensions) as [number, number, number],
     sourceVoxelToPatient: JSON.parse(row.source_voxel_to_patient) as number[],
-    scalarType: row.scalar_type as ScalarTypeName,
-    minValue: row.min_value,
-    maxValue: row.max_value,
-    windowCenter: row.window_center,
-    windowWidth: row.window_width,
-    cacheFile: row.cache_file,
-    placement: JSON.parse(row.placement) as SequenceRecord['placement'],
-    warnings: JSON.parse(row.warnings) as string[],
-    createdAt: row.created_at
+    placement: JSON.parse(row.placement) as SequenceRecord['placement']
   };
 }

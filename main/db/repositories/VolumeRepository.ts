@@ -1,36 +1,23 @@
-import type { Database, Row } from '../Database';
+import type { Database } from '../Database';
 import type { VolumeScaling } from '../../imaging';
-import type { ScalarTypeName, VolumeRecord } from '../records';
+import type { VolumeRecord } from '../records';
+import { readImageColumns, type ImageColumns } from './imageColumns';
 
-interface VolumeRow extends Row {
+interface VolumeRow extends ImageColumns {
   id: string;
   name: string;
-  source_kind: string;
-  source_files: string;
   patient_name: string | null;
   patient_id: string | null;
   study_description: string | null;
-  series_description: string | null;
-  modality: string | null;
-  series_instance_uid: string | null;
   dim_i: number;
   dim_j: number;
   dim_k: number;
   voxel_to_patient: string;
   nifti_layout: string | null;
-  scalar_type: string;
-  min_value: number;
-  max_value: number;
-  window_center: number;
-  window_width: number;
-  cache_file: string;
-  warnings: string;
   volume_index: number | null;
   volume_count: number | null;
   scaling: string | null;
-  created_at: string;
   sequence_name: string | null;
-  frame_of_reference: string | null;
   study_instance_uid: string | null;
   content_hash: string | null;
   study_date: string | null;
@@ -122,32 +109,19 @@ export class VolumeRepository {
 
 function toRecord(row: VolumeRow): VolumeRecord {
   return {
+    ...readImageColumns(row),
     id: row.id,
     name: row.name,
-    sourceKind: row.source_kind === 'dicom' ? 'dicom' : 'nifti',
-    sourceFiles: JSON.parse(row.source_files) as string[],
     patientName: row.patient_name,
     patientId: row.patient_id,
     studyDescription: row.study_description,
-    seriesDescription: row.series_description,
-    modality: row.modality,
-    seriesInstanceUid: row.series_instance_uid,
     dimensions: [row.dim_i, row.dim_j, row.dim_k],
     voxelToPatient: JSON.parse(row.voxel_to_patient) as number[],
     niftiLayout: row.nifti_layout ? (JSON.parse(row.nifti_layout) as VolumeRecord['niftiLayout']) : null,
-    scalarType: row.scalar_type as ScalarTypeName,
-    minValue: row.min_value,
-    maxValue: row.max_value,
-    windowCenter: row.window_center,
-    windowWidth: row.window_width,
-    cacheFile: row.cache_file,
-    warnings: JSON.parse(row.warnings) as string[],
     volumeIndex: row.volume_index ?? null,
     volumeCount: row.volume_count ?? null,
     scaling: row.scaling ? (JSON.parse(row.scaling) as VolumeScaling) : null,
-    createdAt: row.created_at,
     sequenceName: row.sequence_name,
-    frameOfReference: row.frame_of_reference,
     studyInstanceUid: row.study_instance_uid,
     contentHash: row.content_hash ?? null,
     studyDate: row.study_date ?? null

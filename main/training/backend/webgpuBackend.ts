@@ -12,14 +12,15 @@
  *   and register the backend with that device, instead of the package's own factory, so that the adapter is known
  *   before training starts and software adapters can be refused.
  *
+ * Dawn is first asked in a child process (`webgpuProbe.ts`), so that what its native code writes to stderr never reaches
+ * the user; it is loaded here only when that answer names an adapter that may train.
+ *
  * Software adapters (SwiftShader, lavapipe, WARP) are refused unless asked for: a GenSeg step there is minutes of
  * shader compilation and a dispatch per millisecond. Tests ask for them (`allowSoftware`, or
  * GENSEG_WEBGPU_ALLOW_SOFTWARE=1 in the environment).
  */
 import { tf } from '../tf';
-
-/** Dawn's names for the native APIs, in the order tried on each platform. */
-type DawnApi = 'vulkan' | 'metal' | 'd3d12';
+import { dawnEnvironment, probeWebGpu, type DawnApi, type ProbedAdapterInfo } from './webgpuProbe';
 
 const apiNames: Record<DawnApi, string> = { vulkan: 'Vulkan', metal: 'Metal', d3d12: 'Direct3D 12' };
 
@@ -72,20 +73,33 @@ export async function activateWebGpu(options: WebGpuOptions = {}): Promise<WebGp
     await setWebGpuBackend();
     return active.adapter;
   }
+  // Asked in a child first: where no adapter may train (most machines without a GPU), Dawn never loads here.
+  const probe = await probeWebGpu(platformApis(), allowSoftware);
+  if (probe.loadFailure !== undefined) throw new Error(`the WebGPU library could not load: ${probe.loadFailure.split('\n')[0]}`);
+  const names = parseAdapterNames(probe.listing);
+  const reasons: string[] = [];
+  const usable: DawnApi[] = [];
+  for (const { api, info } of probe.adapters) {
+    const description = info ? describeAdapter(info, api, names) : null;
+    if (!description) reasons.push(`no ${apiNames[api]} adapter`);
+    else if (description.software && !allowSoftware) reasons.push(refusalOf(description));
+    else usable.push(api);
+  }
+  if (usable.length === 0) throw new Error(reasons.join('; ') || `WebGPU has no native API on ${process.platform}`);
+  Object.assign(process.env, dawnEnvironment(allowSoftware));
   // The backend package registers its kernels on load, and its own backend factory only if navigator.gpu already
   // exists; ours replaces that factory below either way.
   const backendPackage = (await import('@tensorflow/tfjs-backend-webgpu')) as typeof import('@tensorflow/tfjs-backend-webgpu');
   const dawn = (await import('webgpu')) as unknown as DawnModule;
   installWebGpuGlobals(dawn.globals);
-  const reasons: string[] = [];
-  for (const api of platformApis()) {
+  for (const api of usable) {
     const gpu = dawn.create([`backend=${api}`]);
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
     if (!adapter) {
       reasons.push(`no ${apiNames[api]} adapter`);
       continue;
     }
-    const description = describeAdapter(adapter, api, await listAdapterNames(dawn));
+    const description = describeAdapter(adapter.info, api, names);
     if (description.software && !allowSoftware) {
       reasons.push(refusalOf(description));
       continue;
@@ -159,11 +173,10 @@ function deviceDescriptorFor(adapter: GPUAdapter): GPUDeviceDescriptor {
 const softwareNames = /swiftshader|llvmpipe|lavapipe|softpipe|basic render|\bwarp\b/i;
 
 function describeAdapter(
-  adapter: GPUAdapter,
+  info: Pick<ProbedAdapterInfo, 'vendor' | 'architecture' | 'device' | 'description'> & { isFallbackAdapter?: boolean },
   api: DawnApi,
   names: { api: string; name: string }[]
 ): WebGpuAdapterDescription {
-  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
   // WebGPU normalises `info.device` ("nvidia-geforce-rtx-4070"); Dawn's adapter list has the name as the driver says it.
   const listed = names.filter((entry) => entry.api === api);
   const match =
@@ -183,14 +196,9 @@ function normalise(text: string): string {
 
 /**
  * Every adapter Dawn sees, with its API and full name. Dawn lists them in the error it gives when asked for an adapter
- * that does not exist (the documented way to list adapters in the `webgpu` package); an empty list if that changes.
+ * that does not exist (the documented way to list adapters in the `webgpu` package; the probe asks); an empty list if
+ * that changes.
  */
-async function listAdapterNames(dawn: DawnModule): Promise<{ api: string; name: string }[]> {
-  try {
-    await dawn.create(['adapter=genseg-workstation-lists-adapters']).requestAdapter();
-    return [];
-  } catch (error) {
-    const text = error instanceof Error ? error.message : String(error);
-    return [...text.matchAll(/\* backend: '([^']+)', name: '(.*)'$/gm)].map((m) => ({ api: m[1]!, name: m[2]! }));
-  }
+function parseAdapterNames(listing: string): { api: string; name: string }[] {
+  return [...listing.matchAll(/\* backend: '([^']+)', name: '(.*)'$/gm)].map((m) => ({ api: m[1]!, name: m[2]! }));
 }

@@ -1,3 +1,4 @@
+import type { TrainingReadiness } from '../../contract';
 import type { ProjectStore } from '../../db';
 import { planTrainingData, splitVolumes } from './buildTrainingSet';
 
@@ -8,30 +9,14 @@ import { planTrainingData, splitVolumes } from './buildTrainingSet';
  */
 export const thinDataRule = { maskedSlices: 3, slicesOfEachKind: 10, taggedScans: 2 } as const;
 
-/** What the project's data allows now: how much there is, what is held out, and what is missing to measure accuracy. */
-export interface TrainingDataAssessment {
-  /** Scans with at least one tagged slice (the only ones training reads). */
-  taggedScans: number;
-  presentSlices: number;
-  absentSlices: number;
-  maskedSlices: number;
-  /** The scans set aside to measure accuracy (the same split training makes: stable, by each scan's id). */
-  heldOutScans: { id: string; name: string }[];
+/**
+ * What the project's data allows now: how much there is, what is held out, and what is missing to measure accuracy
+ * (the API's TrainingReadiness), with the held-out slices counted by kind.
+ */
+export interface TrainingDataAssessment extends TrainingReadiness {
   heldOutMaskedSlices: number;
   heldOutPresentSlices: number;
   heldOutAbsentSlices: number;
-  /** Held-out Dice can be measured: a held-out scan has tumour drawn. */
-  diceMeasurable: boolean;
-  /** Held-out AUROC can be measured: the held-out scans have slices of both kinds. */
-  aurocMeasurable: boolean;
-  /** Mask slices to draw on a held-out scan for Dice to be measured; 0 when it is, null when drawing alone cannot. */
-  slicesToDrawForDice: number | null;
-  /** Scans to tag before one is held out; 0 when one is already. */
-  scansToTagForHoldOut: number;
-  /** "Draw masks on N more slices, or tag M more scans, to measure accuracy", or null when accuracy is measured. */
-  toMeasure: string | null;
-  /** Why the data is too thin to learn from (the rule, in the user's words), or null. */
-  thinData: string | null;
 }
 
 /**

@@ -1,6 +1,9 @@
 import type { Page } from 'playwright-core';
 import { readNumberSignal, readSignal, waitForSignals } from './readBodySignals';
 
+/** The real training process runs here on two shared cores: minutes, not seconds. */
+export const trainingTimeout = 540_000;
+
 /** The training panel: Train (with the advanced fold), the live progress, the model versions and "Propose". */
 export class TrainingPage {
   constructor(private readonly page: Page) {}

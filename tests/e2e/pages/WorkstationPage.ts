@@ -113,6 +113,31 @@ export class WorkstationPage {
     );
   }
 
+  /**
+   * Opens scan `name` and teaches it as a clinician with little time would: tagged tumour-present on a range of three
+   * slices from the slice shown, and one brush stroke on the range's last slice (`strokeOn: 'last'`) or on the one
+   * below it (`'middle'`). Waits for every save; returns the scan's id.
+   */
+  async tagTumourRangeAndDraw(name: string, { strokeOn }: { strokeOn: 'last' | 'middle' }): Promise<string> {
+    await this.chooseVolume(name);
+    const volumeId = await this.volumeId(name);
+    await this.masks.waitForMaskLoaded(volumeId);
+    await this.labels.pressKey('p');
+    await this.labels.pressKey('[');
+    await this.viewport.press('ArrowUp');
+    await this.viewport.press('ArrowUp');
+    await this.labels.pressKey(']');
+    if (strokeOn === 'middle') await this.viewport.press('ArrowDown');
+    await this.masks.chooseTool('brush');
+    await this.masks.setBrushRadius(4);
+    await this.masks.drawStroke([
+      { x: 60, y: 0 },
+      { x: 100, y: 20 }
+    ]);
+    await this.masks.chooseTool('navigate');
+    return volumeId;
+  }
+
   /** Reloads the page (the token must survive: it is kept for the tab, not in the address). */
   async reload(): Promise<void> {
     await this.page.reload();

@@ -5,6 +5,7 @@ import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { WorkstationPage } from '../pages/WorkstationPage';
 import { collectPageErrors, launchBrowser } from './launchBrowser';
+import { writeOrientationPhantom } from './writeOrientationPhantom';
 
 export const artifacts = resolve(import.meta.dirname, '../artifacts');
 
@@ -35,4 +36,19 @@ export async function closeAppSession(session: AppSession | undefined, name: str
   writeFileSync(join(artifacts, `${name}-page-errors.txt`), session.pageErrors.join('\n'));
   await session.browser.close();
   rmSync(session.folder, { recursive: true, force: true });
+}
+
+/**
+ * Writes one RAS orientation phantom per name into the session's folder and imports each by its path, as a user types
+ * it; returns the scans' ids by name.
+ */
+export async function importPhantoms(session: AppSession, names: string[]): Promise<Record<string, string>> {
+  const ids: Record<string, string> = {};
+  for (const name of names) {
+    const path = join(session.folder, `${name}.nii`);
+    writeOrientationPhantom(path, 'ras');
+    await session.app.importFromPath(path, name);
+    ids[name] = await session.app.volumeId(name);
+  }
+  return ids;
 }

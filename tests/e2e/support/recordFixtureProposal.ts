@@ -1,6 +1,6 @@
-import { cp, readFile } from 'node:fs/promises';
+import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ProjectStore } from '../../../main/db';
+import { newestModelVersion, sliceAreasOf, withProjectStore } from './projectStoreBesideHost';
 
 /**
  * Makes `labels` the scan's live proposal from the project's newest model version, as if that model had proposed them:
@@ -16,16 +16,9 @@ export async function recordFixtureProposal(
   sliceSize: number,
   status: 'pending' | 'disagreement'
 ): Promise<{ proposalId: string; proposedSlices: number[] }> {
-  const registry = JSON.parse(await readFile(join(workspaceFolder, 'projects.json'), 'utf8')) as { id: string; folder: string }[];
-  const folder = registry.find((entry) => entry.id === projectId)?.folder;
-  if (!folder) throw new Error(`project ${projectId} is not in the workspace`);
-  const store = await ProjectStore.open(join(folder, 'project.sqlite'));
-  try {
-    const [newest] = (await store.modelVersions.list()).sort((a, b) => b.number - a.number);
-    if (!newest) throw new Error('the project has no model version');
-    const sliceAreas = Array.from({ length: labels.length / sliceSize }, (_, slice) =>
-      labels.subarray(slice * sliceSize, (slice + 1) * sliceSize).reduce((sum, value) => sum + (value ? 1 : 0), 0)
-    );
+  return withProjectStore(workspaceFolder, projectId, async (store) => {
+    const newest = await newestModelVersion(store);
+    const sliceAreas = sliceAreasOf(labels, sliceSize);
     const proposalId = `fixture-${volumeId}`;
     await store.proposals.replaceLive(volumeId, {
       id: proposalId,
@@ -38,9 +31,7 @@ export async function recordFixtureProposal(
       createdAt: new Date().toISOString()
     });
     return { proposalId, proposedSlices: sliceAreas.flatMap((area, slice) => (area > 0 ? [slice] : [])) };
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 /**
@@ -48,13 +39,8 @@ export async function recordFixtureProposal(
  * the review toolbar then offers a choice of model, and the copy really proposes. Returns its number.
  */
 export async function copyNewestModelVersion(workspaceFolder: string, projectId: string, name: string): Promise<number> {
-  const registry = JSON.parse(await readFile(join(workspaceFolder, 'projects.json'), 'utf8')) as { id: string; folder: string }[];
-  const folder = registry.find((entry) => entry.id === projectId)?.folder;
-  if (!folder) throw new Error(`project ${projectId} is not in the workspace`);
-  const store = await ProjectStore.open(join(folder, 'project.sqlite'));
-  try {
-    const [newest] = (await store.modelVersions.list()).sort((a, b) => b.number - a.number);
-    if (!newest) throw new Error('the project has no model version');
+  return withProjectStore(workspaceFolder, projectId, async (store, folder) => {
+    const newest = await newestModelVersion(store);
     const id = `${newest.id}-copy`;
     const weightsFolder = join('models', 'versions', id);
     await cp(join(folder, newest.weightsFolder), join(folder, weightsFolder), { recursive: true });
@@ -62,7 +48,5 @@ export async function copyNewestModelVersion(workspaceFolder: string, projectId:
     const number = await store.modelVersions.create({ ...rest, id, weightsFolder, createdAt: new Date().toISOString() });
     await store.modelVersions.rename(id, name);
     return number;
-  } finally {
-    await store.close();
-  }
+  });
 }

@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { ProjectStore } from '../../../main/db';
+import { sliceAreasOf, withProjectStore } from './projectStoreBesideHost';
 
 /**
  * Replaces the pending proposal of a volume with `labels` from the same model version, as if that model had proposed
@@ -14,19 +12,12 @@ export async function replacePendingProposal(
   labels: Uint8Array,
   sliceSize: number
 ): Promise<number[]> {
-  const registry = JSON.parse(await readFile(join(workspaceFolder, 'projects.json'), 'utf8')) as { id: string; folder: string }[];
-  const folder = registry.find((entry) => entry.id === projectId)?.folder;
-  if (!folder) throw new Error(`project ${projectId} is not in the workspace`);
-  const store = await ProjectStore.open(join(folder, 'project.sqlite'));
-  try {
+  return withProjectStore(workspaceFolder, projectId, async (store) => {
     const pending = (await store.proposals.listForVolume(volumeId)).filter((proposal) => proposal.status === 'pending');
     if (pending.length !== 1) throw new Error(`expected one pending proposal, found ${pending.length}`);
     const [modelProposal] = pending;
     await store.proposals.setStatus(modelProposal!.id, 'reviewed');
-    const slices = labels.length / sliceSize;
-    const sliceAreas = Array.from({ length: slices }, (_, slice) =>
-      labels.subarray(slice * sliceSize, (slice + 1) * sliceSize).reduce((sum, value) => sum + (value ? 1 : 0), 0)
-    );
+    const sliceAreas = sliceAreasOf(labels, sliceSize);
     await store.proposals.insert({
       ...modelProposal!,
       id: `${modelProposal!.id}-fixture`,
@@ -37,7 +28,5 @@ export async function replacePendingProposal(
       createdAt: new Date().toISOString()
     });
     return sliceAreas.flatMap((area, slice) => (area > 0 ? [slice] : []));
-  } finally {
-    await store.close();
-  }
+  });
 }
