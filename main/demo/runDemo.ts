@@ -28,6 +28,11 @@ export interface DemoOptions {
    * order, as the models' channels. Absent: one T1-weighted scan per case, as before.
    */
   sequences?: string[];
+  /**
+   * More sets of sequences to train every method on, after `sequences`, on the same project (same scans, masks and
+   * held-out split): a paired comparison, e.g. all four sequences against FLAIR alone.
+   */
+  moreSequenceSets?: string[][];
   report(line: string): void;
   progress(fraction: number, label: string): void;
 }
@@ -174,11 +179,14 @@ export async function runDemo(core: AppCore, options: DemoOptions): Promise<Demo
   const files: string[] = [];
   const scores: MethodScore[] = [];
   const drawnVolumes = new Set(drawn.map((entry) => entry.volumeId));
-  for (const [index, demoMethod] of options.methods.entries()) {
-    const method = demoMethod.name;
+  const sequenceSets = options.sequences?.length ? [options.sequences, ...(options.moreSequenceSets ?? [])] : [null];
+  const runs = sequenceSets.flatMap((sequences) => options.methods.map((demoMethod) => ({ sequences, demoMethod })));
+  for (const [index, { sequences, demoMethod }] of runs.entries()) {
+    if (sequences && index > 0 && sequences !== runs[index - 1]!.sequences) await setTrainingSequences(project, sequences);
+    const method = sequences && sequenceSets.length > 1 ? `${demoMethod.name} · ${sequences.join('+')}` : demoMethod.name;
     const folderName = method.replace(/[^a-z0-9]+/gi, '-');
-    const share = 1 / options.methods.length;
-    const versionId = await trainFor(core, projectId, demoMethod, options, (fraction, label) =>
+    const share = 1 / runs.length;
+    const versionId = await trainFor(core, projectId, { ...demoMethod, name: method }, options, (fraction, label) =>
       options.progress(share * (index + fraction * 0.85), label)
     );
     options.progress(share * (index + 0.85), `${method}: proposing masks for every scan`);

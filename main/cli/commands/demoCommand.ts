@@ -7,7 +7,7 @@ export const demoCommand: Command = {
   name: 'demo',
   summary: 'Build the sample project (real brains, synthetic lesions), train GenSeg and two baselines, propose, score and export',
   usage:
-    'demo [--out DIR] [--minutes N per method, default 6 | --steps N per method] [--masks FRACTION of tumour slices, default 0.03] [--seed N, default 7] [--methods genseg,segmentation-only,segmentation-only+absent] [--sequences T1,T1c,T2,FLAIR]',
+    'demo [--out DIR] [--minutes N per method, default 6 | --steps N per method] [--masks FRACTION of tumour slices, default 0.03] [--seed N, default 7] [--methods genseg,segmentation-only,segmentation-only+absent] [--sequences T1,T1c,T2,FLAIR[/FLAIR/…]: more sets after a slash, trained on the same project]',
   async run(args, context) {
     const { values } = parseArgs({
       args,
@@ -22,7 +22,11 @@ export const demoCommand: Command = {
       }
     });
     // Multi-sequence cases (synthetic T1, T1c, T2, FLAIR of the same brains); the named ones are the channels, in order.
-    const sequences = values.sequences?.split(',').map((name) => name.trim()).filter(Boolean);
+    const sequenceSets = (values.sequences ?? '')
+      .split('/')
+      .map((set) => set.split(',').map((name) => name.trim()).filter(Boolean))
+      .filter((set) => set.length > 0);
+    const sequences = sequenceSets[0];
     const minutes = Number(values.minutes ?? 6);
     const maskFraction = Number(values.masks ?? 0.03);
     const steps = values.steps === undefined ? undefined : Number(values.steps);
@@ -47,7 +51,7 @@ export const demoCommand: Command = {
       seed,
       maskFraction,
       methods,
-      ...(sequences?.length ? { sequences } : {}),
+      ...(sequences?.length ? { sequences, moreSequenceSets: sequenceSets.slice(1) } : {}),
       report: (line) => context.err(`${line}\n`),
       progress: (fraction, label) => {
         const now = Date.now();
@@ -64,17 +68,18 @@ export const demoCommand: Command = {
       return exitCodes.ok;
     }
     const cell = (value: number | null) => (value === null ? 'n/a' : value.toFixed(3));
+    const width = Math.max(26, ...report.scores.map((score) => score.method.length));
     const rows = report.scores.map(
       (score) =>
-        `| ${score.method.padEnd(26)} | ${score.meanDice.toFixed(3)}     | ${score.pooledDice.toFixed(3)}       | ${cell(score.unannotatedDice).padEnd(17)} | ${score.falseVoxelsPerHealthyScan.toFixed(0).padStart(12)} | ${cell(score.validationDice).padEnd(15)} | ${`${score.steps ?? '?'} (${score.bestStep ?? '?'})`.padEnd(12)} |`
+        `| ${score.method.padEnd(width)} | ${score.meanDice.toFixed(3)}     | ${score.pooledDice.toFixed(3)}       | ${cell(score.unannotatedDice).padEnd(17)} | ${score.falseVoxelsPerHealthyScan.toFixed(0).padStart(12)} | ${cell(score.validationDice).padEnd(15)} | ${`${score.steps ?? '?'} (${score.bestStep ?? '?'})`.padEnd(12)} |`
     );
     context.out(
       [
         '',
         `GenSeg Workstation demo: ${report.cases} scans, ${report.tumourSlices} tumour slices, ${report.maskedSlices} with a drawn mask, ${steps ? `${steps} steps` : `${minutes} min`} of training per method, seed ${seed}`,
         '',
-        '| method                     | mean Dice | pooled Dice | unannotated Dice  | false voxels | validation Dice | steps (kept) |',
-        '| -------------------------- | --------- | ----------- | ----------------- | ------------ | --------------- | ------------ |',
+        `| ${'method'.padEnd(width)} | mean Dice | pooled Dice | unannotated Dice  | false voxels | validation Dice | steps (kept) |`,
+        `| ${'-'.repeat(width)} | --------- | ----------- | ----------------- | ------------ | --------------- | ------------ |`,
         ...rows,
         '',
         `Dice is 3D, against the exact synthetic lesions, over the ${report.cases} scans' proposals; unannotated: pooled over the lesion scans nobody drew on;`,
