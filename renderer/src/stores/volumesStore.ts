@@ -144,11 +144,15 @@ export const useVolumesStore = defineStore('volumes', () => {
     rememberScan(projects.currentProjectId, volumeId);
   }
 
-  /** Voxels are large: they go straight to the viewer and are never kept in reactive state. */
-  function fetchVoxels(volumeId: string): Promise<VolumeVoxels> {
+  /**
+   * Voxels are large: they go straight to the viewer and are never kept in reactive state. `sequenceId`: another
+   * sequence of the case (on the same grid); the volume's own voxels without it.
+   */
+  function fetchVoxels(volumeId: string, sequenceId?: string): Promise<VolumeVoxels> {
     const projectId = projects.currentProjectId;
     if (!projectId) return Promise.reject(new Error('no project is open'));
-    return useApiClient().call('getVolumeVoxels', { projectId, volumeId });
+    const sequence = sequenceId && sequenceId !== volumeId ? { sequenceId } : {};
+    return useApiClient().call('getVolumeVoxels', { projectId, volumeId, ...sequence });
   }
 
   // The list shows each volume's tags, masks and pending proposals: any of them changing refreshes it.
