@@ -26,6 +26,7 @@ export type SignalName =
   | 'sequenceNames'
   | 'viewerSequence'
   | 'viewerCompanionSequence'
+  | 'trainingChannels'
   | 'volumeJump'
   | 'weakLabels'
   | 'weakLabelsSaved'
