@@ -7,7 +7,7 @@ import { useSequencesStore } from '../stores/sequencesStore';
 import { useVolumesStore } from '../stores/volumesStore';
 import type { Unsubscribe } from '../viewer/Emitter';
 import { isTypingTarget } from './isTypingTarget';
-import type { ViewerState } from './useVolumeDisplay';
+import { nextFrame, type ViewerState } from './useVolumeDisplay';
 
 const sequenceKeys = ['sequences.next', 'sequences.previous', 'sequences.sideBySide'] as const;
 
@@ -34,7 +34,11 @@ export function useSequenceDisplay(state: Ref<ViewerState>) {
     try {
       const voxels = await volumes.fetchVoxels(shown.volumeId, sequenceId);
       if (current !== mainRequest) return;
+      const drawn = nextFrame(viewer);
       await viewer.showSequence(voxels, sequenceId, sequences.windows.windowFor(shown.volumeId, sequence));
+      if (viewer.getShownVolume()?.sequenceId !== sequenceId) return;
+      // Said once the frame with the new voxels is drawn (tests take screenshots then).
+      await drawn;
       if (viewer.getShownVolume()?.sequenceId !== sequenceId) return;
       sequences.markShown(sequenceId);
       // Side by side never shows one sequence twice: the one left takes the other place.

@@ -126,7 +126,7 @@ export function useVolumeDisplay() {
 }
 
 /** Resolves after the viewer's next frame. */
-function nextFrame(viewer: ViewerService): Promise<void> {
+export function nextFrame(viewer: ViewerService): Promise<void> {
   return new Promise((resolve) => {
     const unsubscribe = viewer.onDidRender(() => {
       unsubscribe();

@@ -40,6 +40,8 @@ export interface AppSignals {
   viewerSequence: string;
   /** The sequence the side-by-side view shows ('' while it is off). */
   viewerCompanionSequence: string;
+  /** The acquired slice (k) the side-by-side view shows, from its own camera ('' while it is off). */
+  viewerCompanionSlice: string;
   /** The project's training channels, by sequence name in order ('' : each case's reference sequence). */
   trainingChannels: string;
   /** The last U/V jump in the volume list: 'untagged:<id>' or 'to-review:none'. */

@@ -336,6 +336,15 @@ export class ViewerService extends ViewerEvents {
     return this.companionActive ? this.companionVolume?.sequenceId : undefined;
   }
 
+  /** The acquired slice (k) the side-by-side view's camera is on, while it is on screen: the same as the main one's. */
+  getCompanionSlice(): number | undefined {
+    const shown = this.shown;
+    const camera = this.companionActive && this.companionVolume ? this.viewports?.companion?.getCamera() : undefined;
+    const { focalPoint, position, viewPlaneNormal } = camera ?? {};
+    if (!shown || !focalPoint || !position || !viewPlaneNormal) return undefined;
+    return sliceAtCamera(shown, { focalPoint, position, viewPlaneNormal }).index;
+  }
+
   /** The side-by-side view's window, while it is on screen. */
   getCompanionWindow(): WindowState | undefined {
     const range = this.companionActive ? this.viewports?.companion?.getProperties()?.voiRange : undefined;

@@ -26,6 +26,7 @@ export type SignalName =
   | 'sequenceNames'
   | 'viewerSequence'
   | 'viewerCompanionSequence'
+  | 'viewerCompanionSlice'
   | 'trainingChannels'
   | 'volumeJump'
   | 'weakLabels'

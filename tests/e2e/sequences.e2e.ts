@@ -1,0 +1,203 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Random } from '../../main/common';
+import { buildMultiSequenceCase, syntheticSequences } from '../../main/demo/multiSequenceBrain';
+import { readNiftiFile, writeNiftiFile } from '../../main/imaging';
+import { readNumberSignal, readSignal, waitForSignals } from './pages/readBodySignals';
+import { WorkstationPage } from './pages/WorkstationPage';
+import { closeAppSession, openAppSession, type AppSession } from './support/appSession';
+import { decodePng } from './support/decodePng';
+import { keepScreenshotOfFailures } from './support/keepScreenshotOfFailures';
+
+const artifacts = resolve(import.meta.dirname, 'artifacts');
+const screens = resolve(import.meta.dirname, '../../docs/results/screens');
+const sampleBrain = resolve(import.meta.dirname, '../../resources/sample-brains/colin27.nii.gz');
+
+/** Pixels of the mask's colour (reddish; the brain is grey) in a screenshot. */
+function maskPixels(png: Uint8Array): number {
+  const { width, height, rgba } = decodePng(png);
+  let count = 0;
+  for (let pixel = 0; pixel < width * height; pixel += 1) {
+    const [r, g, b] = [rgba[pixel * 4]!, rgba[pixel * 4 + 1]!, rgba[pixel * 4 + 2]!];
+    if (r - g > 40 && r - b > 40) count += 1;
+  }
+  return count;
+}
+
+/** Mean absolute grey difference of two same-sized screenshots (0 to 255). */
+function meanDifference(first: Uint8Array, second: Uint8Array): number {
+  const a = decodePng(first);
+  const b = decodePng(second);
+  expect([a.width, a.height]).toEqual([b.width, b.height]);
+  let sum = 0;
+  for (let pixel = 0; pixel < a.width * a.height; pixel += 1) sum += Math.abs(a.rgba[pixel * 4]! - b.rgba[pixel * 4]!);
+  return sum / (a.width * a.height);
+}
+
+/**
+ * Issue 18 as a clinician reads a brain tumour: one patient's T1, T1c, T2 and FLAIR made one case, S steps through
+ * them on the same slice with the mask still drawn, each keeps its own window, D puts two side by side, scrolled
+ * together, the mask over both.
+ */
+describe('a case of several sequences in the viewer', () => {
+  let session: AppSession | undefined;
+  let page: Page;
+  let app: WorkstationPage;
+  keepScreenshotOfFailures(artifacts, () => page);
+  let caseId: string;
+
+  const viewport = () => page.getByTestId('viewport');
+  /** The scan list's entry named exactly `name` (brain_T1 is in brain_T1c's name too). */
+  const scanItem = (name: string) =>
+    page.getByTestId('volume-item').filter({ has: page.locator('.name', { hasText: new RegExp(`^${name}$`) }) });
+  const companion = () => page.getByTestId('viewport-companion');
+
+  async function pressKey(key: string): Promise<void> {
+    await viewport().focus();
+    await page.keyboard.press(key);
+  }
+
+  /** The app says which sequence is on screen once the frame with its voxels is drawn. */
+  async function waitForSequence(name: string): Promise<void> {
+    await waitForSignals(page, [{ signal: 'viewerSequence', is: 'equal', value: name }]);
+  }
+
+  beforeAll(async () => {
+    session = await openAppSession('sequences', { viewport: { width: 1400, height: 860 } });
+    ({ page, app } = session);
+    // One brain as four co-registered sequences with one lesion (main/demo/multiSequenceBrain.ts): oedema bright on
+    // FLAIR and T2, an enhancing ring on T1c only, so the sequences look different on the same slice.
+    const { volume } = await readNiftiFile(sampleBrain);
+    const [ni, nj, nk] = volume.geometry.dimensions;
+    const built = buildMultiSequenceCase(
+      volume,
+      { centre: [Math.round(ni * 0.62), Math.round(nj * 0.5), Math.floor((nk - 1) / 2)], radii: [9, 9, 7] },
+      new Random(18)
+    );
+    const folder = join(session.folder, 'case');
+    mkdirSync(folder);
+    for (const name of syntheticSequences) await writeNiftiFile(join(folder, `brain_${name}.nii.gz`), built.sequences[name]);
+    await app.createProject('Sequences');
+    await app.importFromPath(folder, 'brain_FLAIR');
+    for (const name of ['brain_T1', 'brain_T1c', 'brain_T2']) await scanItem(name).waitFor();
+    caseId = (await scanItem('brain_T1').getAttribute('data-volume-id'))!;
+  });
+
+  afterAll(async () => {
+    await closeAppSession(session, 'sequences');
+  });
+
+  it('makes the four scans one case from the scan list, named as the user confirms', async () => {
+    await app.chooseVolumeItem(scanItem('brain_T1'));
+    const add = page.getByTestId('sequence-add');
+    await add.locator('summary').click();
+    for (const [file, name] of [
+      ['brain_T1c', 'T1c'],
+      ['brain_T2', 'T2'],
+      // No name typed: main guesses it from the file name.
+      ['brain_FLAIR', '']
+    ] as const) {
+      await page.getByTestId('sequence-add-volume').selectOption({ label: file });
+      await page.getByTestId('sequence-add-name').fill(name);
+      await page.getByTestId('sequence-add-submit').click();
+      await scanItem(file).waitFor({ state: 'detached' });
+    }
+    await waitForSignals(page, [{ signal: 'sequenceNames', is: 'equal', value: 'T1,T1c,T2,FLAIR' }], { timeout: 120_000 });
+    await expect.poll(() => scanItem('brain_T1').getByTestId('volume-sequences').innerText()).toContain('T1 · T1c · T2 · FLAIR');
+    expect(await page.getByTestId('volume-item').count()).toBe(1);
+    await waitForSequence('T1');
+    expect(await page.getByTestId('sequence-bar').innerText()).toContain('Side by side');
+  });
+
+  it('steps through the sequences with S on the same slice, the mask still drawn over each', async () => {
+    await app.masks.waitForMaskLoaded(caseId);
+    await app.masks.chooseTool('brush');
+    await app.masks.setBrushRadius(6);
+    await app.masks.drawStroke([
+      { x: -60, y: -20 },
+      { x: -40, y: 0 },
+      { x: -60, y: 20 }
+    ]);
+    await app.masks.chooseTool('navigate');
+    const slice = await readNumberSignal(page, 'viewerSlice');
+    const t1 = await app.viewport.screenshot(join(artifacts, 'sequence-T1.png'));
+    expect(maskPixels(t1)).toBeGreaterThan(200);
+
+    await pressKey('s');
+    await waitForSequence('T1c');
+    await pressKey('s');
+    await waitForSequence('T2');
+    await pressKey('s');
+    await waitForSequence('FLAIR');
+    const flair = await app.viewport.screenshot(join(artifacts, 'sequence-FLAIR.png'));
+    expect(await readNumberSignal(page, 'viewerSlice')).toBe(slice);
+    expect(await page.getByTestId('viewport-sequence').innerText()).toBe('FLAIR');
+    // Another image (FLAIR's dark fluid, bright oedema), the same mask over it.
+    expect(meanDifference(t1, flair)).toBeGreaterThan(5);
+    expect(Math.abs(maskPixels(flair) - maskPixels(t1))).toBeLessThan(maskPixels(t1) * 0.2);
+    await page.getByTestId('viewport-panel').screenshot({ path: join(screens, 'sequence-switch.png') });
+    // Shift+S goes back; round from the first to the last.
+    await pressKey('Shift+S');
+    await waitForSequence('T2');
+    await page.getByTestId('sequence-T1').click();
+    await waitForSequence('T1');
+    await pressKey('Shift+S');
+    await waitForSequence('FLAIR');
+  });
+
+  it('keeps each sequence’s window: a window set on FLAIR comes back after T1', async () => {
+    const flairBefore = await app.viewport.read();
+    await app.viewport.dragWithLeftButton(40, -30);
+    const flairSet = await app.viewport.read();
+    expect(flairSet.windowWidth).not.toBeCloseTo(flairBefore.windowWidth, 3);
+    await pressKey('s');
+    await waitForSequence('T1');
+    const t1 = await app.viewport.read();
+    expect(t1.windowWidth).not.toBeCloseTo(flairSet.windowWidth, 3);
+    await pressKey('Shift+S');
+    await waitForSequence('FLAIR');
+    const flairAgain = await app.viewport.read();
+    expect(flairAgain.windowWidth).toBeCloseTo(flairSet.windowWidth, 3);
+    expect(flairAgain.windowCenter).toBeCloseTo(flairSet.windowCenter, 3);
+  });
+
+  it('shows two sequences side by side with D, scrolled together, the mask over both', async () => {
+    await pressKey('d');
+    await waitForSignals(page, [{ signal: 'viewerCompanionSequence', is: 'equal', value: 'T1' }]);
+    const slice = await readNumberSignal(page, 'viewerSlice');
+    await waitForSignals(page, [{ signal: 'viewerCompanionSlice', is: 'equal', value: slice }]);
+    const main = await app.viewport.screenshot(join(artifacts, 'side-main.png'));
+    expect(maskPixels(main)).toBeGreaterThan(100);
+    // The side view draws its first frame of T1 with the mask's layer added to it.
+    await expect
+      .poll(async () => maskPixels(await companion().screenshot({ path: join(artifacts, 'side-companion.png') })), { timeout: 30_000 })
+      .toBeGreaterThan(100);
+    const beside = await companion().screenshot();
+    // The two halves are the same size and show different sequences of the same slice.
+    expect(meanDifference(main, beside)).toBeGreaterThan(5);
+    await page.getByTestId('viewport-panel').screenshot({ path: join(screens, 'sequence-side-by-side.png') });
+
+    // The wheel in the side view moves both.
+    const box = (await companion().boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, 100);
+    await page.mouse.wheel(0, 100);
+    await waitForSignals(page, [{ signal: 'viewerSlice', is: 'different', value: slice }]);
+    const moved = await readNumberSignal(page, 'viewerSlice');
+    await waitForSignals(page, [{ signal: 'viewerCompanionSlice', is: 'equal', value: moved }]);
+    // And the arrow keys in the main view move the side view.
+    await pressKey('ArrowUp');
+    await waitForSignals(page, [{ signal: 'viewerSlice', is: 'different', value: moved }]);
+    await waitForSignals(page, [{ signal: 'viewerCompanionSlice', is: 'equal', value: await readNumberSignal(page, 'viewerSlice') }]);
+
+    // S in the main view never shows one sequence twice: stepping onto the side's sequence swaps them.
+    await pressKey('s');
+    await waitForSequence('T1');
+    await waitForSignals(page, [{ signal: 'viewerCompanionSequence', is: 'equal', value: 'FLAIR' }]);
+    await pressKey('d');
+    await waitForSignals(page, [{ signal: 'viewerCompanionSequence', is: 'equal', value: '' }]);
+    expect(await page.getByTestId('viewport-frame-companion').getAttribute('class')).toContain('companion-hidden');
+  });
+});
