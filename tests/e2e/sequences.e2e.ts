@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Random } from '../../main/common';
 import { buildMultiSequenceCase, syntheticSequences } from '../../main/demo/multiSequenceBrain';
 import { readNiftiFile, writeNiftiFile } from '../../main/imaging';
-import { readNumberSignal, readSignal, waitForSignals } from './pages/readBodySignals';
+import { readNumberSignal, waitForSignals } from './pages/readBodySignals';
 import { WorkstationPage } from './pages/WorkstationPage';
 import { closeAppSession, openAppSession, type AppSession } from './support/appSession';
 import { decodePng } from './support/decodePng';

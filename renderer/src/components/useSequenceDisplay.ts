@@ -98,15 +98,11 @@ export function useSequenceDisplay(state: Ref<ViewerState>) {
     if (companion) await showCompanion(companion.id);
   }
 
-  function handleKey(event: KeyboardEvent): void {
-    if (isTypingTarget(event.target) || state.value !== 'rendered' || !sequences.isMultiSequence) return;
-    const id = findShortcut(event, sequenceKeys);
-    if (!id) return;
-    event.preventDefault();
-    if (id === 'sequences.next') stepMain(1);
-    else if (id === 'sequences.previous') stepMain(-1);
-    else setSideBySide(!sequences.sideBySide);
-  }
+  const handleKey = sequenceKeyHandler(() => state.value === 'rendered' && sequences.isMultiSequence, {
+    'sequences.next': () => stepMain(1),
+    'sequences.previous': () => stepMain(-1),
+    'sequences.sideBySide': () => setSideBySide(!sequences.sideBySide)
+  });
 
   const unsubscribes: Unsubscribe[] = [
     // Each sequence keeps the window the user gave it.
@@ -136,4 +132,18 @@ export function useSequenceDisplay(state: Ref<ViewerState>) {
   });
 
   return { showSequence, showCompanion, setSideBySide, stepMain };
+}
+
+/** S, Shift+S and D from anywhere but a text field, while `active` says a case of several sequences is on screen. */
+function sequenceKeyHandler(
+  active: () => boolean,
+  actions: Record<(typeof sequenceKeys)[number], () => void>
+): (event: KeyboardEvent) => void {
+  return (event) => {
+    if (isTypingTarget(event.target) || !active()) return;
+    const id = findShortcut(event, sequenceKeys);
+    if (!id) return;
+    event.preventDefault();
+    actions[id]();
+  };
 }

@@ -72,8 +72,8 @@ export const useDicomImportStore = defineStore('dicomImport', () => {
 
   async function importSelected(): Promise<void> {
     const job = jobId.value;
-    if (!job || phase.value !== 'scanned' || selectedSeriesIds.value.length === 0) return;
-    if (caseProblems.value.some((problem) => problem !== null)) return;
+    const blocked = selectedSeriesIds.value.length === 0 || caseProblems.value.some((problem) => problem !== null);
+    if (!job || phase.value !== 'scanned' || blocked) return;
     setPhase('importing');
     const seriesIds = [...selectedSeriesIds.value];
     const allowDuplicates = summary.value?.series.some((series) => series.alreadyImported && seriesIds.includes(series.id)) ?? false;
@@ -118,16 +118,5 @@ export const useDicomImportStore = defineStore('dicomImport', () => {
     if (event.jobId === jobId.value) progress.value = event;
   });
 
-  return {
-    phase,
-    summary,
-    selectedSeriesIds,
-    progress,
-    caseChoices,
-    caseProblems,
-    scanFolder,
-    importSelected,
-    cancel,
-    close
-  };
+  return { phase, summary, selectedSeriesIds, progress, caseChoices, caseProblems, scanFolder, importSelected, cancel, close };
 });

@@ -144,10 +144,7 @@ export const useVolumesStore = defineStore('volumes', () => {
     rememberScan(projects.currentProjectId, volumeId);
   }
 
-  /**
-   * Voxels are large: they go straight to the viewer and are never kept in reactive state. `sequenceId`: another
-   * sequence of the case (on the same grid); the volume's own voxels without it.
-   */
+  /** Voxels are large: straight to the viewer, never in reactive state. `sequenceId`: another sequence of the case. */
   function fetchVoxels(volumeId: string, sequenceId?: string): Promise<VolumeVoxels> {
     const projectId = projects.currentProjectId;
     if (!projectId) return Promise.reject(new Error('no project is open'));

@@ -27,7 +27,6 @@ import {
   viewNames,
   type CrosshairState,
   type PlaneName,
-  type ShownSequence,
   type ShownVolumeInfo,
   type SliceState,
   type ViewerElements,
