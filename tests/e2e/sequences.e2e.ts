@@ -128,12 +128,13 @@ describe('a case of several sequences in the viewer', () => {
     const t1 = await app.viewport.screenshot(join(artifacts, 'sequence-T1.png'));
     expect(maskPixels(t1)).toBeGreaterThan(200);
 
-    await pressKey('s');
-    await waitForSequence('T1c');
-    await pressKey('s');
-    await waitForSequence('T2');
-    await pressKey('s');
-    await waitForSequence('FLAIR');
+    const firstShowings: number[] = [];
+    for (const name of ['T1c', 'T2', 'FLAIR']) {
+      const started = performance.now();
+      await pressKey('s');
+      await waitForSequence(name);
+      firstShowings.push(performance.now() - started);
+    }
     const flair = await app.viewport.screenshot(join(artifacts, 'sequence-FLAIR.png'));
     expect(await readNumberSignal(page, 'viewerSlice')).toBe(slice);
     expect(await page.getByTestId('viewport-sequence').innerText()).toBe('FLAIR');
@@ -141,9 +142,14 @@ describe('a case of several sequences in the viewer', () => {
     expect(meanDifference(t1, flair)).toBeGreaterThan(5);
     expect(Math.abs(maskPixels(flair) - maskPixels(t1))).toBeLessThan(maskPixels(t1) * 0.2);
     await page.getByTestId('viewport-panel').screenshot({ path: join(screens, 'sequence-switch.png') });
-    // Shift+S goes back; round from the first to the last.
+    // Shift+S goes back (voxels kept from the first showing); round from the first to the last.
+    const started = performance.now();
     await pressKey('Shift+S');
     await waitForSequence('T2');
+    const again = performance.now() - started;
+    console.info(
+      `sequence switch, key to frame: first showing ${firstShowings.map((ms) => ms.toFixed(0)).join(', ')} ms; T2 again ${again.toFixed(0)} ms`
+    );
     await page.getByTestId('sequence-T1').click();
     await waitForSequence('T1');
     await pressKey('Shift+S');

@@ -4,7 +4,6 @@ import { companionFor, stepSequence } from '../sequences/sequenceSwitching';
 import { useServices } from '../services/useServices';
 import { useNotificationsStore } from '../stores/notificationsStore';
 import { useSequencesStore } from '../stores/sequencesStore';
-import { useVolumesStore } from '../stores/volumesStore';
 import type { Unsubscribe } from '../viewer/Emitter';
 import { isTypingTarget } from './isTypingTarget';
 import { nextFrame, type ViewerState } from './useVolumeDisplay';
@@ -18,7 +17,6 @@ const sequenceKeys = ['sequences.next', 'sequences.previous', 'sequences.sideByS
  */
 export function useSequenceDisplay(state: Ref<ViewerState>) {
   const { viewer } = useServices();
-  const volumes = useVolumesStore();
   const sequences = useSequencesStore();
   const notifications = useNotificationsStore();
   let mainRequest = 0;
@@ -32,7 +30,7 @@ export function useSequenceDisplay(state: Ref<ViewerState>) {
     const current = ++mainRequest;
     const previousId = shown.sequenceId;
     try {
-      const voxels = await volumes.fetchVoxels(shown.volumeId, sequenceId);
+      const voxels = await sequences.fetchVoxels(shown.volumeId, sequenceId);
       if (current !== mainRequest) return;
       const drawn = nextFrame(viewer);
       await viewer.showSequence(voxels, sequenceId, sequences.windows.windowFor(shown.volumeId, sequence));
@@ -61,7 +59,7 @@ export function useSequenceDisplay(state: Ref<ViewerState>) {
     }
     const current = ++companionRequest;
     try {
-      const voxels = await volumes.fetchVoxels(shown.volumeId, sequenceId);
+      const voxels = await sequences.fetchVoxels(shown.volumeId, sequenceId);
       if (current !== companionRequest || !sequences.sideBySide) return;
       await viewer.showCompanion(voxels, sequenceId, sequences.windows.windowFor(shown.volumeId, sequence));
       if (viewer.getCompanionSequenceId() === sequenceId) sequences.markCompanion(sequenceId);

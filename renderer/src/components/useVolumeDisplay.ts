@@ -49,7 +49,8 @@ export function useVolumeDisplay() {
       const caseSequences = (summary?.sequences?.length ?? 0) > 1 ? await sequences.load(volumeId) : [];
       if (current !== request) return;
       const opening = sequenceToOpen(caseSequences, sequences.preferredName);
-      const voxels = await volumes.fetchVoxels(volumeId, opening?.id);
+      sequences.keepVoxelsOf(opening ? volumeId : null);
+      const voxels = opening ? await sequences.fetchVoxels(volumeId, opening.id) : await volumes.fetchVoxels(volumeId);
       if (current !== request) return;
       const firstFrame = nextFrame(viewer);
       const window = opening

@@ -1,11 +1,16 @@
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref } from 'vue';
-import type { SequenceSummary } from '../../../main/contract/types';
+import type { SequenceSummary, VolumeVoxels } from '../../../main/contract/types';
+import { SequenceVoxelCache } from '../sequences/SequenceVoxelCache';
 import { useApiClient } from '../api';
 import { SequenceWindows, sequenceLabel } from '../sequences/sequenceSwitching';
 import { setAppSignal } from '../signals/appSignals';
 import { useNotificationsStore } from './notificationsStore';
 import { useProjectsStore } from './projectsStore';
+import { useVolumesStore } from './volumesStore';
+
+/** How many bytes of the case's sequences' voxels are kept for flipping back (a few sequences of a large MR). */
+const voxelCacheBytes = 512 * 1024 ** 2;
 
 /**
  * The sequences of the case on screen (issue 18: T1, T1c, T2, FLAIR… of one patient on one grid), which one the
@@ -28,6 +33,8 @@ export const useSequencesStore = defineStore('sequences', () => {
   const preferredCompanionName = ref<string | null>(null);
   /** Per case and sequence; plain data, never reactive (it changes on every window drag). */
   const windows = markRaw(new SequenceWindows());
+  const voxelCache = markRaw(new SequenceVoxelCache<VolumeVoxels>(voxelCacheBytes));
+  const volumes = useVolumesStore();
 
   const isMultiSequence = computed(() => sequences.value.length > 1);
   const shownSequence = computed(() => sequences.value.find((sequence) => sequence.id === shownSequenceId.value) ?? null);
@@ -42,6 +49,20 @@ export const useSequencesStore = defineStore('sequences', () => {
     sequences.value = list.length > 1 ? list : [];
     setAppSignal('sequenceNames', sequences.value.map(sequenceLabel).join(','));
     return sequences.value;
+  }
+
+  /** A sequence's voxels: from main the first time, kept for the next (the case on screen only). */
+  async function fetchVoxels(caseId: string, sequenceId: string): Promise<VolumeVoxels> {
+    const kept = voxelCache.get(caseId, sequenceId);
+    if (kept) return kept;
+    const voxels = await volumes.fetchVoxels(caseId, sequenceId);
+    voxelCache.put(caseId, sequenceId, voxels);
+    return voxels;
+  }
+
+  /** Keeps the voxels of the case `caseId` only (null: of none), when a case is opened. */
+  function keepVoxelsOf(caseId: string | null): void {
+    voxelCache.keepOnly(caseId);
   }
 
   function clear(): void {
@@ -111,22 +132,7 @@ export const useSequencesStore = defineStore('sequences', () => {
   }
 
   return {
-    volumeId,
-    sequences,
-    shownSequenceId,
-    companionSequenceId,
-    shownSequence,
-    companionSequence,
-    sideBySide,
-    preferredName,
-    preferredCompanionName,
-    windows,
-    isMultiSequence,
-    load,
-    clear,
-    markShown,
-    markCompanion,
-    rename,
-    addToCase
+    volumeId, sequences, shownSequenceId, companionSequenceId, shownSequence, companionSequence, sideBySide, preferredName,
+    preferredCompanionName, windows, isMultiSequence, load, clear, fetchVoxels, keepVoxelsOf, markShown, markCompanion, rename, addToCase
   };
 });

@@ -888,10 +888,14 @@ function toVoiRange(window: WindowState | undefined): Types.VOIRange | undefined
     : undefined;
 }
 
-/** Main's voxels for Cornerstone; as float32 (a copy) when another sequence may replace them in place. */
+/**
+ * Main's voxels for Cornerstone; when another sequence may replace them in place, as float32 and never a view on
+ * `voxels.bytes` (the caller may keep those: the sequences' voxels are cached for flipping back).
+ */
 function toViewerScalars(voxels: VolumeVoxels, replaceable: boolean): ViewerScalarArray {
   const scalars = toScalarArray(voxels.bytes, voxels.scalarType);
-  return replaceable && scalars instanceof Uint8Array ? Float32Array.from(scalars) : scalars;
+  if (!replaceable) return scalars;
+  return scalars instanceof Float32Array && scalars.buffer !== voxels.bytes.buffer ? scalars : new Float32Array(scalars);
 }
 
 /** A sequence of the case shown in place of another must be on the case's grid (main puts every one there). */
