@@ -16,6 +16,7 @@ import { keepScreenshotOfFailures } from './support/keepScreenshotOfFailures';
 const artifacts = resolve(import.meta.dirname, 'artifacts');
 const screens = resolve(import.meta.dirname, '../../docs/results/screens');
 const sampleBrain = resolve(import.meta.dirname, '../../resources/sample-brains/colin27.nii.gz');
+const flairPath = (folder: string) => join(folder, 'brain_FLAIR.nii.gz');
 
 /** Pixels of the mask's colour (reddish; the brain is grey) in a screenshot. */
 function maskPixels(png: Uint8Array): number {
@@ -78,12 +79,16 @@ describe('a case of several sequences in the viewer', () => {
       { centre: [Math.round(ni * 0.62), Math.round(nj * 0.5), Math.floor((nk - 1) / 2)], radii: [9, 9, 7] },
       new Random(18)
     );
+    // T1, T1c and T2 in one folder (imported together), FLAIR apart (added to the case later).
     const folder = join(session.folder, 'case');
     mkdirSync(folder);
-    for (const name of syntheticSequences) await writeNiftiFile(join(folder, `brain_${name}.nii.gz`), built.sequences[name]);
+    for (const name of syntheticSequences) {
+      const file = name === 'FLAIR' ? flairPath(session.folder) : join(folder, `brain_${name}.nii.gz`);
+      await writeNiftiFile(file, built.sequences[name]);
+    }
     await app.createProject('Sequences');
-    await app.importFromPath(folder, 'brain_FLAIR');
-    for (const name of ['brain_T1', 'brain_T1c', 'brain_T2']) await scanItem(name).waitFor();
+    await app.importFromPath(folder, 'brain_T2');
+    for (const name of ['brain_T1', 'brain_T1c']) await scanItem(name).waitFor();
     caseId = (await scanItem('brain_T1').getAttribute('data-volume-id'))!;
   });
 
@@ -92,21 +97,20 @@ describe('a case of several sequences in the viewer', () => {
     removeTemporaryFolders();
   });
 
-  it('makes the four scans one case from the scan list, named as the user confirms', async () => {
+  it('offers the files imported together as one case, and adds a later file to it from the scan list', async () => {
+    const offer = page.getByTestId('nifti-case-offer');
+    await offer.waitFor();
+    expect(await offer.getByTestId('nifti-case-names').innerText()).toBe('T1, T1c, T2');
+    await offer.getByTestId('nifti-case-accept').click();
+    await waitForSignals(page, [{ signal: 'sequenceNames', is: 'equal', value: 'T1,T1c,T2' }], { timeout: 120_000 });
+    expect(await page.getByTestId('volume-item').count()).toBe(1);
+    await app.importFromPath(flairPath(session!.folder), 'brain_FLAIR');
     await app.chooseVolumeItem(scanItem('brain_T1'));
-    const add = page.getByTestId('sequence-add');
-    await add.locator('summary').click();
-    for (const [file, name] of [
-      ['brain_T1c', 'T1c'],
-      ['brain_T2', 'T2'],
-      // No name typed: main guesses it from the file name.
-      ['brain_FLAIR', '']
-    ] as const) {
-      await page.getByTestId('sequence-add-volume').selectOption({ label: file });
-      await page.getByTestId('sequence-add-name').fill(name);
-      await page.getByTestId('sequence-add-submit').click();
-      await scanItem(file).waitFor({ state: 'detached' });
-    }
+    await page.getByTestId('sequence-add').locator('summary').click();
+    await page.getByTestId('sequence-add-volume').selectOption({ label: 'brain_FLAIR' });
+    // No name typed: main guesses it from the file name.
+    await page.getByTestId('sequence-add-submit').click();
+    await scanItem('brain_FLAIR').waitFor({ state: 'detached' });
     await waitForSignals(page, [{ signal: 'sequenceNames', is: 'equal', value: 'T1,T1c,T2,FLAIR' }], { timeout: 120_000 });
     await expect.poll(() => scanItem('brain_T1').getByTestId('volume-sequences').innerText()).toContain('T1 · T1c · T2 · FLAIR');
     expect(await page.getByTestId('volume-item').count()).toBe(1);

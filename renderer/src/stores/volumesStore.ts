@@ -60,6 +60,8 @@ export const useVolumesStore = defineStore('volumes', () => {
   const importProgressText = ref('');
   /** Files already in the project that the last import left out, and how to import them after all. */
   const duplicateOffer = ref<{ duplicates: ImportDuplicate[]; importAnyway: () => Promise<boolean> } | null>(null);
+  /** The scans the last import brought in (the sequences of one case among them are offered as one case). */
+  const lastImported = ref<VolumeSummary[]>([]);
   let importCount = 0;
   const selectedVolume = computed(() => volumes.value.find((volume) => volume.id === selectedVolumeId.value) ?? null);
 
@@ -92,6 +94,7 @@ export const useVolumesStore = defineStore('volumes', () => {
     duplicateOffer.value = null;
     try {
       const result = await start(projectId);
+      lastImported.value = result.imported;
       reportImport(notifications, result);
       if (result.duplicates.length > 0 && importAnyway) {
         const duplicates = result.duplicates;
@@ -165,6 +168,7 @@ export const useVolumesStore = defineStore('volumes', () => {
       selectedVolumeId.value = null;
       volumes.value = [];
       duplicateOffer.value = null;
+      lastImported.value = [];
       await refresh();
       // After a reload the scan that was open comes back (kept in this browser's localStorage, per project).
       const remembered = projectId ? rememberedScan(projectId) : null;
@@ -180,6 +184,7 @@ export const useVolumesStore = defineStore('volumes', () => {
     importing,
     importProgressText,
     duplicateOffer,
+    lastImported,
     refresh,
     runImport,
     importFromPath,
