@@ -178,21 +178,8 @@ export const useVolumesStore = defineStore('volumes', () => {
   );
 
   return {
-    volumes,
-    selectedVolumeId,
-    selectedVolume,
-    importing,
-    importProgressText,
-    duplicateOffer,
-    lastImported,
-    refresh,
-    runImport,
-    importFromPath,
-    importUpload,
-    importUploads,
-    skipDuplicates,
-    importDuplicatesAnyway,
-    selectVolume,
-    fetchVoxels
+    volumes, selectedVolumeId, selectedVolume, importing, importProgressText, duplicateOffer,
+    lastImported, refresh, runImport, importFromPath, importUpload, importUploads, skipDuplicates,
+    importDuplicatesAnyway, selectVolume, fetchVoxels
   };
 });
