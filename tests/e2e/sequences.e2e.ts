@@ -50,6 +50,8 @@ describe('a case of several sequences in the viewer', () => {
   let app: WorkstationPage;
   keepScreenshotOfFailures(artifacts, () => page);
   let caseId: string;
+  /** The voxels the files were written from, by sequence: what the app must show. */
+  let written: Record<string, { scalars: ArrayLike<number>; dimensions: readonly number[] }>;
 
   const viewport = () => page.getByTestId('viewport');
   /** The scan list's entry named exactly `name` (brain_T1 is in brain_T1c's name too). */
@@ -80,6 +82,9 @@ describe('a case of several sequences in the viewer', () => {
       new Random(18)
     );
     // T1, T1c and T2 in one folder (imported together), FLAIR apart (added to the case later).
+    written = Object.fromEntries(
+      syntheticSequences.map((name) => [name, { scalars: built.sequences[name].scalars, dimensions: volume.geometry.dimensions }])
+    );
     const folder = join(session.folder, 'case');
     mkdirSync(folder);
     for (const name of syntheticSequences) {
@@ -187,10 +192,29 @@ describe('a case of several sequences in the viewer', () => {
     await expect
       .poll(async () => maskPixels(await companion().screenshot({ path: join(artifacts, 'side-companion.png') })), { timeout: 30_000 })
       .toBeGreaterThan(100);
-    const beside = await companion().screenshot();
+    const besideShot = await companion().screenshot();
     // The two halves are the same size and show different sequences of the same slice.
-    expect(meanDifference(main, beside)).toBeGreaterThan(5);
+    expect(meanDifference(main, besideShot)).toBeGreaterThan(5);
     await page.getByTestId('viewport-panel').screenshot({ path: join(screens, 'sequence-side-by-side.png') });
+
+    // The same point of both views is the same voxel (to the half pixel the layout may differ by), each read in
+    // its own sequence: the value under the pointer is the file's value of FLAIR on the left, of T1 on the right.
+    const readout = async (frame: string, element: () => ReturnType<Page['getByTestId']>, sequence: string) => {
+      const area = (await element().boundingBox())!;
+      await page.mouse.move(area.x + area.width * 0.4, area.y + area.height * 0.45);
+      const text = page.getByTestId(frame).getByTestId('hover-readout');
+      await text.waitFor();
+      const [, i, j, k, value] = /Voxel (\d+), (\d+), (\d+) · Value (\S+)/.exec(await text.innerText())!.map(Number);
+      const { scalars, dimensions } = written[sequence]!;
+      // The readout shows four significant digits.
+      const expected = scalars[i! + dimensions[0]! * (j! + dimensions[1]! * k!)]!;
+      expect(Math.abs(value! - expected)).toBeLessThanOrEqual(Math.abs(expected) * 1e-3 + 1e-6);
+      return [i!, j!, k!];
+    };
+    const inMain = await readout('viewport-frame', viewport, 'FLAIR');
+    const beside = await readout('viewport-frame-companion', companion, 'T1');
+    for (const axis of [0, 1, 2]) expect(Math.abs(beside[axis]! - inMain[axis]!)).toBeLessThanOrEqual(1);
+    expect(beside[2]).toBe(inMain[2]);
 
     // The wheel in the side view moves both.
     const box = (await companion().boundingBox())!;

@@ -29,7 +29,9 @@ export abstract class ViewerEvents {
   protected readonly sequenceEmitter = new Emitter<ShownSequence>();
   protected readonly companionEmitter = new Emitter<ShownSequence | undefined>();
   protected readonly companionWindowEmitter = new Emitter<WindowState>();
+  protected readonly companionHoverEmitter = new Emitter<HoveredVoxel | null>();
   private readonly emitters = [
+    this.companionHoverEmitter,
     this.sequenceEmitter,
     this.companionEmitter,
     this.companionWindowEmitter,
@@ -77,6 +79,8 @@ export abstract class ViewerEvents {
   readonly onDidChangeCompanion = this.companionEmitter.event;
   /** The user changed the side-by-side view's own window (a drag in it). */
   readonly onDidChangeCompanionWindow = this.companionWindowEmitter.event;
+  /** The voxel under the pointer in the side-by-side view and its value in that view's sequence, or null. */
+  readonly onDidHoverCompanionVoxel = this.companionHoverEmitter.event;
 
   protected disposeEvents(): void {
     for (const emitter of this.emitters) emitter.dispose();

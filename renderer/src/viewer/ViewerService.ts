@@ -91,6 +91,8 @@ export class ViewerService extends ViewerEvents {
   private renderCount = 0;
   private lastZoom: number | undefined;
   private probes = new Map<ViewName, VoxelProbe>();
+  /** The side-by-side view's probe: the value of its own sequence under the pointer. */
+  private companionProbe: VoxelProbe | undefined;
   private crosshair: CrosshairState | undefined;
   /** True while the views are being moved onto the crosshair: their camera events do not move it. */
   private placingViews = false;
@@ -141,6 +143,11 @@ export class ViewerService extends ViewerEvents {
       element.addEventListener('pointercancel', this.handlePointerUp);
     }
     this.probe = this.probes.get('acquisition');
+    const companionElement = elements.companion;
+    if (companionElement) {
+      this.companionProbe = new VoxelProbe(companionElement, () => viewports.companion!, () => this.probedCompanion());
+      this.companionProbe.onDidHoverVoxel((voxel) => this.companionHoverEmitter.fire(voxel));
+    }
     this.attachEmitter.fire({
       element: elements.acquisition,
       elements: viewports.allElements,
@@ -160,6 +167,8 @@ export class ViewerService extends ViewerEvents {
     });
     for (const probe of this.probes.values()) probe.dispose();
     this.probes.clear();
+    this.companionProbe?.dispose();
+    this.companionProbe = undefined;
     this.probe = undefined;
     for (const lines of this.crosshairLines.values()) lines.dispose();
     this.crosshairLines.clear();
@@ -317,6 +326,7 @@ export class ViewerService extends ViewerEvents {
       this.companionVolume = { cacheId, sequenceId, scalarData };
     }
     this.companionActive = true;
+    this.companionProbe?.refresh();
     viewport.setProperties({ voiRange: range });
     this.syncCompanion();
     viewport.render();
@@ -361,6 +371,15 @@ export class ViewerService extends ViewerEvents {
     cache.removeVolumeLoadObject(companion.cacheId);
   }
 
+  /** What the side-by-side view's probe reads: the case's grid, that view's voxels. */
+  private probedCompanion(): ProbedVolume | undefined {
+    const shown = this.shown;
+    const companion = this.companionActive ? this.companionVolume : undefined;
+    return shown && companion
+      ? { voxelToPatient: shown.voxelToPatient, dimensions: shown.dimensions, scalarData: companion.scalarData }
+      : undefined;
+  }
+
   /** The side-by-side view onto the acquisition view's camera: the same slice, zoom and pan. */
   private syncCompanion(): void {
     const viewports = this.viewports;
@@ -374,6 +393,7 @@ export class ViewerService extends ViewerEvents {
     } finally {
       this.syncingCompanion = false;
     }
+    this.companionProbe?.refresh();
   }
 
   /** The user scrolled, zoomed or panned the side-by-side view: the acquisition view (and all that follows it) too. */
