@@ -121,6 +121,7 @@ describe('a case of several sequences in the viewer', () => {
     expect(await page.getByTestId('volume-item').count()).toBe(1);
     await waitForSequence('T1');
     expect(await page.getByTestId('sequence-bar').innerText()).toContain('Side by side');
+    await app.screenshot(join(artifacts, 'sequences-case-in-list.png'));
   });
 
   it('steps through the sequences with S on the same slice, the mask still drawn over each', async () => {
