@@ -106,10 +106,10 @@ describe('working by keyboard', () => {
     await waitForSignals(page, [{ signal: 'shortcutSheet', is: 'equal', value: 'open' }]);
     const sheet = page.getByTestId('shortcut-sheet');
     expect(await sheet.getByTestId('shortcut-group').evaluateAll((groups) => groups.map((group) => group.getAttribute('data-group')))).toEqual([
-      'Help', 'Scans', 'Slices', 'View', 'Tags', 'Mask', 'Review', 'Mouse'
+      'Help', 'Scans', 'Slices', 'View', 'Sequences', 'Tags', 'Mask', 'Review', 'Mouse'
     ]);
     const entries = await sheet.getByTestId('shortcut-entry').evaluateAll((items) => items.map((item) => item.getAttribute('data-shortcut')));
-    for (const id of ['slices.pageNext', 'slices.first', 'scans.listDown', 'tags.scanAbsent', 'mask.undo', 'review.acceptAll', 'view.reset']) {
+    for (const id of ['slices.pageNext', 'slices.first', 'scans.listDown', 'tags.scanAbsent', 'mask.undo', 'review.acceptAll', 'view.reset', 'sequences.next', 'sequences.sideBySide']) {
       expect(entries).toContain(id);
     }
     expect(await sheet.innerText()).toContain('Ten slices on');

@@ -31,6 +31,17 @@ describe('the list of keyboard shortcuts', () => {
     expect(matchesShortcut(press('PageDown'), 'slices.pageNext')).toBe(true);
   });
 
+  it('switches sequences with S and Shift+S, side by side with D, on keys no other shortcut outside text fields takes', () => {
+    expect(findShortcut(press('s'), ['sequences.next', 'sequences.previous'])).toBe('sequences.next');
+    expect(findShortcut(press('S', { shiftKey: true }), ['sequences.next', 'sequences.previous'])).toBe('sequences.previous');
+    expect(matchesShortcut(press('d'), 'sequences.sideBySide')).toBe(true);
+    expect(matchesShortcut(press('s', { ctrlKey: true }), 'sequences.next')).toBe(false);
+    expect(matchesShortcut(press('s', { altKey: true }), 'sequences.next')).toBe(false);
+    const others = shortcuts.filter((entry) => !entry.id.startsWith('sequences.') && !('ctrl' in entry && entry.ctrl));
+    expect(others.filter((entry) => entry.keys.some((key) => ['s', 'd'].includes(key.toLowerCase())))).toEqual([]);
+    expect(groupedShortcuts().find((group) => group.group === 'Sequences')?.entries.map((entry) => entry.label)).toEqual(['S', 'Shift+S', 'D']);
+  });
+
   it('holds every key a handler in renderer/src compares, so the sheet cannot leave one out', () => {
     // Every source file of the renderer as text (Vite's glob, so the test needs no file system of its own).
     const sources = import.meta.glob(['../**/*.ts', '../**/*.vue', '!../**/*.test.ts'], { query: '?raw', import: 'default', eager: true });

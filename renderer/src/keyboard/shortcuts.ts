@@ -6,7 +6,7 @@
  */
 import { windowPresets } from '../viewer/windowPresets';
 
-export const shortcutGroups = ['Help', 'Scans', 'Slices', 'View', 'Tags', 'Mask', 'Review'] as const;
+export const shortcutGroups = ['Help', 'Scans', 'Slices', 'View', 'Sequences', 'Tags', 'Mask', 'Review'] as const;
 export type ShortcutGroup = (typeof shortcutGroups)[number];
 
 export interface Shortcut {
@@ -51,6 +51,10 @@ export const shortcuts = [
   { id: 'view.mainSagittal', group: 'View', keys: ['2'], label: 'Alt+2', action: 'Main view: sagittal', alt: true },
   { id: 'view.mainCoronal', group: 'View', keys: ['3'], label: 'Alt+3', action: 'Main view: coronal', alt: true },
   ...windowPresets.map((preset) => ({ id: `view.window.${preset.id}` as const, group: 'View' as const, keys: [preset.key], label: preset.key, action: `Window: ${preset.label}` })),
+
+  { id: 'sequences.next', group: 'Sequences', keys: ['s'], label: 'S', action: 'Next sequence of the case (T1, T1c, T2, FLAIR…); slice and mask stay', shift: false, where: 'a case of several sequences' },
+  { id: 'sequences.previous', group: 'Sequences', keys: ['s'], label: 'Shift+S', action: 'Previous sequence of the case', shift: true, where: 'a case of several sequences' },
+  { id: 'sequences.sideBySide', group: 'Sequences', keys: ['d'], label: 'D', action: 'Two sequences side by side (scrolled together), or one', where: 'a case of several sequences' },
 
   { id: 'tags.scanAbsent', group: 'Tags', keys: ['a'], label: 'A', action: 'Whole scan: no tumour' },
   { id: 'tags.scanPresent', group: 'Tags', keys: ['p'], label: 'P', action: 'Scan with tumour' },

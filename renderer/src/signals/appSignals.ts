@@ -34,6 +34,16 @@ export interface AppSignals {
   viewerCrosshairPoint: string;
   /** 'shown' | 'hidden': the crosshair lines in the views. */
   viewerCrosshairLines: string;
+  /** The sequences of the case on screen, in order, by name ('' for a case of one sequence). */
+  sequenceNames: string;
+  /** The sequence the main views show ('' for a case of one sequence). */
+  viewerSequence: string;
+  /** The sequence the side-by-side view shows ('' while it is off). */
+  viewerCompanionSequence: string;
+  /** The acquired slice (k) the side-by-side view shows, from its own camera ('' while it is off). */
+  viewerCompanionSlice: string;
+  /** The project's training channels, by sequence name in order ('' : each case's reference sequence). */
+  trainingChannels: string;
   /** The last U/V jump in the volume list: 'untagged:<id>' or 'to-review:none'. */
   volumeJump: string;
   /** The weak label of each slice of the volume on screen, one letter per slice: p(resent), a(bsent), u(nknown). */

@@ -1,8 +1,9 @@
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { computed, ref } from 'vue';
 import type { DicomScanSummary, ImportProgress } from '../../../main/contract/types';
 import { isApiErrorShape } from '../../../main/contract/errors';
 import { useApiClient } from '../api';
+import { confirmedCases, describeCaseProblem, initialChoice, type CaseGroupChoice } from '../sequences/caseGroups';
 import { setAppSignal } from '../signals/appSignals';
 import { useNotificationsStore } from './notificationsStore';
 import { useProjectsStore } from './projectsStore';
@@ -27,6 +28,14 @@ export const useDicomImportStore = defineStore('dicomImport', () => {
   const summary = ref<DicomScanSummary | null>(null);
   const selectedSeriesIds = ref<string[]>([]);
   const progress = ref<ImportProgress | null>(null);
+  /** The user's answer to each case of several sequences the scan offers (`summary.caseGroups`, same order). */
+  const caseChoices = ref<CaseGroupChoice[]>([]);
+  /** Why an offered case cannot be imported as chosen (a name twice, a name missing), per group; null when fine. */
+  const caseProblems = computed(() =>
+    (summary.value?.caseGroups ?? []).map((group, index) =>
+      caseChoices.value[index] ? describeCaseProblem(group, caseChoices.value[index]!, selectedSeriesIds.value) : null
+    )
+  );
 
   function setPhase(next: DicomImportPhase): void {
     phase.value = next;
@@ -52,6 +61,7 @@ export const useDicomImportStore = defineStore('dicomImport', () => {
       summary.value = found;
       // A series already in the project is offered unticked: ticking it imports it again, on purpose.
       selectedSeriesIds.value = found.series.filter((series) => !series.alreadyImported).map((series) => series.id);
+      caseChoices.value = (found.caseGroups ?? []).map(initialChoice);
       setPhase('scanned');
       if (found.series.length === 0) notifications.show('warning', 'No DICOM series were found in that folder.');
     } catch (error) {
@@ -62,12 +72,21 @@ export const useDicomImportStore = defineStore('dicomImport', () => {
 
   async function importSelected(): Promise<void> {
     const job = jobId.value;
-    if (!job || phase.value !== 'scanned' || selectedSeriesIds.value.length === 0) return;
+    const blocked = selectedSeriesIds.value.length === 0 || caseProblems.value.some((problem) => problem !== null);
+    if (!job || phase.value !== 'scanned' || blocked) return;
     setPhase('importing');
     const seriesIds = [...selectedSeriesIds.value];
     const allowDuplicates = summary.value?.series.some((series) => series.alreadyImported && seriesIds.includes(series.id)) ?? false;
+    const cases = confirmedCases(summary.value?.caseGroups ?? [], caseChoices.value, seriesIds);
     const imported = await volumes.runImport(
-      (projectId) => useApiClient().call('importDicomSeries', { projectId, jobId: job, seriesIds, allowDuplicates }),
+      (projectId) =>
+        useApiClient().call('importDicomSeries', {
+          projectId,
+          jobId: job,
+          seriesIds,
+          allowDuplicates,
+          ...(cases.length > 0 ? { cases } : {})
+        }),
       reportFailure
     );
     if (jobId.value !== job) return;
@@ -99,5 +118,5 @@ export const useDicomImportStore = defineStore('dicomImport', () => {
     if (event.jobId === jobId.value) progress.value = event;
   });
 
-  return { phase, summary, selectedSeriesIds, progress, scanFolder, importSelected, cancel, close };
+  return { phase, summary, selectedSeriesIds, progress, caseChoices, caseProblems, scanFolder, importSelected, cancel, close };
 });

@@ -60,6 +60,8 @@ export const useVolumesStore = defineStore('volumes', () => {
   const importProgressText = ref('');
   /** Files already in the project that the last import left out, and how to import them after all. */
   const duplicateOffer = ref<{ duplicates: ImportDuplicate[]; importAnyway: () => Promise<boolean> } | null>(null);
+  /** The scans the last import brought in (the sequences of one case among them are offered as one case). */
+  const lastImported = ref<VolumeSummary[]>([]);
   let importCount = 0;
   const selectedVolume = computed(() => volumes.value.find((volume) => volume.id === selectedVolumeId.value) ?? null);
 
@@ -92,6 +94,7 @@ export const useVolumesStore = defineStore('volumes', () => {
     duplicateOffer.value = null;
     try {
       const result = await start(projectId);
+      lastImported.value = result.imported;
       reportImport(notifications, result);
       if (result.duplicates.length > 0 && importAnyway) {
         const duplicates = result.duplicates;
@@ -144,11 +147,12 @@ export const useVolumesStore = defineStore('volumes', () => {
     rememberScan(projects.currentProjectId, volumeId);
   }
 
-  /** Voxels are large: they go straight to the viewer and are never kept in reactive state. */
-  function fetchVoxels(volumeId: string): Promise<VolumeVoxels> {
+  /** Voxels are large: straight to the viewer, never in reactive state. `sequenceId`: another sequence of the case. */
+  function fetchVoxels(volumeId: string, sequenceId?: string): Promise<VolumeVoxels> {
     const projectId = projects.currentProjectId;
     if (!projectId) return Promise.reject(new Error('no project is open'));
-    return useApiClient().call('getVolumeVoxels', { projectId, volumeId });
+    const sequence = sequenceId && sequenceId !== volumeId ? { sequenceId } : {};
+    return useApiClient().call('getVolumeVoxels', { projectId, volumeId, ...sequence });
   }
 
   // The list shows each volume's tags, masks and pending proposals: any of them changing refreshes it.
@@ -164,6 +168,7 @@ export const useVolumesStore = defineStore('volumes', () => {
       selectedVolumeId.value = null;
       volumes.value = [];
       duplicateOffer.value = null;
+      lastImported.value = [];
       await refresh();
       // After a reload the scan that was open comes back (kept in this browser's localStorage, per project).
       const remembered = projectId ? rememberedScan(projectId) : null;
@@ -173,20 +178,8 @@ export const useVolumesStore = defineStore('volumes', () => {
   );
 
   return {
-    volumes,
-    selectedVolumeId,
-    selectedVolume,
-    importing,
-    importProgressText,
-    duplicateOffer,
-    refresh,
-    runImport,
-    importFromPath,
-    importUpload,
-    importUploads,
-    skipDuplicates,
-    importDuplicatesAnyway,
-    selectVolume,
-    fetchVoxels
+    volumes, selectedVolumeId, selectedVolume, importing, importProgressText, duplicateOffer,
+    lastImported, refresh, runImport, importFromPath, importUpload, importUploads, skipDuplicates,
+    importDuplicatesAnyway, selectVolume, fetchVoxels
   };
 });

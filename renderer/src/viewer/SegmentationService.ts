@@ -54,6 +54,10 @@ export class SegmentationService {
       viewer.onWillDetach(() => this.detach()),
       viewer.onWillClearVolume(() => this.removeMask()),
       viewer.onDidShowReferenceViews((viewportIds) => this.drawInMoreViews(viewportIds)),
+      // The side-by-side view (another sequence of the case, same grid): the same mask and proposal over it.
+      viewer.onDidChangeCompanion((companion) => {
+        if (companion) this.drawInMoreViews([companion.viewportId]);
+      }),
       // The threshold brush follows the window.
       viewer.onDidChangeWindow(() => {
         if (this.tools.chosen === 'threshold') this.updateThresholdRange();

@@ -1,6 +1,14 @@
 import type { ViewOrientation } from './computeAcquisitionOrientation';
 import { Emitter } from './Emitter';
-import type { AttachedViewer, CrosshairState, ShownVolumeInfo, SliceState, ViewName, WindowState } from './viewerTypes';
+import type {
+  AttachedViewer,
+  CrosshairState,
+  ShownSequence,
+  ShownVolumeInfo,
+  SliceState,
+  ViewName,
+  WindowState
+} from './viewerTypes';
 import type { HoveredVoxel } from './VoxelProbe';
 
 /** The viewer service's events: each `onDid...` subscribes and returns the handle that unsubscribes. */
@@ -18,7 +26,15 @@ export abstract class ViewerEvents {
   protected readonly showEmitter = new Emitter<ShownVolumeInfo>();
   protected readonly crosshairEmitter = new Emitter<CrosshairState>();
   protected readonly mainViewEmitter = new Emitter<ViewName>();
+  protected readonly sequenceEmitter = new Emitter<ShownSequence>();
+  protected readonly companionEmitter = new Emitter<ShownSequence | undefined>();
+  protected readonly companionWindowEmitter = new Emitter<WindowState>();
+  protected readonly companionHoverEmitter = new Emitter<HoveredVoxel | null>();
   private readonly emitters = [
+    this.companionHoverEmitter,
+    this.sequenceEmitter,
+    this.companionEmitter,
+    this.companionWindowEmitter,
     this.crosshairEmitter,
     this.mainViewEmitter,
     this.showEmitter,
@@ -57,6 +73,14 @@ export abstract class ViewerEvents {
   readonly onDidChangeCrosshair = this.crosshairEmitter.event;
   /** Another view became the big one (the layout switch); arrow keys scroll it. */
   readonly onDidChangeMainView = this.mainViewEmitter.event;
+  /** Another sequence of the case is on screen in place of the one before (same grid: slice, mask and zoom stay). */
+  readonly onDidShowSequence = this.sequenceEmitter.event;
+  /** The side-by-side view shows a sequence (its viewport id with it), or nothing (undefined). */
+  readonly onDidChangeCompanion = this.companionEmitter.event;
+  /** The user changed the side-by-side view's own window (a drag in it). */
+  readonly onDidChangeCompanionWindow = this.companionWindowEmitter.event;
+  /** The voxel under the pointer in the side-by-side view and its value in that view's sequence, or null. */
+  readonly onDidHoverCompanionVoxel = this.companionHoverEmitter.event;
 
   protected disposeEvents(): void {
     for (const emitter of this.emitters) emitter.dispose();

@@ -20,7 +20,7 @@ import { createVolumeInCache } from './createVolumeInCache';
 import { initializeCornerstone } from './initializeCornerstone';
 import { getRenderScale, resetRenderScale, screenPixelRatio, setRenderScale } from './renderScale';
 import { cameraAtSlice, sliceAtCamera } from './sliceNavigation';
-import { computeInitialWindowRange, toScalarArray } from './toScalarArray';
+import { computeInitialWindowRange, toScalarArray, type ViewerScalarArray } from './toScalarArray';
 import { ViewerEvents } from './ViewerEvents';
 import { ViewerViewports } from './ViewerViewports';
 import {
@@ -36,10 +36,31 @@ import {
 import { add, placementFromAffine, dot, scale, type Vector3 } from './volumeGeometry';
 import { VoxelProbe, type ProbedVolume } from './VoxelProbe';
 
-export type { CrosshairState, PlaneName, ShownVolumeInfo, SliceState, ViewName, WindowState } from './viewerTypes';
+export type {
+  CrosshairState,
+  PlaneName,
+  ShownSequence,
+  ShownVolumeInfo,
+  SliceState,
+  ViewName,
+  WindowState
+} from './viewerTypes';
+
+/** How a volume is put on screen. */
+export interface ShowVolumeOptions {
+  /** The sequence of the case these voxels are (the volume's own id, the default, for its reference sequence). */
+  sequenceId?: string;
+  /**
+   * Held as float32 whatever the voxel type, so that another sequence of the case (of any voxel type) can replace
+   * the voxels in place (`showSequence`): for cases of several sequences.
+   */
+  replaceable?: boolean;
+}
 
 interface ShownVolume extends ProbedVolume {
   volumeId: string;
+  /** The sequence whose voxels the main views show now (the volume's id for its reference sequence). */
+  sequenceId: string;
   /** Millimetres between voxel centres along i, j and k. */
   spacing: Vector3;
   cacheId: string;
@@ -70,6 +91,8 @@ export class ViewerService extends ViewerEvents {
   private renderCount = 0;
   private lastZoom: number | undefined;
   private probes = new Map<ViewName, VoxelProbe>();
+  /** The side-by-side view's probe: the value of its own sequence under the pointer. */
+  private companionProbe: VoxelProbe | undefined;
   private crosshair: CrosshairState | undefined;
   /** True while the views are being moved onto the crosshair: their camera events do not move it. */
   private placingViews = false;
@@ -81,6 +104,12 @@ export class ViewerService extends ViewerEvents {
   private mainView: ViewName = 'acquisition';
   /** The last layout change whose views are still to be fitted to their new sizes. */
   private refitRequest = 0;
+  /** The sequence in the side-by-side view: its own cached volume on the case's grid, replaced in place. */
+  private companionVolume: { cacheId: string; sequenceId: string; scalarData: ViewerScalarArray } | undefined;
+  /** Whether the side-by-side view is on screen: it follows the acquisition view's camera only then. */
+  private companionActive = false;
+  /** True while one of the acquisition and side-by-side views is being moved onto the other's camera. */
+  private syncingCompanion = false;
 
   /** Draws in `elements` from now on (replacing any earlier ones); nothing is shown until `showVolume`. */
   attach(elements: ViewerElements): void {
@@ -114,6 +143,11 @@ export class ViewerService extends ViewerEvents {
       element.addEventListener('pointercancel', this.handlePointerUp);
     }
     this.probe = this.probes.get('acquisition');
+    const companionElement = elements.companion;
+    if (companionElement) {
+      this.companionProbe = new VoxelProbe(companionElement, () => viewports.companion!, () => this.probedCompanion());
+      this.companionProbe.onDidHoverVoxel((voxel) => this.companionHoverEmitter.fire(voxel));
+    }
     this.attachEmitter.fire({
       element: elements.acquisition,
       elements: viewports.allElements,
@@ -133,6 +167,8 @@ export class ViewerService extends ViewerEvents {
     });
     for (const probe of this.probes.values()) probe.dispose();
     this.probes.clear();
+    this.companionProbe?.dispose();
+    this.companionProbe = undefined;
     this.probe = undefined;
     for (const lines of this.crosshairLines.values()) lines.dispose();
     this.crosshairLines.clear();
@@ -153,20 +189,25 @@ export class ViewerService extends ViewerEvents {
    * given. The sagittal and coronal planes follow after the first frame. Calls run one after the other; one
    * overtaken by a later call (or by `clear`) before it starts does nothing.
    */
-  showVolume(voxels: VolumeVoxels, window?: WindowState): Promise<void> {
+  showVolume(voxels: VolumeVoxels, window?: WindowState, options: ShowVolumeOptions = {}): Promise<void> {
     const request = ++this.showRequest;
     const run = this.showQueue.then(() =>
-      request === this.showRequest ? this.replaceVolume(voxels, request, window) : undefined
+      request === this.showRequest ? this.replaceVolume(voxels, request, window, options) : undefined
     );
     this.showQueue = run.catch(() => undefined);
     return run;
   }
 
-  private async replaceVolume(voxels: VolumeVoxels, request: number, window?: WindowState): Promise<void> {
+  private async replaceVolume(
+    voxels: VolumeVoxels,
+    request: number,
+    window: WindowState | undefined,
+    options: ShowVolumeOptions
+  ): Promise<void> {
     const viewports = this.viewports;
     if (!viewports) throw new Error('the viewer is not attached to the page');
     const placement = placementFromAffine(voxels.geometry.voxelToPatient);
-    const scalarData = toScalarArray(voxels.bytes, voxels.scalarType);
+    const scalarData = toViewerScalars(voxels, options.replaceable ?? false);
     // No ':' in the id: Cornerstone would read a loader scheme from it and try to load the slices it already has.
     const cacheId = `genseg-volume-${voxels.volumeId}-${request}`;
     createVolumeInCache(cacheId, voxels, placement, scalarData);
@@ -183,16 +224,14 @@ export class ViewerService extends ViewerEvents {
     this.shown = {
       acquisitionPlane: nearestPlane(computeAcquisitionOrientation(placement).viewPlaneNormal),
       volumeId: voxels.volumeId,
+      sequenceId: options.sequenceId ?? voxels.volumeId,
       cacheId,
       spacing: placement.spacing,
       voxelToPatient: voxels.geometry.voxelToPatient,
       dimensions: voxels.geometry.dimensions,
       scalarData,
       sliceCount: voxels.geometry.dimensions[2],
-      initialWindow:
-        window && window.width > 0
-          ? { lower: window.center - window.width / 2, upper: window.center + window.width / 2 }
-          : computeInitialWindowRange(scalarData)
+      initialWindow: toVoiRange(window) ?? computeInitialWindowRange(scalarData)
     };
     this.orientation = computeAcquisitionOrientation(placement);
     viewports.acquisition.setOrientation(this.orientation);
@@ -215,7 +254,160 @@ export class ViewerService extends ViewerEvents {
     for (const lines of this.crosshairLines.values()) lines.draw(undefined, []);
     if (previous) this.willClearEmitter.fire(previous);
     viewports.emptyReferences();
+    this.emptyCompanion(viewports);
     return previous;
+  }
+
+  /**
+   * Puts another sequence of the case on screen in place of the one shown, in every view: it is on the same grid, so
+   * the slice, zoom, pan, crosshair, mask and proposal all stay (only the voxels and the window change), as switching
+   * series in a hanging protocol does. The volume must have been shown `replaceable`. `window` is the one to show it
+   * with (the one last used for this sequence, or its stored one). Runs after any `showVolume` before it; a later
+   * `showVolume` or `clear` makes it do nothing.
+   */
+  showSequence(voxels: VolumeVoxels, sequenceId: string, window?: WindowState): Promise<void> {
+    const request = this.showRequest;
+    const run = this.showQueue.then(() => {
+      if (request === this.showRequest) this.replaceSequence(voxels, sequenceId, window);
+    });
+    this.showQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private replaceSequence(voxels: VolumeVoxels, sequenceId: string, window: WindowState | undefined): void {
+    const shown = this.shown;
+    const viewports = this.viewports;
+    if (!shown || !viewports) return;
+    requireSameGrid(shown, voxels);
+    writeScalars(shown.cacheId, shown.scalarData, toScalarArray(voxels.bytes, voxels.scalarType));
+    // Before the window is announced: whoever remembers windows per sequence reads which sequence it belongs to.
+    shown.sequenceId = sequenceId;
+    shown.initialWindow = toVoiRange(window) ?? computeInitialWindowRange(shown.scalarData);
+    this.applyWindowEverywhere(shown.initialWindow);
+    for (const viewport of viewports.showing) viewport.render();
+    for (const probe of this.probes.values()) probe.refresh();
+    this.sequenceEmitter.fire({ volumeId: shown.volumeId, sequenceId, viewportId: viewports.acquisitionId });
+  }
+
+  /**
+   * Shows a sequence of the case on screen in the side-by-side view (the page's `companion` element): the acquired
+   * plane on the same slice, zoom and pan as the acquisition view, scrolled together with it, with its own window;
+   * the mask and the proposal are drawn over it too. Another call replaces its voxels in place.
+   */
+  showCompanion(voxels: VolumeVoxels, sequenceId: string, window?: WindowState): Promise<void> {
+    const request = this.showRequest;
+    const run = this.showQueue.then(() =>
+      request === this.showRequest ? this.replaceCompanion(voxels, sequenceId, window) : undefined
+    );
+    this.showQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async replaceCompanion(voxels: VolumeVoxels, sequenceId: string, window: WindowState | undefined): Promise<void> {
+    const shown = this.shown;
+    const viewports = this.viewports;
+    const viewport = viewports?.companion;
+    if (!shown || !viewports || !viewport) return;
+    requireSameGrid(shown, voxels);
+    const scalarData = toViewerScalars(voxels, true);
+    const range = toVoiRange(window) ?? computeInitialWindowRange(scalarData);
+    if (this.companionVolume) {
+      writeScalars(this.companionVolume.cacheId, this.companionVolume.scalarData, scalarData);
+      this.companionVolume.sequenceId = sequenceId;
+    } else {
+      const cacheId = `${shown.cacheId}-companion`;
+      createVolumeInCache(cacheId, voxels, placementFromAffine(voxels.geometry.voxelToPatient), scalarData);
+      await viewport.setVolumes([{ volumeId: cacheId }]);
+      if (shown !== this.shown || viewports !== this.viewports) {
+        if (viewports === this.viewports) viewport.removeAllActors();
+        cache.removeVolumeLoadObject(cacheId);
+        return;
+      }
+      this.companionVolume = { cacheId, sequenceId, scalarData };
+    }
+    this.companionActive = true;
+    this.companionProbe?.refresh();
+    viewport.setProperties({ voiRange: range });
+    this.syncCompanion();
+    viewport.render();
+    this.companionEmitter.fire({ volumeId: shown.volumeId, sequenceId, viewportId: viewports.companionId! });
+  }
+
+  /** The side-by-side view is off screen: it stops following (it keeps its voxels until the volume goes). */
+  hideCompanion(): void {
+    if (!this.companionActive) return;
+    this.companionActive = false;
+    this.companionEmitter.fire(undefined);
+  }
+
+  /** The sequence the side-by-side view shows, while it is on screen. */
+  getCompanionSequenceId(): string | undefined {
+    return this.companionActive ? this.companionVolume?.sequenceId : undefined;
+  }
+
+  /** The acquired slice (k) the side-by-side view's camera is on, while it is on screen: the same as the main one's. */
+  getCompanionSlice(): number | undefined {
+    const shown = this.shown;
+    const camera = this.companionActive && this.companionVolume ? this.viewports?.companion?.getCamera() : undefined;
+    const { focalPoint, position, viewPlaneNormal } = camera ?? {};
+    if (!shown || !focalPoint || !position || !viewPlaneNormal) return undefined;
+    return sliceAtCamera(shown, { focalPoint, position, viewPlaneNormal }).index;
+  }
+
+  /** The side-by-side view's window, while it is on screen. */
+  getCompanionWindow(): WindowState | undefined {
+    const range = this.companionActive ? this.viewports?.companion?.getProperties()?.voiRange : undefined;
+    return range ? toWindowState(range) : undefined;
+  }
+
+  private emptyCompanion(viewports: ViewerViewports): void {
+    const companion = this.companionVolume;
+    this.companionVolume = undefined;
+    if (this.companionActive) this.companionEmitter.fire(undefined);
+    this.companionActive = false;
+    if (!companion) return;
+    viewports.companion?.removeAllActors();
+    viewports.companion?.render();
+    cache.removeVolumeLoadObject(companion.cacheId);
+  }
+
+  /** What the side-by-side view's probe reads: the case's grid, that view's voxels. */
+  private probedCompanion(): ProbedVolume | undefined {
+    const shown = this.shown;
+    const companion = this.companionActive ? this.companionVolume : undefined;
+    return shown && companion
+      ? { voxelToPatient: shown.voxelToPatient, dimensions: shown.dimensions, scalarData: companion.scalarData }
+      : undefined;
+  }
+
+  /** The side-by-side view onto the acquisition view's camera: the same slice, zoom and pan. */
+  private syncCompanion(): void {
+    const viewports = this.viewports;
+    const companion = viewports?.companion;
+    if (!viewports || !companion || !this.companionActive || !this.companionVolume || this.syncingCompanion) return;
+    const { focalPoint, position, viewPlaneNormal, viewUp, parallelScale } = viewports.acquisition.getCamera();
+    this.syncingCompanion = true;
+    try {
+      companion.setCamera({ focalPoint, position, viewPlaneNormal, viewUp, parallelScale });
+      companion.render();
+    } finally {
+      this.syncingCompanion = false;
+    }
+    this.companionProbe?.refresh();
+  }
+
+  /** The user scrolled, zoomed or panned the side-by-side view: the acquisition view (and all that follows it) too. */
+  private followCompanion(camera: Types.ICamera): void {
+    const viewport = this.viewports?.acquisition;
+    if (!viewport || !this.companionActive || this.syncingCompanion || !this.shown) return;
+    const { focalPoint, position, viewPlaneNormal, viewUp, parallelScale } = camera;
+    this.syncingCompanion = true;
+    try {
+      viewport.setCamera({ focalPoint, position, viewPlaneNormal, viewUp, parallelScale });
+      viewport.render();
+    } finally {
+      this.syncingCompanion = false;
+    }
   }
 
   /** Puts the volume on screen in the sagittal and coronal planes once the acquisition view has drawn it. */
@@ -259,9 +451,14 @@ export class ViewerService extends ViewerEvents {
     if (shown) cache.removeVolumeLoadObject(shown.cacheId);
   }
 
-  /** Every viewport showing the volume on screen: the acquisition view first, then the reference planes once shown. */
+  /**
+   * Every viewport showing the volume on screen: the acquisition view first, then the reference planes once shown,
+   * and the side-by-side view once it has shown a sequence.
+   */
   get viewportIds(): string[] {
-    return this.shown ? (this.viewports?.showingIds ?? []) : [];
+    if (!this.shown || !this.viewports) return [];
+    const companionId = this.companionVolume ? this.viewports.companionId : undefined;
+    return [...this.viewports.showingIds, ...(companionId ? [companionId] : [])];
   }
 
   getShownVolume(): ShownVolumeInfo | undefined {
@@ -269,6 +466,7 @@ export class ViewerService extends ViewerEvents {
     return shown
       ? {
           volumeId: shown.volumeId,
+          sequenceId: shown.sequenceId,
           cacheId: shown.cacheId,
           dimensions: shown.dimensions,
           acquisitionPlane: shown.acquisitionPlane
@@ -323,14 +521,22 @@ export class ViewerService extends ViewerEvents {
     if (view === this.mainView) return;
     this.mainView = view;
     this.mainViewEmitter.fire(view);
-    // A view that was small would keep its small zoom in the big place (and the other way round): once the page has
-    // laid the views out again (two frames: the page's update, then its layout), each is fitted to its new size.
+    this.refitLayout();
+  }
+
+  /**
+   * The page changed the views' sizes (the main view, side by side on or off): once it has laid them out again (two
+   * frames: the page's update, then its layout), each view is fitted to its new size; a view that was small would
+   * otherwise keep its small zoom in a big place (and the other way round).
+   */
+  refitLayout(): void {
     const request = ++this.refitRequest;
     requestAnimationFrame(() =>
       requestAnimationFrame(() => {
         if (request !== this.refitRequest || !this.shown) return;
         this.fitCanvases();
         this.fitViewsAroundCrosshair();
+        this.syncCompanion();
       })
     );
   }
@@ -579,6 +785,10 @@ export class ViewerService extends ViewerEvents {
     const viewport = viewports?.acquisition;
     if (!shown || !viewport) return;
     const { camera, viewportId } = (event as Types.EventTypes.CameraModifiedEvent).detail;
+    if (viewportId === viewports.companionId) {
+      this.followCompanion(camera);
+      return;
+    }
     const view = viewports.nameOf(viewportId);
     if (!view) return;
     this.followView(view);
@@ -586,6 +796,7 @@ export class ViewerService extends ViewerEvents {
       this.probes.get(view)?.refresh();
       return;
     }
+    this.syncCompanion();
     const { focalPoint, position, viewPlaneNormal, viewUp } = camera;
     if (!focalPoint || !viewPlaneNormal || !viewUp || !position) return;
     this.orientationEmitter.fire({ viewPlaneNormal, viewUp });
@@ -608,6 +819,11 @@ export class ViewerService extends ViewerEvents {
   private readonly handleWindowModified = (event: Event): void => {
     const { range, viewportId } = (event as Types.EventTypes.VoiModifiedEvent).detail;
     const viewports = this.viewports;
+    // The side-by-side view keeps its own window (its sequence's).
+    if (viewportId === viewports?.companionId) {
+      if (range && this.companionActive) this.companionWindowEmitter.fire(toWindowState(range));
+      return;
+    }
     // Views being filled announce the volume's default window: not the user's.
     if (!range || !this.shown || !viewports?.showingIds.includes(viewportId)) return;
     viewports.applyWindow(range, viewportId);
@@ -684,4 +900,35 @@ function nearestPlane(normal: readonly number[]): PlaneName {
 
 function toWindowState({ lower, upper }: Types.VOIRange): WindowState {
   return { width: upper - lower, center: (upper + lower) / 2 };
+}
+
+function toVoiRange(window: WindowState | undefined): Types.VOIRange | undefined {
+  return window && window.width > 0
+    ? { lower: window.center - window.width / 2, upper: window.center + window.width / 2 }
+    : undefined;
+}
+
+/**
+ * Main's voxels for Cornerstone; when another sequence may replace them in place, as float32 and never a view on
+ * `voxels.bytes` (the caller may keep those: the sequences' voxels are cached for flipping back).
+ */
+function toViewerScalars(voxels: VolumeVoxels, replaceable: boolean): ViewerScalarArray {
+  const scalars = toScalarArray(voxels.bytes, voxels.scalarType);
+  if (!replaceable) return scalars;
+  return scalars instanceof Float32Array && scalars.buffer !== voxels.bytes.buffer ? scalars : new Float32Array(scalars);
+}
+
+/** A sequence of the case shown in place of another must be on the case's grid (main puts every one there). */
+function requireSameGrid(shown: ShownVolume, voxels: VolumeVoxels): void {
+  const sameCase = voxels.volumeId === shown.volumeId;
+  const sameDimensions = voxels.geometry.dimensions.every((size, axis) => size === shown.dimensions[axis]);
+  if (!sameCase || !sameDimensions) throw new Error('the sequence is not on the grid of the case on screen');
+}
+
+/** Replaces a cached volume's voxels in place, and has the views upload them again. */
+function writeScalars(cacheId: string, target: ViewerScalarArray, source: ViewerScalarArray): void {
+  if (target instanceof Uint8Array && !(source instanceof Uint8Array))
+    throw new Error('the volume on screen was not shown replaceable');
+  target.set(source);
+  cache.getVolume(cacheId)?.invalidate();
 }

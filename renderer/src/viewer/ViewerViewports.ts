@@ -37,6 +37,8 @@ export class ViewerViewports {
   readonly acquisitionId: string;
   readonly referenceIds: string[] = [];
   readonly toolGroupId: string;
+  /** The side-by-side view's viewport id, when the page gave its element. */
+  readonly companionId: string | undefined;
   private readonly resizeObserver: ResizeObserver;
   /** Whether the reference planes show the volume that the acquisition view shows. */
   private referencesFilled = false;
@@ -56,17 +58,39 @@ export class ViewerViewports {
       defaultOptions: { background: [0, 0, 0], orientation: Enums.OrientationAxis.AXIAL }
     });
     if (elements.references) this.enableReferenceViews(elements.references);
-    createNavigationToolGroup(this.toolGroupId, [this.acquisitionId, ...this.referenceIds], this.renderingEngine.id);
+    if (elements.companion) {
+      this.companionId = `${this.acquisitionId}-companion`;
+      this.renderingEngine.enableElement({
+        viewportId: this.companionId,
+        type: Enums.ViewportType.ORTHOGRAPHIC,
+        element: elements.companion,
+        defaultOptions: { background: [0, 0, 0], orientation: Enums.OrientationAxis.AXIAL }
+      });
+    }
+    createNavigationToolGroup(
+      this.toolGroupId,
+      [this.acquisitionId, ...this.referenceIds, ...(this.companionId ? [this.companionId] : [])],
+      this.renderingEngine.id
+    );
     this.listen('addEventListener');
     this.resizeObserver = new ResizeObserver(() => listeners.handleResize());
     // The layout switch changes every view's size.
     for (const element of this.allElements) this.resizeObserver.observe(element);
   }
 
-  /** Every view's element, the acquisition view first. */
+  /** Every view's element, the acquisition view first (the side-by-side view last). */
   get allElements(): HTMLDivElement[] {
-    const { acquisition, references } = this.elements;
-    return references ? [acquisition, references.sagittal, references.coronal] : [acquisition];
+    const { acquisition, references, companion } = this.elements;
+    return [
+      acquisition,
+      ...(references ? [references.sagittal, references.coronal] : []),
+      ...(companion ? [companion] : [])
+    ];
+  }
+
+  /** The side-by-side view, when the page gave its element. */
+  get companion(): Types.IVolumeViewport | undefined {
+    return this.companionId ? (this.renderingEngine.getViewport(this.companionId) as Types.IVolumeViewport) : undefined;
   }
 
   /** The view `name`, if the page gave its element. */

@@ -16,11 +16,22 @@ export interface WindowState {
 /** What other services of this viewer (segmentation) need to know about the volume on screen. */
 export interface ShownVolumeInfo {
   volumeId: string;
+  /** The sequence of the case the main views show (the volume's own id for its reference sequence). */
+  sequenceId: string;
   /** The Cornerstone cache id of the volume. */
   cacheId: string;
   dimensions: [number, number, number];
   /** The standard plane nearest to the acquired one (planes of constant k). */
   acquisitionPlane: PlaneName;
+}
+
+/** A sequence of the case on screen (issue 18): the main views' or the side-by-side view's. */
+export interface ShownSequence {
+  volumeId: string;
+  /** The sequence's id; the volume's own id for the case's reference sequence. */
+  sequenceId: string;
+  /** The viewport that shows it (the side-by-side view's for `onDidChangeCompanion`). */
+  viewportId: string;
 }
 
 /** The two reference planes shown beside the acquisition view (MPR), as in 3D Slicer's and OHIF's MPR layouts. */
@@ -33,6 +44,11 @@ export interface ReferenceElements {
 export interface ViewerElements {
   acquisition: HTMLDivElement;
   references?: ReferenceElements;
+  /**
+   * The side-by-side view (issue 18): the acquired plane of another sequence of the same case, on the same slice,
+   * zoom and pan as the acquisition view.
+   */
+  companion?: HTMLDivElement;
 }
 
 /** Told to the services that draw on the viewer's views (segmentation) when the page gives the viewer its elements. */
