@@ -125,6 +125,17 @@ export const apiCalls = {
       .strict()
   ),
   renameSequence: defineCall<SequenceSummary[]>()(z.object({ ...volumeScoped, sequenceId: id, name: sequenceName }).strict()),
+  /** The window a sequence of a case opens with from now on (the reference: sequenceId = volumeId). */
+  setSequenceWindow: defineCall<SequenceSummary>()(
+    z
+      .object({
+        ...volumeScoped,
+        sequenceId: id,
+        center: z.number('the window centre must be a number').min(-1e12).max(1e12),
+        width: z.number('the window width must be a number').gt(0, 'the window width must be above 0').max(1e12)
+      })
+      .strict()
+  ),
   getTrainingSequences: defineCall<TrainingSequences>()(z.object(projectScoped).strict()),
   setTrainingSequences: defineCall<TrainingSequences>()(
     z.object({ ...projectScoped, names: z.array(sequenceName).max(16) }).strict()

@@ -18,6 +18,7 @@ export const callNameList = [
   'listSequences',
   'groupVolumesIntoCase',
   'renameSequence',
+  'setSequenceWindow',
   'getTrainingSequences',
   'setTrainingSequences',
   'getWeakLabels',

@@ -94,6 +94,51 @@ describe('multi-sequence cases through the API', { timeout: 120_000 }, () => {
     expect(renamed.map((sequence) => sequence.name)).toEqual(['T1', 'T2', 'FLAIR']);
   });
 
+  it('keeps the window the user gave each sequence in the project; a window that is no window is refused in words', async () => {
+    const colin = await readNiftiFile(join(brains, 'colin27.nii.gz'));
+    const flairPath = join(folder, 'case2_flair.nii.gz');
+    await writeNiftiFile(flairPath, inverted(colin.volume));
+    const reference = await importFile(join(brains, 'colin27.nii.gz'));
+    const flair = await importFile(flairPath);
+    const [t1, flairSequence] = await call('groupVolumesIntoCase', { projectId, volumeId: reference, sequenceVolumeIds: [flair], names: ['FLAIR'] });
+    const imported = { center: flairSequence!.windowCenter, width: flairSequence!.windowWidth };
+
+    const saved = await call('setSequenceWindow', { projectId, volumeId: reference, sequenceId: flairSequence!.id, center: 180.5, width: 95.25 });
+    expect([saved.id, saved.windowCenter, saved.windowWidth]).toEqual([flairSequence!.id, 180.5, 95.25]);
+    await call('setSequenceWindow', { projectId, volumeId: reference, sequenceId: reference, center: 60, width: 120 });
+    // Read back as a case opens: every sequence with its own window, in the project's store.
+    const listed = await call('listSequences', { projectId, volumeId: reference });
+    expect(listed.map((sequence) => [sequence.id, sequence.windowCenter, sequence.windowWidth])).toEqual([
+      [t1!.id, 60, 120],
+      [flairSequence!.id, 180.5, 95.25]
+    ]);
+    expect(imported).not.toEqual({ center: 180.5, width: 95.25 });
+    const summary = (await call('listVolumes', { projectId })).find((volume) => volume.id === reference)!;
+    expect([summary.windowCenter, summary.windowWidth]).toEqual([60, 120]);
+
+    // Refused in words, and nothing changed.
+    await expect(call('setSequenceWindow', { projectId, volumeId: reference, sequenceId: flairSequence!.id, center: 10, width: 0 })).rejects.toThrow(
+      'The request setSequenceWindow was not valid (width): the window width must be above 0.'
+    );
+    await expect(
+      call('setSequenceWindow', { projectId, volumeId: reference, sequenceId: flairSequence!.id, center: Number.NaN, width: 10 })
+    ).rejects.toThrow('The request setSequenceWindow was not valid (center): the window centre must be a number.');
+    await expect(
+      call('setSequenceWindow', { projectId, volumeId: reference, sequenceId: flairSequence!.id, center: '10' as unknown as number, width: 10 })
+    ).rejects.toThrow('The request setSequenceWindow was not valid (center): the window centre must be a number.');
+    await expect(call('setSequenceWindow', { projectId, volumeId: reference, sequenceId: 'nope', center: 10, width: 10 })).rejects.toThrow(
+      'That sequence is not in this case.'
+    );
+    await expect(call('setSequenceWindow', { projectId, volumeId: 'nope', sequenceId: 'nope', center: 10, width: 10 })).rejects.toThrow(
+      'That volume is not in this project.'
+    );
+    const after = await call('listSequences', { projectId, volumeId: reference });
+    expect(after.map((sequence) => [sequence.windowCenter, sequence.windowWidth])).toEqual([
+      [60, 120],
+      [180.5, 95.25]
+    ]);
+  });
+
   it('refuses a volume that is annotated or in another frame of reference, and changes nothing', async () => {
     const reference = await importFile(join(brains, 'mni152.nii.gz'));
     const tagged = await importFile(join(brains, 'colin27.nii.gz'));

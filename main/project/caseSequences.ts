@@ -135,6 +135,28 @@ export async function renameSequence(project: Project, volumeId: string, sequenc
   return listCaseSequences(project, volumeId);
 }
 
+/**
+ * Keeps the window the user gave a sequence of a case (the reference: sequenceId = the volume's id), so that it opens
+ * with it next time (issue 18: the window set on FLAIR is there tomorrow). It replaces the window stored at import
+ * (the scanner's, else the tissue's robust range), which is what "automatic" then returns to.
+ */
+export async function setSequenceWindow(
+  project: Project,
+  volumeId: string,
+  sequenceId: string,
+  window: { center: number; width: number }
+): Promise<SequenceSummary> {
+  const volume = await requireVolume(project, volumeId);
+  if (sequenceId === volumeId) {
+    await project.store.volumes.setWindow(volumeId, window.center, window.width);
+    return referenceSummary({ ...volume, windowCenter: window.center, windowWidth: window.width });
+  }
+  const sequence = await project.store.sequences.get(sequenceId);
+  if (!sequence || sequence.volumeId !== volumeId) throw new ApiError('not-found', 'That sequence is not in this case.');
+  await project.store.sequences.setWindow(sequenceId, window.center, window.width);
+  return sequenceSummary({ ...sequence, windowCenter: window.center, windowWidth: window.width });
+}
+
 /** The voxels of one sequence of a case, on the reference grid: the volume's own for the reference. */
 export async function readSequenceVoxels(
   project: Project,

@@ -15,6 +15,7 @@ export {
   listCaseSequences,
   readSequenceVoxels,
   renameSequence,
+  setSequenceWindow,
   resolveCaseSequences,
   setTrainingSequences,
   trainingSequencesKey

@@ -11,6 +11,7 @@ import {
   listCaseSequences,
   readSequenceVoxels,
   renameSequence,
+  setSequenceWindow,
   resolveNiftiPaths,
   setTrainingSequences,
   splitTypedPaths,
@@ -36,6 +37,7 @@ type ProjectCalls =
   | 'listSequences'
   | 'groupVolumesIntoCase'
   | 'renameSequence'
+  | 'setSequenceWindow'
   | 'getTrainingSequences'
   | 'setTrainingSequences';
 
@@ -140,6 +142,10 @@ export function createProjectHandlers({ workspace, events, appVersion, dicomImpo
       events.emit('onDidChangeVolumes', { projectId });
       return sequences;
     },
+    // No onDidChangeVolumes: every window drag would have every window read the list again; a case reads its
+    // sequences' windows when it opens.
+    setSequenceWindow: async ({ projectId, volumeId, sequenceId, center, width }) =>
+      setSequenceWindow(await workspace.getProject(projectId), volumeId, sequenceId, { center, width }),
     getTrainingSequences: async ({ projectId }) => getTrainingSequences(await workspace.getProject(projectId)),
     setTrainingSequences: async ({ projectId, names }) => setTrainingSequences(await workspace.getProject(projectId), names)
   };

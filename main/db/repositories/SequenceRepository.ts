@@ -52,6 +52,11 @@ export class SequenceRepository {
   async rename(id: string, name: string): Promise<boolean> {
     return (await this.database.run('UPDATE case_sequences SET name = ? WHERE id = ?', [name, id])).changes > 0;
   }
+
+  /** The window the sequence opens with (the one the user last gave it). */
+  async setWindow(id: string, center: number, width: number): Promise<boolean> {
+    return (await this.database.run('UPDATE case_sequences SET window_center = ?, window_width = ? WHERE id = ?', [center, width, id])).changes > 0;
+  }
 }
 
 async function insert(tx: Transaction, sequence: SequenceRecord): Promise<void> {

@@ -82,6 +82,11 @@ export class VolumeRepository {
     return (await this.database.run('UPDATE volumes SET sequence_name = ? WHERE id = ?', [name, id])).changes > 0;
   }
 
+  /** The window the volume opens with (issue 18: the one the user last gave it, kept in the project). */
+  async setWindow(id: string, center: number, width: number): Promise<boolean> {
+    return (await this.database.run('UPDATE volumes SET window_center = ?, window_width = ? WHERE id = ?', [center, width, id])).changes > 0;
+  }
+
   /** Volumes imported from a file with these bytes (SHA-256, hex). */
   async findByContentHash(hash: string): Promise<VolumeRecord[]> {
     const rows = await this.database.all<VolumeRow>('SELECT * FROM volumes WHERE content_hash = ? ORDER BY created_at, id', [hash]);
