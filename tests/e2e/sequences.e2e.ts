@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Random } from '../../main/common';
 import { buildMultiSequenceCase, syntheticSequences } from '../../main/demo/multiSequenceBrain';
 import { readNiftiFile, writeNiftiFile } from '../../main/imaging';
@@ -10,8 +10,10 @@ import { removeTemporaryFolders } from '../../main/imaging/testing/temporaryFold
 import { readNumberSignal, waitForSignals } from './pages/readBodySignals';
 import { WorkstationPage } from './pages/WorkstationPage';
 import { closeAppSession, openAppSession, type AppSession } from './support/appSession';
+import { connectApi, findProjectId } from './support/connectApi';
 import { decodePng } from './support/decodePng';
 import { keepScreenshotOfFailures } from './support/keepScreenshotOfFailures';
+import { recordFixtureModelVersion, recordFixtureProposal } from './support/recordFixtureProposal';
 
 const artifacts = resolve(import.meta.dirname, 'artifacts');
 const screens = resolve(import.meta.dirname, '../../docs/results/screens');
@@ -25,6 +27,17 @@ function maskPixels(png: Uint8Array): number {
   for (let pixel = 0; pixel < width * height; pixel += 1) {
     const [r, g, b] = [rgba[pixel * 4]!, rgba[pixel * 4 + 1]!, rgba[pixel * 4 + 2]!];
     if (r - g > 40 && r - b > 40) count += 1;
+  }
+  return count;
+}
+
+/** Pixels of the proposal's yellow outline (red and green high, blue low; the mask is red, the brain grey). */
+function proposalPixels(png: Uint8Array): number {
+  const { width, height, rgba } = decodePng(png);
+  let count = 0;
+  for (let pixel = 0; pixel < width * height; pixel += 1) {
+    const [r, g, b] = [rgba[pixel * 4]!, rgba[pixel * 4 + 1]!, rgba[pixel * 4 + 2]!];
+    if (r > 150 && g > 120 && r - b > 90 && g - b > 70) count += 1;
   }
   return count;
 }
@@ -50,6 +63,8 @@ describe('a case of several sequences in the viewer', () => {
   let app: WorkstationPage;
   keepScreenshotOfFailures(artifacts, () => page);
   let caseId: string;
+  /** The lesion of the synthetic case, where the fixture proposal is drawn. */
+  let lesion: { centre: [number, number, number]; radii: [number, number, number] };
   /** The voxels the files were written from, by sequence: what the app must show. */
   let written: Record<string, { scalars: ArrayLike<number>; dimensions: readonly number[] }>;
 
@@ -76,11 +91,8 @@ describe('a case of several sequences in the viewer', () => {
     // FLAIR and T2, an enhancing ring on T1c only, so the sequences look different on the same slice.
     const { volume } = await readNiftiFile(sampleBrain);
     const [ni, nj, nk] = volume.geometry.dimensions;
-    const built = buildMultiSequenceCase(
-      volume,
-      { centre: [Math.round(ni * 0.62), Math.round(nj * 0.5), Math.floor((nk - 1) / 2)], radii: [9, 9, 7] },
-      new Random(18)
-    );
+    lesion = { centre: [Math.round(ni * 0.62), Math.round(nj * 0.5), Math.floor((nk - 1) / 2)], radii: [9, 9, 7] };
+    const built = buildMultiSequenceCase(volume, lesion, new Random(18));
     // T1, T1c and T2 in one folder (imported together), FLAIR apart (added to the case later).
     written = Object.fromEntries(
       syntheticSequences.map((name) => [name, { scalars: built.sequences[name].scalars, dimensions: volume.geometry.dimensions }])
@@ -297,5 +309,84 @@ describe('a case of several sequences in the viewer', () => {
     await waitForSignals(page, [{ signal: 'sequenceNames', is: 'equal', value: 'T2,PDw' }]);
     await page.getByTestId('sequence-PDw').click();
     await waitForSequence('PDw');
+  });
+
+  it('keeps the window set on FLAIR in the project: after a reload FLAIR opens with it, a proposal over T1 and FLAIR', async () => {
+    const api = connectApi(inject('appUrl'));
+    try {
+      await windowKeptAfterReload(api);
+    } finally {
+      api.close();
+    }
+  });
+
+  /** The test above, with a second client of main to read back what it stored. */
+  async function windowKeptAfterReload(api: ReturnType<typeof connectApi>): Promise<void> {
+    const projectId = await findProjectId(api, 'Sequences');
+    await app.openProject('Sequences');
+    await app.chooseVolumeItem(scanItem('brain_T1'));
+    await page.getByTestId('sequence-FLAIR').click();
+    await waitForSequence('FLAIR');
+    await app.viewport.dragWithLeftButton(-35, 25);
+    const flairSet = await app.viewport.read();
+    // Saved once the drag ends: main has it (read back beside the page).
+    const flairId = (await api.call('listSequences', { projectId, volumeId: caseId })).find((sequence) => sequence.name === 'FLAIR')!.id;
+    await expect
+      .poll(async () => {
+        const stored = (await api.call('listSequences', { projectId, volumeId: caseId })).find((sequence) => sequence.id === flairId)!;
+        return [stored.windowWidth.toFixed(2), stored.windowCenter.toFixed(2)];
+      }, { timeout: 10_000 })
+      .toEqual([flairSet.windowWidth.toFixed(2), flairSet.windowCenter.toFixed(2)]);
+    const t1Stored = (await api.call('listSequences', { projectId, volumeId: caseId }))[0]!;
+
+    // A model's proposal over the lesion (no model is trained here: a fixture stands in for its output).
+    const [ni, nj, nk] = written.T1!.dimensions as [number, number, number];
+    const labels = new Uint8Array(ni * nj * nk);
+    const [ci, cj, ck] = lesion.centre;
+    for (let k = ck - 4; k <= ck + 4; k += 1)
+      for (let j = cj - 8; j <= cj + 8; j += 1) labels.fill(1, ci - 8 + ni * (j + nj * k), ci + 9 + ni * (j + nj * k));
+    const workspace = inject('workspaceFolder');
+    await recordFixtureModelVersion(workspace, projectId, 'Fixture');
+    await recordFixtureProposal(workspace, projectId, caseId, labels, ni * nj, 'pending');
+
+    await app.reload();
+    await app.openProject('Sequences');
+    await app.chooseVolumeItem(scanItem('brain_T1'));
+    await waitForSequence('T1');
+    await app.review.waitForProposal(caseId);
+    const t1Window = await app.viewport.read();
+    expect([t1Window.windowWidth, t1Window.windowCenter].map((value) => value.toFixed(2))).toEqual(
+      [t1Stored.windowWidth, t1Stored.windowCenter].map((value) => value.toFixed(2))
+    );
+    // The review steps to a proposed slice; the outline is drawn on it over T1.
+    await expect.poll(async () => proposalPixels(await app.viewport.screenshot(join(artifacts, 'proposal-T1.png'))), { timeout: 30_000 }).toBeGreaterThan(100);
+    const slice = await readNumberSignal(page, 'viewerSlice');
+    const overT1 = proposalPixels(await viewport().screenshot());
+
+    for (const name of ['T1c', 'T2', 'FLAIR']) {
+      await pressKey('s');
+      await waitForSequence(name);
+    }
+    const flairAfterReload = await app.viewport.read();
+    expect(flairAfterReload.windowWidth).toBeCloseTo(flairSet.windowWidth, 2);
+    expect(flairAfterReload.windowCenter).toBeCloseTo(flairSet.windowCenter, 2);
+    expect(flairAfterReload.slice).toBe(slice);
+    const overFlair = proposalPixels(await app.viewport.screenshot(join(artifacts, 'proposal-FLAIR.png')));
+    // The same outline on the same slice: only the image under it changed.
+    expect(overFlair).toBeGreaterThan(100);
+    expect(Math.abs(overFlair - overT1)).toBeLessThan(overT1 * 0.25);
+  }
+
+  it('draws the proposal over the side-by-side view too', async () => {
+    await pressKey('d');
+    await waitForSignals(page, [{ signal: 'viewerCompanionSequence', is: 'equal', value: 'T1' }]);
+    await waitForSignals(page, [{ signal: 'viewerCompanionSlice', is: 'equal', value: await readNumberSignal(page, 'viewerSlice') }]);
+    await expect
+      .poll(async () => proposalPixels(await companion().screenshot({ path: join(artifacts, 'proposal-side.png') })), { timeout: 30_000 })
+      .toBeGreaterThan(100);
+    expect(proposalPixels(await viewport().screenshot())).toBeGreaterThan(100);
+    await page.getByTestId('viewport-panel').screenshot({ path: join(screens, 'sequence-proposal.png') });
+    await pressKey('d');
+    await waitForSignals(page, [{ signal: 'viewerCompanionSequence', is: 'equal', value: '' }]);
   });
 });

@@ -103,15 +103,15 @@ export function useSequenceDisplay(state: Ref<ViewerState>) {
   });
 
   const unsubscribes: Unsubscribe[] = [
-    // Each sequence keeps the window the user gave it.
+    // Each sequence keeps the window the user gave it, in the project too (saved once a drag ends).
     viewer.onDidChangeWindow((window) => {
       const shown = viewer.getShownVolume();
-      if (shown && sequences.isMultiSequence) sequences.windows.remember(shown.volumeId, shown.sequenceId, window);
+      if (shown && sequences.isMultiSequence) sequences.rememberWindow(shown.volumeId, shown.sequenceId, window);
     }),
     viewer.onDidChangeCompanionWindow((window) => {
       const shown = viewer.getShownVolume();
       const companionId = viewer.getCompanionSequenceId();
-      if (shown && companionId) sequences.windows.remember(shown.volumeId, companionId, window);
+      if (shown && companionId) sequences.rememberWindow(shown.volumeId, companionId, window);
     }),
     viewer.onDidChangeCompanion((companion) => {
       if (!companion) sequences.markCompanion(null);
@@ -123,9 +123,14 @@ export function useSequenceDisplay(state: Ref<ViewerState>) {
     if (next === 'rendered' && sequences.sideBySide && sequences.isMultiSequence) void openCompanion();
   });
 
+  // A window set just before the page is left is still sent (the socket takes it if it can).
+  const saveWindows = () => sequences.saveWindowsNow();
   window.addEventListener('keydown', handleKey);
+  window.addEventListener('pagehide', saveWindows);
   onBeforeUnmount(() => {
     window.removeEventListener('keydown', handleKey);
+    window.removeEventListener('pagehide', saveWindows);
+    saveWindows();
     for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
   });
 

@@ -42,6 +42,8 @@ export interface AppSignals {
   viewerCompanionSequence: string;
   /** The acquired slice (k) the side-by-side view shows, from its own camera ('' while it is off). */
   viewerCompanionSlice: string;
+  /** Increases each time main confirmed a sequence's window saved in the project. */
+  sequenceWindowsSaved: string;
   /** The project's training channels, by sequence name in order ('' : each case's reference sequence). */
   trainingChannels: string;
   /** The last U/V jump in the volume list: 'untagged:<id>' or 'to-review:none'. */

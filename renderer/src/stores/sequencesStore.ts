@@ -3,7 +3,9 @@ import { computed, markRaw, ref } from 'vue';
 import type { SequenceSummary, VolumeVoxels } from '../../../main/contract/types';
 import { SequenceVoxelCache } from '../sequences/SequenceVoxelCache';
 import { useApiClient } from '../api';
+import { SequenceWindowSaver } from '../sequences/SequenceWindowSaver';
 import { SequenceWindows, sequenceLabel } from '../sequences/sequenceSwitching';
+import type { WindowState } from '../viewer/viewerTypes';
 import { setAppSignal } from '../signals/appSignals';
 import { useNotificationsStore } from './notificationsStore';
 import { useProjectsStore } from './projectsStore';
@@ -11,6 +13,8 @@ import { useVolumesStore } from './volumesStore';
 
 /** How many bytes of the case's sequences' voxels are kept for flipping back (a few sequences of a large MR). */
 const voxelCacheBytes = 512 * 1024 ** 2;
+/** How long after the last change of a window it is saved in the project (a drag fires many). */
+const windowSaveDelayMs = 400;
 
 /**
  * The sequences of the case on screen (issue 18: T1, T1c, T2, FLAIR… of one patient on one grid), which one the
@@ -35,6 +39,18 @@ export const useSequencesStore = defineStore('sequences', () => {
   const windows = markRaw(new SequenceWindows());
   const voxelCache = markRaw(new SequenceVoxelCache<VolumeVoxels>(voxelCacheBytes));
   const volumes = useVolumesStore();
+  let windowsSaved = 0;
+  const windowSaver = markRaw(
+    new SequenceWindowSaver(windowSaveDelayMs, async (target, window) => {
+      try {
+        await useApiClient().call('setSequenceWindow', { ...target, center: window.center, width: window.width });
+        setAppSignal('sequenceWindowsSaved', ++windowsSaved);
+      } catch (error) {
+        notifications.reportError(error, 'Saving the window of the sequence');
+        throw error;
+      }
+    })
+  );
 
   const isMultiSequence = computed(() => sequences.value.length > 1);
   const shownSequence = computed(() => sequences.value.find((sequence) => sequence.id === shownSequenceId.value) ?? null);
@@ -47,8 +63,25 @@ export const useSequencesStore = defineStore('sequences', () => {
     const list = await useApiClient().call('listSequences', { projectId, volumeId: id });
     volumeId.value = id;
     sequences.value = list.length > 1 ? list : [];
+    for (const sequence of sequences.value)
+      windowSaver.know({ projectId, volumeId: id, sequenceId: sequence.id }, { center: sequence.windowCenter, width: sequence.windowWidth });
     setAppSignal('sequenceNames', sequences.value.map(sequenceLabel).join(','));
     return sequences.value;
+  }
+
+  /**
+   * The sequence `sequenceId` of the case `caseId` is shown with `window`: remembered for this page at once, and
+   * saved in the project once the user lets go (only when it differs from the window main has for it).
+   */
+  function rememberWindow(caseId: string, sequenceId: string, window: WindowState): void {
+    windows.remember(caseId, sequenceId, window);
+    const projectId = projects.currentProjectId;
+    if (projectId) windowSaver.request({ projectId, volumeId: caseId, sequenceId }, window);
+  }
+
+  /** Sends the windows still waiting for their delay (the page is being left). */
+  function saveWindowsNow(): void {
+    windowSaver.flush();
   }
 
   /** A sequence's voxels: from main the first time, kept for the next (the case on screen only). */
@@ -133,6 +166,6 @@ export const useSequencesStore = defineStore('sequences', () => {
 
   return {
     volumeId, sequences, shownSequenceId, companionSequenceId, shownSequence, companionSequence, sideBySide, preferredName,
-    preferredCompanionName, windows, isMultiSequence, load, clear, fetchVoxels, keepVoxelsOf, markShown, markCompanion, rename, addToCase
+    preferredCompanionName, windows, rememberWindow, saveWindowsNow, isMultiSequence, load, clear, fetchVoxels, keepVoxelsOf, markShown, markCompanion, rename, addToCase
   };
 });

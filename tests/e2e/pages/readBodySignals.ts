@@ -27,6 +27,7 @@ export type SignalName =
   | 'viewerSequence'
   | 'viewerCompanionSequence'
   | 'viewerCompanionSlice'
+  | 'sequenceWindowsSaved'
   | 'trainingChannels'
   | 'volumeJump'
   | 'weakLabels'

@@ -35,6 +35,31 @@ export async function recordFixtureProposal(
 }
 
 /**
+ * A model version record with no weights, standing in for a trained model where a test only needs a proposal drawn
+ * (training takes minutes on the shared machine): `recordFixtureProposal` then has a model to name. Returns its id.
+ */
+export async function recordFixtureModelVersion(workspaceFolder: string, projectId: string, name: string): Promise<string> {
+  return withProjectStore(workspaceFolder, projectId, async (store) => {
+    const id = `fixture-model-${Date.now()}`;
+    const evaluation = { dice: null, auroc: null, heldOutLabelledSlices: 0, heldOutPresentSlices: 0, heldOutAbsentSlices: 0 };
+    await store.modelVersions.create({
+      id,
+      runId: null,
+      method: 'genseg',
+      preset: 'tiny',
+      config: {},
+      metrics: { evaluation, steps: 1, bestStep: 1, parameters: {} },
+      dataSnapshot: {},
+      backend: 'wasm',
+      weightsFolder: join('models', 'versions', id),
+      createdAt: new Date().toISOString()
+    });
+    await store.modelVersions.rename(id, name);
+    return id;
+  });
+}
+
+/**
  * A second model version with the first one's weights (copied into its own folder), as another run would have made:
  * the review toolbar then offers a choice of model, and the copy really proposes. Returns its number.
  */
