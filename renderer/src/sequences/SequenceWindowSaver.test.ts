@@ -35,7 +35,7 @@ describe('saving each sequence’s window in the project', () => {
   });
 
   it('sends nothing for the window main already has (a case opening with its stored window), nor for no window', async () => {
-    saver.know(flair, { center: 100, width: 200 });
+    saver.knowCase('p', 'case', [{ id: 'flair', windowCenter: 100, windowWidth: 200 }]);
     saver.request(flair, { center: 100 + 1e-7, width: 200 });
     saver.request(t1, { center: 1, width: 0 });
     saver.request(t1, { center: Number.NaN, width: 10 });

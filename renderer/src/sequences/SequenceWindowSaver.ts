@@ -27,6 +27,11 @@ export class SequenceWindowSaver {
     this.stored.set(key(target), { center: window.center, width: window.width });
   }
 
+  /** The windows main has for every sequence of a case, as `listSequences` gives them. */
+  knowCase(projectId: string, volumeId: string, sequences: readonly { id: string; windowCenter: number; windowWidth: number }[]): void {
+    for (const sequence of sequences) this.know({ projectId, volumeId, sequenceId: sequence.id }, { center: sequence.windowCenter, width: sequence.windowWidth });
+  }
+
   /** The sequence is shown with `window` now: saved after the delay unless main has it already. */
   request(target: SequenceWindowTarget, window: WindowState): void {
     if (!(window.width > 0) || !Number.isFinite(window.center)) return;

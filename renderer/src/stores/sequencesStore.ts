@@ -18,8 +18,8 @@ const windowSaveDelayMs = 400;
 
 /**
  * The sequences of the case on screen (issue 18: T1, T1c, T2, FLAIR… of one patient on one grid), which one the
- * viewer shows and which one the side-by-side view shows, the window of each, and the calls that name sequences and
- * add volumes to a case. The viewer is driven from here by `components/useSequenceDisplay`.
+ * viewer shows and which one the side-by-side view shows, the window of each (saved in the project, so that a case
+ * opens tomorrow as it was last read), and the calls that name sequences and add volumes to a case. The viewer is driven from here by `components/useSequenceDisplay`.
  */
 export const useSequencesStore = defineStore('sequences', () => {
   const projects = useProjectsStore();
@@ -39,18 +39,7 @@ export const useSequencesStore = defineStore('sequences', () => {
   const windows = markRaw(new SequenceWindows());
   const voxelCache = markRaw(new SequenceVoxelCache<VolumeVoxels>(voxelCacheBytes));
   const volumes = useVolumesStore();
-  let windowsSaved = 0;
-  const windowSaver = markRaw(
-    new SequenceWindowSaver(windowSaveDelayMs, async (target, window) => {
-      try {
-        await useApiClient().call('setSequenceWindow', { ...target, center: window.center, width: window.width });
-        setAppSignal('sequenceWindowsSaved', ++windowsSaved);
-      } catch (error) {
-        notifications.reportError(error, 'Saving the window of the sequence');
-        throw error;
-      }
-    })
-  );
+  const windowSaver = markRaw(createWindowSaver((error) => notifications.reportError(error, 'Saving the window of the sequence')));
 
   const isMultiSequence = computed(() => sequences.value.length > 1);
   const shownSequence = computed(() => sequences.value.find((sequence) => sequence.id === shownSequenceId.value) ?? null);
@@ -63,25 +52,15 @@ export const useSequencesStore = defineStore('sequences', () => {
     const list = await useApiClient().call('listSequences', { projectId, volumeId: id });
     volumeId.value = id;
     sequences.value = list.length > 1 ? list : [];
-    for (const sequence of sequences.value)
-      windowSaver.know({ projectId, volumeId: id, sequenceId: sequence.id }, { center: sequence.windowCenter, width: sequence.windowWidth });
+    windowSaver.knowCase(projectId, id, sequences.value);
     setAppSignal('sequenceNames', sequences.value.map(sequenceLabel).join(','));
     return sequences.value;
   }
 
-  /**
-   * The sequence `sequenceId` of the case `caseId` is shown with `window`: remembered for this page at once, and
-   * saved in the project once the user lets go (only when it differs from the window main has for it).
-   */
+  /** A sequence shown with `window`: remembered at once, saved in the project once the user lets go. */
   function rememberWindow(caseId: string, sequenceId: string, window: WindowState): void {
     windows.remember(caseId, sequenceId, window);
-    const projectId = projects.currentProjectId;
-    if (projectId) windowSaver.request({ projectId, volumeId: caseId, sequenceId }, window);
-  }
-
-  /** Sends the windows still waiting for their delay (the page is being left). */
-  function saveWindowsNow(): void {
-    windowSaver.flush();
+    if (projects.currentProjectId) windowSaver.request({ projectId: projects.currentProjectId, volumeId: caseId, sequenceId }, window);
   }
 
   /** A sequence's voxels: from main the first time, kept for the next (the case on screen only). */
@@ -166,6 +145,20 @@ export const useSequencesStore = defineStore('sequences', () => {
 
   return {
     volumeId, sequences, shownSequenceId, companionSequenceId, shownSequence, companionSequence, sideBySide, preferredName,
-    preferredCompanionName, windows, rememberWindow, saveWindowsNow, isMultiSequence, load, clear, fetchVoxels, keepVoxelsOf, markShown, markCompanion, rename, addToCase
+    preferredCompanionName, windows, rememberWindow, saveWindowsNow: () => windowSaver.flush(), isMultiSequence, load, clear, fetchVoxels, keepVoxelsOf, markShown, markCompanion, rename, addToCase
   };
 });
+
+/** Saves a sequence's window through main (`setSequenceWindow`), counting confirmed saves for the app's signals. */
+function createWindowSaver(report: (error: unknown) => void): SequenceWindowSaver {
+  let saved = 0;
+  return new SequenceWindowSaver(windowSaveDelayMs, async (target, window) => {
+    try {
+      await useApiClient().call('setSequenceWindow', { ...target, center: window.center, width: window.width });
+      setAppSignal('sequenceWindowsSaved', ++saved);
+    } catch (error) {
+      report(error);
+      throw error;
+    }
+  });
+}
