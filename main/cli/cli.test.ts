@@ -49,6 +49,16 @@ describe('command line', { timeout: 300_000 }, () => {
     const broken = await cli('import', '--project', 'Brains', npmPackageFile('nifti-reader-js@0.5.4', 'tests/data/not-nifti.nii'));
     expect(broken.code).toBe(3);
     expect(broken.err).toMatch(/not-nifti\.nii/);
+    // The window the scan opens with (a scan of one sequence is its own reference), and one that is no window.
+    const window = await cli('--json', 'sequences', '--project', 'Brains', '--volume', volumeId, '--window', volumeId, '--center', '40', '--width', '80');
+    expect(window.code).toBe(0);
+    expect(JSON.parse(window.out)).toMatchObject({ id: volumeId, windowCenter: 40, windowWidth: 80 });
+    const [listed] = JSON.parse((await cli('--json', 'volumes', '--project', 'Brains')).out) as { windowCenter: number; windowWidth: number }[];
+    expect([listed!.windowCenter, listed!.windowWidth]).toEqual([40, 80]);
+    const refused = await cli('sequences', '--project', 'Brains', '--volume', volumeId, '--window', volumeId, '--center', '40', '--width', '0');
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toContain('the window width must be above 0');
+    expect((await cli('sequences', '--project', 'Brains', '--volume', volumeId, '--window', volumeId)).code).toBe(2);
   });
 
   it('imports a DICOM folder: lists its series, imports the chosen one with progress on stderr, refuses an unknown series', async () => {

@@ -16,17 +16,19 @@ function listing(sequences: SequenceSummary[]): string {
     .join('\n');
 }
 
-/** The sequences of a case: list them, add volumes to the case as sequences, rename one. */
+/** The sequences of a case: list them, add volumes to the case as sequences, rename one, set the window one opens with. */
 export const sequencesCommand: Command = {
   name: 'sequences',
-  summary: 'List, group or rename the sequences of a case (multi-sequence scans)',
-  usage: 'sequences --project P --volume V [--add V2,V3 [--names T2,FLAIR]] [--rename SEQUENCE_ID --name NAME]',
+  summary: 'List, group or rename the sequences of a case (multi-sequence scans), or set the window one opens with',
+  usage:
+    'sequences --project P --volume V [--add V2,V3 [--names T2,FLAIR]] [--rename SEQUENCE_ID --name NAME] [--window SEQUENCE_ID --center C --width W]',
   async run(args, context) {
     const { values } = parseArgs({
       args,
-      options: { project: { type: 'string' }, volume: { type: 'string' }, add: { type: 'string' }, names: { type: 'string' }, rename: { type: 'string' }, name: { type: 'string' } }
+      options: { project: { type: 'string' }, volume: { type: 'string' }, add: { type: 'string' }, names: { type: 'string' }, rename: { type: 'string' }, name: { type: 'string' }, window: { type: 'string' }, center: { type: 'string' }, width: { type: 'string' } }
     });
-    if (!values.project || !values.volume || (values.rename !== undefined) !== (values.name !== undefined)) {
+    const windowGiven = [values.window, values.center, values.width].filter((value) => value !== undefined).length;
+    if (!values.project || !values.volume || (values.rename !== undefined) !== (values.name !== undefined) || (windowGiven !== 0 && windowGiven !== 3)) {
       context.err(`usage: ${this.usage}\n`);
       return exitCodes.usage;
     }
@@ -36,6 +38,11 @@ export const sequencesCommand: Command = {
     if (values.add) {
       const names = split(values.names);
       return callOrReport(context, 'groupVolumesIntoCase', { projectId, volumeId, sequenceVolumeIds: split(values.add)!, ...(names ? { names } : {}) }, listing);
+    }
+    if (values.window && values.center !== undefined && values.width !== undefined) {
+      // Numbers as typed; main refuses what is not a window, in words.
+      const window = { center: Number(values.center), width: Number(values.width) };
+      return callOrReport(context, 'setSequenceWindow', { projectId, volumeId, sequenceId: values.window, ...window }, (sequence) => listing([sequence]) + `\twindow ${sequence.windowCenter} ± ${sequence.windowWidth / 2}`);
     }
     if (values.rename && values.name) return callOrReport(context, 'renameSequence', { projectId, volumeId, sequenceId: values.rename, name: values.name }, listing);
     return callOrReport(context, 'listSequences', { projectId, volumeId }, listing);
