@@ -43,8 +43,9 @@ export function companionFor<T extends NamedSequence>(sequences: readonly T[], s
 
 /**
  * The window each sequence of each case was last shown with (a T1 and a FLAIR need different ones, as in Slicer,
- * where each volume keeps its own window), for this session of the page; a sequence never shown gets the window
- * main stored for it (the scanner's, or the tissue's robust range).
+ * where each volume keeps its own window), in this page; a sequence never shown here gets the window main stored
+ * for it (the user's last, which `SequenceWindowSaver` keeps in the project; else the scanner's, or the tissue's
+ * robust range).
  */
 export class SequenceWindows {
   private readonly windows = new Map<string, WindowState>();
