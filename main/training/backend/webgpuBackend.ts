@@ -17,6 +17,7 @@
  * GENSEG_WEBGPU_ALLOW_SOFTWARE=1 in the environment).
  */
 import { tf } from '../tf';
+import { registerWebGpuFusedKernels } from './webgpuFusedKernels';
 
 /** Dawn's names for the native APIs, in the order tried on each platform. */
 type DawnApi = 'vulkan' | 'metal' | 'd3d12';
@@ -100,6 +101,8 @@ export async function activateWebGpu(options: WebGpuOptions = {}): Promise<WebGp
     const adapterInfo = adapter.info;
     tf.registerBackend('webgpu', () => new backendPackage.WebGPUBackend(device, adapterInfo), 0);
     await setWebGpuBackend();
+    // GenSeg's layers as WebGPU programs (one engine call per layer call, as on wasm and cpu).
+    registerWebGpuFusedKernels();
     return description;
   }
   throw new Error(reasons.join('; ') || `WebGPU has no native API on ${process.platform}`);
