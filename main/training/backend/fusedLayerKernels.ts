@@ -521,7 +521,8 @@ let gradientsRegistered = false;
 
 /** Registers the fused kernels' gradients (backend-independent), once. */
 export function registerFusedGradients(): void {
-  registerFusedGradients();
+  if (!gradientsRegistered) for (const config of gradients) registerGradient(config);
+  gradientsRegistered = true;
 }
 
 /** Registers the fused kernels on a CPU backend (wasm or cpu), and their gradients once. */

@@ -119,12 +119,14 @@ function groupProgram(key: string, variableNames: string[], outputShape: number[
   };
 }
 
-function run(backend: WebGpuBackendLike, program: Program, inputs: TensorInfo[], uniforms: ProgramUniform[]): TensorInfo {
-  return backend.runWebGPUProgram(program, inputs, 'float32', uniforms);
+function run(backend: WebGpuBackendLike, program: Program, inputs: TensorInfo[], uniforms: ProgramUniform[][]): TensorInfo {
+  return backend.runWebGPUProgram(program, inputs, 'float32', uniforms.flat());
 }
 
-const ints = (...data: number[]): ProgramUniform => ({ type: 'int32', data });
-const floats = (...data: number[]): ProgramUniform => ({ type: 'float32', data });
+// One entry per scalar: the backend aligns an entry of n values as a vector of n (makeUniforms in backend_webgpu.ts),
+// while the programs declare scalars.
+const ints = (...data: number[]): ProgramUniform[] => data.map((value) => ({ type: 'int32', data: [value] }));
+const floats = (...data: number[]): ProgramUniform[] => data.map((value) => ({ type: 'float32', data: [value] }));
 
 // ---------------------------------------------------------------------------------------------------------------
 // AMSGrad: [p, m, v, v̂], one output per dispatch of the same shader.
@@ -188,12 +190,12 @@ function layoutOf(shape: number[], layer: boolean): GroupLayout {
 
 const layoutUniforms = 'groupsPerSample : i32, sampleLength : i32, count : i32, stride : i32, channels : i32, slope : f32,';
 
-function layoutValues(layout: GroupLayout, slope: number): ProgramUniform[] {
+function layoutValues(layout: GroupLayout, slope: number): ProgramUniform[][] {
   const { groups, groupsPerSample, sampleLength, count, stride, channels } = layout;
   return [ints(groups, groupsPerSample, sampleLength, count, stride, channels), floats(slope)];
 }
 
-/** WGSL: `base`, `mean`, `scale` (and `std` for layer norm) of this workgroup's group. */
+/** WGSL: `base`, `mean`, `scale` (and `deviation` for layer norm) of this workgroup's group. */
 function statisticsSnippet(layer: boolean): string {
   return `
         let base = (group / uniforms.groupsPerSample) * uniforms.sampleLength + group % uniforms.groupsPerSample;
@@ -210,8 +212,8 @@ function statisticsSnippet(layer: boolean): string {
         let totalSquares = reduceSum(squares);
         ${
           layer
-            ? `let std = sqrt(totalSquares / f32(uniforms.count - 1));
-        let scale = std + ${normalisationEpsilon};`
+            ? `let deviation = sqrt(totalSquares / f32(uniforms.count - 1));
+        let scale = deviation + ${normalisationEpsilon};`
             : `let scale = sqrt(totalSquares / f32(uniforms.count) + ${normalisationEpsilon});`
         }`;
 }
@@ -278,7 +280,7 @@ function runNormActGrad(backend: WebGpuBackendLike, inputs: NamedTensorInfoMap, 
         let count = f32(uniforms.count);
         ${
           layer
-            ? `let stdFactor = select(0.0, (totalGx / scale) / ((count - 1.0) * std), std > 0.0);`
+            ? `let stdFactor = select(0.0, (totalGx / scale) / ((count - 1.0) * deviation), deviation > 0.0);`
             : ''
         }
         if (valid) {
@@ -378,7 +380,7 @@ function powerUProgram(columns: number): Program {
         }`);
 }
 
-function matrixUniforms(weight: TensorInfo): ProgramUniform[] {
+function matrixUniforms(weight: TensorInfo): ProgramUniform[][] {
   const columns = weight.shape[3]!;
   return [ints(1, util.sizeFromShape(weight.shape) / columns, columns)];
 }
