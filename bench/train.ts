@@ -3,8 +3,8 @@
  * batch 8+8 with one labelled sample, like docs/genseg.md#reference-speed-pytorch), and the same cpu-preset GenSeg step
  * in PyTorch (bench/reference/genseg_step.py, Debian python3-torch) timed in the same run, with the ratio and FLOPs per
  * step.
- * Each configuration also reports its engine kernel calls per step (tf.profile around one step: on a GPU each is a
- * dispatch) and, for GenSeg on the cpu preset, the kernels that took the most time.
+ * Each configuration also reports its engine kernel calls per step (tf.profile around one step: on a GPU each is one
+ * or more dispatches; on webgpu the dispatches are counted too) and, for GenSeg on the cpu preset, the kernels that took the most time.
  *   npm run bench -- train [--backends wasm,cpu] [--presets tiny,cpu,paper] [--models genseg,segmentation-only,ae-segmentation]
  *                          [--steps 5] [--batch 8] [--max-seconds 120] [--no-torch] [--all-presets-on-cpu]
  *                          [--threads 1,2] [--rounds 3] [--composed]
@@ -36,6 +36,8 @@ interface Row {
   gflopPerStep: number | null;
   /** Engine kernel calls in one step (tf.profile). */
   kernelCalls: number | null;
+  /** On webgpu: the GPU programs dispatched in that step (several per fused kernel, none for ops run on the CPU). */
+  dispatches?: number;
   /** For GenSeg on the cpu preset: the kernels with the most time in the profiled step. */
   topKernels?: { name: string; calls: number; ms: number }[];
   /** The backend kernels run inside the fused and composed ones in that step (tf.profile sees only the outer). */
@@ -180,7 +182,10 @@ async function timeConfiguration(
     if (row.kernelCalls === null) {
       const inner = recordInnerKernels(true)!;
       try {
-        profileStep(row, await tf.profile(async () => void (await trainer!.trainStep(batch))));
+        const dispatches = await countWebGpuDispatches(async () => {
+          profileStep(row, await tf.profile(async () => void (await trainer!.trainStep(batch))));
+        });
+        if (dispatches !== null) row.dispatches = dispatches;
       } finally {
         recordInnerKernels(false);
       }
@@ -195,6 +200,30 @@ async function timeConfiguration(
       // After a wasm heap failure disposal can fail too; the row already says why.
     }
   }
+}
+
+/**
+ * WebGPU programs dispatched while `body` runs (every tfjs-backend-webgpu program goes through the backend's
+ * recordAndSubmit, counted here for the bench only); null on other backends.
+ */
+async function countWebGpuDispatches(body: () => Promise<void>): Promise<number | null> {
+  const backend = tf.backend() as unknown as { recordAndSubmit?: (...args: unknown[]) => unknown };
+  const original = backend.recordAndSubmit;
+  if (tf.getBackend() !== 'webgpu' || typeof original !== 'function') {
+    await body();
+    return null;
+  }
+  let count = 0;
+  backend.recordAndSubmit = function (this: unknown, ...args: unknown[]) {
+    count += 1;
+    return original.apply(this, args);
+  };
+  try {
+    await body();
+  } finally {
+    delete backend.recordAndSubmit;
+  }
+  return count;
 }
 
 /** Kernel calls of one profiled step, and for the cpu-preset GenSeg rows the kernels that took the most time. */
@@ -249,7 +278,7 @@ function printTable(rows: Row[], torch: (TorchResult | null)[], ratio: number | 
   console.log('\nbackend   threads preset  model                           s/step   steps/s  CPU s/step  GFLOP/step  calls/step  note');
   for (const r of rows) {
     console.log(
-      `${r.backend.padEnd(9)} ${String(r.threads ?? '-').padStart(7)} ${r.preset.padEnd(7)} ${r.model.padEnd(31)} ${format(r.secondsPerStep, 3).padStart(7)} ${format(r.stepsPerSecond, 3).padStart(8)} ${format(r.cpuSecondsPerStep, 3).padStart(11)} ${format(r.gflopPerStep, 1).padStart(11)} ${String(r.kernelCalls ?? '-').padStart(11)}  ${r.note}`
+      `${r.backend.padEnd(9)} ${String(r.threads ?? '-').padStart(7)} ${r.preset.padEnd(7)} ${r.model.padEnd(31)} ${format(r.secondsPerStep, 3).padStart(7)} ${format(r.stepsPerSecond, 3).padStart(8)} ${format(r.cpuSecondsPerStep, 3).padStart(11)} ${format(r.gflopPerStep, 1).padStart(11)} ${String(r.kernelCalls ?? '-').padStart(11)}  ${r.note}${r.dispatches === undefined ? '' : `, ${r.dispatches} GPU dispatches`}`
     );
   }
   for (const t of torch) {

@@ -10,7 +10,8 @@
  *   std, per-channel affine), then none / ReLU / leaky ReLU; gradient: GenSegNormActGrad.
  * - GenSegAmsGrad: one AMSGrad update of one parameter ([p, m, v, vMax] from p, g, m, v, vMax).
  * Convolutions run on the backend's own kernels, called directly (they are not engine calls); the element-wise parts
- * are JavaScript loops over the backend's memory. The math is the same as the layer code's composed-op path, which
+ * are JavaScript loops over the backend's memory. The webgpu backend has the same kernels as WebGPU programs
+ * (webgpuFusedKernels.ts). The math is the same as the layer code's composed-op path, which
  * backends without these kernels use (see genseg/layers and their tests).
  */
 import {
@@ -51,9 +52,19 @@ export function enableFusedKernels(enabled: boolean): boolean {
   return previous;
 }
 
-/** Whether the layers use the fused kernels: enabled, and registered on the active backend. */
+export type FusedKernelName = (typeof fusedKernelNames)[keyof typeof fusedKernelNames];
+
+/** Whether the layers use the fused kernels: enabled, and the conv kernel registered on the active backend. */
 export function hasFusedKernels(): boolean {
-  return fusedEnabled && getKernel(fusedKernelNames.conv, tf.getBackend()) != null;
+  return hasFusedKernel(fusedKernelNames.conv);
+}
+
+/**
+ * Whether one group of layers uses its fused kernel (conv, a norm, AMSGrad): enabled, and `name` registered on the
+ * active backend. Each group's kernels, gradients included, are registered together.
+ */
+export function hasFusedKernel(name: FusedKernelName): boolean {
+  return fusedEnabled && getKernel(name, tf.getBackend()) != null;
 }
 
 /** One padding of the input: [top, bottom, left, right] and reflect (1) or zero (0), flattened in fives. */
@@ -508,6 +519,12 @@ const gradients: GradConfig[] = [
 
 let gradientsRegistered = false;
 
+/** Registers the fused kernels' gradients (backend-independent), once. */
+export function registerFusedGradients(): void {
+  if (!gradientsRegistered) for (const config of gradients) registerGradient(config);
+  gradientsRegistered = true;
+}
+
 /** Registers the fused kernels on a CPU backend (wasm or cpu), and their gradients once. */
 export function registerFusedLayerKernels(backendName: string): void {
   if (getKernel(fusedKernelNames.conv, backendName) != null) return;
@@ -524,6 +541,5 @@ export function registerFusedLayerKernels(backendName: string): void {
   register(fusedKernelNames.layerNormAct, (backend, inputs, attrs) => runNormAct(backend, inputs, attrs as unknown as NormActAttrs));
   register(fusedKernelNames.normActGrad, (backend, inputs, attrs) => runNormActGrad(backend, inputs, attrs as unknown as NormActAttrs));
   register(fusedKernelNames.amsGrad, (backend, inputs, attrs) => runAmsGrad(backend, inputs, attrs as unknown as AmsGradAttrs));
-  if (!gradientsRegistered) for (const config of gradients) registerGradient(config);
-  gradientsRegistered = true;
+  registerFusedGradients();
 }

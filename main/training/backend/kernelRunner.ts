@@ -9,6 +9,8 @@ export interface KernelRunner {
   run(name: string, inputs: NamedTensorInfoMap, attrs?: NamedAttrMap): TensorInfo;
   /** Makes a tensor from values, freed with the other intermediates. */
   make(shape: number[], values: Float32Array): TensorInfo;
+  /** Frees `info` with the other intermediates (an output the kernel made itself, e.g. a WebGPU program's). */
+  adopt(info: TensorInfo): TensorInfo;
   /** Frees every intermediate except `result`, and returns it. */
   finish(result: TensorInfo): TensorInfo;
 }
@@ -43,6 +45,10 @@ export function createKernelRunner(backend: KernelBackend, backendName: string):
     },
     make(shape, values) {
       const info: TensorInfo = { dataId: backend.write(values, shape, 'float32'), shape, dtype: 'float32' };
+      temporaries.push(info);
+      return info;
+    },
+    adopt(info) {
       temporaries.push(info);
       return info;
     },

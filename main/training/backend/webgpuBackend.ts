@@ -21,6 +21,7 @@
  */
 import { tf } from '../tf';
 import { dawnEnvironment, probeWebGpu, type DawnApi, type ProbedAdapterInfo } from './webgpuProbe';
+import { registerWebGpuFusedKernels } from './webgpuFusedKernels';
 
 const apiNames: Record<DawnApi, string> = { vulkan: 'Vulkan', metal: 'Metal', d3d12: 'Direct3D 12' };
 
@@ -114,6 +115,8 @@ export async function activateWebGpu(options: WebGpuOptions = {}): Promise<WebGp
     const adapterInfo = adapter.info;
     tf.registerBackend('webgpu', () => new backendPackage.WebGPUBackend(device, adapterInfo), 0);
     await setWebGpuBackend();
+    // GenSeg's layers as WebGPU programs (one engine call per layer call, as on wasm and cpu).
+    registerWebGpuFusedKernels();
     return description;
   }
   throw new Error(reasons.join('; ') || `WebGPU has no native API on ${process.platform}`);

@@ -6,7 +6,7 @@
  * count unchanged), as torch does for parameters whose .grad is None.
  */
 import { tf, type Tensor, type Variable } from '../tf';
-import { fusedKernelNames, hasFusedKernels } from '../backend/fusedLayerKernels';
+import { fusedKernelNames, hasFusedKernel } from '../backend/fusedLayerKernels';
 
 export interface AmsGradSettings {
   learningRate: number;
@@ -32,7 +32,7 @@ export class AmsGrad {
   /** Applies one update to each variable present in `gradients`; variables absent from it are untouched. */
   applyGradients(gradients: Map<Variable, Tensor>): void {
     const { learningRate, beta1, beta2, epsilon, weightDecay } = this.settings;
-    const fused = hasFusedKernels();
+    const fused = hasFusedKernel(fusedKernelNames.amsGrad);
     for (const [variable, gradient] of gradients) {
       const slot = this.slots.get(variable) ?? this.createSlot(variable);
       slot.step += 1;

@@ -4,7 +4,7 @@
  * Layout is NHWC with kernels [kh, kw, in, out].
  */
 import { tf, type Tensor, type Tensor4D, type Variable } from '../../tf';
-import { fusedKernelNames, hasFusedKernels, type PadSteps } from '../../backend/fusedLayerKernels';
+import { fusedKernelNames, hasFusedKernel, type PadSteps } from '../../backend/fusedLayerKernels';
 import type { ForwardContext } from './forwardContext';
 import { computeAutopad, padSpatially, type Padding, type PaddingMode } from './padding';
 import { createSpectralState, estimateSpectralNorm, type SpectralState } from './spectralNorm';
@@ -60,7 +60,7 @@ export function readConvMacCount(): number {
 }
 
 export function applyConv(layer: ConvLayer, x: Tensor4D, context: ForwardContext): Tensor4D {
-  if (hasFusedKernels()) return applyFusedConv(layer, x, context);
+  if (hasFusedKernel(fusedKernelNames.conv)) return applyFusedConv(layer, x, context);
   const { kernelSize, stride, padding, paddingMode, autopad } = layer.options;
   let input = padSpatially(x, padding, paddingMode);
   if (autopad) input = padSpatially(input, computeAutopad(x.shape[1], x.shape[2], kernelSize), 'reflect');

@@ -7,7 +7,7 @@
  *   (0 = translation, 1 = segmentation) and shares the statistics.
  */
 import { tf, type Tensor4D, type Variable } from '../../tf';
-import { fusedKernelNames, hasFusedKernels, type Activation } from '../../backend/fusedLayerKernels';
+import { fusedKernelNames, hasFusedKernel, type Activation } from '../../backend/fusedLayerKernels';
 import type { VariableScope } from './variableRegistry';
 
 export type { Activation } from '../../backend/fusedLayerKernels';
@@ -18,7 +18,7 @@ export const leakySlope = 0.2;
 
 /** Instance norm, then `activation`; one GenSegInstanceNormAct kernel where the backend has it. */
 export function applyInstanceNorm(x: Tensor4D, activation: Activation = 'none'): Tensor4D {
-  if (hasFusedKernels()) {
+  if (hasFusedKernel(fusedKernelNames.instanceNormAct)) {
     return tf.engine().runKernel(fusedKernelNames.instanceNormAct, { x }, { activation, alpha: leakySlope }) as Tensor4D;
   }
   const { mean, variance } = tf.moments(x, [1, 2], true);
@@ -57,7 +57,7 @@ export function createLayerNorm(scope: VariableScope, channels: number, modeCoun
 export function applyLayerNorm(norm: LayerNorm, x: Tensor4D, mode: 0 | 1 = 0, activation: Activation = 'none'): Tensor4D {
   const affine = norm.modes[mode];
   if (!affine) throw new Error(`layer norm has no affine set for mode ${mode}`);
-  if (hasFusedKernels()) {
+  if (hasFusedKernel(fusedKernelNames.layerNormAct)) {
     const inputs = { x, gamma: affine.gamma, beta: affine.beta };
     return tf.engine().runKernel(fusedKernelNames.layerNormAct, inputs, { activation, alpha: leakySlope }) as Tensor4D;
   }
