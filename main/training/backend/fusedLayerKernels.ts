@@ -92,7 +92,8 @@ const normalisationEpsilon = 1e-5;
 // ---------------------------------------------------------------------------------------------------------------
 // Padding and its adjoint.
 
-function applyPads(kernels: KernelRunner, x: TensorInfo, pads: PadSteps): TensorInfo {
+/** Runs the padding steps with the backend's MirrorPad / PadV2 (wasm, cpu and webgpu). */
+export function applyPads(kernels: KernelRunner, x: TensorInfo, pads: PadSteps): TensorInfo {
   let out = x;
   for (let i = 0; i < pads.length; i += 5) {
     const [top, bottom, left, right, reflect] = pads.slice(i, i + 5) as [number, number, number, number, number];

@@ -27,6 +27,7 @@ import {
   type TensorInfo
 } from '@tensorflow/tfjs-core';
 import {
+  applyPads,
   fusedKernelNames,
   registerFusedGradients,
   type Activation,
@@ -415,18 +416,6 @@ function runSigma(backend: WebGpuBackendLike, inputs: NamedTensorInfoMap): Tenso
 
 function convKernelAttrs(stride: number): NamedAttrMap {
   return { strides: [stride, stride], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] };
-}
-
-function applyPads(kernels: KernelRunner, x: TensorInfo, pads: PadSteps): TensorInfo {
-  let out = x;
-  for (let i = 0; i < pads.length; i += 5) {
-    const [top, bottom, left, right, reflect] = pads.slice(i, i + 5) as [number, number, number, number, number];
-    const paddings = [[0, 0], [top, bottom], [left, right], [0, 0]];
-    out = reflect
-      ? kernels.run('MirrorPad', { x: out }, { paddings, mode: 'reflect' })
-      : kernels.run('PadV2', { x: out }, { paddings, constantValue: 0 });
-  }
-  return out;
 }
 
 /** σ, or a [1] tensor of 1 without spectral norm, freed with the runner's other intermediates. */
