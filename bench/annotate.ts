@@ -45,6 +45,7 @@ import { addImportedVolume, type Project } from '../main/project';
 import { selectBackend } from '../main/training/backend/selectBackend';
 import { BatchSampler, buildTrainingSet, createVolumeSlicer, fitMask, paperAugmentation, type TrainingSet } from '../main/training/data';
 import {
+  computeDice,
   createTrainer,
   labelledPerJointBatch,
   nextTrainingStep,
@@ -474,21 +475,7 @@ async function publishVersion(
   preset: PresetName
 ): Promise<number | null> {
   const labelled = set.validation.labelled;
-  let dice: number | null = null;
-  if (labelled.length > 0) {
-    const predictions = await predictSlices(trainer, labelled.map((slice) => slice.image));
-    let both = 0;
-    let sum = 0;
-    predictions.forEach((prediction, index) => {
-      const truth = labelled[index]!.mask!;
-      for (let pixel = 0; pixel < prediction.length; pixel += 1) {
-        const p = prediction[pixel]! > 0.5 ? 1 : 0;
-        both += p * truth[pixel]!;
-        sum += p + truth[pixel]!;
-      }
-    });
-    dice = sum === 0 ? 1 : (2 * both) / sum;
-  }
+  const dice = labelled.length > 0 ? await computeDice(trainer, set.validation) : null;
   const id = createId();
   const evaluation = {
     dice,

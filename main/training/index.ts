@@ -30,7 +30,7 @@ export { createTrainer, type TrainerOptions } from './createTrainer';
 export { TrainingRuns } from './TrainingRuns';
 export { idleTrainingStatus } from './idleTrainingStatus';
 export { assessTrainingData, thinDataRule, type TrainingDataAssessment } from './data';
-export { predictSlices } from './job/evaluateModel';
+export { computeDice, predictSlices } from './job/evaluateModel';
 export { readCheckpointFiles } from './job/runFolder';
 export { openProjectData, runTrainingJob, type TrainingJobHooks, type JobState as TrainingJobState } from './job/runTrainingJob';
 export { toTrainerOptions } from './job/toTrainerOptions';

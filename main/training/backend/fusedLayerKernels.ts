@@ -86,8 +86,9 @@ export interface NormActAttrs {
   alpha: number;
 }
 
-const normEpsilon = 1e-12;
-const normalisationEpsilon = 1e-5;
+/** Spectral norm's floor on a vector's length, and the normalisations' epsilon (the layer code's values). */
+export const normEpsilon = 1e-12;
+export const normalisationEpsilon = 1e-5;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Padding and its adjoint.
@@ -119,11 +120,7 @@ function sourceIndex(p: number, before: number, length: number, reflect: boolean
  */
 function foldPads(floats: FloatAccess, backend: KernelBackend, dy: TensorInfo, inputShape: number[], pads: PadSteps, scale: number): TensorInfo {
   // Shapes before each step, so the steps can be undone last first.
-  const shapes = [inputShape];
-  for (let i = 0; i < pads.length; i += 5) {
-    const [n, h, w, c] = shapes[shapes.length - 1]!;
-    shapes.push([n!, h! + pads[i]! + pads[i + 1]!, w! + pads[i + 2]! + pads[i + 3]!, c!]);
-  }
+  const shapes = paddedShapes(inputShape, pads);
   let gradient = dy;
   for (let step = pads.length / 5 - 1; step >= 0; step--) {
     const [top, , left, , reflect] = pads.slice(step * 5, step * 5 + 5) as [number, number, number, number, number];
@@ -208,11 +205,12 @@ function computeSigma(w: Float32Array, u: Float32Array, v: Float32Array, columns
 // ---------------------------------------------------------------------------------------------------------------
 // Convolution layer.
 
-function readConvAttrs(attrs: NamedAttrMap): ConvAttrs {
+export function readConvAttrs(attrs: NamedAttrMap): ConvAttrs {
   return attrs as unknown as ConvAttrs;
 }
 
-function convKernelAttrs(stride: number): NamedAttrMap {
+/** The backend Conv2D's attributes for a 'valid' convolution of this stride (the padding steps are explicit). */
+export function convKernelAttrs(stride: number): NamedAttrMap {
   return { strides: [stride, stride], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] };
 }
 
@@ -240,13 +238,14 @@ function runConv(backend: KernelBackend, backendName: string, inputs: NamedTenso
   return out;
 }
 
-function paddedShape(shape: number[], pads: PadSteps): number[] {
-  const out = [...shape];
+/** The input's shape before the first padding step and after each one (NHWC). */
+export function paddedShapes(shape: number[], pads: PadSteps): number[][] {
+  const shapes = [shape];
   for (let i = 0; i < pads.length; i += 5) {
-    out[1]! += pads[i]! + pads[i + 1]!;
-    out[2]! += pads[i + 2]! + pads[i + 3]!;
+    const [n, h, w, c] = shapes[shapes.length - 1]!;
+    shapes.push([n!, h! + pads[i]! + pads[i + 1]!, w! + pads[i + 2]! + pads[i + 3]!, c!]);
   }
-  return out;
+  return shapes;
 }
 
 /** dx = the padding's adjoint of Conv2DBackpropInput(dy, W) / σ (÷σ applied to the result, not to dy). */
@@ -254,7 +253,7 @@ function runConvInputGrad(backend: KernelBackend, backendName: string, inputs: N
   const floats = accessFloats(backend);
   const kernels = createKernelRunner(backend, backendName);
   const inverseSigma = 1 / readSigma(floats, inputs, attrs);
-  const inputShape = paddedShape(inputs.x!.shape, attrs.pads);
+  const inputShape = paddedShapes(inputs.x!.shape, attrs.pads).at(-1)!;
   const dPadded = kernels.run('Conv2DBackpropInput', { dy: inputs.dy!, filter: inputs.W! }, { ...convKernelAttrs(attrs.stride), inputShape });
   if (attrs.pads.length > 0) {
     const dx = foldPads(floats, backend, dPadded, inputs.x!.shape, attrs.pads, inverseSigma);
@@ -345,7 +344,7 @@ function computeSampleStatistics(x: Float32Array, start: number, length: number,
 }
 
 /** The slope of the activation for z ≤ 0: 1 (none), 0 (ReLU) or alpha (leaky ReLU); 1 for z > 0. */
-function negativeSlope(activation: Activation, alpha: number): number {
+export function negativeSlope(activation: Activation, alpha: number): number {
   if (activation === 'relu') return 0;
   return activation === 'leakyRelu' ? alpha : 1;
 }

@@ -28,13 +28,17 @@ import {
 } from '@tensorflow/tfjs-core';
 import {
   applyPads,
+  convKernelAttrs,
   fusedKernelNames,
+  negativeSlope,
+  normalisationEpsilon,
+  normEpsilon,
+  paddedShapes,
+  readConvAttrs,
   registerFusedGradients,
-  type Activation,
   type AmsGradAttrs,
   type ConvAttrs,
-  type NormActAttrs,
-  type PadSteps
+  type NormActAttrs
 } from './fusedLayerKernels';
 import { createKernelRunner, requireKernels, type KernelRunner } from './kernelRunner';
 
@@ -59,8 +63,6 @@ interface WebGpuBackendLike extends KernelBackend {
 
 /** Threads per workgroup; the reductions below are written for this size. */
 const workgroupSize = 64;
-const normEpsilon = 1e-12;
-const normalisationEpsilon = 1e-5;
 
 /** One thread per output value. */
 function elementwiseProgram(key: string, variableNames: string[], outputShape: number[], uniforms: string, body: string, functions = ''): Program {
@@ -162,11 +164,6 @@ function runAmsGrad(backend: WebGpuBackendLike, inputs: NamedTensorInfoMap, attr
 // ---------------------------------------------------------------------------------------------------------------
 // Normalisation and activation.
 
-/** The slope of the activation for z ≤ 0 (as fusedLayerKernels.ts). */
-function negativeSlope(activation: Activation, alpha: number): number {
-  if (activation === 'relu') return 0;
-  return activation === 'leakyRelu' ? alpha : 1;
-}
 
 /**
  * A group's layout: instance norm groups are (sample, channel) over H×W at stride C; layer norm groups are samples
@@ -414,10 +411,6 @@ function runSigma(backend: WebGpuBackendLike, inputs: NamedTensorInfoMap): Tenso
 // ---------------------------------------------------------------------------------------------------------------
 // Convolution layer.
 
-function convKernelAttrs(stride: number): NamedAttrMap {
-  return { strides: [stride, stride], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] };
-}
-
 /** σ, or a [1] tensor of 1 without spectral norm, freed with the runner's other intermediates. */
 function sigmaOf(backend: WebGpuBackendLike, kernels: KernelRunner, inputs: NamedTensorInfoMap, attrs: ConvAttrs): TensorInfo {
   if (!attrs.spectral) return kernels.make([1], Float32Array.of(1));
@@ -436,15 +429,6 @@ function runConv(backend: WebGpuBackendLike, inputs: NamedTensorInfoMap, attrs: 
   const out = run(backend, program, [convolved, inputs.b!, sigma], [ints(convolved.shape[3]!)]);
   kernels.finish(out);
   return out;
-}
-
-function paddedShapes(shape: number[], pads: PadSteps): number[][] {
-  const shapes = [shape];
-  for (let i = 0; i < pads.length; i += 5) {
-    const [n, h, w, c] = shapes[shapes.length - 1]!;
-    shapes.push([n!, h! + pads[i]! + pads[i + 1]!, w! + pads[i + 2]! + pads[i + 3]!, c!]);
-  }
-  return shapes;
 }
 
 /**
@@ -534,16 +518,15 @@ export function registerWebGpuFusedKernels(): void {
   const register = (kernelName: string, body: (backend: WebGpuBackendLike, inputs: NamedTensorInfoMap, attrs: NamedAttrMap) => TensorInfo | TensorInfo[]): void => {
     registerKernel({ kernelName, backendName, kernelFunc: ({ inputs, backend, attrs }) => body(backend as WebGpuBackendLike, inputs, attrs ?? {}) });
   };
-  const convAttrs = (attrs: NamedAttrMap): ConvAttrs => attrs as unknown as ConvAttrs;
   register(fusedKernelNames.amsGrad, (backend, inputs, attrs) => runAmsGrad(backend, inputs, attrs as unknown as AmsGradAttrs));
   register(fusedKernelNames.instanceNormAct, (backend, inputs, attrs) => runNormAct(backend, inputs, attrs as unknown as NormActAttrs));
   register(fusedKernelNames.layerNormAct, (backend, inputs, attrs) => runNormAct(backend, inputs, attrs as unknown as NormActAttrs));
   register(fusedKernelNames.normActGrad, (backend, inputs, attrs) => runNormActGrad(backend, inputs, attrs as unknown as NormActAttrs));
   register(fusedKernelNames.powerIteration, (backend, inputs) => runPowerIteration(backend, inputs));
-  register(fusedKernelNames.convInputGrad, (backend, inputs, attrs) => runConvInputGrad(backend, inputs, convAttrs(attrs)));
-  register(fusedKernelNames.convParamGrad, (backend, inputs, attrs) => runConvParamGrad(backend, inputs, convAttrs(attrs)));
-  register(fusedKernelNames.convPlain, (backend, inputs, attrs) => runConv(backend, inputs, { ...convAttrs(attrs), spectral: false }));
+  register(fusedKernelNames.convInputGrad, (backend, inputs, attrs) => runConvInputGrad(backend, inputs, readConvAttrs(attrs)));
+  register(fusedKernelNames.convParamGrad, (backend, inputs, attrs) => runConvParamGrad(backend, inputs, readConvAttrs(attrs)));
+  register(fusedKernelNames.convPlain, (backend, inputs, attrs) => runConv(backend, inputs, { ...readConvAttrs(attrs), spectral: false }));
   // Last: the layers take the fused conv path once GenSegConv is registered.
-  register(fusedKernelNames.conv, (backend, inputs, attrs) => runConv(backend, inputs, { ...convAttrs(attrs), spectral: true }));
+  register(fusedKernelNames.conv, (backend, inputs, attrs) => runConv(backend, inputs, { ...readConvAttrs(attrs), spectral: true }));
   registerFusedGradients();
 }

@@ -184,17 +184,7 @@ export async function computeDice(
     shouldStop
   );
   if (predictions.length < domains.labelled.length) return null;
-  let overlap = 0;
-  let total = 0;
-  predictions.forEach((prediction, index) => {
-    const mask = domains.labelled[index]!.mask!;
-    for (let pixel = 0; pixel < prediction.length; pixel += 1) {
-      const predicted = prediction[pixel]! > 0.5 ? 1 : 0;
-      overlap += predicted * mask[pixel]!;
-      total += predicted + mask[pixel]!;
-    }
-  });
-  return total === 0 ? 1 : (2 * overlap) / total;
+  return scorePredictions(predictions, { labelled: domains.labelled, absent: [], labelledWeight: 1, absentWeight: 0 }).dice;
 }
 
 /** Probability that a random positive scores above a random negative (ties count half): the Mann–Whitney form. */
