@@ -78,6 +78,10 @@ export interface SequencePlacementInfo {
   outsideFraction: number;
 }
 
+/** The MR sequences the import recognises by name (main/imaging/sequences/guessSequenceName.ts); others keep their own. */
+export const knownSequenceNames = ['T1', 'T1c', 'T2', 'FLAIR', 'PD', 'DWI', 'ADC'] as const;
+export type KnownSequenceName = (typeof knownSequenceNames)[number];
+
 /** One sequence of a case: the reference (its volume) or one stored on the reference grid. */
 export interface SequenceSummary {
   id: string;

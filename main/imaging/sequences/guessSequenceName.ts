@@ -3,9 +3,9 @@
  * to confirm (issue 18). Known names are T1, T1c (after contrast: T1c, T1Gd, T1ce, "post", MPRAGE+C...), T2, FLAIR,
  * PD, DWI and ADC; anything else keeps its own (trimmed) description as its name.
  */
-export type KnownSequenceName = 'T1' | 'T1c' | 'T2' | 'FLAIR' | 'PD' | 'DWI' | 'ADC';
+import { knownSequenceNames, type KnownSequenceName } from '../../contract';
 
-export const knownSequenceNames: readonly KnownSequenceName[] = ['T1', 'T1c', 'T2', 'FLAIR', 'PD', 'DWI', 'ADC'];
+export { knownSequenceNames, type KnownSequenceName };
 
 export interface SequenceGuess {
   name: string;

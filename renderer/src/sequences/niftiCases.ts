@@ -4,7 +4,7 @@
  * (`case12_t1`, `case12_t1ce`, `case12_t2`, `case12_flair`), on the same grid. Main's guess names each file's
  * sequence (`guessedName` of `listSequences`); the user confirms the offer (or keeps the files apart) and can rename.
  */
-import type { VolumeGeometryInfo } from '../../../main/contract/types';
+import { knownSequenceNames, type VolumeGeometryInfo } from '../../../main/contract/types';
 
 export interface ImportedScan {
   id: string;
@@ -22,7 +22,6 @@ export interface OfferedCase {
   caseName: string;
 }
 
-const knownSequences = ['T1', 'T1c', 'T2', 'FLAIR', 'PD', 'DWI', 'ADC'];
 const referencePreference = ['T1', 'T1c', 'T2', 'FLAIR'];
 
 /**
@@ -50,7 +49,7 @@ export function offerNiftiCases(scans: readonly ImportedScan[]): OfferedCase[] {
   const groups = new Map<string, ImportedScan[]>();
   for (const scan of scans) {
     const caseName = caseNameOf(scan.name);
-    if (!caseName || !knownSequences.includes(scan.guessedName)) continue;
+    if (!caseName || !(knownSequenceNames as readonly string[]).includes(scan.guessedName)) continue;
     const key = caseName.toLowerCase();
     groups.set(key, [...(groups.get(key) ?? []), scan]);
   }
