@@ -6,12 +6,16 @@
  *                             [--steps-per-minute 40] [--version-minutes 3] [--eval-minutes 2]
  *                             [--policies suggest,random] [--methods genseg,segmentation-only]
  *                             [--tag-seconds 3] [--range-seconds 10] [--mask-seconds 30] [--review-seconds 5]
- *                             [--accept-dice 0.7] [--extra-sets 1] [--held-out-sets 1] [--out PATH]
+ *                             [--accept-dice 0.7] [--extra-sets 1] [--held-out-sets 1] [--sequence FLAIR]
+ *                             [--out PATH]
  *
  * The cases: the demo's twelve (four shipped brains, each healthy and with two synthetic lesions) plus `--extra-sets`
  * more lesion scans per brain drawn with other seeds of the demo's lesion generator (the pool the annotator works on),
  * and `--held-out-sets` further lesion sets that nobody annotates: the Dice is measured on those only, pooled over all
- * their slices (a proposal painted on a healthy slice of a lesion scan counts against it).
+ * their slices (a proposal painted on a healthy slice of a lesion scan counts against it). With `--sequence NAME` (T1,
+ * T1c, T2 or FLAIR) the cases are the multi-sequence demo's (main/demo/multiSequenceBrain.ts: lesions with a core, an
+ * enhancing ring and oedema), each imported as that one sequence: lesions a model can learn to find on scans nobody drew
+ * on, where the single-sequence demo's faint lesions are not found at this budget (docs/results/annotate-96-*.json).
  *
  * The annotator works on a real project through the app's own functions (tagScan, setTumourRanges, saveMaskSlices,
  * acceptProposal, rejectProposal) and answers from the truth:
@@ -39,7 +43,8 @@ import { createAppCore } from '../main/app';
 import { Random, createId } from '../main/common';
 import type { AnnotationCosts } from '../main/contract';
 import type { ProjectStore, VolumeRecord } from '../main/db';
-import { buildDemoCases, lesionSlices, type DemoCase } from '../main/demo/buildDemoCases';
+import { buildDemoCases, lesionSlices, sampleBrainsFolder, type DemoCase } from '../main/demo/buildDemoCases';
+import { syntheticSequences, type SyntheticSequence } from '../main/demo/multiSequenceBrain';
 import { suggestNext } from '../main/inference';
 import { addImportedVolume, type Project } from '../main/project';
 import { selectBackend } from '../main/training/backend/selectBackend';
@@ -102,6 +107,8 @@ interface Settings {
   evalMinutes: number;
   costs: AnnotationCosts;
   acceptDice: number;
+  /** The multi-sequence demo's cases, imported as this one sequence (--sequence). */
+  sequence?: SyntheticSequence;
 }
 
 const armName = (policy: Policy, method: TrainingMethod) =>
@@ -132,6 +139,13 @@ export default async function runAnnotateBench(args: string[]): Promise<void> {
   const methods = readList(options, 'methods', ['genseg', 'segmentation-only']) as TrainingMethod[];
   const extraSets = readNumber(options, 'extra-sets', 1);
   const heldOutSets = readNumber(options, 'held-out-sets', 1);
+  const sequence = options.get('sequence') as SyntheticSequence | undefined;
+  if (sequence !== undefined && !syntheticSequences.includes(sequence)) throw new Error(`--sequence: one of ${syntheticSequences.join(', ')}`);
+  if (sequence !== undefined) settings.sequence = sequence;
+  const buildCases = async (seed: number) =>
+    sequence === undefined
+      ? buildDemoCases(seed)
+      : (await buildDemoCases(seed, sampleBrainsFolder, { sequences: true })).map((c) => ({ ...c, volume: c.sequences![sequence] }));
   const out = resolve(options.get('out') ?? join(resultsFolder, `annotate-${Date.now()}`));
   const started = performance.now();
 
@@ -140,11 +154,10 @@ export default async function runAnnotateBench(args: string[]): Promise<void> {
   const core = createAppCore({ workspaceFolder: join(folder, 'workspace'), logger: { info: () => {}, error: () => {} } });
   try {
     // The demo's cases (seed 7), then lesion sets from further seeds: healthy scans would repeat the same four brains.
-    const pool = await buildDemoCases(7);
-    for (let set = 1; set <= extraSets; set += 1) pool.push(...(await buildDemoCases(7 + set)).filter((c) => c.hasLesion));
+    const pool = await buildCases(7);
+    for (let set = 1; set <= extraSets; set += 1) pool.push(...(await buildCases(7 + set)).filter((c) => c.hasLesion));
     const heldOutCases: DemoCase[] = [];
-    for (let set = 1; set <= heldOutSets; set += 1)
-      heldOutCases.push(...(await buildDemoCases(1000 + set)).filter((c) => c.hasLesion));
+    for (let set = 1; set <= heldOutSets; set += 1) heldOutCases.push(...(await buildCases(1000 + set)).filter((c) => c.hasLesion));
     const project = await core.workspace.getProject((await core.workspace.createProject('annotate bench')).id);
     const scans: PoolScan[] = [];
     for (const demo of pool) {
@@ -154,7 +167,7 @@ export default async function runAnnotateBench(args: string[]): Promise<void> {
     const heldOut = await prepareHeldOut(core, heldOutCases, settings.size);
     const tumourSlices = scans.reduce((sum, scan) => sum + scan.tumourSlices.length, 0);
     console.log(
-      `Pool: ${scans.length} scans (${scans.filter((s) => s.demo.hasLesion).length} with a lesion, ${tumourSlices} tumour slices); held out: ${heldOut.length} lesion scans nobody annotates; ${settings.preset} preset, ${settings.size}×${settings.size}, batch ${settings.batch}, ${settings.stepsPerMinute} steps per annotation minute; backend ${backend.candidate}`
+      `Pool${sequence ? ` (multi-sequence cases, ${sequence} only)` : ''}: ${scans.length} scans (${scans.filter((s) => s.demo.hasLesion).length} with a lesion, ${tumourSlices} tumour slices); held out: ${heldOut.length} lesion scans nobody annotates; ${settings.preset} preset, ${settings.size}×${settings.size}, batch ${settings.batch}, ${settings.stepsPerMinute} steps per annotation minute; backend ${backend.candidate}`
     );
     const runs: ArmRun[] = [];
     const writeReport = (partial: boolean) => {
@@ -227,7 +240,7 @@ async function plotReport(path: string, merge: string[] = []): Promise<void> {
   }));
   const written = await renderSweepPlot(
     base,
-    `Simulated annotator: held-out Dice (${report.heldOut.lesionScans} scans), ${settings.preset} ${settings.size}², ${settings.stepsPerMinute} steps per annotation minute, ${seeds} seed${seeds === 1 ? '' : 's'}${report.partial ? ' (partial)' : ''}`,
+    `Simulated annotator: held-out Dice (${report.heldOut.lesionScans} scans${settings.sequence ? `, ${settings.sequence}` : ''}), ${settings.preset} ${settings.size}², ${settings.stepsPerMinute} steps per annotation minute, ${seeds} seed${seeds === 1 ? '' : 's'}${report.partial ? ' (partial)' : ''}`,
     'annotation minutes',
     series,
     Math.min(1, Math.max(0.1, Math.ceil(Math.max(...runs.flatMap((run) => run.marks.map((m) => m.dice))) * 10) / 10))

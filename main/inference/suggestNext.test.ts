@@ -102,4 +102,36 @@ describe('suggestNext', () => {
     // Deterministic for a fixed store.
     expect(await call('suggestNext', { projectId, limit: 50, costs })).toEqual(once);
   });
+
+  it('before any mask, asks for the quickest way to a first one: draw, else a range, else a tag', async () => {
+    const { projectId } = await createLesionProject(core, { volumes: 4, size, slices, maskedSlicesPerVolume: 0 });
+    const volumes = await call('listVolumes', { projectId });
+    const present = volumes.filter((volume) => volume.labels.scan === 'present');
+    const absent = volumes.filter((volume) => volume.labels.scan === 'absent');
+    await call('tagScan', { projectId, volumeId: absent[1]!.id, state: 'unknown' });
+    // A tumour slice is known: drawing it comes before the untagged scan's tag, which comes first once masks exist.
+    let [top] = await call('suggestNext', { projectId, limit: 5 });
+    expect(top?.kind).toBe('draw-mask');
+    expect(present.map((volume) => volume.id)).toContain(top?.volumeId);
+    // No known tumour slice: the tumour scans' ranges, each one step from a drawable slice.
+    for (const volume of present) {
+      await call('setTumourRanges', { projectId, volumeId: volume.id, ranges: [] });
+      await call('tagScan', { projectId, volumeId: volume.id, state: 'present' });
+    }
+    const ranked = await call('suggestNext', { projectId, limit: 5 });
+    expect(ranked.map((entry) => entry.kind)).toEqual(['mark-range', 'mark-range', 'tag-scan']);
+    expect(ranked[0]!.reason).toMatch(/No mask yet/);
+    // Nothing tagged tumour: a tag, then (if it holds tumour) a range and a mask.
+    for (const volume of present) await call('tagScan', { projectId, volumeId: volume.id, state: 'unknown' });
+    [top] = await call('suggestNext', { projectId, limit: 5 });
+    expect(top).toMatchObject({ kind: 'tag-scan', seconds: 3, reason: expect.stringMatching(/No mask yet.*tag it/) });
+    // With one mask the weak labels are worth their own slices again: the untagged scans' tags come first.
+    const volumeId = present[0]!.id;
+    await call('tagScan', { projectId, volumeId, state: 'present' });
+    await call('setTumourRanges', { projectId, volumeId, ranges: [{ first: 3, last: slices - 4 }] });
+    await call('saveMaskSlices', { projectId, volumeId, slices: [{ sliceIndex: 3, labels: new Uint8Array(size * size).fill(1) }] });
+    [top] = await call('suggestNext', { projectId, limit: 5 });
+    expect(top).toMatchObject({ kind: 'tag-scan' });
+    expect(top!.reason).not.toMatch(/No mask yet/);
+  });
 });

@@ -42,10 +42,32 @@ export async function suggestNext(
     ...suggestMasks(state, costs, totalMasks),
     ...suggestReview(state, costs, options.modelDice ?? null)
   ]);
+  if (totalMasks === 0) revalueTowardsFirstMask(suggestions, states, costs);
   suggestions.sort(
     (a, b) => b.valuePerSecond - a.valuePerSecond || a.volumeId.localeCompare(b.volumeId) || (a.sliceIndex ?? -1) - (b.sliceIndex ?? -1)
   );
   return suggestions.slice(0, options.limit);
+}
+
+/**
+ * Before the first mask nothing can learn to segment (training idles), so a weak label is worth only the mask it
+ * leads to: a range on a tumour scan is one step from a drawable slice, a tag two (and only if the scan holds tumour,
+ * guessed from the tags so far). Each is priced as the whole path's value over the path's seconds (docs/decisions.md,
+ * entry 72), which puts drawing first, then a range, then a tag; the weak labels' own worth returns with the first mask.
+ */
+function revalueTowardsFirstMask(suggestions: AnnotationSuggestion[], states: VolumeState[], costs: AnnotationCosts): void {
+  const tagged = states.filter((state) => state.scan !== 'unknown');
+  const presentShare = (tagged.filter((state) => state.scan === 'present').length + 1) / (tagged.length + 2);
+  const path = {
+    'mark-range': { value: 1, seconds: costs.markRange + costs.drawMaskSlice, steps: 'mark its range, then draw a slice' },
+    'tag-scan': { value: presentShare, seconds: costs.tagScan + costs.markRange + costs.drawMaskSlice, steps: 'tag it; if it holds tumour, mark its range and draw a slice' }
+  } as const;
+  for (const entry of suggestions) {
+    if (entry.kind !== 'mark-range' && entry.kind !== 'tag-scan') continue;
+    const { value, seconds, steps } = path[entry.kind];
+    entry.valuePerSecond = round(value / seconds);
+    entry.reason = `No mask yet, so training cannot start: the quickest way to a first one is here (${steps}, about ${seconds} s).`;
+  }
 }
 
 async function readVolumeStates(store: ProjectStore): Promise<VolumeState[]> {
