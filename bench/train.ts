@@ -7,10 +7,12 @@
  * or more dispatches; on webgpu the dispatches are counted too) and, for GenSeg on the cpu preset, the kernels that took the most time.
  *   npm run bench -- train [--backends wasm,cpu] [--presets tiny,cpu,paper] [--models genseg,segmentation-only,ae-segmentation]
  *                          [--steps 5] [--batch 8] [--max-seconds 120] [--no-torch] [--all-presets-on-cpu]
- *                          [--threads 1,2] [--rounds 3] [--composed]
+ *                          [--threads 1,2] [--rounds 3] [--composed] [--size 48]
  * --threads: wasm thread counts to compare (default: every core but one); --rounds: repeat every configuration this
  * many times, interleaved (1 thread, 2 threads, 1 thread, ...), and report medians over all timed steps;
  * --composed: also time GenSeg with the composed tfjs ops instead of the fused layer kernels (the code before them).
+ * --size: the square input size (default 48, MNIST-48 geometry); 96 is the app's own cpu-preset training size, where
+ * the networks take the brain layout (docs/genseg.md) and the PyTorch reference is run with the same layout and size.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -50,7 +52,8 @@ interface Row {
   cpuSecondsPerStep: number | null;
 }
 
-const geometry = { height: 48, width: 48, channels: 1 };
+/** Input geometry of every timed step (--size); ≥ 96 px selects the brain layout, as createTrainer does. */
+let geometry = { height: 48, width: 48, channels: 1 };
 
 export default async function runTrainBench(args: string[]): Promise<void> {
   const options = parseOptions(args);
@@ -63,6 +66,8 @@ export default async function runTrainBench(args: string[]): Promise<void> {
   const threadCounts = readList(options, 'threads', [String(chooseWasmThreadCount())]).map(Number);
   const rounds = readNumber(options, 'rounds', 1);
   const variants = options.has('composed') ? [true, false] : [true];
+  const size = readNumber(options, 'size', 48);
+  geometry = { height: size, width: size, channels: 1 };
   const rows = new Map<string, Row>();
   const started = Date.now();
   for (let round = 0; round < rounds; round++) {
@@ -257,12 +262,20 @@ interface TorchResult {
   version: string;
 }
 
+/** The reference's architecture family and size for `geometry` (the layout createTrainer picks for it). */
+function torchGeometry(): string[] {
+  const { height, width } = geometry;
+  if (Math.min(height, width) >= 96) return ['--family', 'brain', '--size', String(height), String(width)];
+  if (height !== 48 || width !== 48) throw new Error('--size: the PyTorch reference has the MNIST-48 layout at 48 only; use --no-torch');
+  return ['--family', 'mnist48'];
+}
+
 function runTorchReference(threads: number, batchSize: number, steps: number): TorchResult | null {
   const script = join(import.meta.dirname, 'reference', 'genseg_step.py');
   try {
     const output = execFileSync(
       '/usr/bin/python3',
-      [script, '--family', 'mnist48', '--width', '0.25', '--batch', String(batchSize), '--steps', String(Math.max(steps, 5)), '--warmup', '2', '--threads', String(threads)],
+      [script, ...torchGeometry(), '--width', '0.25', '--batch', String(batchSize), '--steps', String(Math.max(steps, 5)), '--warmup', '2', '--threads', String(threads)],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }
     );
     const parsed = JSON.parse(output.trim().split('\n').pop()!) as { secondsPerStep: number; gflopPerStep: number; version: string };
