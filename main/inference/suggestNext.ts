@@ -8,12 +8,14 @@ type ProposalSummary = Omit<ProposalRecord, 'labels'>;
 export const defaultAnnotationCosts: AnnotationCosts = { tagScan: 3, markRange: 10, drawMaskSlice: 30, reviewProposalSlice: 5 };
 
 /**
- * What a labelled slice is worth to the model, in units of one drawn mask slice (docs/decisions.md, entry 24): a
- * weak label teaches the translation and the presence head, a mask the segmentation; with few masks a mask is worth
- * far more, and each further mask on the same scan a little less (neighbouring slices look alike).
+ * What a labelled slice is worth to the model, in units of one drawn mask slice (docs/decisions.md, entries 24 and
+ * 72): a weak label teaches the translation and the presence head, a mask the segmentation; with few masks a mask is
+ * worth far more, and each further mask on the same scan a little less (neighbouring slices look alike). The weak
+ * values were cut five- and sevenfold when the annotate bench showed every tag and range coming before the second
+ * mask.
  */
-const weakSliceValue = 0.04;
-const rangeSliceValue = 0.03;
+const weakSliceValue = 0.008;
+const rangeSliceValue = 0.004;
 
 interface VolumeState {
   volume: VolumeRecord;
