@@ -38,17 +38,24 @@ export async function suggestNext(
   const costs = { ...defaultAnnotationCosts, ...options.costs };
   const states = await readVolumeStates(store);
   const totalMasks = states.reduce((sum, state) => sum + state.masked.size, 0);
+  const paths = totalMasks === 0 ? pathsToFirstMask(states, costs) : null;
   const suggestions = states.flatMap((state) => [
-    ...suggestTag(state, costs),
-    ...suggestRange(state, costs),
+    ...suggestTag(state, costs, paths?.tag),
+    ...suggestRange(state, costs, paths?.range),
     ...suggestMasks(state, costs, totalMasks),
     ...suggestReview(state, costs, options.modelDice ?? null)
   ]);
-  if (totalMasks === 0) revalueTowardsFirstMask(suggestions, states, costs);
   suggestions.sort(
     (a, b) => b.valuePerSecond - a.valuePerSecond || a.volumeId.localeCompare(b.volumeId) || (a.sliceIndex ?? -1) - (b.sliceIndex ?? -1)
   );
   return suggestions.slice(0, options.limit);
+}
+
+/** A weak label priced as the way to a first mask: that mask's value over the whole path's seconds. */
+interface FirstMaskPath {
+  value: number;
+  seconds: number;
+  reason: string;
 }
 
 /**
@@ -57,19 +64,23 @@ export async function suggestNext(
  * guessed from the tags so far). Each is priced as the whole path's value over the path's seconds (docs/decisions.md,
  * entry 72), which puts drawing first, then a range, then a tag; the weak labels' own worth returns with the first mask.
  */
-function revalueTowardsFirstMask(suggestions: AnnotationSuggestion[], states: VolumeState[], costs: AnnotationCosts): void {
+function pathsToFirstMask(states: VolumeState[], costs: AnnotationCosts): { tag: FirstMaskPath; range: FirstMaskPath } {
   const tagged = states.filter((state) => state.scan !== 'unknown');
   const presentShare = (tagged.filter((state) => state.scan === 'present').length + 1) / (tagged.length + 2);
-  const path = {
-    'mark-range': { value: 1, seconds: costs.markRange + costs.drawMaskSlice, steps: 'mark its range, then draw a slice' },
-    'tag-scan': { value: presentShare, seconds: costs.tagScan + costs.markRange + costs.drawMaskSlice, steps: 'tag it; if it holds tumour, mark its range and draw a slice' }
-  } as const;
-  for (const entry of suggestions) {
-    if (entry.kind !== 'mark-range' && entry.kind !== 'tag-scan') continue;
-    const { value, seconds, steps } = path[entry.kind];
-    entry.valuePerSecond = round(value / seconds);
-    entry.reason = `No mask yet, so training cannot start: the quickest way to a first one is here (${steps}, about ${seconds} s).`;
-  }
+  const path = (value: number, seconds: number, steps: string): FirstMaskPath => ({
+    value,
+    seconds,
+    reason: `No mask yet, so training cannot start: the quickest way to a first one is here (${steps}, about ${seconds} s).`
+  });
+  return {
+    tag: path(presentShare, costs.tagScan + costs.markRange + costs.drawMaskSlice, 'tag it; if it holds tumour, mark its range and draw a slice'),
+    range: path(1, costs.markRange + costs.drawMaskSlice, 'mark its range, then draw a slice')
+  };
+}
+
+/** The suggestion of a weak label that stands for a path to the first mask. */
+function pathSuggestion(kind: AnnotationSuggestion['kind'], state: VolumeState, seconds: number, path: FirstMaskPath): AnnotationSuggestion {
+  return { ...suggestion(kind, state, seconds, 0, path.reason), valuePerSecond: round(path.value / path.seconds) };
 }
 
 async function readVolumeStates(store: ProjectStore): Promise<VolumeState[]> {
@@ -115,8 +126,9 @@ function suggestion(
 }
 
 /** An untagged scan: its slices join a domain. The model's own unsureness (a small or no predicted area) raises it. */
-function suggestTag(state: VolumeState, costs: AnnotationCosts): AnnotationSuggestion[] {
+function suggestTag(state: VolumeState, costs: AnnotationCosts, firstMask?: FirstMaskPath): AnnotationSuggestion[] {
   if (state.scan !== 'unknown') return [];
+  if (firstMask) return [pathSuggestion('tag-scan', state, costs.tagScan, firstMask)];
   const slices = state.slices.length;
   const area = state.live ? state.live.sliceAreas.filter((sliceArea) => sliceArea > 0).length : null;
   const unsure = area === null ? 1 : area === 0 || area <= 2 ? 1.5 : 1;
@@ -130,8 +142,9 @@ function suggestTag(state: VolumeState, costs: AnnotationCosts): AnnotationSugge
 }
 
 /** A scan tagged tumour without a slice range: a range turns its slices into exact present and absent labels. */
-function suggestRange(state: VolumeState, costs: AnnotationCosts): AnnotationSuggestion[] {
+function suggestRange(state: VolumeState, costs: AnnotationCosts, firstMask?: FirstMaskPath): AnnotationSuggestion[] {
   if (state.scan !== 'present' || !state.slices.includes('unknown')) return [];
+  if (firstMask) return [pathSuggestion('mark-range', state, costs.markRange, firstMask)];
   const unknown = state.slices.filter((slice) => slice === 'unknown').length;
   return [
     suggestion(
