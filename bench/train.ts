@@ -53,7 +53,11 @@ interface Row {
 }
 
 /** Input geometry of every timed step (--size); ≥ 96 px selects the brain layout, as createTrainer does. */
-let geometry = { height: 48, width: 48, channels: 1 };
+interface Geometry {
+  height: number;
+  width: number;
+  channels: number;
+}
 
 export default async function runTrainBench(args: string[]): Promise<void> {
   const options = parseOptions(args);
@@ -67,7 +71,7 @@ export default async function runTrainBench(args: string[]): Promise<void> {
   const rounds = readNumber(options, 'rounds', 1);
   const variants = options.has('composed') ? [true, false] : [true];
   const size = readNumber(options, 'size', 48);
-  geometry = { height: size, width: size, channels: 1 };
+  const geometry: Geometry = { height: size, width: size, channels: 1 };
   const rows = new Map<string, Row>();
   const started = Date.now();
   for (let round = 0; round < rounds; round++) {
@@ -80,7 +84,7 @@ export default async function runTrainBench(args: string[]): Promise<void> {
           rows.set(label, { ...emptyRow(backend, threads, '-', '-'), note: `unavailable: ${String(error).split('\n')[0]}` });
           continue;
         }
-        await runPresets(rows, { backend, threads, presets, models, variants, options, steps, batchSize, maxSeconds });
+        await runPresets(rows, { backend, geometry, threads, presets, models, variants, options, steps, batchSize, maxSeconds });
       }
     }
   }
@@ -92,7 +96,7 @@ export default async function runTrainBench(args: string[]): Promise<void> {
     row.cpuSecondsPerStep = row.cpuTimes.length > 0 ? median(row.cpuTimes) : null;
     if (!row.note) row.note = `median of ${row.times.length}`;
   }
-  const torch = options.has('no-torch') ? [] : [1, 2].map((threads) => runTorchReference(threads, batchSize, steps));
+  const torch = options.has('no-torch') ? [] : [1, 2].map((threads) => runTorchReference(threads, batchSize, steps, geometry));
   const wasmGenSeg = table
     .filter((r) => r.backend === 'wasm' && r.preset === 'cpu' && r.model === 'genseg' && r.secondsPerStep !== null)
     .sort((a, b) => a.secondsPerStep! - b.secondsPerStep!)[0];
@@ -113,6 +117,7 @@ function emptyRow(backend: string, threads: number | null, preset: string, model
 
 interface PresetRun {
   backend: BackendCandidate;
+  geometry: Geometry;
   threads: number | null;
   presets: PresetName[];
   models: TrainingMethod[];
@@ -154,8 +159,9 @@ async function timeConfiguration(
   row: Row,
   preset: PresetName,
   model: TrainingMethod,
-  limits: { steps: number; batchSize: number; maxSeconds: number }
+  limits: { steps: number; batchSize: number; maxSeconds: number; geometry: Geometry }
 ): Promise<void> {
+  const { geometry } = limits;
   const labelled = new Array<boolean>(limits.batchSize).fill(false);
   labelled[0] = true;
   const batch = createSyntheticBatch({ count: limits.batchSize, ...geometry, labelled, seed: 1 });
@@ -263,19 +269,19 @@ interface TorchResult {
 }
 
 /** The reference's architecture family and size for `geometry` (the layout createTrainer picks for it). */
-function torchGeometry(): string[] {
+function torchGeometry(geometry: Geometry): string[] {
   const { height, width } = geometry;
   if (Math.min(height, width) >= 96) return ['--family', 'brain', '--size', String(height), String(width)];
   if (height !== 48 || width !== 48) throw new Error('--size: the PyTorch reference has the MNIST-48 layout at 48 only; use --no-torch');
   return ['--family', 'mnist48'];
 }
 
-function runTorchReference(threads: number, batchSize: number, steps: number): TorchResult | null {
+function runTorchReference(threads: number, batchSize: number, steps: number, geometry: Geometry): TorchResult | null {
   const script = join(import.meta.dirname, 'reference', 'genseg_step.py');
   try {
     const output = execFileSync(
       '/usr/bin/python3',
-      [script, ...torchGeometry(), '--width', '0.25', '--batch', String(batchSize), '--steps', String(Math.max(steps, 5)), '--warmup', '2', '--threads', String(threads)],
+      [script, ...torchGeometry(geometry), '--width', '0.25', '--batch', String(batchSize), '--steps', String(Math.max(steps, 5)), '--warmup', '2', '--threads', String(threads)],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }
     );
     const parsed = JSON.parse(output.trim().split('\n').pop()!) as { secondsPerStep: number; gflopPerStep: number; version: string };
