@@ -342,39 +342,26 @@ function runNormActGrad(backend: WebGpuBackendLike, inputs: NamedTensorInfoMap, 
 // ---------------------------------------------------------------------------------------------------------------
 // Spectral norm.
 
-/** One workgroup: v = normalise(W₂ u) (rows values), W₂ = W as [rows, columns]. */
-function powerVProgram(rows: number): Program {
-  return groupProgram('gensegPowerV', ['W', 'u'], [rows, 1], 1, 'rows : i32, columns : i32,', `
+/**
+ * One workgroup, one half of a power iteration with W₂ = W as [rows, columns]: v = normalise(W₂ u) (rows values) or
+ * u' = normalise(W₂ᵀ v) (columns values). The two differ only in which index runs over the output.
+ */
+function powerProgram(output: 'v' | 'u', length: number): Program {
+  const [outer, inner, input, outerCount, innerCount] =
+    output === 'v' ? ['r', 'o', 'u', 'rows', 'columns'] : ['o', 'r', 'v', 'columns', 'rows'];
+  return groupProgram(output === 'v' ? 'gensegPowerV' : 'gensegPowerU', ['W', input], [length, 1], 1, 'rows : i32, columns : i32,', `
         var squares = 0.0;
-        for (var r = lid; r < uniforms.rows; r = r + ${workgroupSize}) {
+        for (var ${outer} = lid; ${outer} < uniforms.${outerCount}; ${outer} = ${outer} + ${workgroupSize}) {
           var sum = 0.0;
-          for (var o = 0; o < uniforms.columns; o = o + 1) {
-            sum = sum + W[r * uniforms.columns + o] * u[o];
+          for (var ${inner} = 0; ${inner} < uniforms.${innerCount}; ${inner} = ${inner} + 1) {
+            sum = sum + W[r * uniforms.columns + o] * ${input}[${inner}];
           }
-          result[r] = sum;
+          result[${outer}] = sum;
           squares = squares + sum * sum;
         }
         let norm = max(sqrt(reduceSum(squares)), ${normEpsilon});
-        for (var r = lid; r < uniforms.rows; r = r + ${workgroupSize}) {
-          if (valid) { result[r] = result[r] / norm; }
-        }`);
-}
-
-/** One workgroup: u' = normalise(W₂ᵀ v) (columns values). */
-function powerUProgram(columns: number): Program {
-  return groupProgram('gensegPowerU', ['W', 'v'], [columns, 1], 1, 'rows : i32, columns : i32,', `
-        var squares = 0.0;
-        for (var o = lid; o < uniforms.columns; o = o + ${workgroupSize}) {
-          var sum = 0.0;
-          for (var r = 0; r < uniforms.rows; r = r + 1) {
-            sum = sum + W[r * uniforms.columns + o] * v[r];
-          }
-          result[o] = sum;
-          squares = squares + sum * sum;
-        }
-        let norm = max(sqrt(reduceSum(squares)), ${normEpsilon});
-        for (var o = lid; o < uniforms.columns; o = o + ${workgroupSize}) {
-          if (valid) { result[o] = result[o] / norm; }
+        for (var ${outer} = lid; ${outer} < uniforms.${outerCount}; ${outer} = ${outer} + ${workgroupSize}) {
+          if (valid) { result[${outer}] = result[${outer}] / norm; }
         }`);
 }
 
@@ -387,8 +374,8 @@ function runPowerIteration(backend: WebGpuBackendLike, inputs: NamedTensorInfoMa
   const weight = inputs.W!;
   const columns = weight.shape[3]!;
   const rows = util.sizeFromShape(weight.shape) / columns;
-  const v = run(backend, powerVProgram(rows), [weight, inputs.u!], matrixUniforms(weight));
-  const u = run(backend, powerUProgram(columns), [weight, v], matrixUniforms(weight));
+  const v = run(backend, powerProgram('v', rows), [weight, inputs.u!], matrixUniforms(weight));
+  const u = run(backend, powerProgram('u', columns), [weight, v], matrixUniforms(weight));
   return [u, v];
 }
 
