@@ -6,6 +6,7 @@ import { applyInstanceNorm, applyLayerNorm, createLayerNorm, type Activation } f
 import { VariableRegistry } from '../genseg/layers/variableRegistry';
 import { createTrainer } from '../createTrainer';
 import { runAmsGradSteps } from '../testing/amsGradSteps';
+import { layerValueAndGradients } from '../testing/layerGradients';
 import { createSyntheticBatch } from '../testing/syntheticBatch';
 import { enableFusedKernels, hasFusedKernels } from './fusedLayerKernels';
 import { activateBackend } from './selectBackend';
@@ -20,14 +21,7 @@ function randomTensor(shape: number[], scale = 1): Tensor {
 function evaluate(fused: boolean, layer: (x: Tensor4D) => Tensor4D, x: Tensor, r: Tensor, variables: Variable[]): Float32Array[] {
   const previous = enableFusedKernels(fused);
   try {
-    const loss = (input: Tensor): tf.Scalar => tf.sum(tf.mul(layer(input as Tensor4D), r));
-    const results = tf.tidy(() => {
-      const value = loss(x);
-      const dx = tf.grad(loss)(x);
-      if (variables.length === 0) return [value, dx];
-      const { grads } = tf.variableGrads(() => loss(x), variables);
-      return [value, dx, ...variables.map((v) => grads[v.name]!)];
-    });
+    const results = layerValueAndGradients(layer, x, r, variables);
     const values = results.map((t) => Float32Array.from(t.dataSync()));
     tf.dispose(results);
     return values;

@@ -14,6 +14,7 @@ import { applyInstanceNorm, applyLayerNorm, createLayerNorm, type Activation } f
 import { VariableRegistry } from '../genseg/layers/variableRegistry';
 import { AmsGrad } from '../optim/amsGrad';
 import { runAmsGradSteps } from '../testing/amsGradSteps';
+import { layerValueAndGradients } from '../testing/layerGradients';
 import { createSyntheticBatch } from '../testing/syntheticBatch';
 import { tf, type Tensor, type Tensor4D, type Variable } from '../tf';
 import { fusedKernelNames, hasFusedKernel } from './fusedLayerKernels';
@@ -57,14 +58,7 @@ async function evaluateOn(
   const x = tf.tensor4d(xValues, shape as [number, number, number, number]);
   const outShape = tf.tidy(() => layer(x).shape);
   const r = tf.tensor(rValues(outShape), outShape);
-  const loss = (input: Tensor): tf.Scalar => tf.sum(tf.mul(layer(input as Tensor4D), r));
-  const results = tf.tidy(() => {
-    const value = loss(x);
-    const dx = tf.grad(loss)(x);
-    if (variables.length === 0) return [value, dx];
-    const { grads } = tf.variableGrads(() => loss(x), variables);
-    return [value, dx, ...variables.map((v) => grads[v.name]!)];
-  });
+  const results = layerValueAndGradients(layer, x, r, variables);
   const values = await Promise.all([...results, ...(after?.() ?? [])].map(async (t) => Float32Array.from(await t.data())));
   tf.dispose([...results, x, r]);
   dispose();
