@@ -17,8 +17,12 @@ export default defineConfig({
           // The training process runs as its own entry (utilityProcess.fork(out/main/jobWorker.js)).
           jobWorker: resolve(import.meta.dirname, 'main/app/jobWorker.ts'),
           // DICOM decoding in worker threads; without it compressed series decode on the main thread.
-          decodeWorker: resolve(import.meta.dirname, 'main/imaging/dicom/decodeWorker.ts')
+          decodeWorker: resolve(import.meta.dirname, 'main/imaging/dicom/decodeWorker.ts'),
+          // Data-parallel training replicas, one worker thread each (main/training/parallel).
+          replicaWorker: resolve(import.meta.dirname, 'main/training/parallel/replicaWorker.ts')
         },
+        // Chunks beside the entries: modules find their workers as `./<entry>.js` (main/common/moduleWorker.ts).
+        output: { chunkFileNames: '[name]-[hash].js' },
         // Native and wasm-carrying packages stay outside the bundle and are unpacked from the asar. `webgpu` finds its
         // dawn.node next to its own index.js, so it must stay a package too.
         external: ['sqlite3', 'webgpu', /^@tensorflow\//]

@@ -7,9 +7,11 @@
  * or more dispatches; on webgpu the dispatches are counted too) and, for GenSeg on the cpu preset, the kernels that took the most time.
  *   npm run bench -- train [--backends wasm,cpu] [--presets tiny,cpu,paper] [--models genseg,segmentation-only,ae-segmentation]
  *                          [--steps 5] [--batch 8] [--max-seconds 120] [--no-torch] [--all-presets-on-cpu]
- *                          [--threads 1,2] [--rounds 3] [--composed] [--size 48]
+ *                          [--threads 1,2] [--replicas 1,2] [--rounds 3] [--composed] [--size 48]
  * --threads: wasm thread counts to compare (default: every core but one); --rounds: repeat every configuration this
  * many times, interleaved (1 thread, 2 threads, 1 thread, ...), and report medians over all timed steps;
+ * --replicas: on wasm, also time data-parallel training (main/training/parallel): that many model replicas in worker
+ * threads, each with --threads threads, on shards of the same batch (1 = one trainer on this thread, the default);
  * --composed: also time GenSeg with the composed tfjs ops instead of the fused layer kernels (the code before them).
  * --size: the square input size (default 48, MNIST-48 geometry); 96 is the app's own cpu-preset training size, where
  * the networks take the brain layout (docs/genseg.md) and the PyTorch reference is run with the same layout and size.
@@ -24,13 +26,17 @@ import { chooseWasmThreadCount } from '../main/training/backend/wasmThreads';
 import { tf } from '../main/training/tf';
 import { readConvMacCount } from '../main/training/genseg/layers/conv';
 import { createTrainer, type TrainingMethod, type PresetName } from '../main/training/index';
+import { createParallelTrainer } from '../main/training/parallel/ParallelTrainer';
 import { createSyntheticBatch } from '../main/training/testing/syntheticBatch';
+import type { Trainer } from '../main/training/trainingTypes';
 import { median, parseOptions, readList, readNumber } from './training/options';
 
 interface Row {
   backend: string;
   /** wasm threads (1 = the unthreaded SIMD build); null for other backends. */
   threads: number | null;
+  /** Data-parallel replicas in worker threads (1: one trainer on the bench's own thread). */
+  replicas: number;
   preset: string;
   model: string;
   secondsPerStep: number | null;
@@ -68,6 +74,7 @@ export default async function runTrainBench(args: string[]): Promise<void> {
   const batchSize = readNumber(options, 'batch', 8);
   const maxSeconds = readNumber(options, 'max-seconds', 120);
   const threadCounts = readList(options, 'threads', [String(chooseWasmThreadCount())]).map(Number);
+  const replicaCounts = readList(options, 'replicas', ['1']).map(Number);
   const rounds = readNumber(options, 'rounds', 1);
   const variants = options.has('composed') ? [true, false] : [true];
   const size = readNumber(options, 'size', 48);
@@ -84,7 +91,9 @@ export default async function runTrainBench(args: string[]): Promise<void> {
           rows.set(label, { ...emptyRow(backend, threads, '-', '-'), note: `unavailable: ${String(error).split('\n')[0]}` });
           continue;
         }
-        await runPresets(rows, { backend, geometry, threads, presets, models, variants, options, steps, batchSize, maxSeconds });
+        for (const replicas of backend === 'wasm' ? replicaCounts : [1]) {
+          await runPresets(rows, { backend, geometry, threads, replicas, presets, models, variants, options, steps, batchSize, maxSeconds });
+        }
       }
     }
   }
@@ -111,14 +120,15 @@ export default async function runTrainBench(args: string[]): Promise<void> {
   console.log(`\nJSON: ${file}`);
 }
 
-function emptyRow(backend: string, threads: number | null, preset: string, model: string): Row {
-  return { backend, threads, preset, model, secondsPerStep: null, stepsPerSecond: null, gflopPerStep: null, kernelCalls: null, note: '', times: [], cpuTimes: [], cpuSecondsPerStep: null };
+function emptyRow(backend: string, threads: number | null, preset: string, model: string, replicas = 1): Row {
+  return { backend, threads, replicas, preset, model, secondsPerStep: null, stepsPerSecond: null, gflopPerStep: null, kernelCalls: null, note: '', times: [], cpuTimes: [], cpuSecondsPerStep: null };
 }
 
 interface PresetRun {
   backend: BackendCandidate;
   geometry: Geometry;
   threads: number | null;
+  replicas: number;
   presets: PresetName[];
   models: TrainingMethod[];
   variants: boolean[];
@@ -129,7 +139,7 @@ interface PresetRun {
 }
 
 async function runPresets(rows: Map<string, Row>, run: PresetRun): Promise<void> {
-  const { backend, threads, options } = run;
+  const { backend, threads, replicas, options } = run;
   for (const preset of run.presets) {
     // The plain JS cpu backend runs minutes per step beyond the tiny preset (its filter gradient is a scalar loop).
     if (backend === 'cpu' && preset !== 'tiny' && !options.has('all-presets-on-cpu')) {
@@ -139,8 +149,8 @@ async function runPresets(rows: Map<string, Row>, run: PresetRun): Promise<void>
     for (const model of run.models) {
       for (const fused of model === 'genseg' ? run.variants : [true]) {
         const name = fused ? model : `${model} (composed ops)`;
-        const key = `${backend} ${threads} ${preset} ${name}`;
-        const row = rows.get(key) ?? emptyRow(backend, threads, preset, name);
+        const key = `${backend} ${threads} ${replicas} ${preset} ${name}`;
+        const row = rows.get(key) ?? emptyRow(backend, threads, preset, name, replicas);
         rows.set(key, row);
         const previous = enableFusedKernels(fused);
         try {
@@ -159,20 +169,25 @@ async function timeConfiguration(
   row: Row,
   preset: PresetName,
   model: TrainingMethod,
-  limits: { steps: number; batchSize: number; maxSeconds: number; geometry: Geometry }
+  limits: { steps: number; batchSize: number; maxSeconds: number; geometry: Geometry; threads: number | null; replicas: number }
 ): Promise<void> {
   const { geometry } = limits;
   const labelled = new Array<boolean>(limits.batchSize).fill(false);
   labelled[0] = true;
   const batch = createSyntheticBatch({ count: limits.batchSize, ...geometry, labelled, seed: 1 });
-  let trainer: ReturnType<typeof createTrainer> | null = null;
+  let trainer: Trainer | null = null;
+  const parallel = limits.replicas > 1;
   try {
-    trainer = createTrainer({ model, preset, ...geometry, seed: 1 });
+    const trainerOptions = { model, preset, ...geometry, seed: 1 };
+    trainer = parallel
+      ? await createParallelTrainer(trainerOptions, { replicas: limits.replicas, threadsPerReplica: limits.threads ?? 1 })
+      : createTrainer(trainerOptions);
     const macsBefore = readConvMacCount();
     const warmStart = Date.now();
     await trainer.trainStep(batch);
     const warmSeconds = (Date.now() - warmStart) / 1000;
-    row.gflopPerStep = estimateStepGflop(model, readConvMacCount() - macsBefore);
+    // The replicas' convolutions run in their own threads, where this thread's counter does not see them.
+    if (!parallel) row.gflopPerStep = estimateStepGflop(model, readConvMacCount() - macsBefore);
     // Keep the whole bench bounded: slow combinations get fewer timed steps, or none.
     const affordable = Math.floor(limits.maxSeconds / Math.max(warmSeconds, 1e-3));
     const timedSteps = Math.min(limits.steps, affordable);
@@ -190,7 +205,8 @@ async function timeConfiguration(
       row.times.push(Number(process.hrtime.bigint() - start) / 1e9);
       row.cpuTimes.push((cpu.user + cpu.system) / 1e6);
     }
-    if (row.kernelCalls === null) {
+    // tf.profile sees this thread's engine only: the replicas' kernels are not counted.
+    if (row.kernelCalls === null && !parallel) {
       const inner = recordInnerKernels(true)!;
       try {
         const dispatches = await countWebGpuDispatches(async () => {
@@ -295,9 +311,11 @@ function runTorchReference(threads: number, batchSize: number, steps: number, ge
 function printTable(rows: Row[], torch: (TorchResult | null)[], ratio: number | null): void {
   const format = (value: number | null, digits: number): string => (value === null ? '-' : value.toFixed(digits));
   console.log('\nbackend   threads preset  model                           s/step   steps/s  CPU s/step  GFLOP/step  calls/step  note');
+  // Data-parallel rows read "replicas×threads each": 2×1 is two single-threaded replicas.
+  const threadsOf = (r: Row): string => (r.replicas > 1 ? `${r.replicas}×${r.threads ?? 1}` : String(r.threads ?? '-'));
   for (const r of rows) {
     console.log(
-      `${r.backend.padEnd(9)} ${String(r.threads ?? '-').padStart(7)} ${r.preset.padEnd(7)} ${r.model.padEnd(31)} ${format(r.secondsPerStep, 3).padStart(7)} ${format(r.stepsPerSecond, 3).padStart(8)} ${format(r.cpuSecondsPerStep, 3).padStart(11)} ${format(r.gflopPerStep, 1).padStart(11)} ${String(r.kernelCalls ?? '-').padStart(11)}  ${r.note}${r.dispatches === undefined ? '' : `, ${r.dispatches} GPU dispatches`}`
+      `${r.backend.padEnd(9)} ${threadsOf(r).padStart(7)} ${r.preset.padEnd(7)} ${r.model.padEnd(31)} ${format(r.secondsPerStep, 3).padStart(7)} ${format(r.stepsPerSecond, 3).padStart(8)} ${format(r.cpuSecondsPerStep, 3).padStart(11)} ${format(r.gflopPerStep, 1).padStart(11)} ${String(r.kernelCalls ?? '-').padStart(11)}  ${r.note}${r.dispatches === undefined ? '' : `, ${r.dispatches} GPU dispatches`}`
     );
   }
   for (const t of torch) {

@@ -6,3 +6,4 @@ export { createId } from './createId';
 export { writeFileAtomically, copyFolderAtomically, sweepTemporaryFiles, translateWriteError } from './atomicWrite';
 export { syncFile, syncFolder } from './durableFiles';
 export { Random, hashToUnit, type RandomState } from './random';
+export { startModuleWorker } from './moduleWorker';

@@ -49,7 +49,7 @@ export async function runProposalJob(request: ProposeJobRequest, hooks: Training
   }
   const trainer = createTrainer(toTrainerOptions(saved.jobState.options));
   try {
-    trainer.loadCheckpoint(saved.checkpoint);
+    await trainer.loadCheckpoint(saved.checkpoint);
     for (const [index, volumeId] of request.volumeIds.entries()) {
       if (hooks.stopRequested()) break;
       const volume = await source.store.volumes.get(volumeId);

@@ -100,6 +100,31 @@ describe('training jobs', { timeout: 300_000 }, () => {
     expect((await call('listProposals', { projectId, volumeId: volumeIds[0]! }))[0]?.status).toBe('reviewed');
   });
 
+  it('trains as data-parallel replicas when it has two threads, and says so', async () => {
+    const { projectId } = await createLesionProject(core, {
+      volumes: 4,
+      size: 32,
+      slices: 8,
+      maskedSlicesPerVolume: 2
+    });
+    const previous = process.env.GENSEG_WASM_THREADS;
+    // The training process inherits this: two threads, batches of 4, so two replicas of two images each.
+    process.env.GENSEG_WASM_THREADS = '2';
+    try {
+      const finished = core.events.waitFor('onDidChangeTraining', (event) => event.status !== 'running');
+      const recipe = { warmStartSteps: 1, segmentationStepsPerJointStep: 0 };
+      await core.training.startTraining(projectId, { preset: 'tiny', maxSteps: 3, inputSize: [32, 32], batchSize: 4, recipe, device: 'cpu' });
+      expect(await waitForLine(/^Training on/)).toBe('Training on CPU, 2 threads, WebAssembly, 2 model replicas.');
+      expect(await finished).toMatchObject({ status: 'finished' });
+    } finally {
+      if (previous === undefined) delete process.env.GENSEG_WASM_THREADS;
+      else process.env.GENSEG_WASM_THREADS = previous;
+    }
+    const [version] = await call('listModelVersions', { projectId });
+    expect(version).toMatchObject({ method: 'genseg', steps: 3 });
+    expect(Number.isFinite(version!.evaluation.dice ?? 0)).toBe(true);
+  });
+
   it('trains the paper baselines through the same job', async () => {
     const { projectId } = await createLesionProject(core, {
       volumes: 4,

@@ -1,5 +1,5 @@
 import { BaselineTrainer } from './baselines/baselineTrainer';
-import { createGenSegTrainer } from './genseg/genSegTrainer';
+import { createGenSegTrainer, type GenSegTrainer } from './genseg/genSegTrainer';
 import {
   createGenSegConfig,
   type ArchitectureFamily,
@@ -30,6 +30,13 @@ export interface TrainerOptions {
 
 /** Builds a trainer; the active tfjs backend is used (call selectBackend() first). */
 export function createTrainer(options: TrainerOptions): Trainer {
+  return createLocalTrainer(options);
+}
+
+/** A trainer on this thread's backend, which can also be one replica of a data-parallel step. */
+export type LocalTrainer = GenSegTrainer | BaselineTrainer;
+
+export function createLocalTrainer(options: TrainerOptions): LocalTrainer {
   const config: GenSegConfig = createGenSegConfig(options);
   if (options.model === 'genseg') return createGenSegTrainer({ config, seed: options.seed });
   return new BaselineTrainer({

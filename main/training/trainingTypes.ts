@@ -54,7 +54,8 @@ export interface Trainer {
   /** Segmentation probabilities (count × H × W × 1) for count × H × W × C images. */
   predict(images: Float32Array): Promise<Float32Array>;
   saveCheckpoint(): Promise<Checkpoint>;
-  loadCheckpoint(checkpoint: Checkpoint): void;
+  /** Throws (or rejects) for a checkpoint of another model or config. */
+  loadCheckpoint(checkpoint: Checkpoint): void | Promise<void>;
   /** Number of trainable parameters per network. */
   countParameters(): Record<string, number>;
   dispose(): void;

@@ -3,11 +3,9 @@
  * never blocks the event loop of the process hosting the core. Files go to whichever worker is free; decoded slices
  * come back as transferred buffers.
  */
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../../common';
 import { ImagingError } from '../ImagingError';
 import { createScalarArray, type ScalarTypeName } from '../volume';
 import type { DecodedSlice, SliceJob } from './decodeFileSlices';
@@ -98,15 +96,6 @@ export class DicomDecodePool {
   }
 }
 
-/**
- * Built JavaScript runs decodeWorker.js beside this file. From TypeScript sources (tests, tsx) the worker first
- * registers tsx's loader in its own thread (loaders are per thread), then imports the TypeScript entry.
- */
 function createDecodeWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./decodeWorker.js', import.meta.url));
-  const tsxFolder = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const tsxApi = pathToFileURL(join(tsxFolder, 'dist/esm/api/index.mjs')).href;
-  const entry = new URL('./decodeWorker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(bootstrap, { eval: true });
+  return startModuleWorker(import.meta.url, 'decodeWorker');
 }

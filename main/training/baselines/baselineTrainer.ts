@@ -2,7 +2,8 @@
 import { clearDerivedFilters } from '../backend/derivedFilterCache';
 import { readCheckpoint, writeCheckpoint, type CheckpointParts } from '../checkpoint/checkpoint';
 import { createBatchTensors, disposeBatchTensors } from '../genseg/batchTensors';
-import { collectGradients, readScalars } from '../genseg/genSegTrainer';
+import { readScalars } from '../genseg/genSegTrainer';
+import { applyStepGradients, diceSumPool, type ReplicaLink } from '../parallel/replicaLink';
 import { sumTerms } from '../genseg/objectives';
 import type { GenSegConfig } from '../genseg/presets';
 import { AmsGrad } from '../optim/amsGrad';
@@ -33,6 +34,8 @@ export class BaselineTrainer implements Trainer {
   private readonly optimizer: AmsGrad;
   private readonly variables: Variable[];
   private readonly weights: { reconstruction: number; segmentation: number };
+  /** Set when this trainer is one replica of a data-parallel step (parallel/ParallelTrainer.ts). */
+  private replica: ReplicaLink | null = null;
 
   constructor(private readonly options: BaselineTrainerOptions) {
     const { config } = options;
@@ -49,24 +52,30 @@ export class BaselineTrainer implements Trainer {
     return this.step;
   }
 
+  /** Makes this trainer one replica of a data-parallel step: its batches are shards, its gradients are summed. */
+  attachReplica(link: ReplicaLink): void {
+    this.replica = link;
+  }
+
   async trainStep(batch: TrainingBatch): Promise<StepReport> {
     const tensors = createBatchTensors(batch, this.inputShape);
     const inputs = {
       imagesA: tensors.imagesA,
       imagesB: tensors.imagesB,
-      labelledCount: tensors.labelledIndices.length,
+      labelledCount: this.replica?.shard.labelledCount ?? tensors.labelledIndices.length,
       masks: tensors.masks,
-      labelledWeights: tensors.labelledWeights
+      labelledWeights: tensors.labelledWeights,
+      pool: diceSumPool(this.replica)
     };
     const reported: Record<string, Scalar> = {};
-    const context = { training: true };
+    const context = { training: true, batchRows: this.replica?.shard.rows };
     if (hasBaselineWork(this.networks, inputs.labelledCount, this.weights)) {
       const { value, grads } = tf.variableGrads(() => {
         const terms = computeBaselineTerms(this.networks, inputs, this.weights, context);
         for (const [name, term] of Object.entries(terms)) reported[name] = tf.keep(term);
         return sumTerms(terms);
       }, this.variables);
-      this.optimizer.applyGradients(collectGradients(grads, this.variables));
+      applyStepGradients(this.optimizer, grads, this.variables, this.replica);
       reported.total = value;
       tf.dispose(grads);
     }

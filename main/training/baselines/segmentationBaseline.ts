@@ -9,7 +9,7 @@ import { createDecoder, runDecoder, type Decoder } from '../genseg/decoder';
 import { createEncoder, runEncoder, type Encoder } from '../genseg/encoder';
 import type { ForwardContext } from '../genseg/layers/forwardContext';
 import { VariableRegistry } from '../genseg/layers/variableRegistry';
-import { computeMeanAbsoluteError, computeSoftDiceLoss } from '../genseg/losses';
+import { computeMeanAbsoluteError, computeSoftDiceLoss, type DiceSumPool } from '../genseg/losses';
 import type { GenSegConfig } from '../genseg/presets';
 import { Random } from '../../common';
 import { tf, type Scalar, type Tensor4D } from '../tf';
@@ -53,6 +53,8 @@ export interface BaselineInputs {
   labelledCount: number;
   masks: Tensor4D;
   labelledWeights: Tensor4D;
+  /** Pools the Dice over data-parallel replicas (absent: the batch is whole). */
+  pool?: DiceSumPool;
 }
 
 /** Whether a batch with `labelledCount` labelled samples gives the model anything to learn from. */
@@ -86,7 +88,7 @@ export function computeBaselineTerms(
     const countA = inputs.imagesA.shape[0];
     const takeA = (t: Tensor4D): Tensor4D => (t.shape[0] === countA ? t : tf.slice(t, [0, 0, 0, 0], [countA, -1, -1, -1]));
     const probabilities = runDecoder(networks.decoderSegmentation, takeA(code), reversed.map(takeA), 0, context);
-    const dice = computeSoftDiceLoss(probabilities, inputs.masks, inputs.labelledWeights);
+    const dice = computeSoftDiceLoss(probabilities, inputs.masks, inputs.labelledWeights, inputs.pool);
     terms.segmentation = tf.mul(dice, weights.segmentation);
   }
   return terms;

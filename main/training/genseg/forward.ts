@@ -56,7 +56,7 @@ export function runGenerator(
   const translatedAB = runDecoder(decoderCommon, commonA, skipsA, 0, context);
   const reconstructedAA = tf.add(translatedAB, residualA) as Tensor4D;
   const [commonB] = splitCode(encodedB.code, unique);
-  const codeBA = tf.concat([commonB, sampleUniqueCode(networks, imagesB.shape[0])], 3);
+  const codeBA = tf.concat([commonB, sampleUniqueCode(networks, imagesB.shape[0], context.batchRows)], 3);
   const reconstructedBB = runDecoder(decoderCommon, commonB, skipsB, 0, context);
   const translatedBA = tf.add(reconstructedBB, runDecoder(decoderResidual, codeBA, skipsB, 0, context)) as Tensor4D;
   const recodedBA = runEncoder(encoder, translatedBA, context);
@@ -83,9 +83,15 @@ export function runGenerator(
   };
 }
 
-/** u ~ N(0, 1) of the unique code's shape, drawn from the model's seeded generator. */
-function sampleUniqueCode(networks: GenSegNetworks, batchSize: number): Tensor4D {
+/**
+ * u ~ N(0, 1) of the unique code's shape, drawn from the model's seeded generator. A replica holding rows of a larger
+ * batch draws for the whole batch and keeps its rows, so every replica's generator stays in the same state.
+ */
+function sampleUniqueCode(networks: GenSegNetworks, batchSize: number, rows?: ForwardContext['batchRows']): Tensor4D {
   const [height, width] = networks.config.codeSize;
+  const perSample = height * width * networks.config.uniqueChannels;
   const shape: [number, number, number, number] = [batchSize, height, width, networks.config.uniqueChannels];
-  return tf.tensor4d(networks.random.normalArray(shape.reduce((a, b) => a * b, 1)), shape);
+  const drawn = networks.random.normalArray((rows?.total ?? batchSize) * perSample);
+  const offset = (rows?.offset ?? 0) * perSample;
+  return tf.tensor4d(drawn.subarray(offset, offset + batchSize * perSample), shape);
 }

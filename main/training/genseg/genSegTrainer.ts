@@ -5,7 +5,7 @@
  * once; the discriminator step's own graph is cut from the generator's, so it contributes nothing to the generator's
  * gradients.
  */
-import { tf, type Scalar, type Tensor, type Tensor4D, type Variable } from '../tf';
+import { tf, type Scalar, type Tensor4D, type Variable } from '../tf';
 import { readCheckpoint, writeCheckpoint, type CheckpointParts } from '../checkpoint/checkpoint';
 import { clearDerivedFilters } from '../backend/derivedFilterCache';
 import { AmsGrad } from '../optim/amsGrad';
@@ -16,6 +16,7 @@ import { runDecoder } from './decoder';
 import { runEncoder } from './encoder';
 import { runGenerator } from './forward';
 import { computeSoftDiceLoss } from './losses';
+import { applyStepGradients, diceSumPool, type ReplicaLink } from '../parallel/replicaLink';
 import { computeDiscriminatorTerms, computeGeneratorTerms, sumTerms } from './objectives';
 import { createGenSegNetworks, discriminatorScopes, generatorScopes, type GenSegNetworks } from './networks';
 import type { GenSegConfig } from './presets';
@@ -44,6 +45,8 @@ export class GenSegTrainer implements Trainer {
   private readonly segmentationOptimizer: AmsGrad;
   private readonly generatorVariables: Variable[];
   private readonly discriminatorVariables: Variable[];
+  /** Set when this trainer is one replica of a data-parallel step (parallel/ParallelTrainer.ts). */
+  private replica: ReplicaLink | null = null;
 
   constructor(
     readonly config: GenSegConfig,
@@ -63,6 +66,21 @@ export class GenSegTrainer implements Trainer {
     return this.step;
   }
 
+  /** Makes this trainer one replica of a data-parallel step: its batches are shards, its gradients are summed. */
+  attachReplica(link: ReplicaLink): void {
+    this.replica = link;
+  }
+
+  /** The forward context of a training step, with this replica's rows of the batch. */
+  private trainingContext() {
+    return { training: true, batchRows: this.replica?.shard.rows };
+  }
+
+  /** Labelled samples in the (whole) batch: a replica's shard may hold none where the batch has some. */
+  private labelledCount(tensors: { labelledIndices: number[] }): number {
+    return this.replica?.shard.labelledCount ?? tensors.labelledIndices.length;
+  }
+
   /**
    * One step. Without a plan, or with a joint plan, the full GenSeg step (a joint plan may set λ_seg for this step);
    * with a segmentation plan, only the shared encoder and the residual decoder in mode 1 learn, from the soft Dice of
@@ -77,17 +95,22 @@ export class GenSegTrainer implements Trainer {
     }
     const imagesB = tensors.imagesB;
     const reported: Record<string, Scalar> = {};
-    const context = { training: true };
+    const context = this.trainingContext();
     const { value, grads } = tf.variableGrads(() => {
       const outputs = runGenerator(this.networks, tensors.imagesA, imagesB, context);
       this.stepDiscriminators(tensors.imagesA, imagesB, outputs, reported);
-      const labels = { count: tensors.labelledIndices.length, masks: tensors.masks, weights: tensors.labelledWeights };
+      const labels = {
+        count: this.labelledCount(tensors),
+        masks: tensors.masks,
+        weights: tensors.labelledWeights,
+        pool: diceSumPool(this.replica)
+      };
       const weights = plan ? { ...this.config.losses, segmentation: plan.segmentationWeight } : this.config.losses;
       const terms = computeGeneratorTerms(this.networks, tensors.imagesA, imagesB, outputs, labels, context, weights);
       for (const [name, term] of Object.entries(terms)) reported[name] = tf.keep(term);
       return sumTerms(terms);
     }, this.generatorVariables);
-    this.generatorOptimizer.applyGradients(collectGradients(grads, this.generatorVariables));
+    applyStepGradients(this.generatorOptimizer, grads, this.generatorVariables, this.replica);
     reported.generator = value;
     disposeBatchTensors(tensors);
     tf.dispose(grads);
@@ -104,13 +127,14 @@ export class GenSegTrainer implements Trainer {
   private async trainSegmentationStep(batch: TrainingBatch): Promise<StepReport> {
     const tensors = createBatchTensors(batch, this.inputShape);
     const reported: Record<string, Scalar> = {};
-    if (tensors.labelledIndices.length > 0) {
-      const context = { training: true };
+    if (this.labelledCount(tensors) > 0) {
+      const context = this.trainingContext();
+      const pool = diceSumPool(this.replica);
       const { value, grads } = tf.variableGrads(
-        () => computeSoftDiceLoss(this.segment(tensors.imagesA, context), tensors.masks, tensors.labelledWeights),
+        () => computeSoftDiceLoss(this.segment(tensors.imagesA, context), tensors.masks, tensors.labelledWeights, pool),
         this.generatorVariables
       );
-      this.segmentationOptimizer.applyGradients(collectGradients(grads, this.generatorVariables));
+      applyStepGradients(this.segmentationOptimizer, grads, this.generatorVariables, this.replica);
       reported.segmentationOnly = value;
       tf.dispose(grads);
     }
@@ -157,13 +181,13 @@ export class GenSegTrainer implements Trainer {
     outputs: ReturnType<typeof runGenerator>,
     reported: Record<string, Scalar>
   ): void {
-    const context = { training: true };
+    const context = this.trainingContext();
     const { value, grads } = tf.variableGrads(() => {
       const terms = computeDiscriminatorTerms(this.networks, imagesA, imagesB, outputs, context);
       for (const [name, term] of Object.entries(terms)) reported[name] = tf.keep(term);
       return sumTerms(terms);
     }, this.discriminatorVariables);
-    this.discriminatorOptimizer.applyGradients(collectGradients(grads, this.discriminatorVariables));
+    applyStepGradients(this.discriminatorOptimizer, grads, this.discriminatorVariables, this.replica);
     reported.discriminator = tf.keep(value);
     tf.dispose(grads);
   }
@@ -182,16 +206,6 @@ export class GenSegTrainer implements Trainer {
       }
     };
   }
-}
-
-/** Gradients by variable; variables the loss did not reach are absent, so the optimizer leaves them alone. */
-export function collectGradients(grads: Record<string, Tensor>, variables: Variable[]): Map<Variable, Tensor> {
-  const gradients = new Map<Variable, Tensor>();
-  for (const variable of variables) {
-    const gradient = grads[variable.name];
-    if (gradient) gradients.set(variable, gradient);
-  }
-  return gradients;
 }
 
 export async function readScalars(scalars: Record<string, Scalar>): Promise<Record<string, number>> {

@@ -12,7 +12,8 @@ import {
   computeHingeDiscriminatorLoss,
   computeHingeGeneratorLoss,
   computeMeanAbsoluteError,
-  computeSoftDiceLoss
+  computeSoftDiceLoss,
+  type DiceSumPool
 } from './losses';
 import type { GenSegNetworks } from './networks';
 import type { LossWeights } from './presets';
@@ -24,6 +25,8 @@ export interface LabelledMasks {
   masks: Tensor4D;
   /** 1 for labelled samples, 0 otherwise, [count, 1, 1, 1]. */
   weights: Tensor4D;
+  /** Pools the Dice over data-parallel replicas (absent: the batch is whole). */
+  pool?: DiceSumPool;
 }
 
 /** Σ_d hinge(D_d(real), D_d(fake)), with fakes x_BA for D_A and x_AB for D_B cut from the generator's graph. */
@@ -78,7 +81,7 @@ export function computeGeneratorTerms(
   ]);
   terms.latentIdentity = tf.mul(latent, weights.latentIdentity);
   if (labels.count > 0 && weights.segmentation !== 0) {
-    const dice = computeSoftDiceLoss(o.segmentation, labels.masks, labels.weights);
+    const dice = computeSoftDiceLoss(o.segmentation, labels.masks, labels.weights, labels.pool);
     terms.segmentation = tf.mul(dice, weights.segmentation);
   }
   return terms;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ProjectStore } from '../../db';
 import { VolumeCache } from '../../project';
-import { selectBackend, type BackendChoice } from '../backend';
+import type { BackendChoice } from '../backend';
 import {
   BatchSampler,
   buildTrainingSet,
@@ -17,7 +17,7 @@ import { labelledPerJointBatch, type StepPlan } from '../recipe/trainingRecipe';
 import { paperLossWeights } from '../genseg/presets';
 import type { JobHooks } from '../../jobs';
 import type { Trainer, TrainingMethod } from '../trainingTypes';
-import { createTrainer } from '../createTrainer';
+import { createTrainerOn, selectTrainingBackend } from '../parallel/planCpuTraining';
 import { toTrainerOptions } from './toTrainerOptions';
 import { beatsSelection, evaluateModel, scoreSelection, selectionSlicesOf, yieldToEventLoop, type SelectionSlices } from './evaluateModel';
 import type { TrainJobRequest, TrainingProgress, WorkerMessage } from './jobTypes';
@@ -51,7 +51,8 @@ export async function openProjectData(projectFolder: string) {
  * best model's two-headed evaluation. Resumes from the run folder's checkpoint when asked.
  */
 export async function runTrainingJob(request: TrainJobRequest, hooks: TrainingJobHooks): Promise<void> {
-  const backend = await selectBackend({ device: request.options.device ?? 'auto' });
+  const training = await selectTrainingBackend(request.options.device ?? 'auto', request.options.batchSize);
+  const backend = training.choice;
   hooks.send({ type: 'started', backend: backend.candidate, description: backend.description, skippedBackends: backend.skipped });
   const source = await openProjectData(request.projectFolder);
   let trainer: Trainer | undefined;
@@ -63,7 +64,7 @@ export async function runTrainingJob(request: TrainJobRequest, hooks: TrainingJo
       hooks.send({ type: 'failed', code: 'missing-data', message: missing });
       return;
     }
-    trainer = createTrainer(toTrainerOptions(request.options));
+    trainer = await createTrainerOn(training, toTrainerOptions(request.options));
     if (request.initialWeightsFolder && !request.resume) await startFromVersion(request, trainer, hooks);
     await trainLoop(request, hooks, trainer, set, backend, source);
   } finally {
@@ -187,7 +188,7 @@ async function reportFinalModel({ request, hooks, trainer, set, selection, state
   await chooseFinalWeights(trainer, state, selection, stopped, saveState);
   const finalStep = trainer.stepCount;
   const best = await readCheckpointFiles<JobState>(join(request.projectFolder, runFolderOf(request.runId)), 'best');
-  if (best) trainer.loadCheckpoint(best.checkpoint);
+  if (best) await trainer.loadCheckpoint(best.checkpoint);
   const evaluation = await evaluateModel(trainer, set.validation, { stopped, knownDice: state.bestDice });
   hooks.send({
     type: 'trained',
@@ -230,7 +231,7 @@ async function startFromVersion(request: TrainJobRequest, trainer: Trainer, hook
     hooks.send({ type: 'log', line: `The last model version does not fit (${mismatch}): training starts from the beginning.` });
     return;
   }
-  trainer.loadCheckpoint(saved.checkpoint);
+  await trainer.loadCheckpoint(saved.checkpoint);
   hooks.send({ type: 'log', line: `Continuing from the last model version (step ${trainer.stepCount}).` });
 }
 
@@ -278,7 +279,7 @@ async function restore(
     hooks.send({ type: 'log', line: 'No checkpoint to resume from: training starts from the beginning.' });
     return;
   }
-  trainer.loadCheckpoint(saved.checkpoint);
+  await trainer.loadCheckpoint(saved.checkpoint);
   sampler.setState(saved.jobState.sampler);
   Object.assign(state, saved.jobState);
   hooks.send({ type: 'log', line: `Resumed at step ${trainer.stepCount}.` });

@@ -5,4 +5,9 @@ export interface ForwardContext {
    * does in train mode. Prediction leaves the vectors alone.
    */
   training: boolean;
+  /**
+   * Where this batch's rows sit in a larger batch split over data-parallel replicas: random draws are made for the
+   * whole batch and sliced, so a replica draws what it would have drawn alone. Absent: the batch is whole.
+   */
+  batchRows?: { offset: number; total: number };
 }
