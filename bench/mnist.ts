@@ -10,6 +10,7 @@
  *                    evaluated on the test set at every budget; evaluation time is not counted as training time)
  * Other options: [--preset cpu] [--batch 8] [--seeds 1,2,3] [--test-count 10000]
  *   [--models genseg,genseg-paper,segmentation-only,ae-segmentation] [--backend wasm] [--tag NAME]
+ *   [--replicas N] (wasm: N data-parallel model replicas in worker threads, main/training/parallel; default 1)
  *   laptop-recipe overrides: [--warm 300] [--seg-per-joint 19] [--joint-labelled 0.5] [--joint-seg-weight 1]
  *     [--seg-absent F] (absent images with empty masks added to each segmentation batch, fraction of the batch;
  *     the product's default 0.25; 0 for the digits-only recipe of earlier sessions' runs)
@@ -25,6 +26,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectBackend, type BackendCandidate } from '../main/training/backend/selectBackend';
+import { createParallelTrainer } from '../main/training/parallel/ParallelTrainer';
 import { Random } from '../main/common';
 import {
   createTrainer,
@@ -118,10 +120,11 @@ export default async function runMnistBench(args: string[]): Promise<void> {
     minutes.length > 0 ? { unit: 'minutes' as const, marks: minutes } : { unit: 'steps' as const, marks: [steps] };
   const data = { train, labelledSet: new Set(labelledDigits), labelledDigits, testSet };
   const segmentationOnlyAbsent = readNumber(options, 'seg-only-absent', 0);
+  const replicas = backend.candidate === 'wasm' ? readNumber(options, 'replicas', 1) : 1;
   const results: RunResult[] = [];
   for (const seed of seeds) {
     for (const method of methods) {
-      const settings = { method, seed, batchSize, preset, recipe, budgets, segmentationOnlyAbsent };
+      const settings = { method, seed, batchSize, preset, recipe, budgets, segmentationOnlyAbsent, replicas };
       const result = await trainAndEvaluate(settings, data);
       results.push(result);
     }
@@ -132,6 +135,7 @@ export default async function runMnistBench(args: string[]): Promise<void> {
     preset,
     budgets,
     batch: `${batchSize}+${batchSize}`,
+    replicas,
     seeds,
     labelledDigits: labelledCount,
     trainingDigits: train.count,
@@ -218,6 +222,8 @@ interface RunSettings {
   budgets: { unit: 'minutes' | 'steps'; marks: number[] };
   /** Ablation: absent images with empty masks per segmentation-only batch, as a fraction of the batch. */
   segmentationOnlyAbsent: number;
+  /** Data-parallel replicas (1: one trainer on this thread). */
+  replicas: number;
 }
 
 interface BenchData {
@@ -229,15 +235,11 @@ interface BenchData {
 
 async function trainAndEvaluate(run: RunSettings, data: BenchData): Promise<RunResult> {
   const model = modelOf[run.method];
-  const trainer = createTrainer({
-    model,
-    preset: run.preset,
-    family: 'mnist48',
-    height: size,
-    width: size,
-    channels: 1,
-    seed: run.seed
-  });
+  const trainerOptions = { model, preset: run.preset, family: 'mnist48' as const, height: size, width: size, channels: 1, seed: run.seed };
+  const trainer =
+    run.replicas > 1
+      ? await createParallelTrainer(trainerOptions, { replicas: run.replicas, threadsPerReplica: 1 })
+      : createTrainer(trainerOptions);
   const recipe = run.method === 'genseg' ? run.recipe : run.method === 'genseg-paper' ? resolveRecipe('paper') : null;
   const random = new Random(run.seed * 7919);
   const marks: Mark[] = [];

@@ -186,6 +186,9 @@ async function timeConfiguration(
     const warmStart = Date.now();
     await trainer.trainStep(batch);
     const warmSeconds = (Date.now() - warmStart) / 1000;
+    // Replicas are fresh worker threads each round (cold JIT, empty operator caches): their second and third steps
+    // are still 10-20% slow, where this thread's trainer is warm from earlier rounds. Two more untimed steps.
+    if (parallel) for (let i = 0; i < 2; i++) await trainer.trainStep(batch);
     // The replicas' convolutions run in their own threads, where this thread's counter does not see them.
     if (!parallel) row.gflopPerStep = estimateStepGflop(model, readConvMacCount() - macsBefore);
     // Keep the whole bench bounded: slow combinations get fewer timed steps, or none.

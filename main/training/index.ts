@@ -27,6 +27,8 @@ export { nextTrainingStep, type BatchSource } from './recipe/nextTrainingStep';
 export type { Checkpoint, CheckpointManifest, TrainingMethod, StepReport, Trainer, TrainingBatch } from './trainingTypes';
 
 export { createTrainer, type TrainerOptions } from './createTrainer';
+export { createParallelTrainer, type ParallelPlan } from './parallel/ParallelTrainer';
+export { planCpuTraining, selectTrainingBackend, createTrainerOn, type CpuTrainingPlan } from './parallel/planCpuTraining';
 export { TrainingRuns } from './TrainingRuns';
 export { idleTrainingStatus } from './idleTrainingStatus';
 export { assessTrainingData, thinDataRule, type TrainingDataAssessment } from './data';

@@ -98,6 +98,18 @@ describe('data-parallel training (replicas in worker threads)', () => {
     }
   }, 120_000);
 
+  it('runs wasm’s threaded build inside each replica when a replica has several threads', async () => {
+    const options: TrainerOptions = { ...genseg, model: 'segmentation-only' };
+    const alone = createTrainer(options);
+    const threaded = await createParallelTrainer(options, { replicas: 2, threadsPerReplica: 2, verifyEvery: 1 });
+    try {
+      await stepBoth(alone, threaded, [{ batch: batchOf(11) }]);
+    } finally {
+      alone.dispose();
+      threaded.dispose();
+    }
+  }, 120_000);
+
   it('refuses a checkpoint of another model in the replicas’ own words, and is unusable afterwards', async () => {
     const other = await createParallelTrainer({ ...genseg, seed: 4 }, { replicas: 2, threadsPerReplica: 1 });
     const wrong = createTrainer({ ...genseg, model: 'segmentation-only' });
