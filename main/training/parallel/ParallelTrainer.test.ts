@@ -43,6 +43,18 @@ async function stepBoth(alone: Trainer, parallel: Trainer, steps: { batch: Train
   }
 }
 
+/** A fresh pair, one trainer alone and two replicas with `threadsPerReplica` threads each, through `batches`. */
+async function compareWithAlone(options: TrainerOptions, threadsPerReplica: number, batches: TrainingBatch[]): Promise<void> {
+  const alone = createTrainer(options);
+  const replicas = await createParallelTrainer(options, { replicas: 2, threadsPerReplica, verifyEvery: 1 });
+  try {
+    await stepBoth(alone, replicas, batches.map((batch) => ({ batch })));
+  } finally {
+    alone.dispose();
+    replicas.dispose();
+  }
+}
+
 describe('data-parallel training (replicas in worker threads)', () => {
   let parallel: ParallelTrainer;
 
@@ -87,27 +99,11 @@ describe('data-parallel training (replicas in worker threads)', () => {
   }, 120_000);
 
   it('trains the autoencoding baseline as one trainer does', async () => {
-    const options: TrainerOptions = { ...genseg, model: 'ae-segmentation' };
-    const alone = createTrainer(options);
-    const replicas = await createParallelTrainer(options, { replicas: 2, threadsPerReplica: 1, verifyEvery: 1 });
-    try {
-      await stepBoth(alone, replicas, [{ batch: batchOf(9) }, { batch: batchOf(10) }]);
-    } finally {
-      alone.dispose();
-      replicas.dispose();
-    }
+    await compareWithAlone({ ...genseg, model: 'ae-segmentation' }, 1, [batchOf(9), batchOf(10)]);
   }, 120_000);
 
   it('runs wasm’s threaded build inside each replica when a replica has several threads', async () => {
-    const options: TrainerOptions = { ...genseg, model: 'segmentation-only' };
-    const alone = createTrainer(options);
-    const threaded = await createParallelTrainer(options, { replicas: 2, threadsPerReplica: 2, verifyEvery: 1 });
-    try {
-      await stepBoth(alone, threaded, [{ batch: batchOf(11) }]);
-    } finally {
-      alone.dispose();
-      threaded.dispose();
-    }
+    await compareWithAlone({ ...genseg, model: 'segmentation-only' }, 2, [batchOf(11)]);
   }, 120_000);
 
   it('refuses a checkpoint of another model in the replicas’ own words, and is unusable afterwards', async () => {
