@@ -122,7 +122,11 @@ describe('training jobs', { timeout: 300_000 }, () => {
     }
     const [version] = await call('listModelVersions', { projectId });
     expect(version).toMatchObject({ method: 'genseg', steps: 3 });
-    expect(Number.isFinite(version!.evaluation.dice ?? 0)).toBe(true);
+    // The held-out evaluation ran on the replicas' predictions (the first replica predicts for the trainer); the split
+    // follows the random volume ids, so which held-out slices carry masks varies from run to run.
+    const { evaluation } = version!;
+    expect(evaluation.heldOutPresentSlices + evaluation.heldOutAbsentSlices).toBeGreaterThan(0);
+    for (const score of [evaluation.dice, evaluation.auroc]) if (score !== null) expect(score).toBeGreaterThanOrEqual(0);
   });
 
   it('trains the paper baselines through the same job', async () => {

@@ -3,7 +3,7 @@ import { clearDerivedFilters } from '../backend/derivedFilterCache';
 import { readCheckpoint, writeCheckpoint, type CheckpointParts } from '../checkpoint/checkpoint';
 import { createBatchTensors, disposeBatchTensors } from '../genseg/batchTensors';
 import { readScalars } from '../genseg/genSegTrainer';
-import { applyStepGradients, diceSumPool, type ReplicaLink } from '../parallel/replicaLink';
+import { applyStepGradients, batchLabelledCount, diceSumPool, trainingContext, type ReplicaLink } from '../parallel/replicaLink';
 import { sumTerms } from '../genseg/objectives';
 import type { GenSegConfig } from '../genseg/presets';
 import { AmsGrad } from '../optim/amsGrad';
@@ -62,13 +62,13 @@ export class BaselineTrainer implements Trainer {
     const inputs = {
       imagesA: tensors.imagesA,
       imagesB: tensors.imagesB,
-      labelledCount: this.replica?.shard.labelledCount ?? tensors.labelledIndices.length,
+      labelledCount: batchLabelledCount(this.replica, tensors.labelledIndices.length),
       masks: tensors.masks,
       labelledWeights: tensors.labelledWeights,
       pool: diceSumPool(this.replica)
     };
     const reported: Record<string, Scalar> = {};
-    const context = { training: true, batchRows: this.replica?.shard.rows };
+    const context = trainingContext(this.replica);
     if (hasBaselineWork(this.networks, inputs.labelledCount, this.weights)) {
       const { value, grads } = tf.variableGrads(() => {
         const terms = computeBaselineTerms(this.networks, inputs, this.weights, context);

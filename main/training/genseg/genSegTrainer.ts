@@ -16,7 +16,7 @@ import { runDecoder } from './decoder';
 import { runEncoder } from './encoder';
 import { runGenerator } from './forward';
 import { computeSoftDiceLoss } from './losses';
-import { applyStepGradients, diceSumPool, type ReplicaLink } from '../parallel/replicaLink';
+import { applyStepGradients, batchLabelledCount, diceSumPool, trainingContext, type ReplicaLink } from '../parallel/replicaLink';
 import { computeDiscriminatorTerms, computeGeneratorTerms, sumTerms } from './objectives';
 import { createGenSegNetworks, discriminatorScopes, generatorScopes, type GenSegNetworks } from './networks';
 import type { GenSegConfig } from './presets';
@@ -71,16 +71,6 @@ export class GenSegTrainer implements Trainer {
     this.replica = link;
   }
 
-  /** The forward context of a training step, with this replica's rows of the batch. */
-  private trainingContext() {
-    return { training: true, batchRows: this.replica?.shard.rows };
-  }
-
-  /** Labelled samples in the (whole) batch: a replica's shard may hold none where the batch has some. */
-  private labelledCount(tensors: { labelledIndices: number[] }): number {
-    return this.replica?.shard.labelledCount ?? tensors.labelledIndices.length;
-  }
-
   /**
    * One step. Without a plan, or with a joint plan, the full GenSeg step (a joint plan may set λ_seg for this step);
    * with a segmentation plan, only the shared encoder and the residual decoder in mode 1 learn, from the soft Dice of
@@ -95,12 +85,12 @@ export class GenSegTrainer implements Trainer {
     }
     const imagesB = tensors.imagesB;
     const reported: Record<string, Scalar> = {};
-    const context = this.trainingContext();
+    const context = trainingContext(this.replica);
     const { value, grads } = tf.variableGrads(() => {
       const outputs = runGenerator(this.networks, tensors.imagesA, imagesB, context);
       this.stepDiscriminators(tensors.imagesA, imagesB, outputs, reported);
       const labels = {
-        count: this.labelledCount(tensors),
+        count: batchLabelledCount(this.replica, tensors.labelledIndices.length),
         masks: tensors.masks,
         weights: tensors.labelledWeights,
         pool: diceSumPool(this.replica)
@@ -127,8 +117,8 @@ export class GenSegTrainer implements Trainer {
   private async trainSegmentationStep(batch: TrainingBatch): Promise<StepReport> {
     const tensors = createBatchTensors(batch, this.inputShape);
     const reported: Record<string, Scalar> = {};
-    if (this.labelledCount(tensors) > 0) {
-      const context = this.trainingContext();
+    if (batchLabelledCount(this.replica, tensors.labelledIndices.length) > 0) {
+      const context = trainingContext(this.replica);
       const pool = diceSumPool(this.replica);
       const { value, grads } = tf.variableGrads(
         () => computeSoftDiceLoss(this.segment(tensors.imagesA, context), tensors.masks, tensors.labelledWeights, pool),
@@ -181,7 +171,7 @@ export class GenSegTrainer implements Trainer {
     outputs: ReturnType<typeof runGenerator>,
     reported: Record<string, Scalar>
   ): void {
-    const context = this.trainingContext();
+    const context = trainingContext(this.replica);
     const { value, grads } = tf.variableGrads(() => {
       const terms = computeDiscriminatorTerms(this.networks, imagesA, imagesB, outputs, context);
       for (const [name, term] of Object.entries(terms)) reported[name] = tf.keep(term);

@@ -122,8 +122,9 @@ describe('data-parallel training (replicas in worker threads)', () => {
     const doomed = await createParallelTrainer({ ...genseg, seed: 5 }, { replicas: 2, threadsPerReplica: 1 });
     try {
       const step = doomed.trainStep(batchOf(1));
-      // The calling thread is free while the replicas work: kill one of them mid-step.
-      setTimeout(() => void (doomed as unknown as { workers: { worker: { terminate(): Promise<number> } }[] }).workers[1]!.worker.terminate(), 50);
+      // Kill one replica once the step is sent: the other reaches the gradient exchange and must be woken, or the
+      // step never settles (the test would time out).
+      void (doomed as unknown as { workers: { worker: { terminate(): Promise<number> } }[] }).workers[1]!.worker.terminate();
       await expect(step).rejects.toThrow(/training worker stopped/);
       await expect(doomed.trainStep(batchOf(2))).rejects.toThrow(/training worker stopped/);
     } finally {

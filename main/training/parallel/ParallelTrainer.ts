@@ -66,12 +66,12 @@ class ReplicaWorker {
     worker.on('exit', (code) => this.fail(new Error(`a training worker stopped (exit code ${code})`)));
   }
 
-  call<T>(request: ReplicaRequest, transfer: ArrayBuffer[] = []): Promise<T> {
+  call<T>(request: ReplicaRequest): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.worker.postMessage({ id, ...request }, transfer);
+      this.worker.postMessage({ id, ...request });
     });
   }
 

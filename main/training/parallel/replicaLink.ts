@@ -43,6 +43,16 @@ export function applyStepGradients(
   tf.dispose([...summed.values()]);
 }
 
+/** The forward context of a training step: a replica's rows of the batch, so random draws cover the whole batch. */
+export function trainingContext(replica: ReplicaLink | null): { training: true; batchRows?: ReplicaShard['rows'] } {
+  return { training: true, batchRows: replica?.shard.rows };
+}
+
+/** Labelled samples in the whole batch: a replica's shard may hold none where the batch has some. */
+export function batchLabelledCount(replica: ReplicaLink | null, localCount: number): number {
+  return replica?.shard.labelledCount ?? localCount;
+}
+
 /** The Dice loss's sums pooled over the replicas (see computeSoftDiceLoss). */
 export function diceSumPool(replica: ReplicaLink | null): DiceSumPool | undefined {
   if (!replica) return undefined;

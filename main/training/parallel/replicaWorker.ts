@@ -68,7 +68,8 @@ function trainableVariables() {
 function fingerprintWeights(): number {
   let hash = 0x811c9dc5;
   for (const variable of trainableVariables()) {
-    const bits = new Uint32Array((variable.dataSync() as Float32Array).slice().buffer);
+    const values = variable.dataSync() as Float32Array;
+    const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
     for (let i = 0; i < bits.length; i++) hash = Math.imul(hash ^ bits[i]!, 0x01000193);
   }
   return hash >>> 0;
