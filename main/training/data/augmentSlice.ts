@@ -45,7 +45,7 @@ export function augmentSlice(
   const scale = 1 + random.uniform(-1, 1) * settings.zoom;
   const flipX = random.next() < settings.flipProbability;
   const flipY = random.next() < settings.flipProbability;
-  const warp = createWarpField(settings, random);
+  const warp = createWarpField(settings, random, height, width);
   const shifts = Array.from({ length: channels }, () => random.uniform(-1, 1) * settings.intensityShift);
   const shift = shifts[0]!;
   const cos = Math.cos(angle) / scale;
@@ -56,45 +56,72 @@ export function augmentSlice(
   const outMask = mask ? new Float32Array(height * width) : null;
   for (let v = 0; v < height; v += 1) {
     for (let u = 0; u < width; u += 1) {
-      const [dx, dy] = warp(u / Math.max(1, width - 1), v / Math.max(1, height - 1));
-      const x0 = (flipX ? width - 1 - u : u) - centreX + dx;
-      const y0 = (flipY ? height - 1 - v : v) - centreY + dy;
+      const at = v * width + u;
+      const x0 = (flipX ? width - 1 - u : u) - centreX + warp.dx[at]!;
+      const y0 = (flipY ? height - 1 - v : v) - centreY + warp.dy[at]!;
       const x = reflect(Math.round(cos * x0 - sin * y0 + centreX), width);
       const y = reflect(Math.round(sin * x0 + cos * y0 + centreY), height);
       const source = y * width + x;
-      if (channels === 1) outImage[v * width + u] = image[source]! + shift;
-      else for (let c = 0; c < channels; c += 1) outImage[(v * width + u) * channels + c] = image[source * channels + c]! + shifts[c]!;
-      if (outMask && mask) outMask[v * width + u] = mask[source]!;
+      if (channels === 1) outImage[at] = image[source]! + shift;
+      else for (let c = 0; c < channels; c += 1) outImage[at * channels + c] = image[source * channels + c]! + shifts[c]!;
+      if (outMask && mask) outMask[at] = mask[source]!;
     }
   }
   return { image: outImage, mask: outMask };
 }
 
-/** Random displacements on a coarse grid, interpolated smoothly (cubic Hermite) over the image. */
+/**
+ * Random displacements on a coarse grid, interpolated smoothly (cubic Hermite) over the image: one displacement per
+ * pixel (x and y), all zero when the warp is off. The grid is drawn before anything else of the warp, x then y per
+ * control point, so a seed gives the same field at every image size.
+ */
 function createWarpField(
   settings: AugmentationSettings,
-  random: Random
-): (s: number, t: number) => [number, number] {
+  random: Random,
+  height: number,
+  width: number
+): { dx: Float64Array; dy: Float64Array } {
+  const dx = new Float64Array(height * width);
+  const dy = new Float64Array(height * width);
   const n = settings.warpGrid;
-  if (settings.warpSigma <= 0 || n < 2) return () => [0, 0];
-  const grid = Array.from({ length: n * n }, () => [
-    random.normal() * settings.warpSigma,
-    random.normal() * settings.warpSigma
-  ]);
-  const smooth = (f: number) => f * f * (3 - 2 * f);
-  return (s, t) => {
-    const gx = s * (n - 1);
-    const gy = t * (n - 1);
-    const i = Math.min(Math.floor(gx), n - 2);
-    const j = Math.min(Math.floor(gy), n - 2);
-    const fx = smooth(gx - i);
-    const fy = smooth(gy - j);
-    const at = (a: number, b: number) => grid[b * n + a]!;
-    const mix = (k: 0 | 1) =>
-      (at(i, j)[k]! * (1 - fx) + at(i + 1, j)[k]! * fx) * (1 - fy) +
-      (at(i, j + 1)[k]! * (1 - fx) + at(i + 1, j + 1)[k]! * fx) * fy;
-    return [mix(0), mix(1)];
+  if (settings.warpSigma <= 0 || n < 2) return { dx, dy };
+  // Control point (a, b) holds its x displacement at 2 (b n + a) and its y displacement just after.
+  const grid = new Float64Array(2 * n * n);
+  for (let point = 0; point < n * n; point += 1) {
+    grid[2 * point] = random.normal() * settings.warpSigma;
+    grid[2 * point + 1] = random.normal() * settings.warpSigma;
+  }
+  // Cell and Hermite weight of each column and each row: the field is separable in where it reads, not in its values.
+  const cells = (count: number) => {
+    const cell = new Int32Array(count);
+    const weight = new Float64Array(count);
+    for (let k = 0; k < count; k += 1) {
+      const g = (k / Math.max(1, count - 1)) * (n - 1);
+      cell[k] = Math.min(Math.floor(g), n - 2);
+      const f = g - cell[k]!;
+      weight[k] = f * f * (3 - 2 * f);
+    }
+    return { cell, weight };
   };
+  const columns = cells(width);
+  const rows = cells(height);
+  for (let v = 0; v < height; v += 1) {
+    const j = rows.cell[v]!;
+    const fy = rows.weight[v]!;
+    for (let u = 0; u < width; u += 1) {
+      const i = columns.cell[u]!;
+      const fx = columns.weight[u]!;
+      const p00 = 2 * (j * n + i);
+      const p10 = p00 + 2;
+      const p01 = p00 + 2 * n;
+      const p11 = p01 + 2;
+      const at = v * width + u;
+      dx[at] = (grid[p00]! * (1 - fx) + grid[p10]! * fx) * (1 - fy) + (grid[p01]! * (1 - fx) + grid[p11]! * fx) * fy;
+      dy[at] =
+        (grid[p00 + 1]! * (1 - fx) + grid[p10 + 1]! * fx) * (1 - fy) + (grid[p01 + 1]! * (1 - fx) + grid[p11 + 1]! * fx) * fy;
+    }
+  }
+  return { dx, dy };
 }
 
 function reflect(index: number, size: number): number {

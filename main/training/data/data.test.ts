@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +72,34 @@ describe('augmentation', () => {
     expect(Array.from(first.image)).toEqual(Array.from(first.mask!));
     expect(Array.from(first.image)).toEqual(Array.from(again.image));
     expect(Array.from(first.image)).not.toEqual(Array.from(mask));
+  });
+
+  // A checkpoint's sampler state replays the same batches only if a seed keeps drawing the same transforms: these
+  // fingerprints were taken from the first implementation (session 10 made it faster without changing a value).
+  it('draws exactly the transforms its seeds always drew', () => {
+    const fingerprint = (values: Float32Array) =>
+      createHash('sha256').update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength)).digest('hex').slice(0, 12);
+    const cases = [
+      { height: 96, width: 96, channels: 1, seed: 1, settings: paperAugmentation(96) },
+      { height: 40, width: 56, channels: 1, seed: 2, settings: paperAugmentation(40) },
+      { height: 33, width: 17, channels: 2, seed: 3, settings: { ...paperAugmentation(33), warpGrid: 5 } },
+      { height: 24, width: 24, channels: 1, seed: 4, settings: { ...paperAugmentation(24), warpSigma: 0 } },
+      { height: 1, width: 9, channels: 1, seed: 5, settings: paperAugmentation(1) }
+    ];
+    const seen = cases.map(({ height, width, channels, seed, settings }) => {
+      const random = new Random(seed);
+      const image = Float32Array.from({ length: height * width * channels }, () => random.uniform(-1, 1));
+      const mask = Float32Array.from({ length: height * width }, () => (random.next() < 0.3 ? 1 : 0));
+      const draws = [0, 1, 2].map(() => augmentSlice(image, mask, height, width, settings, random, channels));
+      return draws.map(({ image: out, mask: moved }) => `${fingerprint(out)}/${fingerprint(moved!)}`).join(' ');
+    });
+    expect(seen).toEqual([
+      'c1d7c82091c7/9cab6279302e ffefbb089dad/3d648d810e2d 08efdd14590f/2beb6e98bf03',
+      '21c4ed031bb1/83e3e8e6904e c72c16607283/7d35293b4e9b 68e5c668af71/a5c032c1d2f8',
+      'b075637ae51a/1f164a47e3de b7ff92956d3f/85e68a81a8d4 2bc794516762/27b2f9951e68',
+      '0c7507febd96/25d567b7fa82 843d9c5faec9/374f0f836b9b 4ea3543e6392/f2bf8c5edf57',
+      'a0595da6d58f/688db27d5e8f 96d189334095/069fbca2d087 648a3357b040/688db27d5e8f'
+    ]);
   });
 });
 
