@@ -5,6 +5,7 @@
  * step.
  * Each configuration also reports its engine kernel calls per step (tf.profile around one step: on a GPU each is one
  * or more dispatches; on webgpu the dispatches are counted too) and, for GenSeg on the cpu preset, the kernels that took the most time.
+ * Each also times prediction as the proposal job does it (predict ms/slice: predictSlices, 8 slices per model copy).
  *   npm run bench -- train [--backends wasm,cpu] [--presets tiny,cpu,paper] [--models genseg,segmentation-only,ae-segmentation]
  *                          [--steps 5] [--batch 8] [--max-seconds 120] [--no-torch] [--all-presets-on-cpu]
  *                          [--threads 1,2] [--replicas 1,2] [--rounds 3] [--composed] [--size 48]
@@ -25,7 +26,7 @@ import { activateBackend, type BackendCandidate } from '../main/training/backend
 import { chooseWasmThreadCount } from '../main/training/backend/wasmThreads';
 import { tf } from '../main/training/tf';
 import { readConvMacCount } from '../main/training/genseg/layers/conv';
-import { createTrainer, type TrainingMethod, type PresetName } from '../main/training/index';
+import { createTrainer, predictSlices, type TrainingMethod, type PresetName } from '../main/training/index';
 import { createParallelTrainer } from '../main/training/parallel/ParallelTrainer';
 import { createSyntheticBatch } from '../main/training/testing/syntheticBatch';
 import type { Trainer } from '../main/training/trainingTypes';
@@ -56,6 +57,9 @@ interface Row {
   /** CPU seconds of the whole process (every thread) per timed step: robust to a loaded machine, unlike wall time. */
   cpuTimes: number[];
   cpuSecondsPerStep: number | null;
+  /** Prediction as the proposal job does it (predictSlices, 8 slices per model copy per call): ms per slice, each timing. */
+  predictTimes: number[];
+  predictMsPerSlice: number | null;
 }
 
 /** Input geometry of every timed step (--size); ≥ 96 px selects the brain layout, as createTrainer does. */
@@ -103,6 +107,7 @@ export default async function runTrainBench(args: string[]): Promise<void> {
     row.secondsPerStep = median(row.times);
     row.stepsPerSecond = 1 / row.secondsPerStep;
     row.cpuSecondsPerStep = row.cpuTimes.length > 0 ? median(row.cpuTimes) : null;
+    row.predictMsPerSlice = row.predictTimes.length > 0 ? median(row.predictTimes) : null;
     if (!row.note) row.note = `median of ${row.times.length}`;
   }
   const torch = options.has('no-torch') ? [] : [1, 2].map((threads) => runTorchReference(threads, batchSize, steps, geometry));
@@ -121,7 +126,7 @@ export default async function runTrainBench(args: string[]): Promise<void> {
 }
 
 function emptyRow(backend: string, threads: number | null, preset: string, model: string, replicas = 1): Row {
-  return { backend, threads, replicas, preset, model, secondsPerStep: null, stepsPerSecond: null, gflopPerStep: null, kernelCalls: null, note: '', times: [], cpuTimes: [], cpuSecondsPerStep: null };
+  return { backend, threads, replicas, preset, model, secondsPerStep: null, stepsPerSecond: null, gflopPerStep: null, kernelCalls: null, note: '', times: [], cpuTimes: [], cpuSecondsPerStep: null, predictTimes: [], predictMsPerSlice: null };
 }
 
 interface PresetRun {
@@ -208,6 +213,7 @@ async function timeConfiguration(
       row.times.push(Number(process.hrtime.bigint() - start) / 1e9);
       row.cpuTimes.push((cpu.user + cpu.system) / 1e6);
     }
+    await timePrediction(row, trainer, batch.imagesA, limits.batchSize);
     // tf.profile sees this thread's engine only: the replicas' kernels are not counted.
     if (row.kernelCalls === null && !parallel) {
       const inner = recordInnerKernels(true)!;
@@ -229,6 +235,18 @@ async function timeConfiguration(
     } catch {
       // After a wasm heap failure disposal can fail too; the row already says why.
     }
+  }
+}
+
+/** Predicts 32 slices (the batch's images over and over) twice, as the proposal job would, and keeps ms per slice. */
+async function timePrediction(row: Row, trainer: Trainer, images: Float32Array, count: number): Promise<void> {
+  const size = images.length / count;
+  const slices = Array.from({ length: 32 }, (_, index) => images.slice((index % count) * size, ((index % count) + 1) * size));
+  await predictSlices(trainer, slices.slice(0, 8 * (trainer.parallelism ?? 1)));
+  for (let repeat = 0; repeat < 2; repeat++) {
+    const start = process.hrtime.bigint();
+    await predictSlices(trainer, slices);
+    row.predictTimes.push(Number(process.hrtime.bigint() - start) / 1e6 / slices.length);
   }
 }
 
@@ -313,17 +331,17 @@ function runTorchReference(threads: number, batchSize: number, steps: number, ge
 
 function printTable(rows: Row[], torch: (TorchResult | null)[], ratio: number | null): void {
   const format = (value: number | null, digits: number): string => (value === null ? '-' : value.toFixed(digits));
-  console.log('\nbackend   threads preset  model                           s/step   steps/s  CPU s/step  GFLOP/step  calls/step  note');
+  console.log('\nbackend   threads preset  model                           s/step   steps/s  CPU s/step  GFLOP/step  calls/step  predict ms/slice  note');
   // Data-parallel rows read "replicas×threads each": 2×1 is two single-threaded replicas.
   const threadsOf = (r: Row): string => (r.replicas > 1 ? `${r.replicas}×${r.threads ?? 1}` : String(r.threads ?? '-'));
   for (const r of rows) {
     console.log(
-      `${r.backend.padEnd(9)} ${threadsOf(r).padStart(7)} ${r.preset.padEnd(7)} ${r.model.padEnd(31)} ${format(r.secondsPerStep, 3).padStart(7)} ${format(r.stepsPerSecond, 3).padStart(8)} ${format(r.cpuSecondsPerStep, 3).padStart(11)} ${format(r.gflopPerStep, 1).padStart(11)} ${String(r.kernelCalls ?? '-').padStart(11)}  ${r.note}${r.dispatches === undefined ? '' : `, ${r.dispatches} GPU dispatches`}`
+      `${r.backend.padEnd(9)} ${threadsOf(r).padStart(7)} ${r.preset.padEnd(7)} ${r.model.padEnd(31)} ${format(r.secondsPerStep, 3).padStart(7)} ${format(r.stepsPerSecond, 3).padStart(8)} ${format(r.cpuSecondsPerStep, 3).padStart(11)} ${format(r.gflopPerStep, 1).padStart(11)} ${String(r.kernelCalls ?? '-').padStart(11)} ${format(r.predictMsPerSlice, 1).padStart(17)}  ${r.note}${r.dispatches === undefined ? '' : `, ${r.dispatches} GPU dispatches`}`
     );
   }
   for (const t of torch) {
     if (!t) continue;
-    console.log(`pytorch   ${String(t.threads).padStart(7)} cpu     ${'genseg'.padEnd(31)} ${t.secondsPerStep.toFixed(3).padStart(7)} ${(1 / t.secondsPerStep).toFixed(3).padStart(8)} ${'-'.padStart(11)} ${t.gflopPerStep.toFixed(1).padStart(11)} ${'-'.padStart(11)}  torch ${t.version}`);
+    console.log(`pytorch   ${String(t.threads).padStart(7)} cpu     ${'genseg'.padEnd(31)} ${t.secondsPerStep.toFixed(3).padStart(7)} ${(1 / t.secondsPerStep).toFixed(3).padStart(8)} ${'-'.padStart(11)} ${t.gflopPerStep.toFixed(1).padStart(11)} ${'-'.padStart(11)} ${'-'.padStart(17)}  torch ${t.version}`);
   }
   for (const r of rows.filter((row) => row.topKernels)) {
     const label = `${r.backend}${r.threads ? `×${r.threads}` : ''} ${r.model}`;

@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import {
-  createTrainer,
+  createTrainerOn,
   describeMissingSequences,
   loadCaseChannels,
   openProjectData,
   proposeVolume,
   readCheckpointFiles,
-  selectBackend,
+  selectPredictionBackend,
   toTrainerOptions,
+  type Trainer,
   type ProposeJobRequest,
   type TrainingJobHooks,
   type TrainingJobState
@@ -18,8 +19,10 @@ import {
  * as it comes (training/job/proposeVolume.ts does the predicting).
  */
 export async function runProposalJob(request: ProposeJobRequest, hooks: TrainingJobHooks): Promise<void> {
-  const backend = await selectBackend();
-  hooks.send({ type: 'started', backend: backend.candidate, description: backend.description, skippedBackends: backend.skipped });
+  // On the CPU, a model replica per thread, each predicting part of every batch of slices (parallel/ParallelTrainer.ts).
+  const backend = await selectPredictionBackend('auto');
+  const { candidate, description, skipped } = backend.choice;
+  hooks.send({ type: 'started', backend: candidate, description, skippedBackends: skipped });
   const saved = await readCheckpointFiles<TrainingJobState>(join(request.projectFolder, request.weightsFolder), 'best');
   if (!saved) {
     hooks.send({
@@ -47,8 +50,9 @@ export async function runProposalJob(request: ProposeJobRequest, hooks: Training
     });
     return;
   }
-  const trainer = createTrainer(toTrainerOptions(saved.jobState.options));
+  let trainer: Trainer | null = null;
   try {
+    trainer = await createTrainerOn(backend, toTrainerOptions(saved.jobState.options));
     await trainer.loadCheckpoint(saved.checkpoint);
     for (const [index, volumeId] of request.volumeIds.entries()) {
       if (hooks.stopRequested()) break;
@@ -60,7 +64,7 @@ export async function runProposalJob(request: ProposeJobRequest, hooks: Training
     }
     hooks.send({ type: 'proposed' });
   } finally {
-    trainer.dispose();
+    trainer?.dispose();
     await source.store.close();
   }
 }

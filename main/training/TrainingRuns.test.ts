@@ -18,6 +18,33 @@ async function waitForLine(pattern: RegExp): Promise<string> {
   }
 }
 
+/** Proposes masks with a model version in a job process started with `environment`; its backend and labelmaps. */
+async function proposeWithEnvironment(projectId: string, modelVersionId: string, environment: Record<string, string>) {
+  const previous = Object.fromEntries(Object.keys(environment).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, environment);
+  let backend: string | null | undefined;
+  try {
+    const proposed = core.events.waitFor('onDidChangeProposals', (event) => {
+      backend = core.jobs.current?.status.backend;
+      return event.done === event.total;
+    });
+    const { volumeIds } = await call('proposeMasks', { projectId, modelVersionId });
+    await proposed;
+    await core.jobs.whenIdle();
+    const labels = new Map<string, Uint8Array>();
+    for (const volumeId of volumeIds) {
+      const [proposal] = await call('listProposals', { projectId, volumeId });
+      if (proposal) labels.set(volumeId, new Uint8Array((await call('getProposalLabels', { projectId, proposalId: proposal.id })).labels));
+    }
+    return { backend, labels };
+  } finally {
+    for (const [name, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
 async function call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallResult<N>> {
   const outcome = await core.dispatch(name, input, { host: 'web' });
   if (!outcome.ok) throw Object.assign(new Error(outcome.error.message), outcome.error);
@@ -122,11 +149,23 @@ describe('training jobs', { timeout: 300_000 }, () => {
     }
     const [version] = await call('listModelVersions', { projectId });
     expect(version).toMatchObject({ method: 'genseg', steps: 3 });
-    // The held-out evaluation ran on the replicas' predictions (the first replica predicts for the trainer); the split
+    // The held-out evaluation ran on the replicas' predictions (each predicts part of every batch); the split
     // follows the random volume ids, so which held-out slices carry masks varies from run to run.
     const { evaluation } = version!;
     expect(evaluation.heldOutPresentSlices + evaluation.heldOutAbsentSlices).toBeGreaterThan(0);
     for (const score of [evaluation.dice, evaluation.auroc]) if (score !== null) expect(score).toBeGreaterThanOrEqual(0);
+
+    // Proposing with the same two threads: a replica per thread, each predicting part of every batch of slices; the
+    // labelmaps are the ones a single model proposes (GENSEG_WASM_REPLICAS=1) with the same weights.
+    const withReplicas = await proposeWithEnvironment(projectId, version!.id, { GENSEG_WASM_THREADS: '2' });
+    expect(withReplicas.backend).toBe('CPU, 2 threads, WebAssembly, 2 model replicas');
+    const alone = await proposeWithEnvironment(projectId, version!.id, { GENSEG_WASM_THREADS: '2', GENSEG_WASM_REPLICAS: '1' });
+    expect(alone.backend).toBe('CPU, 2 threads, WebAssembly');
+    expect(withReplicas.labels.size).toBeGreaterThan(0);
+    expect([...withReplicas.labels.keys()]).toEqual([...alone.labels.keys()]);
+    // After three steps the model may mark every voxel: this catches a replica's part missing or cut short; the order
+    // of the parts is checked in parallel/ParallelTrainer.test.ts, where predictions are compared bit for bit.
+    for (const [volumeId, labels] of withReplicas.labels) expect(labels, volumeId).toEqual(alone.labels.get(volumeId));
   });
 
   it('trains the paper baselines through the same job', async () => {

@@ -28,7 +28,13 @@ export type { Checkpoint, CheckpointManifest, TrainingMethod, StepReport, Traine
 
 export { createTrainer, type TrainerOptions } from './createTrainer';
 export { createParallelTrainer, type ParallelPlan } from './parallel/ParallelTrainer';
-export { planCpuTraining, selectTrainingBackend, createTrainerOn, type CpuTrainingPlan } from './parallel/planCpuTraining';
+export {
+  planCpuTraining,
+  selectTrainingBackend,
+  selectPredictionBackend,
+  createTrainerOn,
+  type CpuTrainingPlan
+} from './parallel/planCpuTraining';
 export { TrainingRuns } from './TrainingRuns';
 export { idleTrainingStatus } from './idleTrainingStatus';
 export { assessTrainingData, thinDataRule, type TrainingDataAssessment } from './data';

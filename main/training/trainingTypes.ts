@@ -53,6 +53,8 @@ export interface Trainer {
   trainStep(batch: TrainingBatch, plan?: StepPlan): Promise<StepReport>;
   /** Segmentation probabilities (count × H × W × 1) for count × H × W × C images. */
   predict(images: Float32Array): Promise<Float32Array>;
+  /** Model copies that predict at once (data-parallel replicas, each on part of the images); 1 when absent. */
+  readonly parallelism?: number;
   saveCheckpoint(): Promise<Checkpoint>;
   /** Throws (or rejects) for a checkpoint of another model or config. */
   loadCheckpoint(checkpoint: Checkpoint): void | Promise<void>;

@@ -9,8 +9,9 @@ export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => se
 export type ShouldStop = () => boolean;
 
 /**
- * Predicts slices in small batches so memory stays bounded whatever the number of slices. Between batches it yields
- * to the event loop and, when `shouldStop` says so, returns what it has (fewer outputs than images).
+ * Predicts slices in small batches so memory stays bounded whatever the number of slices: `batchSize` slices per model
+ * copy, so data-parallel replicas each get that many at once. Between batches it yields to the event loop and, when
+ * `shouldStop` says so, returns what it has (fewer outputs than images).
  */
 export async function predictSlices(
   trainer: Trainer,
@@ -20,11 +21,12 @@ export async function predictSlices(
 ): Promise<Float32Array[]> {
   const [height, width, channels] = trainer.inputShape;
   const size = height * width * channels;
+  const perCall = batchSize * (trainer.parallelism ?? 1);
   const outputs: Float32Array[] = [];
-  for (let start = 0; start < images.length; start += batchSize) {
+  for (let start = 0; start < images.length; start += perCall) {
     await yieldToEventLoop();
     if (shouldStop()) break;
-    const chunk = images.slice(start, start + batchSize);
+    const chunk = images.slice(start, start + perCall);
     const batch = new Float32Array(chunk.length * size);
     chunk.forEach((image, index) => batch.set(image, index * size));
     const probabilities = await trainer.predict(batch);

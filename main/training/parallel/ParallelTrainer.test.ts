@@ -98,6 +98,25 @@ describe('data-parallel training (replicas in worker threads)', () => {
     }
   }, 120_000);
 
+  it('predicts with every replica, each on part of the images, as one trainer with the same weights does', async () => {
+    const alone = createTrainer(genseg);
+    try {
+      await alone.loadCheckpoint(await parallel.saveCheckpoint());
+      expect(parallel.parallelism).toBe(2);
+      // 5 images: 2 + 3; 1 image: the first replica alone. An image's forward pass does not depend on the other
+      // images of its batch (per-image norms, XNNPACK's same accumulation order at any batch size): bit-identical.
+      for (const count of [5, 1]) {
+        const images = batchOf(9, new Array<boolean>(count).fill(false)).imagesA;
+        const predicted = await parallel.predict(images);
+        expect(predicted.length).toBe(count * geometry.height * geometry.width);
+        expect(maxDifference(predicted, await alone.predict(images))).toBe(0);
+      }
+      await expect(parallel.predict(new Float32Array(7))).rejects.toThrow(/not whole 32×32×1 images/);
+    } finally {
+      alone.dispose();
+    }
+  }, 60_000);
+
   it('trains the autoencoding baseline as one trainer does', async () => {
     await compareWithAlone({ ...genseg, model: 'ae-segmentation' }, 1, [batchOf(9), batchOf(10)]);
   }, 120_000);

@@ -11,6 +11,7 @@
  * The step is the same computation as one trainer's on the whole batch: losses that are means are weighted by each
  * shard's share, the Dice loss pools its sums over the shards (genseg/losses.ts), random draws are made for the whole
  * batch and sliced (genseg/forward.ts), and terms exist in every replica or in none (the batch's labelled count).
+ * Prediction is split the same way, each replica on a contiguous part of the images.
  */
 import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../../common';
@@ -153,9 +154,25 @@ export class ParallelTrainer implements Trainer {
     return { step: this.step, losses };
   }
 
+  get parallelism(): number {
+    return this.workers.length;
+  }
+
+  /** Each replica predicts a contiguous part of the images (they hold the same weights), so prediction uses every worker. */
   async predict(images: Float32Array): Promise<Float32Array> {
-    this.throwIfBroken();
-    return this.workers[0]!.call<Float32Array>({ type: 'predict', images });
+    const [height, width, channels] = this.inputShape;
+    const count = images.length / (height * width * channels);
+    if (!Number.isInteger(count)) throw new Error(`the images are not whole ${height}×${width}×${channels} images`);
+    if (count === 0) return new Float32Array(0);
+    const parts = Math.max(1, Math.min(this.workers.length, count));
+    const bounds = Array.from({ length: parts + 1 }, (_, part) => Math.floor((part * count) / parts) * height * width);
+    const outputs = await this.all<Float32Array>(
+      (part) => ({ type: 'predict', images: images.slice(bounds[part]! * channels, bounds[part + 1]! * channels) }),
+      this.workers.slice(0, parts)
+    );
+    const probabilities = new Float32Array(count * height * width);
+    outputs.forEach((output, part) => probabilities.set(output, bounds[part]!));
+    return probabilities;
   }
 
   async saveCheckpoint(): Promise<Checkpoint> {
@@ -180,9 +197,9 @@ export class ParallelTrainer implements Trainer {
   }
 
   /** Sends each replica its request and waits for all; a failure names the replica's own error, not the others'. */
-  private async all<T>(request: (index: number) => ReplicaRequest): Promise<T[]> {
+  private async all<T>(request: (index: number) => ReplicaRequest, workers = this.workers): Promise<T[]> {
     this.throwIfBroken();
-    const results = await Promise.allSettled(this.workers.map((worker, index) => worker.call<T>(request(index))));
+    const results = await Promise.allSettled(workers.map((worker, index) => worker.call<T>(request(index))));
     const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as Error] : []));
     if (failures.length > 0) {
       const cause = failures.find((error) => !(error instanceof ReplicaFailure && error.aborted)) ?? failures[0]!;
