@@ -6,7 +6,7 @@ import {
   openProjectData,
   proposeVolume,
   readCheckpointFiles,
-  selectPredictionBackend,
+  selectTrainingBackend,
   toTrainerOptions,
   type Trainer,
   type ProposeJobRequest,
@@ -19,10 +19,6 @@ import {
  * as it comes (training/job/proposeVolume.ts does the predicting).
  */
 export async function runProposalJob(request: ProposeJobRequest, hooks: TrainingJobHooks): Promise<void> {
-  // On the CPU, a model replica per thread, each predicting part of every batch of slices (parallel/ParallelTrainer.ts).
-  const backend = await selectPredictionBackend('auto');
-  const { candidate, description, skipped } = backend.choice;
-  hooks.send({ type: 'started', backend: candidate, description, skippedBackends: skipped });
   const saved = await readCheckpointFiles<TrainingJobState>(join(request.projectFolder, request.weightsFolder), 'best');
   if (!saved) {
     hooks.send({
@@ -32,6 +28,11 @@ export async function runProposalJob(request: ProposeJobRequest, hooks: Training
     });
     return;
   }
+  // The CPU plan of training with this model's batch size: model replicas in worker threads, each predicting part of
+  // every batch of slices (parallel/ParallelTrainer.ts), and never more model copies in memory than training held.
+  const backend = await selectTrainingBackend('auto', saved.jobState.options.batchSize);
+  const { candidate, description, skipped } = backend.choice;
+  hooks.send({ type: 'started', backend: candidate, description, skippedBackends: skipped });
   const source = await openProjectData(request.projectFolder);
   const sequences = saved.jobState.options.sequences ?? [];
   // The model takes the sequences it was trained on, in its order: a case lacking one cannot be proposed for.

@@ -31,7 +31,6 @@ export { createParallelTrainer, type ParallelPlan } from './parallel/ParallelTra
 export {
   planCpuTraining,
   selectTrainingBackend,
-  selectPredictionBackend,
   createTrainerOn,
   type CpuTrainingPlan
 } from './parallel/planCpuTraining';

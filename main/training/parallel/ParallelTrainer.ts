@@ -164,7 +164,8 @@ export class ParallelTrainer implements Trainer {
     const count = images.length / (height * width * channels);
     if (!Number.isInteger(count)) throw new Error(`the images are not whole ${height}×${width}×${channels} images`);
     if (count === 0) return new Float32Array(0);
-    const parts = Math.max(1, Math.min(this.workers.length, count));
+    const parts = Math.min(this.workers.length, count);
+    // Where each part starts, in output values (one per pixel); its images start `channels` times further.
     const bounds = Array.from({ length: parts + 1 }, (_, part) => Math.floor((part * count) / parts) * height * width);
     const outputs = await this.all<Float32Array>(
       (part) => ({ type: 'predict', images: images.slice(bounds[part]! * channels, bounds[part + 1]! * channels) }),

@@ -54,11 +54,6 @@ export async function selectTrainingBackend(device: DeviceChoice, batchSize: num
   return { choice: { ...choice, description: describeCpuTraining(plan) }, parallel: plan };
 }
 
-/** The backend for a proposal job: as for training, with a replica per thread (prediction has no batch to split). */
-export function selectPredictionBackend(device: DeviceChoice): Promise<TrainingBackend> {
-  return selectTrainingBackend(device, Number.POSITIVE_INFINITY);
-}
-
 /** A trainer for the chosen backend: replicas in worker threads, or one trainer on this thread. */
 export async function createTrainerOn(backend: TrainingBackend, options: TrainerOptions): Promise<Trainer> {
   return backend.parallel ? createParallelTrainer(options, backend.parallel) : createTrainer(options);
