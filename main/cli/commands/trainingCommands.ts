@@ -43,7 +43,11 @@ export const trainCommand: Command = {
       if (!announced) context.err(`training on ${progress.backend}\n`);
       announced = true;
       const dice = progress.validationDice === null ? '' : `  validation Dice ${progress.validationDice.toFixed(3)}`;
-      context.err(`step ${progress.step}  loss ${(progress.losses.generator ?? progress.losses.total ?? 0).toFixed(3)}  ${progress.stepsPerSecond.toFixed(2)} steps/s on ${progress.backend}${dice}\n`);
+      // GenSeg's generator loss once joint steps run; before them (the warm start) its segmentation steps' Dice loss.
+      const { generator, total, segmentationOnly } = progress.losses;
+      const loss = generator ?? total ?? segmentationOnly;
+      const lossText = loss === undefined ? '' : `  loss ${loss.toFixed(3)}`;
+      context.err(`step ${progress.step}${lossText}  ${progress.stepsPerSecond.toFixed(2)} steps/s on ${progress.backend}${dice}\n`);
     });
     const input = values.resume
       ? { projectId, runId: values.resume, ...limits }
