@@ -72,8 +72,8 @@ export function augmentSlice(
 
 /**
  * Random displacements on a coarse grid, interpolated smoothly (cubic Hermite) over the image: one displacement per
- * pixel (x and y), all zero when the warp is off. The grid is drawn before anything else of the warp, x then y per
- * control point, so a seed gives the same field at every image size.
+ * pixel (x and y), all zero when the warp is off. The control points are drawn x then y, point after point, as the
+ * first implementation drew them (data.test.ts pins what seeds draw).
  */
 function createWarpField(
   settings: AugmentationSettings,
