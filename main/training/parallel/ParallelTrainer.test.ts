@@ -165,5 +165,6 @@ describe('data-parallel training (replicas in worker threads)', () => {
     expect(planCpuTraining(8, 8, {})).toEqual({ replicas: 4, threadsPerReplica: 2, threads: 8 });
     expect(planCpuTraining(7, 4, {})).toEqual({ replicas: 2, threadsPerReplica: 3, threads: 6 });
     expect(planCpuTraining(4, 8, { GENSEG_WASM_REPLICAS: '1' })).toEqual({ replicas: 1, threadsPerReplica: 4, threads: 4 });
+    expect(planCpuTraining(4, Number.NaN, {})).toEqual({ replicas: 1, threadsPerReplica: 4, threads: 4 });
   });
 });

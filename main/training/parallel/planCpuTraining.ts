@@ -25,7 +25,9 @@ export function planCpuTraining(
 ): CpuTrainingPlan {
   const cap = Number(env[wasmReplicasVariable]);
   const allowed = Number.isInteger(cap) && cap > 0 ? cap : maxWasmThreads;
-  const replicas = Math.max(1, Math.min(threads, Math.floor(batchSize / 2), allowed));
+  // A batch size that is not a number (a model version saved without one) splits nothing.
+  const perTwoImages = Number.isFinite(batchSize) ? Math.floor(batchSize / 2) : 1;
+  const replicas = Math.max(1, Math.min(threads, perTwoImages, allowed));
   const threadsPerReplica = Math.max(1, Math.floor(threads / replicas));
   return { replicas, threadsPerReplica, threads: replicas * threadsPerReplica };
 }
