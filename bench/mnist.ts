@@ -26,10 +26,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectBackend, type BackendCandidate } from '../main/training/backend/selectBackend';
-import { createParallelTrainer } from '../main/training/parallel/ParallelTrainer';
 import { Random } from '../main/common';
 import {
-  createTrainer,
+  createTrainerOn,
   absentPerSegmentationBatch,
   labelledPerJointBatch,
   planStep,
@@ -236,10 +235,7 @@ interface BenchData {
 async function trainAndEvaluate(run: RunSettings, data: BenchData): Promise<RunResult> {
   const model = modelOf[run.method];
   const trainerOptions = { model, preset: run.preset, family: 'mnist48' as const, height: size, width: size, channels: 1, seed: run.seed };
-  const trainer =
-    run.replicas > 1
-      ? await createParallelTrainer(trainerOptions, { replicas: run.replicas, threadsPerReplica: 1 })
-      : createTrainer(trainerOptions);
+  const trainer = await createTrainerOn({ parallel: run.replicas > 1 ? { replicas: run.replicas, threadsPerReplica: 1 } : null }, trainerOptions);
   const recipe = run.method === 'genseg' ? run.recipe : run.method === 'genseg-paper' ? resolveRecipe('paper') : null;
   const random = new Random(run.seed * 7919);
   const marks: Mark[] = [];

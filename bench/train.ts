@@ -26,8 +26,7 @@ import { activateBackend, type BackendCandidate } from '../main/training/backend
 import { chooseWasmThreadCount } from '../main/training/backend/wasmThreads';
 import { tf } from '../main/training/tf';
 import { readConvMacCount } from '../main/training/genseg/layers/conv';
-import { createTrainer, predictSlices, type TrainingMethod, type PresetName } from '../main/training/index';
-import { createParallelTrainer } from '../main/training/parallel/ParallelTrainer';
+import { createTrainerOn, predictSlices, type TrainingMethod, type PresetName } from '../main/training/index';
 import { createSyntheticBatch } from '../main/training/testing/syntheticBatch';
 import type { Trainer } from '../main/training/trainingTypes';
 import { median, parseOptions, readList, readNumber } from './training/options';
@@ -184,9 +183,10 @@ async function timeConfiguration(
   const parallel = limits.replicas > 1;
   try {
     const trainerOptions = { model, preset, ...geometry, seed: 1 };
-    trainer = parallel
-      ? await createParallelTrainer(trainerOptions, { replicas: limits.replicas, threadsPerReplica: limits.threads ?? 1 })
-      : createTrainer(trainerOptions);
+    trainer = await createTrainerOn(
+      { parallel: parallel ? { replicas: limits.replicas, threadsPerReplica: limits.threads ?? 1 } : null },
+      trainerOptions
+    );
     const macsBefore = readConvMacCount();
     const warmStart = Date.now();
     await trainer.trainStep(batch);

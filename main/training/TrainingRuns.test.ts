@@ -18,12 +18,24 @@ async function waitForLine(pattern: RegExp): Promise<string> {
   }
 }
 
-/** Proposes masks with a model version in a job process started with `environment`; its backend and labelmaps. */
-async function proposeWithEnvironment(projectId: string, modelVersionId: string, environment: Record<string, string>) {
+/** Runs `body` with `environment` set (job processes started meanwhile inherit it), then puts the old values back. */
+async function withEnvironment<T>(environment: Record<string, string>, body: () => Promise<T>): Promise<T> {
   const previous = Object.fromEntries(Object.keys(environment).map((name) => [name, process.env[name]]));
   Object.assign(process.env, environment);
-  let backend: string | null | undefined;
   try {
+    return await body();
+  } finally {
+    for (const [name, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+/** Proposes masks with a model version in a job process started with `environment`; its backend and labelmaps. */
+async function proposeWithEnvironment(projectId: string, modelVersionId: string, environment: Record<string, string>) {
+  return withEnvironment(environment, async () => {
+    let backend: string | null | undefined;
     const proposed = core.events.waitFor('onDidChangeProposals', (event) => {
       backend = core.jobs.current?.status.backend;
       return event.done === event.total;
@@ -37,12 +49,7 @@ async function proposeWithEnvironment(projectId: string, modelVersionId: string,
       if (proposal) labels.set(volumeId, new Uint8Array((await call('getProposalLabels', { projectId, proposalId: proposal.id })).labels));
     }
     return { backend, labels };
-  } finally {
-    for (const [name, value] of Object.entries(previous)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  }
+  });
 }
 
 async function call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallResult<N>> {
@@ -134,19 +141,14 @@ describe('training jobs', { timeout: 300_000 }, () => {
       slices: 8,
       maskedSlicesPerVolume: 2
     });
-    const previous = process.env.GENSEG_WASM_THREADS;
     // The training process inherits this: two threads, batches of 4, so two replicas of two images each.
-    process.env.GENSEG_WASM_THREADS = '2';
-    try {
+    await withEnvironment({ GENSEG_WASM_THREADS: '2' }, async () => {
       const finished = core.events.waitFor('onDidChangeTraining', (event) => event.status !== 'running');
       const recipe = { warmStartSteps: 1, segmentationStepsPerJointStep: 0 };
       await core.training.startTraining(projectId, { preset: 'tiny', maxSteps: 3, inputSize: [32, 32], batchSize: 4, recipe, device: 'cpu' });
       expect(await waitForLine(/^Training on/)).toBe('Training on CPU, 2 threads, WebAssembly, 2 model replicas.');
       expect(await finished).toMatchObject({ status: 'finished' });
-    } finally {
-      if (previous === undefined) delete process.env.GENSEG_WASM_THREADS;
-      else process.env.GENSEG_WASM_THREADS = previous;
-    }
+    });
     const [version] = await call('listModelVersions', { projectId });
     expect(version).toMatchObject({ method: 'genseg', steps: 3 });
     // The held-out evaluation ran on the replicas' predictions (each predicts part of every batch); the split

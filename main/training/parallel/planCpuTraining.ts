@@ -56,7 +56,7 @@ export async function selectTrainingBackend(device: DeviceChoice, batchSize: num
   return { choice: { ...choice, description: describeCpuTraining(plan) }, parallel: plan };
 }
 
-/** A trainer for the chosen backend: replicas in worker threads, or one trainer on this thread. */
-export async function createTrainerOn(backend: TrainingBackend, options: TrainerOptions): Promise<Trainer> {
+/** A trainer for the chosen backend: replicas in worker threads, or one trainer on this thread (`parallel` null). */
+export async function createTrainerOn(backend: { parallel: ParallelPlan | null }, options: TrainerOptions): Promise<Trainer> {
   return backend.parallel ? createParallelTrainer(options, backend.parallel) : createTrainer(options);
 }
